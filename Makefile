@@ -1,0 +1,97 @@
+# INTROSERV panel. The README has the two commands that matter: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ROOT      := $(abspath .)
+PY        := $(ROOT)/.venv/bin/python
+BUN_VER   := 1.4.4
+PYTHON    ?= python3
+
+# Environment for every Reflex command (see docs/architecture.md, "Offline set-up").
+export PATH := $(ROOT)/.tools/bin:$(ROOT)/.venv/bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_DIR := $(ROOT)/.tools/reflex
+export BUN_INSTALL_CACHE_DIR := $(ROOT)/.tools/bun-cache
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test setup setup-dev bun catalogs extract-messages compile-messages migrate \
+        seed-demo chromium services lint typecheck unit integration e2e clean
+
+help:
+	@echo "make run   - set up everything and start the panel on http://localhost:3000 with demo data"
+	@echo "make test  - set up everything and run the whole test suite"
+
+# ---------------------------------------------------------------- set-up
+.venv/.stamp: requirements.txt
+	@test -x .venv/bin/python || $(PYTHON) -m venv .venv
+	@.venv/bin/pip install -q -r requirements.txt || { echo "error: pip could not install requirements.txt (check the package registry settings of pip)"; exit 1; }
+	@touch $@
+
+.venv/.dev-stamp: .venv/.stamp requirements-dev.txt
+	@.venv/bin/pip install -q -r requirements-dev.txt || { echo "error: pip could not install requirements-dev.txt"; exit 1; }
+	@touch $@
+
+.tools/bin/bun:
+	@scripts/install_bun.sh $(BUN_VER)
+
+bun: .tools/bin/bun
+
+setup: .venv/.stamp .tools/bin/bun compile-messages
+	@mkdir -p data
+
+setup-dev: setup .venv/.dev-stamp
+
+# ---------------------------------------------------------------- translations
+extract-messages: .venv/.stamp
+	@.venv/bin/pybabel extract -q -F introserv_app/i18n/babel.cfg -k t -k _ -k N_ \
+	    -o introserv_app/i18n/messages.pot --no-location --sort-output introserv_app
+	@for lang in en ru; do .venv/bin/pybabel update -q -N -i introserv_app/i18n/messages.pot \
+	    -d introserv_app/i18n/locales -l $$lang --no-fuzzy-matching; done
+
+compile-messages: .venv/.stamp
+	@.venv/bin/pybabel compile -q --statistics -d introserv_app/i18n/locales 2>&1 | grep -v "^$$" || true
+
+# ---------------------------------------------------------------- database
+migrate: setup
+	@$(PY) -m introserv_app migrate
+
+seed-demo: migrate
+	@$(PY) -m introserv_app seed --demo
+
+# ---------------------------------------------------------------- run
+run: seed-demo
+	@$(PY) -m introserv_app check-frontend
+	@$(PY) -m introserv_app demo-logins
+	@echo "Starting the panel in production mode on http://localhost:3000 (first build takes a few minutes) ..."
+	@NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" exec .venv/bin/reflex run --env prod --single-port
+
+# ---------------------------------------------------------------- tests
+chromium:
+	@scripts/ensure_chromium.sh
+
+services:
+	@$(PY) -m introserv_app check-services
+
+lint: setup-dev
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+
+typecheck: setup-dev
+	@.venv/bin/mypy
+
+test: setup-dev chromium services lint typecheck
+	@NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" $(PY) -m pytest
+
+unit: setup-dev
+	@$(PY) -m pytest tests/unit
+
+integration: setup-dev
+	@$(PY) -m pytest tests/integration
+
+e2e: setup-dev chromium
+	@NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" $(PY) -m pytest tests/e2e
+
+clean:
+	rm -rf .web .states test-artifacts

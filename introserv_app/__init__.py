@@ -1,0 +1,1 @@
+"""INTROSERV customer billing panel."""

@@ -1,0 +1,155 @@
+"""Command line: `python -m introserv_app <command>`. Every command uses INTROSERV_DB_URL."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from introserv_app.config import ConfigError, get_settings
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from introserv_app.db.session import check_connection
+    from introserv_app.services.migrations import upgrade_head
+
+    url = get_settings().db_url
+    if url.startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(url.removeprefix("sqlite:///")) or ".", exist_ok=True)
+    check_connection(url)
+    upgrade_head(url)
+    print("database schema is up to date")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from introserv_app.db.session import get_engine
+    from introserv_app.services import seed
+
+    engine = get_engine()
+    if args.demo:
+        created = seed.seed_demo(engine, seed=args.seed)
+        print("demo data created" if created else "demo data already present: kept as it is")
+        return 0
+    seed.ensure_demo_accounts(engine)
+    start = time.perf_counter()
+    report = seed.seed_volume(engine, customers=args.customers, orders=args.orders, seed=args.seed)
+    took = time.perf_counter() - start
+    print(f"seeded {report.customers} customers, {report.orders} orders, {report.invoices} invoices, "
+          f"{report.ledger_entries} ledger entries in {took:.1f} s")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from introserv_app.db.session import session_scope
+    from introserv_app.domain.roles import Role
+    from introserv_app.services.errors import ServiceError
+    from introserv_app.services.users import create_user
+
+    password = args.password or os.environ.get("INTROSERV_NEW_PASSWORD") or ""
+    if not password:
+        if not sys.stdin.isatty():
+            return _fail("give --password, INTROSERV_NEW_PASSWORD, or run in a terminal to be asked")
+        password = getpass.getpass("Password (12-128 characters): ")
+    try:
+        with session_scope() as session:
+            user = create_user(session=session, username=args.username, password=password, role=Role(args.role),
+                               email_addr=args.email or "", first_name=args.first_name or "",
+                               last_name=args.last_name or "", language=args.language)
+    except ServiceError as exc:
+        return _fail(exc.message)
+    print(f"created {user.role} user {user.username!r} (id {user.id})")
+    return 0
+
+
+def cmd_demo_logins(_: argparse.Namespace) -> int:
+    from introserv_app.services.seed import DEMO_ACCOUNTS
+
+    print("Demo logins (http://localhost:3000/login):")
+    for acc in DEMO_ACCOUNTS:
+        print(f"  {acc.description:<14} username: {acc.username:<8} password: {acc.password}")
+    return 0
+
+
+def cmd_send_emails(args: argparse.Namespace) -> int:
+    from introserv_app.db.session import get_engine
+    from introserv_app.services.email import deliver_due
+
+    smtp = get_settings().smtp
+    if not smtp.configured:
+        print("INTROSERV_SMTP_HOST is not set: messages stay in the outbox")
+        return 0
+    report = deliver_due(engine=get_engine(), smtp=smtp, limit=args.limit)
+    print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+    return 0
+
+
+def cmd_check_frontend(_: argparse.Namespace) -> int:
+    bun = shutil.which("bun")
+    if bun is None:
+        return _fail("bun is missing: run `make bun` (installs it from the npm registry into .tools/)")
+    return 0
+
+
+def cmd_check_services(_: argparse.Namespace) -> int:
+    """Test prerequisites: PostgreSQL must answer (integration tests run on it too)."""
+    from introserv_app.db.session import check_connection
+
+    url = os.environ.get("INTROSERV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        check_connection(url)
+    except ConfigError as exc:
+        return _fail(f"PostgreSQL for the tests is not reachable at {url}: {exc}. Start it, or set "
+                     "INTROSERV_TEST_PG_URL")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m introserv_app", description="INTROSERV panel commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply the database migrations (alembic upgrade head)")
+    p = sub.add_parser("seed", help="demo data (--demo, first run only) or volume data")
+    p.add_argument("--demo", action="store_true", help="demo accounts and a small data set, only if not there yet")
+    p.add_argument("--customers", type=int, default=100)
+    p.add_argument("--orders", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=1)
+    p = sub.add_parser("create-user", help="create a customer or staff user")
+    p.add_argument("--username", required=True)
+    p.add_argument("--role", choices=("customer", "support", "admin"), default="customer")
+    p.add_argument("--password", help="better: INTROSERV_NEW_PASSWORD or the prompt")
+    p.add_argument("--email")
+    p.add_argument("--first-name")
+    p.add_argument("--last-name")
+    p.add_argument("--language", choices=("en", "ru"), default="en")
+    sub.add_parser("demo-logins", help="print the demo logins")
+    p = sub.add_parser("send-emails", help="deliver due outbox messages over SMTP once")
+    p.add_argument("--limit", type=int, default=500)
+    sub.add_parser("check-frontend", help=argparse.SUPPRESS)
+    sub.add_parser("check-services", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "migrate": cmd_migrate,
+        "seed": cmd_seed,
+        "create-user": cmd_create_user,
+        "demo-logins": cmd_demo_logins,
+        "send-emails": cmd_send_emails,
+        "check-frontend": cmd_check_frontend,
+        "check-services": cmd_check_services,
+    }
+    try:
+        return handlers[args.command](args)
+    except ConfigError as exc:
+        return _fail(str(exc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Settings from the environment, with safe defaults for the embedded (SQLite) mode.
+
+Every setting is documented in README.md ("Configuration").
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DB_URL = f"sqlite:///{DATA_DIR / 'introserv.db'}"
+
+
+class ConfigError(ValueError):
+    """A setting is present but unusable; the message says what to fix."""
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """INTROSERV_SECRET_KEY, or a random key kept in data/secret_key (created once, mode 0600)."""
+    key = os.environ.get("INTROSERV_SECRET_KEY", "").strip()
+    if key:
+        if len(key) < 32:
+            raise ConfigError("INTROSERV_SECRET_KEY must be at least 32 characters")
+        return key
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str
+    password: str
+    starttls: bool
+    sender: str
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    redis_url: str | None
+    base_url: str
+    secret_key: str = field(repr=False)
+    smtp: SmtpSettings
+    session_idle_minutes: int
+    session_absolute_hours: int
+    login_max_failures_per_account: int
+    login_max_failures_per_ip: int
+    login_window_seconds: int
+    trusted_proxy_hops: int
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the settings once per process."""
+    return Settings(
+        db_url=os.environ.get("INTROSERV_DB_URL", "").strip() or DEFAULT_DB_URL,
+        redis_url=os.environ.get("INTROSERV_REDIS_URL", "").strip() or None,
+        base_url=(os.environ.get("INTROSERV_BASE_URL", "").strip() or "http://localhost:3000").rstrip("/"),
+        secret_key=_secret_key(),
+        smtp=SmtpSettings(
+            host=os.environ.get("INTROSERV_SMTP_HOST", "").strip(),
+            port=_int("INTROSERV_SMTP_PORT", 25, 1),
+            username=os.environ.get("INTROSERV_SMTP_USER", ""),
+            password=os.environ.get("INTROSERV_SMTP_PASSWORD", ""),
+            starttls=_bool("INTROSERV_SMTP_STARTTLS", False),
+            sender=os.environ.get("INTROSERV_SMTP_FROM", "").strip() or "INTROSERV <billing@localhost>",
+        ),
+        session_idle_minutes=_int("INTROSERV_SESSION_IDLE_MINUTES", 30, 1),
+        session_absolute_hours=_int("INTROSERV_SESSION_ABSOLUTE_HOURS", 12, 1),
+        login_max_failures_per_account=_int("INTROSERV_LOGIN_MAX_FAILURES_ACCOUNT", 5, 1),
+        login_max_failures_per_ip=_int("INTROSERV_LOGIN_MAX_FAILURES_IP", 20, 1),
+        login_window_seconds=_int("INTROSERV_LOGIN_WINDOW_SECONDS", 900, 1),
+        trusted_proxy_hops=_int("INTROSERV_TRUSTED_PROXY_HOPS", 0, 0),
+    )

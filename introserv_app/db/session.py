@@ -1,0 +1,88 @@
+"""Engine and session factory for the configured database (SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlmodel import Session
+
+from introserv_app.config import ConfigError, get_settings
+
+
+def normalize_db_url(url: str) -> str:
+    """Check the URL and pick our drivers (psycopg 3 for PostgreSQL). Raise ConfigError when unusable."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(
+            f"INTROSERV_DB_URL is not a database URL ({url[:80]!r}); "
+            "use e.g. sqlite:////abs/path/introserv.db or postgresql://user@host:5432/dbname"
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif backend != "sqlite":
+        raise ConfigError(f"INTROSERV_DB_URL uses {backend!r}; supported are sqlite and postgresql")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    """A new engine for `url` with our per-backend settings."""
+    url = normalize_db_url(url)
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return engine
+
+
+@lru_cache(maxsize=4)
+def _engine_for(url: str) -> Engine:
+    return create_db_engine(url)
+
+
+def get_engine() -> Engine:
+    """The process-wide engine for INTROSERV_DB_URL."""
+    return _engine_for(get_settings().db_url)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def check_connection(url: str) -> None:
+    """Connect once; raise ConfigError with one line that says what to fix."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any driver error becomes one clear line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(f"cannot connect to the database in INTROSERV_DB_URL: {first}") from exc
+    finally:
+        engine.dispose()

@@ -1,0 +1,83 @@
+"""Translations (Babel gettext catalogs, English and Russian) and locale-aware formatting.
+
+`gettext(lang, msgid)` is for server-side text (messages, emails); the UI uses `i18n.ui.t`.
+Catalogs: `introserv_app/i18n/locales/<lang>/LC_MESSAGES/messages.po`, compiled to .mo by
+`make compile-messages` (the .po file is read directly when no .mo exists).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+
+from introserv_app.domain.money import Money
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "ru")
+DEFAULT_LANGUAGE = "en"
+#: Each language named in itself, for the language switcher.
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "ru": "Русский"}
+
+
+def normalize_language(lang: str | None) -> str:
+    return lang if lang in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=len(SUPPORTED_LANGUAGES))
+def catalog(lang: str) -> dict[str, str]:
+    """{msgid: msgstr} for `lang`; untranslated entries are left out (the msgid is shown)."""
+    base = LOCALES_DIR / lang / "LC_MESSAGES"
+    mo, po = base / "messages.mo", base / "messages.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            cat = read_mo(fh)
+    elif po.exists():
+        with po.open("rb") as fh:
+            cat = read_po(fh, locale=lang)
+    else:
+        return {}
+    out: dict[str, str] = {}
+    for message in cat:
+        if message.id and isinstance(message.id, str) and isinstance(message.string, str) and message.string:
+            if not message.fuzzy:
+                out[message.id] = message.string
+    return out
+
+
+def gettext(lang: str, msgid: str) -> str:
+    """`msgid` translated to `lang` (falls back to the English msgid)."""
+    return catalog(normalize_language(lang)).get(msgid, msgid)
+
+
+def translate_message(lang: str, msgid: str, values: dict[str, object] | None = None) -> str:
+    """Translate then fill `{name}` placeholders."""
+    text = gettext(lang, msgid)
+    return text.format(**values) if values else text
+
+
+def format_money(money: Money, lang: str) -> str:
+    """e.g. `€4.00` (en) or `4,00 €` (ru)."""
+    return format_currency(money.amount, money.currency, locale=normalize_language(lang))
+
+
+def format_amount(value: Decimal | int, lang: str) -> str:
+    return format_decimal(value, locale=normalize_language(lang))
+
+
+def format_date(value: date | None, lang: str, fmt: str = "medium") -> str:
+    return "" if value is None else _format_date(value, format=fmt, locale=normalize_language(lang))
+
+
+def format_datetime(value: datetime | None, lang: str, fmt: str = "medium") -> str:
+    """Shown in UTC (the panel's reference time zone), with the zone named."""
+    if value is None:
+        return ""
+    return _format_datetime(value, format=fmt, tzinfo=None, locale=normalize_language(lang)) + " UTC"

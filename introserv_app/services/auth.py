@@ -1,0 +1,237 @@
+"""Login, sessions and logout.
+
+Flow: the login form calls `authenticate`, which checks throttling and the password and returns a
+one-time *ticket*. The browser then loads `/auth/complete?ticket=...` (an HTTP route), which calls
+`complete_login` to exchange the ticket for the session token and sets it as an HttpOnly cookie.
+The token never reaches JavaScript; every event and route resolves it with `resolve_session`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from introserv_app.config import Settings, get_settings
+from introserv_app.db.tables import AuditEvent, Profile, User, UserSession
+from introserv_app.db.types import utcnow
+from introserv_app.domain.roles import Role
+from introserv_app.domain.text import N_
+from introserv_app.domain.validation import PASSWORD_MAX, USERNAME_MAX, clip_for_log, normalize_username
+from introserv_app.services import audit
+from introserv_app.services.passwords import dummy_hash, verify_password
+
+SESSION_COOKIE = "introserv_session"
+TICKET_TTL = timedelta(seconds=60)
+TOUCH_EVERY = timedelta(seconds=60)
+
+MSG_EMPTY = N_("Enter your username and password.")
+MSG_INVALID = N_("Invalid username or password.")
+MSG_THROTTLED = N_("Too many failed attempts. Try again in {seconds} s.")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is acting: resolved from the session cookie on the server for every event and route."""
+
+    user_id: int
+    username: str
+    role: Role
+    session_id: int
+    language: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role.is_staff
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    ok: bool
+    ticket: str | None = None
+    error: str | None = None
+    retry_after: int | None = None
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _retry_after(
+    session: Session, *, column: sa.ColumnElement[str | None], value: str, limit: int, now: datetime, window: int
+) -> int | None:
+    """Seconds until another attempt is allowed, or None when under the limit."""
+    since = now - timedelta(seconds=window)
+    rows = session.exec(
+        select(AuditEvent.created_at)
+        .where(AuditEvent.action == "login", AuditEvent.success == False, column == value)  # noqa: E712
+        .where(AuditEvent.created_at >= since)
+        .order_by(AuditEvent.created_at.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    ).all()
+    if len(rows) < limit:
+        return None
+    oldest_counted = rows[-1]
+    wait = (oldest_counted + timedelta(seconds=window) - now).total_seconds()
+    return max(1, int(wait + 0.999))
+
+
+def authenticate(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    ip: str,
+    user_agent: str = "",
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> LoginOutcome:
+    """Check a login attempt. Every attempt writes one audit event; success creates a pending session."""
+    settings = settings or get_settings()
+    now = now or utcnow()
+    username = username if isinstance(username, str) else ""
+    password = password if isinstance(password, str) else ""
+    key = clip_for_log(normalize_username(username[: USERNAME_MAX * 4]), USERNAME_MAX)
+
+    def fail(reason: str, message: str, user_id: int | None = None, retry: int | None = None) -> LoginOutcome:
+        audit.record(
+            session=session, action="login", success=False, subject_key=key, subject_user_id=user_id,
+            ip=ip, details={"reason": reason}, now=now,
+        )
+        return LoginOutcome(ok=False, error=message, retry_after=retry)
+
+    if not key or not password:
+        return fail("empty", MSG_EMPTY)
+
+    for column, value, limit in (
+        (AuditEvent.ip, ip, settings.login_max_failures_per_ip),
+        (AuditEvent.subject_key, key, settings.login_max_failures_per_account),
+    ):
+        wait = _retry_after(
+            session, column=column, value=value, limit=limit, now=now,  # type: ignore[arg-type]
+            window=settings.login_window_seconds,
+        )
+        if wait is not None:
+            audit.record(
+                session=session, action="login.throttled", success=False, subject_key=key, ip=ip,
+                details={"retry_after": wait}, now=now,
+            )
+            return LoginOutcome(ok=False, error=MSG_THROTTLED, retry_after=wait)
+
+    user = None
+    if len(username) <= USERNAME_MAX * 4 and len(password) <= PASSWORD_MAX:
+        user = session.exec(select(User).where(User.username == key)).first()
+    candidate = password[:PASSWORD_MAX]
+    if user is None or not user.is_active:
+        verify_password(dummy_hash(), candidate)  # same work as a real check
+        return fail("unknown_user" if user is None else "inactive", MSG_INVALID, user.id if user else None)
+    if not verify_password(user.password_hash, candidate):
+        return fail("wrong_password", MSG_INVALID, user.id)
+
+    ticket = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            user_id=user.id,  # type: ignore[arg-type]
+            ticket_hash=token_hash(ticket),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_absolute_hours),
+            ip=ip[:45] if ip else None,
+            user_agent=user_agent[:255] or None,
+        )
+    )
+    audit.record(session=session, action="login", success=True, subject_key=key, subject_user_id=user.id, ip=ip, now=now)
+    return LoginOutcome(ok=True, ticket=ticket)
+
+
+def complete_login(*, session: Session, ticket: str, ip: str, now: datetime | None = None) -> str | None:
+    """Exchange a fresh one-time ticket for a new session token (None when invalid or used)."""
+    now = now or utcnow()
+    if not ticket or len(ticket) > 128:
+        return None
+    row = session.exec(select(UserSession).where(UserSession.ticket_hash == token_hash(ticket))).first()
+    if row is None or row.revoked_at is not None or row.token_hash is not None:
+        return None
+    if now - row.created_at > TICKET_TTL:
+        row.ticket_hash = None
+        row.revoked_at = now
+        return None
+    token = secrets.token_urlsafe(32)  # 256 bits
+    row.ticket_hash = None
+    row.token_hash = token_hash(token)
+    row.last_seen_at = now
+    user = session.get(User, row.user_id)
+    if user is not None:
+        user.last_login_at = now
+        user.last_login_ip = ip[:45] if ip else None
+    return token
+
+
+def resolve_session(
+    *, session: Session, token: str | None, now: datetime | None = None, settings: Settings | None = None
+) -> Viewer | None:
+    """The viewer for a session token, or None when missing, unknown, revoked or expired."""
+    if not token or len(token) > 128:
+        return None
+    settings = settings or get_settings()
+    now = now or utcnow()
+    row = session.exec(
+        select(UserSession, User, Profile.language)
+        .join(User, User.id == UserSession.user_id)  # type: ignore[arg-type]
+        .join(Profile, Profile.user_id == User.id, isouter=True)  # type: ignore[arg-type]
+        .where(UserSession.token_hash == token_hash(token))
+    ).first()
+    if row is None:
+        return None
+    user_session, user, language = row
+    idle_limit = timedelta(minutes=settings.session_idle_minutes)
+    if (
+        user_session.revoked_at is not None
+        or now >= user_session.expires_at
+        or now - user_session.last_seen_at > idle_limit
+        or not user.is_active
+    ):
+        return None
+    if now - user_session.last_seen_at >= TOUCH_EVERY:
+        user_session.last_seen_at = now
+    return Viewer(
+        user_id=user.id,  # type: ignore[arg-type]
+        username=user.username,
+        role=Role(user.role),
+        session_id=user_session.id,  # type: ignore[arg-type]
+        language=language or "en",
+    )
+
+
+def logout(*, session: Session, token: str | None, ip: str = "", now: datetime | None = None) -> None:
+    """Revoke the session of `token` (no-op when unknown)."""
+    if not token or len(token) > 128:
+        return
+    now = now or utcnow()
+    row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash(token))).first()
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at = now
+    audit.record(session=session, action="logout", actor_id=row.user_id, subject_user_id=row.user_id, ip=ip, now=now)
+
+
+def token_from_cookie_header(cookie_header: str) -> str | None:
+    """The session token from a raw Cookie header."""
+    from http.cookies import CookieError, SimpleCookie
+
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(cookie_header or "")
+    except CookieError:
+        # A malformed cookie elsewhere in the header: fall back to a plain scan.
+        for part in (cookie_header or "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == SESSION_COOKIE:
+                return value or None
+        return None
+    morsel = jar.get(SESSION_COOKIE)
+    return morsel.value if morsel and morsel.value else None

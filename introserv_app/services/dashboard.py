@@ -1,0 +1,86 @@
+"""Selectors for the dashboard: scoped to the viewer (a customer sees own rows; staff see all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from introserv_app.db.tables import Invoice, LedgerEntry, Order, Profile, TariffPlan
+from introserv_app.db.types import utcnow
+from introserv_app.domain.money import Money
+from introserv_app.domain.periods import days_left
+from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
+from introserv_app.services.auth import Viewer
+
+ACTIVE = (OrderStatus.PROCESSED.value, OrderStatus.PROCESSING.value, OrderStatus.SUSPENDED_NONPAYMENT.value,
+          OrderStatus.SUSPENDED_VIOLATION.value)
+
+
+@dataclass(frozen=True)
+class Renewal:
+    order_id: int
+    service_name: str
+    tariff: str
+    paid_until: date
+    days_left: int
+    price: Money
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    scope_all: bool
+    status_counts: dict[OrderStatus, int]
+    next_renewals: list[Renewal]
+    unpaid_invoices: int
+    balance: Money | None
+
+
+def balance(*, session: Session, user_id: int) -> Money:
+    """The balance: the sum of the user's ledger entries, in the account currency."""
+    currency = session.exec(select(Profile.currency).where(Profile.user_id == user_id)).first() or "EUR"
+    total = session.exec(
+        select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_minor), 0)).where(
+            LedgerEntry.user_id == user_id, LedgerEntry.currency == currency
+        )
+    ).one()
+    return Money(int(total), currency)
+
+
+def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None = None) -> DashboardSummary:
+    """Counts by status, the next renewals and unpaid invoices; customers see their own, staff everyone's."""
+    now = now or utcnow()
+    scope_all = viewer.is_staff
+
+    def scoped(stmt):  # type: ignore[no-untyped-def]
+        return stmt if scope_all else stmt.where(Order.user_id == viewer.user_id)
+
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for status, n in session.exec(scoped(select(Order.status, sa.func.count()).group_by(Order.status))).all():
+        counts[OrderStatus(status)] = int(n)
+    renewals_q = scoped(
+        select(Order.id, Order.service_name, TariffPlan.name, Order.paid_until, Order.price_minor, Order.currency)
+        .join(TariffPlan, TariffPlan.id == Order.tariff_id)  # type: ignore[arg-type]
+        .where(col(Order.status).in_(ACTIVE), col(Order.paid_until) >= now.date())
+        .order_by(col(Order.paid_until), col(Order.id))
+        .limit(5)
+    )
+    today = now.date()
+    renewals = [
+        Renewal(order_id=oid, service_name=name, tariff=tariff, paid_until=pu, days_left=days_left(pu, today),
+                price=Money(price, cur))
+        for oid, name, tariff, pu, price, cur in session.exec(renewals_q).all()
+    ]
+    unpaid_q = select(sa.func.count()).select_from(Invoice).where(Invoice.status == "unpaid")
+    if not scope_all:
+        unpaid_q = unpaid_q.where(Invoice.user_id == viewer.user_id)
+    unpaid = int(session.exec(unpaid_q).one())
+    return DashboardSummary(
+        scope_all=scope_all,
+        status_counts=counts,
+        next_renewals=renewals,
+        unpaid_invoices=unpaid,
+        balance=None if scope_all else balance(session=session, user_id=viewer.user_id),
+    )

@@ -1,0 +1,174 @@
+"""The email service: messages are written to `email_outbox`; `deliver_due` sends them over SMTP.
+
+Nothing is lost when the SMTP server is down: a failed attempt is retried with exponential backoff,
+and a message is only marked `sent` after the server accepted it. Several workers may run the
+sender at once: each message is claimed with a conditional UPDATE (a lease) before it is sent.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from introserv_app.config import SmtpSettings
+from introserv_app.db.session import session_scope
+from introserv_app.db.tables import EmailOutbox
+from introserv_app.db.types import utcnow
+
+MAX_ATTEMPTS = 12
+LEASE = timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay before the next attempt after `attempts` failures: 30 s doubling, at most 1 h."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def queue_email(
+    *,
+    session: Session,
+    to_addr: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None = None,
+    user_id: int | None = None,
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> EmailOutbox | None:
+    """Add a message to the outbox in the caller's transaction. A repeated `dedupe_key` adds nothing."""
+    now = now or utcnow()
+    if dedupe_key is not None:
+        existing = session.exec(select(EmailOutbox).where(EmailOutbox.dedupe_key == dedupe_key)).first()
+        if existing is not None:
+            return None
+    msg = EmailOutbox(
+        user_id=user_id,
+        to_addr=to_addr[:254],
+        subject=subject.replace("\r", " ").replace("\n", " ")[:255],
+        body_text=body_text,
+        body_html=body_html,
+        dedupe_key=dedupe_key,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    session.add(msg)
+    return msg
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def _build(msg: EmailOutbox, sender: str) -> EmailMessage:
+    out = EmailMessage()
+    out["From"] = sender
+    out["To"] = msg.to_addr
+    out["Subject"] = msg.subject
+    out["Message-ID"] = make_msgid(domain="introserv.local")
+    out.set_content(msg.body_text)
+    if msg.body_html:
+        out.add_alternative(msg.body_html, subtype="html")
+    return out
+
+
+def _claim(engine: Engine, now: datetime, limit: int) -> list[EmailOutbox]:
+    """Take a lease on up to `limit` due messages; rows another worker claimed are skipped."""
+    claimed: list[EmailOutbox] = []
+    with session_scope(engine) as session:
+        due = session.exec(
+            select(EmailOutbox)
+            .where(EmailOutbox.status == "pending", EmailOutbox.next_attempt_at <= now)  # type: ignore[operator]
+            .order_by(EmailOutbox.id)  # type: ignore[arg-type]
+            .limit(limit)
+        ).all()
+        for msg in due:
+            result = session.execute(
+                sa.update(EmailOutbox)
+                .where(
+                    EmailOutbox.id == msg.id,  # type: ignore[arg-type]
+                    EmailOutbox.status == "pending",  # type: ignore[arg-type]
+                    EmailOutbox.next_attempt_at == msg.next_attempt_at,  # type: ignore[arg-type]
+                )
+                .values(next_attempt_at=now + LEASE)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(msg)
+    return claimed
+
+
+def deliver_due(*, engine: Engine, smtp: SmtpSettings, now: datetime | None = None, limit: int = 100) -> DeliveryReport:
+    """Send the due messages. Without SMTP settings nothing is sent and messages wait in the outbox."""
+    if not smtp.configured:
+        return DeliveryReport()
+    now = now or utcnow()
+    claimed = _claim(engine, now, limit)
+    if not claimed:
+        return DeliveryReport()
+    outcomes: dict[int, str | None] = {}
+    client: smtplib.SMTP | None = None
+    try:
+        client = smtplib.SMTP(smtp.host, smtp.port, timeout=15)
+        if smtp.starttls:
+            client.starttls()
+        if smtp.username:
+            client.login(smtp.username, smtp.password)
+        for msg in claimed:
+            try:
+                client.send_message(_build(msg, smtp.sender))
+                outcomes[msg.id] = None  # type: ignore[index]
+            except (smtplib.SMTPException, OSError) as exc:
+                outcomes[msg.id] = f"{type(exc).__name__}: {exc}"[:500]  # type: ignore[index]
+    except (smtplib.SMTPException, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        for msg in claimed:
+            outcomes.setdefault(msg.id, error)  # type: ignore[arg-type]
+    finally:
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+    sent = retrying = failed = 0
+    with session_scope(engine) as session:
+        for msg in claimed:
+            row = session.get(EmailOutbox, msg.id)
+            if row is None:
+                continue
+            error = outcomes.get(msg.id)  # type: ignore[arg-type]
+            if error is None:
+                row.status, row.sent_at, row.last_error = "sent", utcnow(), None
+                sent += 1
+                continue
+            row.attempts += 1
+            row.last_error = error
+            if row.attempts >= MAX_ATTEMPTS:
+                row.status = "failed"
+                failed += 1
+            else:
+                row.next_attempt_at = now + backoff(row.attempts)
+                retrying += 1
+    return DeliveryReport(sent=sent, retrying=retrying, failed=failed)
+
+
+def retry_message(*, session: Session, message_id: int, actor_id: int, now: datetime | None = None) -> bool:
+    """Staff: put a failed (or waiting) message back in the queue for immediate delivery."""
+    from introserv_app.services import audit
+
+    now = now or utcnow()
+    msg = session.get(EmailOutbox, message_id)
+    if msg is None or msg.status == "sent":
+        return False
+    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, now
+    audit.record(session=session, action="email.retry", actor_id=actor_id, subject_user_id=msg.user_id,
+                 details={"email_id": message_id}, now=now)
+    return True
