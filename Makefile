@@ -45,13 +45,14 @@ setup-dev: setup .venv/.dev-stamp
 
 # ---------------------------------------------------------------- translations
 extract-messages: .venv/.stamp
-	@.venv/bin/pybabel extract -q -F introserv_app/i18n/babel.cfg -k t -k _ -k N_ \
-	    -o introserv_app/i18n/messages.pot --no-location --sort-output introserv_app
-	@for lang in en ru; do .venv/bin/pybabel update -q -N -i introserv_app/i18n/messages.pot \
-	    -d introserv_app/i18n/locales -l $$lang --no-fuzzy-matching; done
+	@.venv/bin/pybabel extract -F introserv_app/i18n/babel.cfg -k t -k N_ -k gettext:2 -k translate_message:2 \
+	    -o introserv_app/i18n/messages.pot --no-location --sort-output -w 100 introserv_app >/dev/null
+	@for lang in en ru; do .venv/bin/pybabel update -N --ignore-obsolete -w 100 \
+	    -i introserv_app/i18n/messages.pot -d introserv_app/i18n/locales -l $$lang; done
+	@echo "Now translate the new entries in introserv_app/i18n/locales/ru/LC_MESSAGES/messages.po"
 
 compile-messages: .venv/.stamp
-	@.venv/bin/pybabel compile -q --statistics -d introserv_app/i18n/locales 2>&1 | grep -v "^$$" || true
+	@.venv/bin/pybabel compile -d introserv_app/i18n/locales >/dev/null
 
 # ---------------------------------------------------------------- database
 migrate: setup

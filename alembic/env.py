@@ -5,9 +5,8 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
-
-from introserv_app.db import tables  # noqa: F401 - registers the tables on the metadata
 from introserv_app.config import get_settings
+from introserv_app.db import tables  # noqa: F401 - registers the tables on the metadata
 from introserv_app.db.session import create_db_engine
 from introserv_app.db.tables import ALL_TABLES
 
@@ -19,9 +18,11 @@ target_metadata = ALL_TABLES
 
 
 def _url() -> str:
-    return context.get_x_argument(as_dictionary=True).get("db_url") or config.attributes.get(
-        "db_url"
-    ) or get_settings().db_url
+    return (
+        context.get_x_argument(as_dictionary=True).get("db_url")
+        or config.attributes.get("db_url")
+        or get_settings().db_url
+    )
 
 
 def run_migrations_offline() -> None:

@@ -44,8 +44,10 @@ def cmd_seed(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     report = seed.seed_volume(engine, customers=args.customers, orders=args.orders, seed=args.seed)
     took = time.perf_counter() - start
-    print(f"seeded {report.customers} customers, {report.orders} orders, {report.invoices} invoices, "
-          f"{report.ledger_entries} ledger entries in {took:.1f} s")
+    print(
+        f"seeded {report.customers} customers, {report.orders} orders, {report.invoices} invoices, "
+        f"{report.ledger_entries} ledger entries in {took:.1f} s"
+    )
     return 0
 
 
@@ -62,9 +64,16 @@ def cmd_create_user(args: argparse.Namespace) -> int:
         password = getpass.getpass("Password (12-128 characters): ")
     try:
         with session_scope() as session:
-            user = create_user(session=session, username=args.username, password=password, role=Role(args.role),
-                               email_addr=args.email or "", first_name=args.first_name or "",
-                               last_name=args.last_name or "", language=args.language)
+            user = create_user(
+                session=session,
+                username=args.username,
+                password=password,
+                role=Role(args.role),
+                email_addr=args.email or "",
+                first_name=args.first_name or "",
+                last_name=args.last_name or "",
+                language=args.language,
+            )
     except ServiceError as exc:
         return _fail(exc.message)
     print(f"created {user.role} user {user.username!r} (id {user.id})")
@@ -108,8 +117,9 @@ def cmd_check_services(_: argparse.Namespace) -> int:
     try:
         check_connection(url)
     except ConfigError as exc:
-        return _fail(f"PostgreSQL for the tests is not reachable at {url}: {exc}. Start it, or set "
-                     "INTROSERV_TEST_PG_URL")
+        return _fail(
+            f"PostgreSQL for the tests is not reachable at {url}: {exc}. Start it, or set INTROSERV_TEST_PG_URL"
+        )
     return 0
 
 

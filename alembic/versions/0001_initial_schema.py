@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+
 from alembic import op
-
 from introserv_app.db.types import UTCDateTime
-
 
 revision: str = "0001"
 down_revision: str | None = None

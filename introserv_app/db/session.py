@@ -81,7 +81,7 @@ def check_connection(url: str) -> None:
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any driver error becomes one clear line
+    except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(f"cannot connect to the database in INTROSERV_DB_URL: {first}") from exc
     finally:

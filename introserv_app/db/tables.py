@@ -10,9 +10,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from introserv_app.db.types import UTCDateTime, utcnow
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
-from introserv_app.db.types import UTCDateTime, utcnow
 
 
 def _in(values: object) -> str:

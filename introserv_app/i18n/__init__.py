@@ -7,7 +7,7 @@ Catalogs: `introserv_app/i18n/locales/<lang>/LC_MESSAGES/messages.po`, compiled 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -80,4 +80,4 @@ def format_datetime(value: datetime | None, lang: str, fmt: str = "medium") -> s
     """Shown in UTC (the panel's reference time zone), with the zone named."""
     if value is None:
         return ""
-    return _format_datetime(value, format=fmt, tzinfo=None, locale=normalize_language(lang)) + " UTC"
+    return _format_datetime(value, format=fmt, tzinfo=UTC, locale=normalize_language(lang)) + " UTC"

@@ -12,9 +12,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from introserv_app.config import Settings, get_settings
 from introserv_app.db.tables import AuditEvent, Profile, User, UserSession
@@ -61,16 +61,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _retry_after(
-    session: Session, *, column: sa.ColumnElement[str | None], value: str, limit: int, now: datetime, window: int
-) -> int | None:
+def _retry_after(session: Session, *, column: Any, value: str, limit: int, now: datetime, window: int) -> int | None:
     """Seconds until another attempt is allowed, or None when under the limit."""
     since = now - timedelta(seconds=window)
     rows = session.exec(
         select(AuditEvent.created_at)
         .where(AuditEvent.action == "login", AuditEvent.success == False, column == value)  # noqa: E712
         .where(AuditEvent.created_at >= since)
-        .order_by(AuditEvent.created_at.desc())  # type: ignore[union-attr]
+        .order_by(col(AuditEvent.created_at).desc())
         .limit(limit)
     ).all()
     if len(rows) < limit:
@@ -99,8 +97,14 @@ def authenticate(
 
     def fail(reason: str, message: str, user_id: int | None = None, retry: int | None = None) -> LoginOutcome:
         audit.record(
-            session=session, action="login", success=False, subject_key=key, subject_user_id=user_id,
-            ip=ip, details={"reason": reason}, now=now,
+            session=session,
+            action="login",
+            success=False,
+            subject_key=key,
+            subject_user_id=user_id,
+            ip=ip,
+            details={"reason": reason},
+            now=now,
         )
         return LoginOutcome(ok=False, error=message, retry_after=retry)
 
@@ -108,17 +112,26 @@ def authenticate(
         return fail("empty", MSG_EMPTY)
 
     for column, value, limit in (
-        (AuditEvent.ip, ip, settings.login_max_failures_per_ip),
-        (AuditEvent.subject_key, key, settings.login_max_failures_per_account),
+        (col(AuditEvent.ip), ip, settings.login_max_failures_per_ip),
+        (col(AuditEvent.subject_key), key, settings.login_max_failures_per_account),
     ):
         wait = _retry_after(
-            session, column=column, value=value, limit=limit, now=now,  # type: ignore[arg-type]
+            session,
+            column=column,
+            value=value,
+            limit=limit,
+            now=now,  # type: ignore[arg-type]
             window=settings.login_window_seconds,
         )
         if wait is not None:
             audit.record(
-                session=session, action="login.throttled", success=False, subject_key=key, ip=ip,
-                details={"retry_after": wait}, now=now,
+                session=session,
+                action="login.throttled",
+                success=False,
+                subject_key=key,
+                ip=ip,
+                details={"retry_after": wait},
+                now=now,
             )
             return LoginOutcome(ok=False, error=MSG_THROTTLED, retry_after=wait)
 
@@ -144,7 +157,9 @@ def authenticate(
             user_agent=user_agent[:255] or None,
         )
     )
-    audit.record(session=session, action="login", success=True, subject_key=key, subject_user_id=user.id, ip=ip, now=now)
+    audit.record(
+        session=session, action="login", success=True, subject_key=key, subject_user_id=user.id, ip=ip, now=now
+    )
     return LoginOutcome(ok=True, ticket=ticket)
 
 

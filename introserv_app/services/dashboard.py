@@ -15,8 +15,12 @@ from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.services.auth import Viewer
 
-ACTIVE = (OrderStatus.PROCESSED.value, OrderStatus.PROCESSING.value, OrderStatus.SUSPENDED_NONPAYMENT.value,
-          OrderStatus.SUSPENDED_VIOLATION.value)
+ACTIVE = (
+    OrderStatus.PROCESSED.value,
+    OrderStatus.PROCESSING.value,
+    OrderStatus.SUSPENDED_NONPAYMENT.value,
+    OrderStatus.SUSPENDED_VIOLATION.value,
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,14 @@ def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None 
     for status, n in session.exec(scoped(select(Order.status, sa.func.count()).group_by(Order.status))).all():
         counts[OrderStatus(status)] = int(n)
     renewals_q = scoped(
-        select(Order.id, Order.service_name, TariffPlan.name, Order.paid_until, Order.price_minor, Order.currency)
+        select(  # type: ignore[call-overload]
+            col(Order.id),
+            col(Order.service_name),
+            col(TariffPlan.name),
+            col(Order.paid_until),
+            col(Order.price_minor),
+            col(Order.currency),
+        )
         .join(TariffPlan, TariffPlan.id == Order.tariff_id)  # type: ignore[arg-type]
         .where(col(Order.status).in_(ACTIVE), col(Order.paid_until) >= now.date())
         .order_by(col(Order.paid_until), col(Order.id))
@@ -69,8 +80,14 @@ def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None 
     )
     today = now.date()
     renewals = [
-        Renewal(order_id=oid, service_name=name, tariff=tariff, paid_until=pu, days_left=days_left(pu, today),
-                price=Money(price, cur))
+        Renewal(
+            order_id=oid,
+            service_name=name,
+            tariff=tariff,
+            paid_until=pu,
+            days_left=days_left(pu, today),
+            price=Money(price, cur),
+        )
         for oid, name, tariff, pu, price, cur in session.exec(renewals_q).all()
     ]
     unpaid_q = select(sa.func.count()).select_from(Invoice).where(Invoice.status == "unpaid")

@@ -144,13 +144,13 @@ def deliver_due(*, engine: Engine, smtp: SmtpSettings, now: datetime | None = No
             row = session.get(EmailOutbox, msg.id)
             if row is None:
                 continue
-            error = outcomes.get(msg.id)  # type: ignore[arg-type]
-            if error is None:
+            outcome = outcomes.get(msg.id or 0)
+            if outcome is None:
                 row.status, row.sent_at, row.last_error = "sent", utcnow(), None
                 sent += 1
                 continue
             row.attempts += 1
-            row.last_error = error
+            row.last_error = outcome
             if row.attempts >= MAX_ATTEMPTS:
                 row.status = "failed"
                 failed += 1
@@ -169,6 +169,12 @@ def retry_message(*, session: Session, message_id: int, actor_id: int, now: date
     if msg is None or msg.status == "sent":
         return False
     msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, now
-    audit.record(session=session, action="email.retry", actor_id=actor_id, subject_user_id=msg.user_id,
-                 details={"email_id": message_id}, now=now)
+    audit.record(
+        session=session,
+        action="email.retry",
+        actor_id=actor_id,
+        subject_user_id=msg.user_id,
+        details={"email_id": message_id},
+        now=now,
+    )
     return True

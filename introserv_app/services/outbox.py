@@ -9,10 +9,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import EmailOutbox
+from introserv_app.domain.text import N_
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import PermissionDenied
 
-OUTBOX_STATUSES = ("pending", "failed", "sent")
+#: Outbox statuses and their labels.
+OUTBOX_STATUS_LABELS: dict[str, str] = {"pending": N_("Waiting"), "failed": N_("Failed"), "sent": N_("Sent")}
+OUTBOX_STATUSES = tuple(OUTBOX_STATUS_LABELS)
 PAGE_SIZE = 50
 
 
@@ -38,18 +41,28 @@ class OutboxPage:
 def outbox_page(*, session: Session, viewer: Viewer, status: str | None = None) -> OutboxPage:
     """The latest messages (waiting and failed first when no status is given). Staff only."""
     if not viewer.is_staff:
-        raise PermissionDenied("Staff only.")
+        raise PermissionDenied(N_("This page is for support staff only."))
     counts = dict.fromkeys(OUTBOX_STATUSES, 0)
     for st, n in session.exec(select(EmailOutbox.status, sa.func.count()).group_by(EmailOutbox.status)).all():
         counts[st] = int(n)
     q = select(EmailOutbox)
     if status in OUTBOX_STATUSES:
         q = q.where(EmailOutbox.status == status)
-    q = q.order_by(sa.case((col(EmailOutbox.status) == "sent", 1), else_=0), col(EmailOutbox.id).desc()).limit(PAGE_SIZE)
+    q = q.order_by(sa.case((col(EmailOutbox.status) == "sent", 1), else_=0), col(EmailOutbox.id).desc()).limit(
+        PAGE_SIZE
+    )
     rows = [
-        OutboxRow(id=m.id or 0, to_addr=m.to_addr, subject=m.subject, status=m.status, attempts=m.attempts,
-                  last_error=m.last_error or "", created_at=m.created_at, next_attempt_at=m.next_attempt_at,
-                  sent_at=m.sent_at)
+        OutboxRow(
+            id=m.id or 0,
+            to_addr=m.to_addr,
+            subject=m.subject,
+            status=m.status,
+            attempts=m.attempts,
+            last_error=m.last_error or "",
+            created_at=m.created_at,
+            next_attempt_at=m.next_attempt_at,
+            sent_at=m.sent_at,
+        )
         for m in session.exec(q).all()
     ]
     return OutboxPage(rows=rows, counts=counts)

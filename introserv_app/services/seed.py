@@ -65,8 +65,20 @@ COUNTRIES = ("DE", "NL", "FR", "PL", "AT", "CZ", "ES", "IT", "US", "GB", "FI", "
 FIRST_NAMES = ("Anna", "Ivan", "Maria", "Peter", "Olga", "Jan", "Eva", "Tomas", "Lena", "Marco", "Sofia", "Alex")
 LAST_NAMES = ("Novak", "Schmidt", "Petrov", "Kowalski", "Dubois", "Rossi", "Virtanen", "Smith", "Tamm", "Garcia")
 CITIES = ("Berlin", "Amsterdam", "Paris", "Warsaw", "Vienna", "Prague", "Madrid", "Rome", "Dallas", "London")
-COMMENTS = ("web frontend", "db primary", "db replica", "backup", "staging", "mail relay", "game server",
-            "CI runner", "customer A", "legacy, migrate", "VPN gateway", "monitoring")
+COMMENTS = (
+    "web frontend",
+    "db primary",
+    "db replica",
+    "backup",
+    "staging",
+    "mail relay",
+    "game server",
+    "CI runner",
+    "customer A",
+    "legacy, migrate",
+    "VPN gateway",
+    "monitoring",
+)
 
 STATUS_WEIGHTS: tuple[tuple[OrderStatus, int], ...] = (
     (OrderStatus.PROCESSED, 62),
@@ -80,9 +92,7 @@ STATUS_WEIGHTS: tuple[tuple[OrderStatus, int], ...] = (
 
 def tariff_prices(monthly_minor: int) -> dict[str, int]:
     """Prices per period: months x monthly price, less the period discount, rounded to the minor unit."""
-    return {
-        str(m): (monthly_minor * m * (100 - PERIOD_DISCOUNT[m]) + 50) // 100 for m in PERIODS
-    }
+    return {str(m): (monthly_minor * m * (100 - PERIOD_DISCOUNT[m]) + 50) // 100 for m in PERIODS}
 
 
 def ensure_tariffs(engine: Engine) -> None:
@@ -90,8 +100,11 @@ def ensure_tariffs(engine: Engine) -> None:
         have = set(session.exec(select(TariffPlan.code)).all())
         for code, name, kind, currency, monthly in TARIFFS:
             if code not in have:
-                session.add(TariffPlan(code=code, name=name, product_type=kind, currency=currency,
-                                       prices_minor=tariff_prices(monthly)))
+                session.add(
+                    TariffPlan(
+                        code=code, name=name, product_type=kind, currency=currency, prices_minor=tariff_prices(monthly)
+                    )
+                )
 
 
 def demo_seeded(engine: Engine) -> bool:
@@ -106,9 +119,17 @@ def ensure_demo_accounts(engine: Engine) -> bool:
     ensure_tariffs(engine)
     with session_scope(engine) as session:
         for acc in DEMO_ACCOUNTS:
-            user = create_user(session=session, username=acc.username, password=acc.password, role=acc.role,
-                               email_addr=f"{acc.username}@example.com", first_name="Demo",
-                               last_name=acc.description.title(), country="DE", send_welcome=False)
+            user = create_user(
+                session=session,
+                username=acc.username,
+                password=acc.password,
+                role=acc.role,
+                email_addr=f"{acc.username}@example.com",
+                first_name="Demo",
+                last_name=acc.description.title(),
+                country="DE",
+                send_welcome=False,
+            )
             profile = session.get(Profile, user.id)
             assert profile is not None
             profile.city, profile.address, profile.postal_code = "Berlin", "Alexanderplatz 1", "10178"
@@ -182,10 +203,12 @@ def _drop_secondary_indexes(conn: Connection) -> list[sa.Index]:
 
 def _drop_foreign_keys(conn: Connection) -> list[tuple[str, str]]:
     """PostgreSQL: drop the bulk tables' FK constraints (a trigger per row); returns how to re-add them."""
-    rows = conn.execute(sa.text("""
+    rows = conn.execute(
+        sa.text("""
         SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
         FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(:tables)"""),
-        {"tables": list(BULK_TABLES)}).all()
+        {"tables": list(BULK_TABLES)},
+    ).all()
     for table, name, _ in rows:
         conn.execute(sa.text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
     return [(table, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}') for table, name, definition in rows]
@@ -234,8 +257,9 @@ def seed_volume(
                 conn.commit()
             try:
                 with conn.begin():
-                    report = _bulk(conn, rng, now, customers, orders, seed, owner_id, owner_currency, tariffs,
-                                   existing_names)
+                    report = _bulk(
+                        conn, rng, now, customers, orders, seed, owner_id, owner_currency, tariffs, existing_names
+                    )
             finally:
                 if conn.dialect.name == "sqlite":
                     conn.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -278,16 +302,65 @@ def _bulk(
         user_ids = list(range(first_user, first_user + customers))
         user_currency = [rng.choice(("EUR", "EUR", "EUR", "EUR", "USD", "GBP", "PLN")) for _ in user_ids]
         password_hash = hash_password(f"volume-{seed}-unusable")
-        w.write("users", ("id", "username", "role", "password_hash", "is_active", "created_at"),
-                [(uid, f"cust{seed}x{uid}", "customer", password_hash, b_true,
-                  w.ts(now - timedelta(days=900 + rng.randrange(400)))) for uid in user_ids])
-        w.write("profiles", ("user_id", "profile_type", "company_verification", "country", "last_name",
-                             "first_name", "email", "email_confirmed", "city", "address", "currency", "language",
-                             "ip_restrictions", "newsletter", "auto_renew", "pay_without_auth", "display_last_ip"),
-                [(uid, "individual", "none", rng.choice(COUNTRIES), rng.choice(LAST_NAMES), rng.choice(FIRST_NAMES),
-                  f"cust{seed}x{uid}@example.com", b_true, rng.choice(CITIES), f"{rng.randrange(1, 200)} Main Street",
-                  cur, rng.choice(("en", "en", "ru")), "", b_false, b_false, b_false, b_false)
-                 for uid, cur in zip(user_ids, user_currency, strict=True)])
+        w.write(
+            "users",
+            ("id", "username", "role", "password_hash", "is_active", "created_at"),
+            [
+                (
+                    uid,
+                    f"cust{seed}x{uid}",
+                    "customer",
+                    password_hash,
+                    b_true,
+                    w.ts(now - timedelta(days=900 + rng.randrange(400))),
+                )
+                for uid in user_ids
+            ],
+        )
+        w.write(
+            "profiles",
+            (
+                "user_id",
+                "profile_type",
+                "company_verification",
+                "country",
+                "last_name",
+                "first_name",
+                "email",
+                "email_confirmed",
+                "city",
+                "address",
+                "currency",
+                "language",
+                "ip_restrictions",
+                "newsletter",
+                "auto_renew",
+                "pay_without_auth",
+                "display_last_ip",
+            ),
+            [
+                (
+                    uid,
+                    "individual",
+                    "none",
+                    rng.choice(COUNTRIES),
+                    rng.choice(LAST_NAMES),
+                    rng.choice(FIRST_NAMES),
+                    f"cust{seed}x{uid}@example.com",
+                    b_true,
+                    rng.choice(CITIES),
+                    f"{rng.randrange(1, 200)} Main Street",
+                    cur,
+                    rng.choice(("en", "en", "ru")),
+                    "",
+                    b_false,
+                    b_false,
+                    b_false,
+                    b_false,
+                )
+                for uid, cur in zip(user_ids, user_currency, strict=True)
+            ],
+        )
     if not orders or not user_ids:
         return VolumeReport(customers=0 if owner_id else customers, orders=0, invoices=0, ledger_entries=0)
 
@@ -328,9 +401,17 @@ def _bulk(
     has_ip = ~(st[OrderStatus.NOT_PROCESSED] | st[OrderStatus.PROCESSING])
     octets = [g.integers(lo, hi, size=orders).astype(str) for lo, hi in ((0, 6), (0, 256), (0, 256), (1, 255))]
     first_octet = np.asarray(["5", "37", "45", "91", "185", "193"])[octets[0].astype(int)]
-    ips = [f"{a}.{b}.{c}.{d}" if ok else None
-           for a, b, c, d, ok in zip(first_octet.tolist(), octets[1].tolist(), octets[2].tolist(),
-                                     octets[3].tolist(), has_ip.tolist(), strict=True)]
+    ips = [
+        f"{a}.{b}.{c}.{d}" if ok else None
+        for a, b, c, d, ok in zip(
+            first_octet.tolist(),
+            octets[1].tolist(),
+            octets[2].tolist(),
+            octets[3].tolist(),
+            has_ip.tolist(),
+            strict=True,
+        )
+    ]
     comment_ix = g.integers(0, len(COMMENTS), size=orders)
     comments = np.where(g.random(size=orders) < 0.3, np.asarray(COMMENTS)[comment_ix], "").tolist()
     names = _service_names(g, orders, existing_names)
@@ -350,14 +431,64 @@ def _bulk(
     if w.pg:
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
         conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-    w.write("orders", ("id", "user_id", "service_name", "tariff_id", "main_ip", "status", "created_at",
-                       "paid_until", "price_minor", "currency", "period_months", "comment", "cancel_mode",
-                       "cancel_reason", "cancelled_at"),
-            [(oid, uid, nm, t_ids[ti], ip, sv, cs, ps if hp else None, pr, t_cur[ti], pe, cm,
-              mode if cx else None, rs if cx else None, ca if cx else None)
-             for oid, uid, nm, ti, ip, sv, cs, ps, hp, pr, pe, cm, mode, rs, ca, cx in zip(
-                 order_ids, owners, names, tix, ips, status_vals, created_str, pu_str, has_pu, price_l, per,
-                 comments, cancel_mode, reasons, cancel_at, cancelled, strict=True)])
+    w.write(
+        "orders",
+        (
+            "id",
+            "user_id",
+            "service_name",
+            "tariff_id",
+            "main_ip",
+            "status",
+            "created_at",
+            "paid_until",
+            "price_minor",
+            "currency",
+            "period_months",
+            "comment",
+            "cancel_mode",
+            "cancel_reason",
+            "cancelled_at",
+        ),
+        [
+            (
+                oid,
+                uid,
+                nm,
+                t_ids[ti],
+                ip,
+                sv,
+                cs,
+                ps if hp else None,
+                pr,
+                t_cur[ti],
+                pe,
+                cm,
+                mode if cx else None,
+                rs if cx else None,
+                ca if cx else None,
+            )
+            for oid, uid, nm, ti, ip, sv, cs, ps, hp, pr, pe, cm, mode, rs, ca, cx in zip(
+                order_ids,
+                owners,
+                names,
+                tix,
+                ips,
+                status_vals,
+                created_str,
+                pu_str,
+                has_pu,
+                price_l,
+                per,
+                comments,
+                cancel_mode,
+                reasons,
+                cancel_at,
+                cancelled,
+                strict=True,
+            )
+        ],
+    )
 
     # ---- one invoice (one line) per order, then the ledger: derived set-based in SQL from the orders.
     # Orders were inserted in creation order, so each year is a contiguous id range and the invoice
@@ -385,7 +516,8 @@ def _bulk(
         due = "datetime(y.created_at, '+7 days') || '.000000'"
         desc = "t.name || ', ' || o.period_months || ' mo, ' || o.service_name"
     params = {"first": first_order, "f": False}
-    conn.execute(sa.text(f"""
+    conn.execute(
+        sa.text(f"""
         INSERT INTO invoices (id, number, year, seq, user_id, status, currency, net_minor, vat_rate, vat_minor,
                               gross_minor, reverse_charge, customer_country, issued_at, due_at, paid_at)
         SELECT y.id + {inv_offset}, {number}, y.year, y.seq, y.user_id,
@@ -393,30 +525,43 @@ def _bulk(
                y.currency, y.price_minor, '0', 0, y.price_minor, :f, 'OTHER', y.created_at, {due},
                CASE WHEN y.status = 'not_processed' THEN NULL ELSE y.created_at END
         FROM (SELECT o.id, o.user_id, o.status, o.currency, o.price_minor, o.created_at,
-                     CASE {' '.join(year_case)} END AS year, CASE {' '.join(seq_case)} END AS seq
+                     CASE {" ".join(year_case)} END AS year, CASE {" ".join(seq_case)} END AS seq
               FROM orders o WHERE o.id >= :first) y
-        ORDER BY y.id"""), params)
-    conn.execute(sa.text(f"""
+        ORDER BY y.id"""),
+        params,
+    )
+    conn.execute(
+        sa.text(f"""
         INSERT INTO invoice_lines (id, invoice_id, order_id, description, period_months, quantity, unit_minor,
                                    net_minor)
         SELECT o.id + {line_offset}, o.id + {inv_offset}, o.id, {desc}, o.period_months, 1, o.price_minor,
                o.price_minor
         FROM orders o JOIN tariff_plans t ON t.id = o.tariff_id WHERE o.id >= :first ORDER BY o.id"""),
-        {"first": first_order})
+        {"first": first_order},
+    )
     start_ts = w.ts(now - timedelta(days=3 * 365 + 1))
     # Top-ups first (so the balance never goes negative), then a charge per paid invoice.
-    conn.execute(sa.text("""
+    conn.execute(
+        sa.text("""
         INSERT INTO ledger_entries (user_id, kind, amount_minor, currency, note, created_at)
         SELECT o.user_id, 'topup', SUM(o.price_minor) + (o.user_id * 7919) % 5000, o.currency, 'bank transfer', :ts
         FROM orders o WHERE o.id >= :first AND o.status <> 'not_processed'
-        GROUP BY o.user_id, o.currency ORDER BY o.user_id"""), {"first": first_order, "ts": start_ts})
-    conn.execute(sa.text("""
+        GROUP BY o.user_id, o.currency ORDER BY o.user_id"""),
+        {"first": first_order, "ts": start_ts},
+    )
+    conn.execute(
+        sa.text("""
         INSERT INTO ledger_entries (user_id, kind, amount_minor, currency, invoice_id, note, created_at)
         SELECT i.user_id, 'charge', -i.gross_minor, i.currency, i.id, 'invoice ' || i.number, i.issued_at
         FROM invoices i WHERE i.id >= :first_invoice AND i.status = 'paid' ORDER BY i.id"""),
-        {"first_invoice": first_invoice})
-    ledger_count = int(conn.execute(sa.text("SELECT COUNT(*) FROM ledger_entries WHERE created_at = :ts OR "
-                                            "invoice_id >= :fi"), {"ts": start_ts, "fi": first_invoice}).scalar_one())
+        {"first_invoice": first_invoice},
+    )
+    ledger_count = int(
+        conn.execute(
+            sa.text("SELECT COUNT(*) FROM ledger_entries WHERE created_at = :ts OR invoice_id >= :fi"),
+            {"ts": start_ts, "fi": first_invoice},
+        ).scalar_one()
+    )
     for index in dropped:
         index.create(conn)
     for _table, ddl in foreign_keys:
@@ -425,14 +570,20 @@ def _bulk(
         if year in had_counter:
             conn.execute(sa.text("UPDATE invoice_counters SET last_seq = :s WHERE year = :y"), {"s": seq, "y": year})
         else:
-            conn.execute(sa.text("INSERT INTO invoice_counters (year, last_seq) VALUES (:y, :s)"),
-                         {"y": year, "s": seq})
+            conn.execute(
+                sa.text("INSERT INTO invoice_counters (year, last_seq) VALUES (:y, :s)"), {"y": year, "s": seq}
+            )
     if w.pg:
         for table in ("users", "orders", "invoices", "invoice_lines", "ledger_entries"):
-            conn.execute(sa.text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"))
-    return VolumeReport(customers=0 if owner_id else customers, orders=orders, invoices=orders,
-                        ledger_entries=ledger_count)
+            conn.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+            )
+    return VolumeReport(
+        customers=0 if owner_id else customers, orders=orders, invoices=orders, ledger_entries=ledger_count
+    )
 
 
 _NAME_FIRST = np.frombuffer(string.ascii_lowercase.encode(), dtype=np.uint8)
@@ -470,5 +621,3 @@ def seed_demo(engine: Engine, *, seed: int = 1, now: datetime | None = None) -> 
     seed_volume(engine, customers=0, orders=36, seed=seed, now=now, owner_username=DEMO_ACCOUNTS[0].username)
     seed_volume(engine, customers=60, orders=3000, seed=seed + 1, now=now)
     return True
-
-

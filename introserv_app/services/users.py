@@ -65,8 +65,13 @@ def create_user(
         )
     )
     audit.record(
-        session=session, action="user.create", actor_id=actor_id, subject_user_id=user.id,
-        subject_key=name, details={"role": role.value}, now=now,
+        session=session,
+        action="user.create",
+        actor_id=actor_id,
+        subject_user_id=user.id,
+        subject_key=name,
+        details={"role": role.value},
+        now=now,
     )
     if email_addr and send_welcome:
         email.queue_email(

@@ -1,0 +1,1 @@
+"""Reusable UI pieces (no SQL, no business rules)."""

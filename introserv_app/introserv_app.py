@@ -1,0 +1,53 @@
+"""The Reflex app: routes and lifespan tasks, nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import reflex as rx
+
+from introserv_app.config import get_settings
+from introserv_app.db.session import get_engine
+from introserv_app.pages.dashboard import dashboard_page
+from introserv_app.pages.login import login_page
+from introserv_app.pages.not_found import not_found_page
+from introserv_app.pages.outbox import outbox_page
+from introserv_app.services.email import deliver_due
+from introserv_app.state.dashboard import DashboardState
+from introserv_app.state.locale import PAGE_RELOADERS
+from introserv_app.state.login import LoginState
+from introserv_app.state.outbox import OutboxState
+from introserv_app.state.session import SessionState
+from introserv_app.web.routes import build_api
+
+log = logging.getLogger("introserv")
+
+app = rx.App(
+    api_transformer=build_api(),
+    stylesheets=["/styles.css"],
+    toaster=rx.toast.provider(position="top-right"),
+)
+
+app.add_page(login_page, route="/login", title="INTROSERV", on_load=LoginState.open_page)
+app.add_page(dashboard_page, route="/", title="INTROSERV", on_load=[SessionState.check_login, DashboardState.load])
+app.add_page(
+    outbox_page, route="/staff/outbox", title="INTROSERV", on_load=[SessionState.check_staff, OutboxState.load]
+)
+app.add_page(not_found_page, route="404", title="INTROSERV")
+
+PAGE_RELOADERS.update({"/": DashboardState.load, "/staff/outbox": OutboxState.load, "index": DashboardState.load})
+
+
+@app.register_lifespan_task
+async def email_sender() -> None:
+    """Deliver the outbox every 30 s while SMTP is configured (retries with backoff)."""
+    smtp = get_settings().smtp
+    if not smtp.configured:
+        return
+    while True:
+        try:
+            await asyncio.to_thread(deliver_due, engine=get_engine(), smtp=smtp)
+        except Exception:
+            log.exception("email delivery run failed")
+        await asyncio.sleep(30)

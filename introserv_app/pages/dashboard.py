@@ -1,0 +1,120 @@
+"""/ : the dashboard (own orders for customers, everyone's for staff)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from introserv_app.components.layout import shell
+from introserv_app.components.status_badge import status_badge
+from introserv_app.domain.text import N_
+from introserv_app.i18n.ui import t
+from introserv_app.state.dashboard import DashboardState
+
+
+def _stat(label: str, value: rx.Var, icon: str, el_id: str) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.icon(icon, size=28, color=rx.color("accent", 9)),
+            rx.vstack(
+                rx.text(t(label), size="2", color_scheme="gray"), rx.heading(value, size="6", id=el_id), spacing="1"
+            ),
+            align="center",
+            spacing="4",
+        ),
+        min_width="14em",
+    )
+
+
+def _banners() -> rx.Component:
+    return rx.cond(
+        (DashboardState.unpaid_invoices > 0) & ~DashboardState.scope_all,
+        rx.callout(
+            rx.hstack(t("Unpaid invoices"), ":", rx.text(DashboardState.unpaid_invoices, weight="bold"), spacing="1"),
+            icon="receipt",
+            color_scheme="orange",
+            id="banner-unpaid",
+            width="100%",
+        ),
+    )
+
+
+def _status_table() -> rx.Component:
+    return rx.card(
+        rx.heading(
+            rx.cond(DashboardState.scope_all, t("All orders by status"), t("Your orders by status")),
+            size="4",
+            margin_bottom="0.5em",
+        ),
+        rx.table.root(
+            rx.table.body(
+                rx.foreach(
+                    DashboardState.status_rows,
+                    lambda row: rx.table.row(
+                        rx.table.cell(status_badge(row["status"], row["label"], row["hint"])),
+                        rx.table.cell(rx.text(row["count"], weight="bold"), justify="end"),
+                        id="status-" + row["status"],
+                    ),
+                )
+            ),
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _renewals() -> rx.Component:
+    return rx.card(
+        rx.heading(t("Next renewals"), size="4", margin_bottom="0.5em"),
+        rx.cond(
+            DashboardState.renewals.length() > 0,  # type: ignore[attr-defined]
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(t("Service")),
+                        rx.table.column_header_cell(t("Tariff plan")),
+                        rx.table.column_header_cell(t("Paid until")),
+                        rx.table.column_header_cell(t("Days left")),
+                        rx.table.column_header_cell(t("Price")),
+                    )
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        DashboardState.renewals,
+                        lambda r: rx.table.row(
+                            rx.table.cell(rx.code(r["name"])),
+                            rx.table.cell(r["tariff"]),
+                            rx.table.cell(r["paid_until"]),
+                            rx.table.cell(r["days_left"]),
+                            rx.table.cell(r["price"]),
+                        ),
+                    )
+                ),
+                width="100%",
+                id="renewals",
+            ),
+            rx.text(t("No renewals are coming up."), color_scheme="gray"),
+        ),
+        width="100%",
+    )
+
+
+def dashboard_page() -> rx.Component:
+    return shell(
+        rx.flex(
+            rx.cond(
+                ~DashboardState.scope_all, _stat(N_("Balance"), DashboardState.balance_text, "wallet", "stat-balance")
+            ),
+            _stat(N_("Active orders"), DashboardState.active_orders, "server", "stat-active"),
+            rx.cond(
+                ~DashboardState.scope_all,
+                _stat(N_("Unpaid invoices"), DashboardState.unpaid_invoices, "receipt", "stat-unpaid"),
+            ),
+            wrap="wrap",
+            spacing="4",
+            width="100%",
+        ),
+        rx.grid(_status_table(), _renewals(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
+        active="/",
+        title=t("Dashboard"),
+        banners=_banners(),
+    )

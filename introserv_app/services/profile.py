@@ -1,0 +1,28 @@
+"""Profile use cases (the full Settings page comes with its own issue)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from introserv_app.db.tables import Profile
+from introserv_app.i18n import SUPPORTED_LANGUAGES
+from introserv_app.services import audit
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
+
+
+def set_language(*, session: Session, viewer: Viewer, language: str) -> None:
+    """Remember the viewer's interface language."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise ServiceError("Unknown language.")
+    profile = session.get(Profile, viewer.user_id)
+    if profile is None or profile.language == language:
+        return
+    old, profile.language = profile.language, language
+    audit.record(
+        session=session,
+        action="settings.language",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        details={"old": old, "new": language},
+    )

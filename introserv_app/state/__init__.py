@@ -1,0 +1,1 @@
+"""Thin Reflex State classes: read inputs, call one service, keep view data."""

@@ -1,0 +1,41 @@
+"""Server-side session checks for event handlers.
+
+The Reflex tab token is not a credential: every handler resolves the viewer from the HttpOnly
+session cookie of the websocket handshake (`router.headers.cookie`, never sent to the browser).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.services import audit
+from introserv_app.services.auth import Viewer, resolve_session, token_from_cookie_header
+
+
+def client_ip(state: rx.State) -> str:
+    """The socket peer (X-Forwarded-For only through `trusted_proxy_hops` in rxconfig)."""
+    return state.router.session.client_ip or ""
+
+
+def current_viewer(state: rx.State) -> Viewer | None:
+    """The logged-in viewer of this event, or None."""
+    token = token_from_cookie_header(state.router.headers.cookie)
+    if not token:
+        return None
+    with session_scope() as session:
+        return resolve_session(session=session, token=token)
+
+
+def refuse_staff_only(state: rx.State, viewer: Viewer, what: str) -> None:
+    """Audit a customer's attempt to use a staff handler or page."""
+    with session_scope() as session:
+        audit.record(
+            session=session,
+            action="access.denied",
+            actor_id=viewer.user_id,
+            subject_user_id=viewer.user_id,
+            success=False,
+            ip=client_ip(state),
+            details={"target": what},
+        )

@@ -1,0 +1,72 @@
+"""Staff view of the email outbox."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.i18n import format_datetime, gettext
+from introserv_app.services.email import retry_message
+from introserv_app.services.outbox import OUTBOX_STATUS_LABELS, OUTBOX_STATUSES, outbox_page
+from introserv_app.state.guard import current_viewer, refuse_staff_only
+from introserv_app.state.locale import LocaleState
+
+
+class OutboxState(rx.State):
+    rows: list[dict[str, str]] = []
+    counts: dict[str, int] = {}
+    status_filter: str = "all"
+
+    @rx.event
+    async def load(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return
+        if not viewer.is_staff:
+            refuse_staff_only(self, viewer, "OutboxState.load")
+            self.rows, self.counts = [], {}
+            return
+        lang = (await self.get_state(LocaleState)).lang
+        status = self.status_filter if self.status_filter in OUTBOX_STATUSES else None
+        with session_scope() as session:
+            page = outbox_page(session=session, viewer=viewer, status=status)
+        self.counts = page.counts
+        self.rows = [
+            {
+                "id": str(r.id),
+                "to": r.to_addr,
+                "subject": r.subject,
+                "status": r.status,
+                "status_label": gettext(lang, OUTBOX_STATUS_LABELS[r.status]),
+                "attempts": str(r.attempts),
+                "error": r.last_error,
+                "created": format_datetime(r.created_at, lang, "short"),
+                "next": format_datetime(r.next_attempt_at, lang, "short") if r.status == "pending" else "",
+                "sent": format_datetime(r.sent_at, lang, "short"),
+            }
+            for r in page.rows
+        ]
+
+    @rx.event
+    async def set_filter(self, status: str | list[str]):
+        value = status if isinstance(status, str) else (status[0] if status else "all")
+        self.status_filter = value if value in (*OUTBOX_STATUSES, "all") else "all"
+        await self.load()
+
+    @rx.event
+    async def retry(self, message_id: str):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return None
+        if not viewer.is_staff:
+            refuse_staff_only(self, viewer, "OutboxState.retry")
+            return None
+        try:
+            mid = int(message_id)
+        except (TypeError, ValueError):
+            return None
+        with session_scope() as session:
+            retry_message(session=session, message_id=mid, actor_id=viewer.user_id)
+        await self.load()
+        lang = (await self.get_state(LocaleState)).lang
+        return rx.toast.success(gettext(lang, "The message is queued for delivery again."))

@@ -1,0 +1,72 @@
+"""The app shell's state: who is logged in, the top bar (balance), banners, logout."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.i18n import format_money, normalize_language, translate_message
+from introserv_app.services.auth import Viewer, logout, token_from_cookie_header
+from introserv_app.services.dashboard import balance
+from introserv_app.state.guard import client_ip, current_viewer, refuse_staff_only
+from introserv_app.state.locale import LocaleState
+
+
+class SessionState(rx.State):
+    username: str = ""
+    role: str = ""
+    is_staff: bool = False
+    balance_text: str = ""
+    checked: bool = False
+
+    async def _apply(self, viewer: Viewer) -> None:
+        self.username, self.role, self.is_staff = viewer.username, viewer.role.value, viewer.is_staff
+        locale = await self.get_state(LocaleState)
+        locale.lang = normalize_language(viewer.language)
+        if viewer.is_staff:
+            self.balance_text = ""
+        else:
+            with session_scope() as session:
+                self.balance_text = format_money(balance(session=session, user_id=viewer.user_id), locale.lang)
+        self.checked = True
+
+    def _to_login(self):
+        self.checked = False
+        path = self.router.url.path if self.router.url else "/"
+        return rx.redirect(f"/login?next={quote(path, safe='/')}", replace=True)
+
+    @rx.event
+    async def check_login(self):
+        """on_load of every signed-in page."""
+        viewer = current_viewer(self)
+        if viewer is None:
+            return self._to_login()
+        await self._apply(viewer)
+        return None
+
+    @rx.event
+    async def check_staff(self):
+        """on_load of every /staff page: customers are refused (audited) and sent home."""
+        viewer = current_viewer(self)
+        if viewer is None:
+            return self._to_login()
+        await self._apply(viewer)
+        if not viewer.is_staff:
+            refuse_staff_only(self, viewer, self.router.route_id or "staff")
+            locale = await self.get_state(LocaleState)
+            return [
+                rx.redirect("/"),
+                rx.toast.error(translate_message(locale.lang, "This page is for support staff only.")),
+            ]
+        return None
+
+    @rx.event
+    def sign_out(self):
+        token = token_from_cookie_header(self.router.headers.cookie)
+        with session_scope() as session:
+            logout(session=session, token=token, ip=client_ip(self))
+        self.username, self.role, self.is_staff, self.balance_text, self.checked = "", "", False, "", False
+        # The route clears the HttpOnly cookie; a full page load then reconnects without it.
+        return rx.call_script("window.location.assign('/auth/logout')")

@@ -1,0 +1,1 @@
+"""Plain HTTP routes mounted next to the Reflex app (cookies, downloads, health)."""
