@@ -252,8 +252,6 @@ def seed_volume(
             if conn.dialect.name == "sqlite":
                 # Rows are consistent by construction; checked FKs would cost a lookup per row.
                 conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                # One huge transaction: a rollback journal writes each new page once, WAL twice.
-                conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
                 conn.commit()
             try:
                 with conn.begin():
@@ -263,7 +261,6 @@ def seed_volume(
             finally:
                 if conn.dialect.name == "sqlite":
                     conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                    conn.exec_driver_sql("PRAGMA journal_mode=WAL")
                     conn.commit()
     finally:
         if gc_was_enabled:

@@ -1,0 +1,65 @@
+"""Shared fixtures: migrated databases on SQLite and PostgreSQL.
+
+PostgreSQL comes from INTROSERV_TEST_PG_URL (default: the local server's `test` database). A fresh
+database is created for the run; when the server cannot be reached the tests FAIL (CI must not
+silently skip the PostgreSQL half).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+from introserv_app.db.session import create_db_engine
+from introserv_app.db.tables import ALL_TABLES
+from introserv_app.services.migrations import upgrade_head
+
+PG_ADMIN_URL = os.environ.get("INTROSERV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_database() -> Iterator[str]:
+    admin = create_db_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"introserv_t_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"PostgreSQL is required for the integration tests ({PG_ADMIN_URL}): {exc}", pytrace=False)
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database of each backend, migrated to head once per test session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        upgrade_head(url)
+        yield url
+        return
+    gen = _pg_database()
+    url = next(gen)
+    upgrade_head(url)
+    yield url
+    gen.close()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """The migrated database, emptied before each test."""
+    eng = create_db_engine(db_url)
+    with eng.begin() as conn:
+        for table in reversed(ALL_TABLES.sorted_tables):
+            conn.execute(table.delete())
+    yield eng
+    eng.dispose()

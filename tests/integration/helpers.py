@@ -1,0 +1,49 @@
+"""Small builders for integration tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.engine import Engine
+
+from introserv_app.db.session import session_scope
+from introserv_app.db.tables import Order, TariffPlan
+from introserv_app.domain.roles import Role
+from introserv_app.services.users import create_user
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(engine: Engine, username: str = "alice", role: Role = Role.CUSTOMER, email: str = "") -> int:
+    with session_scope(engine) as session:
+        user = create_user(
+            session=session, username=username, password=PASSWORD, role=role, email_addr=email, send_welcome=False
+        )
+        return user.id or 0
+
+
+def make_customer_with_order(engine: Engine, username: str = "bob", status: str = "processed") -> int:
+    user_id = make_user(engine, username)
+    with session_scope(engine) as session:
+        tariff = TariffPlan(
+            code=f"t-{username}",
+            name="VPS S",
+            product_type="vps",
+            currency="EUR",
+            prices_minor={"1": 400, "3": 1140, "6": 2208, "12": 4224},
+        )
+        session.add(tariff)
+        session.flush()
+        order = Order(
+            user_id=user_id,
+            service_name=f"n{username}01",
+            tariff_id=tariff.id or 0,
+            status=status,
+            paid_until=date(2030, 1, 1),
+            price_minor=400,
+            currency="EUR",
+            main_ip="192.0.2.10",
+        )
+        session.add(order)
+        session.flush()
+        return order.id or 0

@@ -1,0 +1,191 @@
+"""Login, sessions, throttling and logout against a real database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from introserv_app.config import get_settings
+from introserv_app.db.session import session_scope
+from introserv_app.db.tables import ALL_TABLES, AuditEvent, UserSession
+from introserv_app.domain.roles import Role
+from introserv_app.services.auth import (
+    MSG_EMPTY,
+    MSG_INVALID,
+    MSG_THROTTLED,
+    authenticate,
+    complete_login,
+    logout,
+    resolve_session,
+    token_hash,
+)
+from tests.integration.helpers import PASSWORD, make_user
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def login(engine: Engine, username: str, password: str, ip: str = "198.51.100.7", now: datetime = T0):
+    with session_scope(engine) as session:
+        return authenticate(session=session, username=username, password=password, ip=ip, now=now)
+
+
+def full_login(engine: Engine, username: str = "alice", now: datetime = T0) -> str:
+    outcome = login(engine, username, PASSWORD, now=now)
+    assert outcome.ok and outcome.ticket
+    with session_scope(engine) as session:
+        token = complete_login(session=session, ticket=outcome.ticket, ip="198.51.100.7", now=now)
+    assert token
+    return token
+
+
+def viewer(engine: Engine, token: str | None, now: datetime):
+    with session_scope(engine) as session:
+        return resolve_session(session=session, token=token, now=now)
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+            for t in ALL_TABLES.sorted_tables
+        }
+
+
+def test_login_gives_a_256_bit_token_stored_only_as_a_hash(engine: Engine) -> None:
+    make_user(engine)
+    token = full_login(engine)
+    assert len(token) >= 43  # 32 random bytes, url-safe base64
+    with session_scope(engine) as session:
+        rows = session.exec(select(UserSession)).all()
+        assert [r.token_hash for r in rows] == [token_hash(token)]
+        assert rows[0].ticket_hash is None
+    v = viewer(engine, token, T0 + timedelta(minutes=1))
+    assert v is not None and v.username == "alice" and v.role is Role.CUSTOMER
+
+
+def test_each_login_gets_a_new_token_and_tickets_are_single_use(engine: Engine) -> None:
+    make_user(engine)
+    outcome = login(engine, "alice", PASSWORD)
+    assert outcome.ticket
+    with session_scope(engine) as session:
+        first = complete_login(session=session, ticket=outcome.ticket, ip="", now=T0)
+    with session_scope(engine) as session:
+        assert complete_login(session=session, ticket=outcome.ticket, ip="", now=T0) is None
+    second = full_login(engine)
+    assert first and second and first != second
+
+
+def test_a_ticket_expires_after_a_minute(engine: Engine) -> None:
+    make_user(engine)
+    outcome = login(engine, "alice", PASSWORD)
+    with session_scope(engine) as session:
+        assert (
+            complete_login(session=session, ticket=outcome.ticket or "", ip="", now=T0 + timedelta(seconds=61)) is None
+        )
+
+
+def test_unknown_user_and_wrong_password_get_the_same_message(engine: Engine) -> None:
+    make_user(engine)
+    wrong = login(engine, "alice", "not-the-password")
+    unknown = login(engine, "nobody", "not-the-password")
+    assert not wrong.ok and not unknown.ok
+    assert wrong.error == unknown.error == MSG_INVALID
+    with session_scope(engine) as session:
+        reasons = [e.details["reason"] for e in session.exec(select(AuditEvent).where(AuditEvent.action == "login"))]
+    assert sorted(reasons) == ["unknown_user", "wrong_password"]
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("", "", MSG_EMPTY),
+        ("   ", "x", MSG_EMPTY),
+        ("alice", "", MSG_EMPTY),
+        ("a" * 1_000_000, "b" * 1_000_000, MSG_INVALID),
+        ("alice", "p" * 1_000_000, MSG_INVALID),
+        ("' OR '1'='1' --", "' OR '1'='1' --", MSG_INVALID),
+        ("alice'; DROP TABLE users; --", "x", MSG_INVALID),
+        ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", MSG_INVALID),
+        ("Ünïcødé😀", "пароль-пароль-пароль", MSG_INVALID),
+        ("\x00\x1b[31m", "\r\n", MSG_INVALID),
+    ],
+)
+def test_bad_login_input_writes_only_the_audit_event(
+    engine: Engine, username: str, password: str, message: str
+) -> None:
+    make_user(engine)
+    before = row_counts(engine)
+    outcome = login(engine, username, password)
+    assert not outcome.ok and outcome.error == message
+    after = row_counts(engine)
+    assert after.pop("audit_events") == before.pop("audit_events") + 1
+    assert after == before
+    with session_scope(engine) as session:
+        event = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()  # type: ignore[union-attr]
+        assert event is not None and len(event.subject_key or "") <= 64
+
+
+def test_throttling_per_account_with_a_retry_time(engine: Engine) -> None:
+    make_user(engine)
+    limit = get_settings().login_max_failures_per_account
+    for i in range(limit):
+        assert login(engine, "alice", "wrong", ip=f"203.0.113.{i}", now=T0 + timedelta(seconds=i)).error == MSG_INVALID
+    blocked = login(engine, "alice", PASSWORD, ip="203.0.113.200", now=T0 + timedelta(seconds=10))
+    assert not blocked.ok and blocked.error == MSG_THROTTLED
+    assert blocked.retry_after is not None and 0 < blocked.retry_after <= get_settings().login_window_seconds
+    # after the window the right password works again
+    later = T0 + timedelta(seconds=get_settings().login_window_seconds + limit + 1)
+    assert login(engine, "alice", PASSWORD, now=later).ok
+
+
+def test_throttling_per_ip_across_accounts(engine: Engine) -> None:
+    make_user(engine)
+    limit = get_settings().login_max_failures_per_ip
+    for i in range(limit):
+        login(engine, f"user{i}", "wrong", ip="203.0.113.9", now=T0 + timedelta(seconds=i))
+    blocked = login(engine, "alice", PASSWORD, ip="203.0.113.9", now=T0 + timedelta(seconds=limit))
+    assert blocked.error == MSG_THROTTLED
+    assert login(engine, "alice", PASSWORD, ip="203.0.113.10", now=T0 + timedelta(seconds=limit)).ok
+
+
+def test_idle_and_absolute_expiry(engine: Engine) -> None:
+    make_user(engine)
+    settings = get_settings()
+    token = full_login(engine)
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    # activity keeps the session alive ...
+    t = T0
+    for _ in range(5):
+        t += idle - timedelta(minutes=1)
+        assert viewer(engine, token, t) is not None
+    # ... until it is idle too long
+    assert viewer(engine, token, t + idle + timedelta(seconds=1)) is None
+    # absolute expiry even with constant activity
+    token2 = full_login(engine)
+    t = T0
+    while t < T0 + timedelta(hours=settings.session_absolute_hours) - timedelta(minutes=5):
+        t += timedelta(minutes=10)
+        viewer(engine, token2, t)
+    assert viewer(engine, token2, T0 + timedelta(hours=settings.session_absolute_hours)) is None
+
+
+def test_logout_revokes_the_session(engine: Engine) -> None:
+    make_user(engine)
+    token = full_login(engine)
+    with session_scope(engine) as session:
+        logout(session=session, token=token, now=T0)
+    assert viewer(engine, token, T0) is None
+    assert viewer(engine, "forged-token", T0) is None
+    assert viewer(engine, None, T0) is None
+    assert viewer(engine, "x" * 5000, T0) is None
+
+
+def test_inactive_user_cannot_log_in(engine: Engine) -> None:
+    user_id = make_user(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE users SET is_active = :f WHERE id = :i"), {"f": False, "i": user_id})
+    assert login(engine, "alice", PASSWORD).error == MSG_INVALID
