@@ -15,7 +15,7 @@ from introserv_app.pages.not_found import not_found_page
 from introserv_app.pages.outbox import outbox_page
 from introserv_app.services.email import deliver_due
 from introserv_app.state.dashboard import DashboardState
-from introserv_app.state.locale import PAGE_RELOADERS
+from introserv_app.state.locale import PAGE_RELOADERS, SHELL_RELOADERS
 from introserv_app.state.login import LoginState
 from introserv_app.state.outbox import OutboxState
 from introserv_app.state.session import SessionState
@@ -36,7 +36,8 @@ app.add_page(
 )
 app.add_page(not_found_page, route="404", title="INTROSERV")
 
-PAGE_RELOADERS.update({"/": DashboardState.load, "/staff/outbox": OutboxState.load, "index": DashboardState.load})
+PAGE_RELOADERS.update({"/": DashboardState.load, "/staff/outbox": OutboxState.load})
+SHELL_RELOADERS.append(SessionState.check_login)
 
 
 @app.register_lifespan_task

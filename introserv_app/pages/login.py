@@ -9,6 +9,10 @@ from introserv_app.i18n.ui import t
 from introserv_app.state.login import LoginState
 
 
+def _label(text: rx.Var, for_id: str) -> rx.Component:
+    return rx.el.label(text, html_for=for_id, style={"fontSize": "var(--font-size-2)", "fontWeight": 500})
+
+
 def login_page() -> rx.Component:
     return rx.center(
         rx.card(
@@ -28,7 +32,7 @@ def login_page() -> rx.Component:
                         ),
                     ),
                     rx.vstack(
-                        rx.text(t("Username"), as_="label", html_for="username", size="2", weight="medium"),
+                        _label(t("Username"), "username"),
                         rx.input(
                             id="username",
                             name="username",
@@ -38,7 +42,7 @@ def login_page() -> rx.Component:
                             width="100%",
                             size="3",
                         ),
-                        rx.text(t("Password"), as_="label", html_for="password", size="2", weight="medium"),
+                        _label(t("Password"), "password"),
                         rx.input(
                             id="password",
                             name="password",

@@ -11,6 +11,8 @@ from introserv_app.state.guard import current_viewer
 
 #: Route -> the event that reloads that page's server-formatted data (filled by the app module).
 PAGE_RELOADERS: dict[str, object] = {}
+#: Events that reload server-formatted data shown on every page (the top bar).
+SHELL_RELOADERS: list[object] = []
 
 
 class LocaleState(rx.State):
@@ -27,4 +29,6 @@ class LocaleState(rx.State):
         if viewer is not None:
             with session_scope() as session:
                 set_language(session=session, viewer=viewer, language=lang)
-        return PAGE_RELOADERS.get(self.router.route_id)
+        path = (self.router.url.path if self.router.url else "/").rstrip("/") or "/"
+        page = PAGE_RELOADERS.get(path)
+        return [*SHELL_RELOADERS, *([page] if page is not None else [])]
