@@ -26,11 +26,13 @@ help:
 # ---------------------------------------------------------------- set-up
 .venv/.stamp: requirements.txt
 	@test -x .venv/bin/python || $(PYTHON) -m venv .venv
-	@.venv/bin/pip install -q -r requirements.txt || { echo "error: pip could not install requirements.txt (check the package registry settings of pip)"; exit 1; }
+	@.venv/bin/pip install -q -r requirements.txt 2>&1 | grep -v "^WARNING: Location" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || { echo "error: pip could not install requirements.txt (check pip's registry settings)"; exit 1; }
 	@touch $@
 
 .venv/.dev-stamp: .venv/.stamp requirements-dev.txt
-	@.venv/bin/pip install -q -r requirements-dev.txt || { echo "error: pip could not install requirements-dev.txt"; exit 1; }
+	@.venv/bin/pip install -q -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || { echo "error: pip could not install requirements-dev.txt"; exit 1; }
 	@touch $@
 
 .tools/bin/bun:

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -97,13 +98,8 @@ def scenario_seed(args: argparse.Namespace) -> dict[str, object]:
         with empty_database(args.db_url) as url:
             engine = create_db_engine(url)
             seed.ensure_demo_accounts(engine)
-            ours.append(
-                timed(
-                    lambda engine=engine, r=r: seed.seed_volume(
-                        engine, customers=args.customers, orders=args.orders, seed=r + 1, now=now
-                    )
-                )
-            )
+            run = partial(seed.seed_volume, engine, customers=args.customers, orders=args.orders, seed=r + 1, now=now)
+            ours.append(timed(run))
             engine.dispose()
         with empty_database(args.db_url) as url:
             floor.append(raw_orders(url, args.orders))

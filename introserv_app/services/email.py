@@ -21,6 +21,10 @@ from introserv_app.config import SmtpSettings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.db.types import utcnow
+from introserv_app.domain.text import N_
+from introserv_app.services import audit
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import PermissionDenied
 
 MAX_ATTEMPTS = 12
 LEASE = timedelta(minutes=5)
@@ -160,11 +164,19 @@ def deliver_due(*, engine: Engine, smtp: SmtpSettings, now: datetime | None = No
     return DeliveryReport(sent=sent, retrying=retrying, failed=failed)
 
 
-def retry_message(*, session: Session, message_id: int, actor_id: int, now: datetime | None = None) -> bool:
+def retry_message(*, session: Session, message_id: int, viewer: Viewer, now: datetime | None = None) -> bool:
     """Staff: put a failed (or waiting) message back in the queue for immediate delivery."""
-    from introserv_app.services import audit
-
     now = now or utcnow()
+    if not viewer.is_staff:
+        audit.record(
+            session=session,
+            action="access.denied",
+            actor_id=viewer.user_id,
+            success=False,
+            details={"target": "email.retry", "email_id": message_id},
+            now=now,
+        )
+        raise PermissionDenied(N_("This page is for support staff only."))
     msg = session.get(EmailOutbox, message_id)
     if msg is None or msg.status == "sent":
         return False
@@ -172,7 +184,7 @@ def retry_message(*, session: Session, message_id: int, actor_id: int, now: date
     audit.record(
         session=session,
         action="email.retry",
-        actor_id=actor_id,
+        actor_id=viewer.user_id,
         subject_user_id=msg.user_id,
         details={"email_id": message_id},
         now=now,

@@ -128,7 +128,7 @@ def ensure_demo_accounts(engine: Engine) -> bool:
                 first_name="Demo",
                 last_name=acc.description.title(),
                 country="DE",
-                send_welcome=False,
+                send_welcome=True,
             )
             profile = session.get(Profile, user.id)
             assert profile is not None

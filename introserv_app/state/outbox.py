@@ -66,7 +66,7 @@ class OutboxState(rx.State):
         except (TypeError, ValueError):
             return None
         with session_scope() as session:
-            retry_message(session=session, message_id=mid, actor_id=viewer.user_id)
+            retry_message(session=session, message_id=mid, viewer=viewer)
         await self.load()
         lang = (await self.get_state(LocaleState)).lang
         return rx.toast.success(gettext(lang, "The message is queued for delivery again."))

@@ -120,3 +120,31 @@ def test_the_outbox_is_for_staff_only(engine: Engine) -> None:
             "failed",
             "sent",
         }
+
+
+def test_only_staff_can_requeue_an_email_and_a_refusal_is_audited(engine: Engine) -> None:
+    from introserv_app.db.tables import AuditEvent, EmailOutbox
+    from introserv_app.services.email import retry_message
+
+    seed.ensure_demo_accounts(engine)  # queues the demo accounts' welcome emails
+    with session_scope(engine) as session:
+        message = session.exec(select(EmailOutbox)).first()
+        assert message is not None and message.status == "pending"
+        message.status, message.attempts = "failed", 12
+        message_id = message.id or 0
+    with session_scope(engine) as session:
+        try:
+            retry_message(session=session, message_id=message_id, viewer=_viewer(engine, "demo"))
+        except PermissionDenied:
+            pass
+        else:
+            raise AssertionError("a customer re-queued an email")
+    with session_scope(engine) as session:
+        assert session.get(EmailOutbox, message_id).status == "failed"  # type: ignore[union-attr]
+        denied = session.exec(select(AuditEvent).where(AuditEvent.action == "access.denied")).all()
+        assert len(denied) == 1 and denied[0].success is False
+    with session_scope(engine) as session:
+        assert retry_message(session=session, message_id=message_id, viewer=_viewer(engine, "support"))
+    with session_scope(engine) as session:
+        row = session.get(EmailOutbox, message_id)
+        assert row is not None and row.status == "pending" and row.attempts == 0
