@@ -63,3 +63,26 @@ def engine(db_url: str) -> Iterator[Engine]:
             conn.execute(table.delete())
     yield eng
     eng.dispose()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    """Say how many tests ran on each database and in the browser (CI must show both)."""
+    groups: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") != "call" and outcome == "passed":
+                continue
+            nodeid = report.nodeid
+            if "/e2e/" in nodeid:
+                group = "browser (Chromium, production build)"
+            elif "[postgresql" in nodeid:
+                group = "PostgreSQL"
+            elif "[sqlite" in nodeid:
+                group = "SQLite"
+            else:
+                group = "no database"
+            groups.setdefault(group, {}).setdefault(outcome, 0)
+            groups[group][outcome] += 1
+    terminalreporter.section("tests by backend")
+    for group, counts in sorted(groups.items()):
+        terminalreporter.write_line(f"{group}: " + ", ".join(f"{n} {o}" for o, n in sorted(counts.items())))
