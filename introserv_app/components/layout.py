@@ -96,7 +96,7 @@ def top_bar() -> rx.Component:
             SessionState.balance_text != "",
             rx.hstack(
                 rx.icon("wallet", size=16),
-                rx.text(t("Balance"), ":", size="2", color_scheme="gray"),
+                rx.tablet_and_desktop(rx.text(t("Balance"), ":", size="2", color_scheme="gray")),
                 rx.text(SessionState.balance_text, weight="bold", size="2", id="top-balance"),
                 align="center",
                 spacing="1",

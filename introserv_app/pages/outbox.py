@@ -67,6 +67,7 @@ def outbox_page() -> rx.Component:
             width="100%",
             id="outbox-table",
         ),
+        rx.cond(OutboxState.rows.length() == 0, rx.text(t("No messages."), color_scheme="gray", id="outbox-empty")),  # type: ignore[attr-defined]
         active="/staff/outbox",
         title=t("Email outbox"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.db.session import session_scope
-from introserv_app.domain.statuses import STATUS_INFO
+from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.i18n import format_amount, format_date, format_money, gettext
 from introserv_app.services.dashboard import dashboard_summary
 from introserv_app.state.guard import current_viewer
@@ -17,7 +17,7 @@ class DashboardState(rx.State):
     loaded: bool = False
     balance_text: str = ""
     unpaid_invoices: int = 0
-    active_orders: int = 0
+    active_orders: str = "0"
     status_rows: list[dict[str, str]] = []
     renewals: list[dict[str, str]] = []
 
@@ -33,7 +33,10 @@ class DashboardState(rx.State):
         self.scope_all = summary.scope_all
         self.balance_text = format_money(summary.balance, lang) if summary.balance else ""
         self.unpaid_invoices = summary.unpaid_invoices
-        self.active_orders = sum(n for s, n in summary.status_counts.items() if s.value in ("processed", "processing"))
+        active = sum(
+            n for s, n in summary.status_counts.items() if s in (OrderStatus.PROCESSED, OrderStatus.PROCESSING)
+        )
+        self.active_orders = format_amount(active, lang)
         self.status_rows = [
             {
                 "status": status.value,
