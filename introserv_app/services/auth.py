@@ -95,7 +95,7 @@ def authenticate(
     password = password if isinstance(password, str) else ""
     key = clip_for_log(normalize_username(username[: USERNAME_MAX * 4]), USERNAME_MAX)
 
-    def fail(reason: str, message: str, user_id: int | None = None, retry: int | None = None) -> LoginOutcome:
+    def fail(reason: str, message: str, user_id: int | None = None) -> LoginOutcome:
         audit.record(
             session=session,
             action="login",
@@ -106,7 +106,7 @@ def authenticate(
             details={"reason": reason},
             now=now,
         )
-        return LoginOutcome(ok=False, error=message, retry_after=retry)
+        return LoginOutcome(ok=False, error=message)
 
     if not key or not password:
         return fail("empty", MSG_EMPTY)
@@ -120,7 +120,7 @@ def authenticate(
             column=column,
             value=value,
             limit=limit,
-            now=now,  # type: ignore[arg-type]
+            now=now,
             window=settings.login_window_seconds,
         )
         if wait is not None:

@@ -37,22 +37,23 @@ class SessionState(rx.State):
         path = self.router.url.path if self.router.url else "/"
         return rx.redirect(f"/login?next={quote(path, safe='/')}", replace=True)
 
+    async def _signed_in(self) -> Viewer | None:
+        viewer = current_viewer(self)
+        if viewer is not None:
+            await self._apply(viewer)
+        return viewer
+
     @rx.event
     async def check_login(self):
         """on_load of every signed-in page."""
-        viewer = current_viewer(self)
-        if viewer is None:
-            return self._to_login()
-        await self._apply(viewer)
-        return None
+        return self._to_login() if await self._signed_in() is None else None
 
     @rx.event
     async def check_staff(self):
         """on_load of every /staff page: customers are refused (audited) and sent home."""
-        viewer = current_viewer(self)
+        viewer = await self._signed_in()
         if viewer is None:
             return self._to_login()
-        await self._apply(viewer)
         if not viewer.is_staff:
             refuse_staff_only(self, viewer, self.router.route_id or "staff")
             locale = await self.get_state(LocaleState)
