@@ -54,7 +54,8 @@ extract-messages: .venv/.stamp
 	@echo "Now translate the new entries in introserv_app/i18n/locales/ru/LC_MESSAGES/messages.po"
 
 compile-messages: .venv/.stamp
-	@.venv/bin/pybabel compile -d introserv_app/i18n/locales >/dev/null
+	@.venv/bin/pybabel compile -d introserv_app/i18n/locales 2>&1 | grep -v "^compiling catalog" ; \
+	  test $${PIPESTATUS[0]} -eq 0
 
 # ---------------------------------------------------------------- database
 migrate: setup

@@ -8,6 +8,7 @@ silently skip the PostgreSQL half).
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -65,6 +66,9 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
+BACKEND_ID = re.compile(r"[\[-](postgresql|sqlite)[\]-]")
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
     """Say how many tests ran on each database and in the browser (CI must show both)."""
     groups: dict[str, dict[str, int]] = {}
@@ -75,9 +79,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # ty
             nodeid = report.nodeid
             if "/e2e/" in nodeid:
                 group = "browser (Chromium, production build)"
-            elif "[postgresql" in nodeid:
+            elif BACKEND_ID.search(nodeid) and BACKEND_ID.search(nodeid).group(1) == "postgresql":  # type: ignore[union-attr]
                 group = "PostgreSQL"
-            elif "[sqlite" in nodeid:
+            elif BACKEND_ID.search(nodeid):
                 group = "SQLite"
             else:
                 group = "no database"
