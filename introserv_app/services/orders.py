@@ -1,0 +1,158 @@
+"""The orders grid: one selector for customers (own orders) and staff (everyone's).
+
+The scope is decided here from the viewer, never from the page: a customer's query is always limited to
+their own user id, whatever filters arrive. Filtering, sorting and paging happen in SQL; only one page
+of rows leaves the database.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from introserv_app.db import search
+from introserv_app.db.tables import Order, TariffPlan, User
+from introserv_app.db.types import utcnow
+from introserv_app.domain.grid import GridQuery, OrderFilters
+from introserv_app.domain.money import Money
+from introserv_app.domain.periods import days_left
+from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
+from introserv_app.services.auth import Viewer
+
+_STATUS_RANK = sa.case({s.value: i for i, s in enumerate(STATUS_ORDER)}, value=col(Order.status))
+SORT_COLUMNS: dict[str, Any] = {
+    "service_name": col(Order.service_name),
+    "tariff": col(TariffPlan.name),
+    "main_ip": col(Order.main_ip),
+    "paid_until": col(Order.paid_until),
+    "days_left": col(Order.paid_until),
+    "status": _STATUS_RANK,
+    "price": col(Order.price_minor),
+    "comment": col(Order.comment),
+    "id": col(Order.id),
+    "created_at": col(Order.created_at),
+    "customer": col(User.username),
+}
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    id: int
+    service_name: str
+    tariff: str
+    main_ip: str
+    paid_until: date | None
+    days_left: int | None
+    status: OrderStatus
+    price: Money
+    comment: str
+    created_at: datetime
+    customer: str
+
+
+@dataclass(frozen=True)
+class OrdersPage:
+    rows: list[OrderRow]
+    total: int
+    page: int
+    pages: int
+    page_size: int
+    scope_all: bool
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, UTC)
+
+
+def filtered(stmt: Any, *, session: Session, viewer: Viewer, filters: OrderFilters) -> Any:
+    """Apply the viewer's scope and the filters to a statement over `orders`."""
+    dialect = session.get_bind().dialect.name
+    if not viewer.is_staff:
+        stmt = stmt.where(col(Order.user_id) == viewer.user_id)
+    elif filters.customer:
+        users = select(col(User.id)).where(
+            sa.func.lower(col(User.username)).contains(filters.customer.lower(), autoescape=True)
+        )
+        stmt = stmt.where(col(Order.user_id).in_(users))
+    if filters.statuses:
+        stmt = stmt.where(col(Order.status).in_([s.value for s in filters.statuses]))
+    if filters.ids:
+        stmt = stmt.where(col(Order.id).in_(filters.ids))
+    if filters.created_from:
+        stmt = stmt.where(col(Order.created_at) >= _day_start(filters.created_from))
+    if filters.created_to:
+        stmt = stmt.where(col(Order.created_at) < _day_start(filters.created_to + timedelta(days=1)))
+    if filters.paid_from:
+        stmt = stmt.where(col(Order.paid_until) >= filters.paid_from)
+    if filters.paid_to:
+        stmt = stmt.where(col(Order.paid_until) <= filters.paid_to)
+    if filters.name:
+        stmt = stmt.where(search.text_condition(dialect, filters.name, "service_name"))
+    if filters.comment:
+        stmt = stmt.where(search.text_condition(dialect, filters.comment, "comment"))
+    if filters.q:
+        q = filters.q
+        matches = [search.text_condition(dialect, q)]
+        if q.isascii() and q.isdigit() and len(q) <= 12:
+            matches.append(col(Order.id) == int(q))
+        tariffs = select(col(TariffPlan.id)).where(
+            sa.func.lower(col(TariffPlan.name)).contains(q.lower(), autoescape=True)
+        )
+        matches.append(col(Order.tariff_id).in_(tariffs))
+        stmt = stmt.where(sa.or_(*matches))
+    return stmt
+
+
+def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: date | None = None) -> OrdersPage:
+    """One page of the grid for `viewer`; a page past the end gives the last page."""
+    today = today or utcnow().date()
+    count_stmt = filtered(
+        select(sa.func.count()).select_from(Order), session=session, viewer=viewer, filters=query.filters
+    )
+    total = int(session.exec(count_stmt).one())
+    pages = max(1, math.ceil(total / query.page_size))
+    page = min(query.page, pages)
+    sort_key = query.sort if (query.sort != "customer" or viewer.is_staff) else "created_at"
+    sort_col = SORT_COLUMNS[sort_key]
+    desc = query.direction == "desc"
+    order_by = [
+        sort_col.desc().nulls_last() if desc else sort_col.asc().nulls_last(),
+        col(Order.id).desc() if desc else col(Order.id).asc(),
+    ]
+    stmt = (
+        select(Order, col(TariffPlan.name), col(User.username))
+        .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
+        .join(User, col(User.id) == col(Order.user_id))
+    )
+    stmt = filtered(stmt, session=session, viewer=viewer, filters=query.filters)
+    stmt = stmt.order_by(*order_by).offset((page - 1) * query.page_size).limit(query.page_size)
+    rows = [
+        OrderRow(
+            id=o.id or 0,
+            service_name=o.service_name,
+            tariff=tariff,
+            main_ip=o.main_ip or "",
+            paid_until=o.paid_until,
+            days_left=days_left(o.paid_until, today) if o.paid_until else None,
+            status=OrderStatus(o.status),
+            price=Money(o.price_minor, o.currency),
+            comment=o.comment,
+            created_at=o.created_at,
+            customer=username if viewer.is_staff else "",
+        )
+        for o, tariff, username in session.exec(stmt).all()
+    ]
+    return OrdersPage(
+        rows=rows, total=total, page=page, pages=pages, page_size=query.page_size, scope_all=viewer.is_staff
+    )
+
+
+def matching_order_ids(*, session: Session, viewer: Viewer, filters: OrderFilters, limit: int = 10_000) -> list[int]:
+    """The ids of every order the filters select for `viewer` ("select all N matching"), bounded."""
+    stmt = filtered(select(col(Order.id)), session=session, viewer=viewer, filters=filters)
+    return list(session.exec(stmt.order_by(col(Order.id)).limit(limit)).all())
