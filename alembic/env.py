@@ -7,7 +7,6 @@ from logging.config import fileConfig
 from alembic import context
 from introserv_app.config import get_settings
 from introserv_app.db import tables  # noqa: F401 - registers the tables on the metadata
-from introserv_app.db.search import is_search_object
 from introserv_app.db.session import create_db_engine
 from introserv_app.db.tables import ALL_TABLES
 
@@ -16,11 +15,6 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = ALL_TABLES
-
-
-def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """The search index (FTS5 tables, trigram index) lives outside the models: leave it to migrations."""
-    return not is_search_object(name)
 
 
 def _url() -> str:
@@ -32,13 +26,7 @@ def _url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(
-        url=_url(),
-        target_metadata=target_metadata,
-        literal_binds=True,
-        render_as_batch=True,
-        include_name=include_name,
-    )
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -46,17 +34,13 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True, include_name=include_name
-        )
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = create_db_engine(_url())
     with engine.connect() as conn:
-        context.configure(
-            connection=conn, target_metadata=target_metadata, render_as_batch=True, include_name=include_name
-        )
+        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -117,6 +117,133 @@ def scenario_seed(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+def _median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()  # warm-up (caches, prepared plans)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def _raw_views(customer_id: int, needle: str) -> dict[str, tuple[str, str, dict[str, object]]]:
+    """Hand-written SQL per view: (count query, page query, params); the same result as our selector."""
+    base = (
+        "SELECT o.id, o.user_id, o.service_name, o.tariff_id, o.main_ip, o.status, o.created_at, o.paid_until, "
+        "o.price_minor, o.currency, o.period_months, o.comment, t.name, u.username FROM orders o "
+        "JOIN tariff_plans t ON t.id = o.tariff_id JOIN users u ON u.id = o.user_id"
+    )
+    text = "(lower(o.service_name) LIKE :like OR lower(o.main_ip) LIKE :like OR lower(o.comment) LIKE :like)"
+    if needle.isdigit():
+        text = f"({text} OR o.id = {int(needle)})"
+    search = f"({text} OR o.tariff_id IN (SELECT id FROM tariff_plans WHERE lower(name) LIKE :like))"
+    nl = " NULLS LAST"
+    views: dict[str, tuple[str, str, dict[str, object]]] = {
+        "first page, default sort": ("", f"ORDER BY o.created_at DESC{nl}, o.id DESC LIMIT 25 OFFSET 0", {}),
+        "page 2000": ("", f"ORDER BY o.created_at DESC{nl}, o.id DESC LIMIT 25 OFFSET 49975", {}),
+        "one status": (
+            "WHERE o.status IN ('suspended_nonpayment')",
+            f"ORDER BY o.created_at DESC{nl}, o.id DESC LIMIT 25 OFFSET 0",
+            {},
+        ),
+        "date range": (
+            "WHERE o.created_at >= :a AND o.created_at < :b",
+            f"ORDER BY o.created_at DESC{nl}, o.id DESC LIMIT 25 OFFSET 0",
+            {"a": "2025-03-01", "b": "2025-03-08"},
+        ),
+        "substring search": (
+            f"WHERE {search}",
+            f"ORDER BY o.created_at DESC{nl}, o.id DESC LIMIT 25 OFFSET 0",
+            {"like": f"%{needle}%", "fts": f'"{needle}"'},
+        ),
+        "sort by paid until": ("", f"ORDER BY o.paid_until ASC{nl}, o.id ASC LIMIT 25 OFFSET 0", {}),
+        "one customer's orders": (
+            "WHERE o.user_id = :c",
+            f"ORDER BY o.created_at DESC{nl}, o.id DESC LIMIT 25 OFFSET 0",
+            {"c": customer_id},
+        ),
+    }
+    return {
+        name: (f"SELECT COUNT(*) FROM orders o {where}", f"{base} {where} {tail}", params)
+        for name, (where, tail, params) in views.items()
+    }
+
+
+def scenario_grid(args: argparse.Namespace) -> dict[str, object]:
+    from datetime import date
+
+    from sqlmodel import Session, select
+
+    from introserv_app.db.tables import Order, User
+    from introserv_app.domain.grid import GridQuery, OrderFilters
+    from introserv_app.domain.roles import Role
+    from introserv_app.domain.statuses import OrderStatus
+    from introserv_app.services.auth import Viewer
+    from introserv_app.services.orders import orders_page
+
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    with empty_database(args.db_url) as url:
+        engine = create_db_engine(url)
+        seed.ensure_demo_accounts(engine)
+        took = timed(partial(seed.seed_volume, engine, customers=args.customers, orders=args.orders, seed=1, now=now))
+        print(f"seeded {args.orders} orders in {took:.1f} s", file=sys.stderr)
+        with Session(engine) as session:
+            staff_id = session.exec(select(User.id).where(User.username == "support")).one()
+            busiest = session.execute(
+                sa.text("SELECT user_id FROM orders GROUP BY user_id ORDER BY COUNT(*) DESC LIMIT 1")
+            ).scalar_one()
+            needle = session.exec(select(Order.service_name).where(Order.id == 4242)).one()[1:5]
+        staff = Viewer(user_id=staff_id or 0, username="support", role=Role.SUPPORT, session_id=0, language="en")
+        customer = Viewer(user_id=busiest, username="c", role=Role.CUSTOMER, session_id=0, language="en")
+        ours = {
+            "first page, default sort": (staff, GridQuery()),
+            "page 2000": (staff, GridQuery(page=2000)),
+            "one status": (staff, GridQuery(filters=OrderFilters(statuses=(OrderStatus.SUSPENDED_NONPAYMENT,)))),
+            "date range": (
+                staff,
+                GridQuery(filters=OrderFilters(created_from=date(2025, 3, 1), created_to=date(2025, 3, 7))),
+            ),
+            "substring search": (staff, GridQuery(filters=OrderFilters(q=needle))),
+            "sort by paid until": (staff, GridQuery(sort="paid_until", direction="asc")),
+            "one customer's orders": (customer, GridQuery()),
+        }
+        raw = _raw_views(busiest, needle)
+        views = []
+        with Session(engine) as session:
+            conn = session.connection()
+            for name, (who, query) in ours.items():
+                ours_ms = _median_ms(partial(orders_page, session=session, viewer=who, query=query), args.repeat)
+                count_sql, page_sql, params = raw[name]
+
+                def raw_call(
+                    count_sql: str = count_sql, page_sql: str = page_sql, params: dict[str, object] = params
+                ) -> None:
+                    conn.execute(sa.text(count_sql), params).scalar_one()
+                    conn.execute(sa.text(page_sql), params).all()
+
+                raw_ms = _median_ms(raw_call, args.repeat)
+                views.append(
+                    {
+                        "name": name,
+                        "ours_ms": round(ours_ms, 2),
+                        "raw_ms": round(raw_ms, 2),
+                        "ratio": round(ours_ms / raw_ms, 2),
+                    }
+                )
+                print(
+                    f"{name:<24} ours {ours_ms:8.2f} ms   raw {raw_ms:8.2f} ms   ratio {ours_ms / raw_ms:5.2f}",
+                    file=sys.stderr,
+                )
+        engine.dispose()
+    return {
+        "scenario": "grid",
+        "orders": args.orders,
+        "backend": "postgresql" if args.db_url else "sqlite",
+        "views": views,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     sub = parser.add_subparsers(dest="scenario", required=True)
@@ -125,8 +252,13 @@ def main() -> int:
     p.add_argument("--customers", type=int, default=20_000)
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
+    p = sub.add_parser("grid", help="typical orders-grid views: our selector against hand-written SQL")
+    p.add_argument("--orders", type=int, default=1_000_000)
+    p.add_argument("--customers", type=int, default=20_000)
+    p.add_argument("--repeat", type=int, default=15)
+    p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
     args = parser.parse_args()
-    result = {"seed": scenario_seed}[args.scenario](args)
+    result = {"seed": scenario_seed, "grid": scenario_grid}[args.scenario](args)
     print(json.dumps(result))
     return 0
 

@@ -21,7 +21,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import select
 
-from introserv_app.db import search
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Profile, TariffPlan, User
 from introserv_app.domain.names import SERVICE_NAME_LENGTH
@@ -425,8 +424,6 @@ def _bulk(
     has_pu = (pu >= 0).tolist()
     bulk = orders >= 50_000
     dropped = _drop_secondary_indexes(conn) if bulk else []
-    if bulk:
-        search.suspend_for_bulk(conn)
     foreign_keys = _drop_foreign_keys(conn) if bulk and w.pg else []
     if w.pg:
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
@@ -564,8 +561,6 @@ def _bulk(
     )
     for index in dropped:
         index.create(conn)
-    if bulk:
-        search.rebuild_after_bulk(conn)
     for _table, ddl in foreign_keys:
         conn.execute(sa.text(ddl))  # validates every row once, set-based
     for year, seq in counters.items():

@@ -216,18 +216,3 @@ def test_select_all_matching_is_scoped(data: Engine) -> None:
     with session_scope(data) as session:
         ids = matching_order_ids(session=session, viewer=demo, filters=OrderFilters(statuses=(OrderStatus.PROCESSED,)))
     assert set(ids) == db_ids(data, "user_id = :u AND status = 'processed'", u=demo.user_id)
-
-
-def test_the_search_index_follows_updates_and_deletes(data: Engine) -> None:
-    support = viewer(data, "support")
-    with session_scope(data) as session:
-        order = session.exec(select(Order).order_by(Order.id)).first()
-        assert order is not None
-        order.comment = "zebra-frontend"
-        oid = order.id
-    assert [r.id for r in page(data, support, filters=OrderFilters(q="zebra")).rows] == [oid]
-    with session_scope(data) as session:
-        o = session.get(Order, oid)
-        assert o is not None
-        o.comment = ""
-    assert page(data, support, filters=OrderFilters(q="zebra")).total == 0
