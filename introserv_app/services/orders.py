@@ -124,8 +124,22 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
         sort_col.desc().nulls_last() if desc else sort_col.asc().nulls_last(),
         col(Order.id).desc() if desc else col(Order.id).asc(),
     ]
+    # Plain columns, not ORM entities: building model instances per page costs more than the query.
+    columns = (
+        col(Order.id),
+        col(Order.service_name),
+        col(TariffPlan.name),
+        col(Order.main_ip),
+        col(Order.paid_until),
+        col(Order.status),
+        col(Order.price_minor),
+        col(Order.currency),
+        col(Order.comment),
+        col(Order.created_at),
+        col(User.username),
+    )
     stmt = (
-        select(Order, col(TariffPlan.name), col(User.username))
+        sa.select(*columns)
         .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
         .join(User, col(User.id) == col(Order.user_id))
     )
@@ -133,19 +147,21 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
     stmt = stmt.order_by(*order_by).offset((page - 1) * query.page_size).limit(query.page_size)
     rows = [
         OrderRow(
-            id=o.id or 0,
-            service_name=o.service_name,
+            id=oid,
+            service_name=name,
             tariff=tariff,
-            main_ip=o.main_ip or "",
-            paid_until=o.paid_until,
-            days_left=days_left(o.paid_until, today) if o.paid_until else None,
-            status=OrderStatus(o.status),
-            price=Money(o.price_minor, o.currency),
-            comment=o.comment,
-            created_at=o.created_at,
+            main_ip=ip or "",
+            paid_until=paid_until,
+            days_left=days_left(paid_until, today) if paid_until else None,
+            status=OrderStatus(status),
+            price=Money(price, currency),
+            comment=comment,
+            created_at=created_at,
             customer=username if viewer.is_staff else "",
         )
-        for o, tariff, username in session.exec(stmt).all()
+        for oid, name, tariff, ip, paid_until, status, price, currency, comment, created_at, username in (
+            session.execute(stmt).all()
+        )
     ]
     return OrdersPage(
         rows=rows, total=total, page=page, pages=pages, page_size=query.page_size, scope_all=viewer.is_staff
