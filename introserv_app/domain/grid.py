@@ -36,6 +36,8 @@ PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
 DEFAULT_SORT, DEFAULT_DIRECTION = "created_at", "desc"
 TEXT_MAX = 100
 IDS_MAX = 100
+#: Largest order id (the id columns are 32-bit integers on PostgreSQL).
+ID_MAX = 2**31 - 1
 
 MSG_BAD_DATE = N_("A date must look like 2025-09-03; the filter was ignored.")
 MSG_REVERSED = N_("The date range ends before it starts; the filter was ignored.")
@@ -106,7 +108,7 @@ def parse_ids(raw: str, errors: list[str]) -> tuple[int, ...]:
     parts = [p for p in re.split(r"[\s,;]+", raw.strip()) if p]
     if not parts:
         return ()
-    if len(raw) > 2000 or not all(p.isascii() and p.isdigit() and len(p) <= 12 for p in parts):
+    if len(raw) > 2000 or not all(p.isascii() and p.isdigit() and len(p) <= 10 and int(p) <= ID_MAX for p in parts):
         errors.append(MSG_BAD_IDS)
         return ()
     return tuple(dict.fromkeys(int(p) for p in parts))[:IDS_MAX]

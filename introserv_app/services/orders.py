@@ -7,6 +7,7 @@ of rows leaves the database.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,13 +17,16 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.db import search
-from introserv_app.db.tables import Order, TariffPlan, User
+from introserv_app.db.tables import Order, TariffPlan, User, UserPreference
 from introserv_app.db.types import utcnow
-from introserv_app.domain.grid import GridQuery, OrderFilters
+from introserv_app.domain.grid import ID_MAX, OPTIONAL_COLUMNS, GridQuery, OrderFilters
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
+from introserv_app.domain.text import N_
+from introserv_app.services import audit
 from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
 
 _STATUS_RANK = sa.case({s.value: i for i, s in enumerate(STATUS_ORDER)}, value=col(Order.status))
 SORT_COLUMNS: dict[str, Any] = {
@@ -98,7 +102,7 @@ def filtered(stmt: Any, *, session: Session, viewer: Viewer, filters: OrderFilte
     if filters.q:
         q = filters.q
         matches = [search.text_condition(dialect, q)]
-        if q.isascii() and q.isdigit() and len(q) <= 12:
+        if q.isascii() and q.isdigit() and len(q) <= 10 and int(q) <= ID_MAX:
             matches.append(col(Order.id) == int(q))
         tariffs = select(col(TariffPlan.id)).where(
             sa.func.lower(col(TariffPlan.name)).contains(q.lower(), autoescape=True)
@@ -172,3 +176,68 @@ def matching_order_ids(*, session: Session, viewer: Viewer, filters: OrderFilter
     """The ids of every order the filters select for `viewer` ("select all N matching"), bounded."""
     stmt = filtered(select(col(Order.id)), session=session, viewer=viewer, filters=filters)
     return list(session.exec(stmt.order_by(col(Order.id)).limit(limit)).all())
+
+
+COMMENT_MAX = 255
+MSG_ORDER_NOT_FOUND = N_("Order not found.")
+MSG_COMMENT_TOO_LONG = N_("A comment can have at most 255 characters.")
+
+
+def normalize_comment(raw: str) -> str:
+    """Trimmed, control characters removed; scripts and formulas stay as plain text (escaped where shown)."""
+    text = raw if isinstance(raw, str) else ""
+    return "".join(ch for ch in text[: COMMENT_MAX * 8] if ch.isprintable() or ch == " ").strip()
+
+
+def set_comment(*, session: Session, viewer: Viewer, order_id: int, comment: str) -> str:
+    """Save the owner's comment on an order; returns the stored text. Foreign ids are refused and audited."""
+    text = normalize_comment(comment)
+    if len(text) > COMMENT_MAX:
+        raise ServiceError(MSG_COMMENT_TOO_LONG)
+    order = session.get(Order, order_id) if isinstance(order_id, int) and 0 < order_id <= ID_MAX else None
+    if order is None or order.user_id != viewer.user_id:
+        audit.record(
+            session=session,
+            action="access.denied",
+            actor_id=viewer.user_id,
+            success=False,
+            details={"target": "order.comment", "order_id": str(order_id)[:20]},
+        )
+        raise ServiceError(MSG_ORDER_NOT_FOUND)
+    if order.comment != text:
+        audit.record(
+            session=session,
+            action="order.comment",
+            actor_id=viewer.user_id,
+            subject_user_id=order.user_id,
+            details={"order_id": order.id, "old": order.comment, "new": text},
+        )
+        order.comment = text
+    return text
+
+
+GRID_COLUMNS_KEY = "orders.columns"
+
+
+def grid_columns(*, session: Session, user_id: int) -> tuple[str, ...]:
+    """The optional columns the user chose in the "Show:" menu (none by default)."""
+    pref = session.get(UserPreference, (user_id, GRID_COLUMNS_KEY))
+    if pref is None:
+        return ()
+    try:
+        stored = json.loads(pref.value)
+    except ValueError:
+        return ()
+    return tuple(c for c in OPTIONAL_COLUMNS if isinstance(stored, list) and c in stored)
+
+
+def set_grid_columns(*, session: Session, viewer: Viewer, columns: list[str]) -> tuple[str, ...]:
+    """Remember the viewer's optional columns; unknown names are ignored."""
+    chosen = tuple(c for c in OPTIONAL_COLUMNS if isinstance(columns, list) and c in columns)
+    pref = session.get(UserPreference, (viewer.user_id, GRID_COLUMNS_KEY))
+    value = json.dumps(list(chosen))
+    if pref is None:
+        session.add(UserPreference(user_id=viewer.user_id, key=GRID_COLUMNS_KEY, value=value, updated_at=utcnow()))
+    else:
+        pref.value, pref.updated_at = value, utcnow()
+    return chosen

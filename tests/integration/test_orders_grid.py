@@ -133,6 +133,8 @@ def test_search_by_name_ip_comment_id_and_tariff(data: Engine) -> None:
 @pytest.mark.parametrize(
     "hostile",
     [
+        "99999999999",
+        "2147483648",
         "' OR 1=1 --",
         '"; DROP TABLE orders; --',
         "<script>alert(1)</script>",
@@ -148,7 +150,7 @@ def test_search_by_name_ip_comment_id_and_tariff(data: Engine) -> None:
 )
 def test_hostile_search_text_is_just_text(data: Engine, hostile: str) -> None:
     support = viewer(data, "support")
-    query, _ = parse_grid_query({"q": hostile, "name": hostile, "comment": hostile})
+    query, _ = parse_grid_query({"q": hostile, "name": hostile, "comment": hostile, "ids": hostile})
     result = page(data, support, filters=query.filters)
     assert result.total == 0 and result.rows == []
     assert page(data, support).total == 460  # nothing was dropped
@@ -216,3 +218,57 @@ def test_select_all_matching_is_scoped(data: Engine) -> None:
     with session_scope(data) as session:
         ids = matching_order_ids(session=session, viewer=demo, filters=OrderFilters(statuses=(OrderStatus.PROCESSED,)))
     assert set(ids) == db_ids(data, "user_id = :u AND status = 'processed'", u=demo.user_id)
+
+
+def test_owner_edits_a_comment_with_an_audit_event(data: Engine) -> None:
+    from introserv_app.db.tables import AuditEvent
+    from introserv_app.services.errors import ServiceError
+    from introserv_app.services.orders import set_comment
+
+    demo = viewer(data, "demo")
+    own = min(db_ids(data, "user_id = :u", u=demo.user_id))
+    foreign = min(db_ids(data, "user_id <> :u", u=demo.user_id))
+    with session_scope(data) as session:
+        assert (
+            set_comment(session=session, viewer=demo, order_id=own, comment='  =HYPERLINK("x")\x00<b>db</b>  ')
+            == '=HYPERLINK("x")<b>db</b>'
+        )
+    with session_scope(data) as session:
+        assert session.get(Order, own).comment == '=HYPERLINK("x")<b>db</b>'  # type: ignore[union-attr]
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "order.comment")).one()
+        assert event.details["new"] == '=HYPERLINK("x")<b>db</b>' and event.actor_id == demo.user_id
+    for bad_id, text in ((foreign, "mine now"), (10**12, "x"), (own, "x" * 256)):
+        with session_scope(data) as session:
+            before = session.get(Order, own).comment  # type: ignore[union-attr]
+            try:
+                set_comment(session=session, viewer=demo, order_id=bad_id, comment=text)
+            except ServiceError:
+                pass
+            else:
+                raise AssertionError("refused input was accepted")
+        with session_scope(data) as session:
+            assert session.get(Order, own).comment == before  # type: ignore[union-attr]
+    with session_scope(data) as session:
+        assert session.get(Order, foreign).comment != "mine now"  # type: ignore[union-attr]
+        denied = session.exec(select(AuditEvent).where(AuditEvent.action == "access.denied")).all()
+        assert len(denied) == 2  # the foreign and the unknown id; the too-long text is just refused
+    with session_scope(data) as session:
+        assert set_comment(session=session, viewer=demo, order_id=own, comment="x" * 255) == "x" * 255
+
+
+def test_the_show_menu_choice_is_remembered_per_user(data: Engine) -> None:
+    from introserv_app.services.orders import grid_columns, set_grid_columns
+
+    demo, support = viewer(data, "demo"), viewer(data, "support")
+    with session_scope(data) as session:
+        assert grid_columns(session=session, user_id=demo.user_id) == ()
+        assert set_grid_columns(session=session, viewer=demo, columns=["id", "comment", "password_hash"]) == (
+            "comment",
+            "id",
+        )
+    with session_scope(data) as session:
+        assert grid_columns(session=session, user_id=demo.user_id) == ("comment", "id")
+        assert grid_columns(session=session, user_id=support.user_id) == ()
+        set_grid_columns(session=session, viewer=demo, columns=["batch"])
+    with session_scope(data) as session:
+        assert grid_columns(session=session, user_id=demo.user_id) == ("batch",)

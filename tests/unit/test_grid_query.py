@@ -64,6 +64,8 @@ def test_ids_accept_lists_and_bound_them() -> None:
     assert grid.parse_ids(" 7, 8;9  10,7", errors) == (7, 8, 9, 10)
     assert len(grid.parse_ids(",".join(str(i) for i in range(500)), errors)) == grid.IDS_MAX
     assert errors == []
+    assert grid.parse_ids(str(2**31 - 1), errors) == (2**31 - 1,)
+    assert grid.parse_ids(str(2**31), errors) == () and errors == [grid.MSG_BAD_IDS]
 
 
 @given(
