@@ -21,10 +21,8 @@ from introserv_app.config import SmtpSettings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.db.types import utcnow
-from introserv_app.domain.text import N_
-from introserv_app.services import audit
+from introserv_app.services import access, audit
 from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import PermissionDenied
 
 MAX_ATTEMPTS = 12
 LEASE = timedelta(minutes=5)
@@ -164,19 +162,12 @@ def deliver_due(*, engine: Engine, smtp: SmtpSettings, now: datetime | None = No
     return DeliveryReport(sent=sent, retrying=retrying, failed=failed)
 
 
-def retry_message(*, session: Session, message_id: int, viewer: Viewer, now: datetime | None = None) -> bool:
+def retry_message(
+    *, session: Session, message_id: int, viewer: Viewer, ip: str = "", now: datetime | None = None
+) -> bool:
     """Staff: put a failed (or waiting) message back in the queue for immediate delivery."""
     now = now or utcnow()
-    if not viewer.is_staff:
-        audit.record(
-            session=session,
-            action="access.denied",
-            actor_id=viewer.user_id,
-            success=False,
-            details={"target": "email.retry", "email_id": message_id},
-            now=now,
-        )
-        raise PermissionDenied(N_("This page is for support staff only."))
+    access.require_staff(session=session, viewer=viewer, target="email.retry", ip=ip)
     msg = session.get(EmailOutbox, message_id)
     if msg is None or msg.status == "sent":
         return False

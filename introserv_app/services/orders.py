@@ -24,7 +24,7 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.services import audit
+from introserv_app.services import access, audit
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
 
@@ -196,12 +196,8 @@ def set_comment(*, session: Session, viewer: Viewer, order_id: int, comment: str
         raise ServiceError(MSG_COMMENT_TOO_LONG)
     order = session.get(Order, order_id) if isinstance(order_id, int) and 0 < order_id <= ID_MAX else None
     if order is None or order.user_id != viewer.user_id:
-        audit.record(
-            session=session,
-            action="access.denied",
-            actor_id=viewer.user_id,
-            success=False,
-            details={"target": "order.comment", "order_id": str(order_id)[:20]},
+        access.record_denied(
+            session=session, viewer=viewer, target="order.comment", details={"order_id": str(order_id)[:20]}
         )
         raise ServiceError(MSG_ORDER_NOT_FOUND)
     if order.comment != text:

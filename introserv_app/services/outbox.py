@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.domain.text import N_
+from introserv_app.services import access
 from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import PermissionDenied
 
 #: Outbox statuses and their labels.
 OUTBOX_STATUS_LABELS: dict[str, str] = {"pending": N_("Waiting"), "failed": N_("Failed"), "sent": N_("Sent")}
@@ -38,10 +38,9 @@ class OutboxPage:
     counts: dict[str, int]
 
 
-def outbox_page(*, session: Session, viewer: Viewer, status: str | None = None) -> OutboxPage:
+def outbox_page(*, session: Session, viewer: Viewer, status: str | None = None, ip: str = "") -> OutboxPage:
     """The latest messages (waiting and failed first when no status is given). Staff only."""
-    if not viewer.is_staff:
-        raise PermissionDenied(N_("This page is for support staff only."))
+    access.require_staff(session=session, viewer=viewer, target="email.outbox", ip=ip)
     counts = dict.fromkeys(OUTBOX_STATUSES, 0)
     for st, n in session.exec(select(EmailOutbox.status, sa.func.count()).group_by(EmailOutbox.status)).all():
         counts[st] = int(n)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.db.session import session_scope
-from introserv_app.services import audit
 from introserv_app.services.auth import Viewer, resolve_session, token_from_cookie_header
 
 
@@ -25,17 +24,3 @@ def current_viewer(state: rx.State) -> Viewer | None:
         return None
     with session_scope() as session:
         return resolve_session(session=session, token=token)
-
-
-def refuse_staff_only(state: rx.State, viewer: Viewer, what: str) -> None:
-    """Audit a customer's attempt to use a staff handler or page."""
-    with session_scope() as session:
-        audit.record(
-            session=session,
-            action="access.denied",
-            actor_id=viewer.user_id,
-            subject_user_id=viewer.user_id,
-            success=False,
-            ip=client_ip(state),
-            details={"target": what},
-        )

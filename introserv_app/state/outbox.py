@@ -7,8 +7,9 @@ import reflex as rx
 from introserv_app.db.session import session_scope
 from introserv_app.i18n import format_datetime, gettext
 from introserv_app.services.email import retry_message
+from introserv_app.services.errors import PermissionDenied
 from introserv_app.services.outbox import OUTBOX_STATUS_LABELS, OUTBOX_STATUSES, outbox_page
-from introserv_app.state.guard import current_viewer, refuse_staff_only
+from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 
 
@@ -22,14 +23,14 @@ class OutboxState(rx.State):
         viewer = current_viewer(self)
         if viewer is None:
             return
-        if not viewer.is_staff:
-            refuse_staff_only(self, viewer, "OutboxState.load")
-            self.rows, self.counts = [], {}
-            return
         lang = (await self.get_state(LocaleState)).lang
         status = self.status_filter if self.status_filter in OUTBOX_STATUSES else None
-        with session_scope() as session:
-            page = outbox_page(session=session, viewer=viewer, status=status)
+        try:
+            with session_scope() as session:
+                page = outbox_page(session=session, viewer=viewer, status=status, ip=client_ip(self))
+        except PermissionDenied:
+            self.rows, self.counts = [], {}
+            return
         self.counts = page.counts
         self.rows = [
             {
@@ -58,15 +59,15 @@ class OutboxState(rx.State):
         viewer = current_viewer(self)
         if viewer is None:
             return None
-        if not viewer.is_staff:
-            refuse_staff_only(self, viewer, "OutboxState.retry")
-            return None
         try:
             mid = int(message_id)
         except (TypeError, ValueError):
             return None
-        with session_scope() as session:
-            retry_message(session=session, message_id=mid, viewer=viewer)
+        try:
+            with session_scope() as session:
+                retry_message(session=session, message_id=mid, viewer=viewer, ip=client_ip(self))
+        except PermissionDenied:
+            return None
         await self.load()
         lang = (await self.get_state(LocaleState)).lang
         return rx.toast.success(gettext(lang, "The message is queued for delivery again."))

@@ -8,9 +8,10 @@ import reflex as rx
 
 from introserv_app.db.session import session_scope
 from introserv_app.i18n import format_money, normalize_language, translate_message
+from introserv_app.services import access
 from introserv_app.services.auth import Viewer, logout, token_from_cookie_header
 from introserv_app.services.dashboard import balance
-from introserv_app.state.guard import client_ip, current_viewer, refuse_staff_only
+from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 
 
@@ -55,11 +56,14 @@ class SessionState(rx.State):
         if viewer is None:
             return self._to_login()
         if not viewer.is_staff:
-            refuse_staff_only(self, viewer, self.router.route_id or "staff")
+            with session_scope() as session:
+                access.record_denied(
+                    session=session, viewer=viewer, target=self.router.route_id or "staff", ip=client_ip(self)
+                )
             locale = await self.get_state(LocaleState)
             return [
                 rx.redirect("/"),
-                rx.toast.error(translate_message(locale.lang, "This page is for support staff only.")),
+                rx.toast.error(translate_message(locale.lang, access.MSG_STAFF_ONLY)),
             ]
         return None
 

@@ -148,3 +148,19 @@ def test_only_staff_can_requeue_an_email_and_a_refusal_is_audited(engine: Engine
     with session_scope(engine) as session:
         row = session.get(EmailOutbox, message_id)
         assert row is not None and row.status == "pending" and row.attempts == 0
+
+
+def test_a_refusal_stays_audited_when_the_callers_transaction_rolls_back(engine: Engine) -> None:
+    from introserv_app.db.tables import AuditEvent
+
+    seed.ensure_demo_accounts(engine)
+    demo = _viewer(engine, "demo")
+    try:
+        with session_scope(engine) as session:  # the error leaves the scope: its transaction rolls back
+            outbox_page(session=session, viewer=demo)
+    except PermissionDenied:
+        pass
+    with session_scope(engine) as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "access.denied")).all()
+    assert [e.details["target"] for e in events] == ["email.outbox"]
+    assert events[0].actor_id == demo.user_id and events[0].success is False
