@@ -144,6 +144,8 @@ def test_only_staff_can_requeue_an_email_and_a_refusal_is_audited(engine: Engine
         denied = session.exec(select(AuditEvent).where(AuditEvent.action == "access.denied")).all()
         assert len(denied) == 1 and denied[0].success is False
     with session_scope(engine) as session:
+        for forged in (0, -1, 2**31, 10**20):  # out of the id column's range: nothing, not a crash
+            assert retry_message(session=session, message_id=forged, viewer=_viewer(engine, "support")) is False
         assert retry_message(session=session, message_id=message_id, viewer=_viewer(engine, "support"))
     with session_scope(engine) as session:
         row = session.get(EmailOutbox, message_id)
