@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import ID_MAX
 
 #: Every column: key -> label msgid. The first seven are always shown; the rest via the "Show:" menu.
 COLUMNS: dict[str, str] = {
@@ -36,8 +37,6 @@ PAGE_SIZES: tuple[int, ...] = (25, 50, 100)
 DEFAULT_SORT, DEFAULT_DIRECTION = "created_at", "desc"
 TEXT_MAX = 100
 IDS_MAX = 100
-#: Largest order id (the id columns are 32-bit integers on PostgreSQL).
-ID_MAX = 2**31 - 1
 
 MSG_BAD_DATE = N_("A date must look like 2025-09-03; the filter was ignored.")
 MSG_REVERSED = N_("The date range ends before it starts; the filter was ignored.")

@@ -7,6 +7,8 @@ import unicodedata
 
 USERNAME_MAX = 64
 PASSWORD_MAX = 1024
+#: Largest row id any input may name (id columns are 32-bit integers on PostgreSQL).
+ID_MAX = 2**31 - 1
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 

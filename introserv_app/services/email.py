@@ -21,7 +21,7 @@ from introserv_app.config import SmtpSettings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.db.types import utcnow
-from introserv_app.domain.grid import ID_MAX
+from introserv_app.domain.validation import ID_MAX
 from introserv_app.services import access, audit
 from introserv_app.services.auth import Viewer
 

@@ -19,11 +19,12 @@ from sqlmodel import Session, col, select
 from introserv_app.db import search
 from introserv_app.db.tables import Order, TariffPlan, User, UserPreference
 from introserv_app.db.types import utcnow
-from introserv_app.domain.grid import ID_MAX, OPTIONAL_COLUMNS, GridQuery, OrderFilters
+from introserv_app.domain.grid import OPTIONAL_COLUMNS, GridQuery, OrderFilters
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import ID_MAX
 from introserv_app.services import access, audit
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
