@@ -102,6 +102,44 @@ def cmd_send_emails(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_orders(args: argparse.Namespace) -> int:
+    from introserv_app.db.session import session_scope
+    from introserv_app.domain.grid import parse_grid_query
+    from introserv_app.services.errors import ServiceError
+    from introserv_app.services.export import export_count, iter_orders_csv, operator_viewer
+
+    params = {
+        "status": ",".join(args.status or []),
+        "q": args.search or "",
+        "sort": args.sort or "",
+        "dir": args.dir or "",
+    }
+    query, problems = parse_grid_query(params)
+    if problems:
+        return _fail("; ".join(problems))
+    out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="")
+    try:
+        with session_scope() as session:
+            try:
+                viewer = operator_viewer(session=session, customer=None if args.all else args.customer)
+            except ServiceError as exc:
+                return _fail(exc.message.format(username=args.customer))
+            total = export_count(session=session, viewer=viewer, query=query)
+
+            def progress(done: int) -> None:
+                if args.out != "-":
+                    print(f"\r{done:,} / {total:,} rows", end="", file=sys.stderr, flush=True)
+
+            for chunk in iter_orders_csv(session=session, viewer=viewer, query=query, progress=progress):
+                out.write(chunk)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if args.out != "-":
+        print(f"\nwrote {total:,} orders to {args.out}", file=sys.stderr)
+    return 0
+
+
 def cmd_check_frontend(_: argparse.Namespace) -> int:
     bun = shutil.which("bun")
     if bun is None:
@@ -143,6 +181,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("demo-logins", help="print the demo logins")
     p = sub.add_parser("send-emails", help="deliver due outbox messages over SMTP once")
     p.add_argument("--limit", type=int, default=500)
+    p = sub.add_parser("export-orders", help="orders as CSV (one customer's or everyone's)")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--customer", metavar="USERNAME")
+    who.add_argument("--all", action="store_true", help="every customer's orders (with a customer column)")
+    p.add_argument("--status", action="append", help="a status code (repeat for several), e.g. processed")
+    p.add_argument("--search", help="the grid's search: name, main IP, comment, ID or tariff")
+    p.add_argument("--sort", help="a grid column, e.g. paid_until (default created_at)")
+    p.add_argument("--dir", choices=("asc", "desc"))
+    p.add_argument("--out", required=True, help="file to write, or - for standard output")
     sub.add_parser("check-frontend", help=argparse.SUPPRESS)
     sub.add_parser("check-services", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -152,6 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "create-user": cmd_create_user,
         "demo-logins": cmd_demo_logins,
         "send-emails": cmd_send_emails,
+        "export-orders": cmd_export_orders,
         "check-frontend": cmd_check_frontend,
         "check-services": cmd_check_services,
     }

@@ -12,11 +12,13 @@ from introserv_app.db.session import get_engine
 from introserv_app.pages.dashboard import dashboard_page
 from introserv_app.pages.login import login_page
 from introserv_app.pages.not_found import not_found_page
+from introserv_app.pages.orders import orders_page, staff_orders_page
 from introserv_app.pages.outbox import outbox_page
 from introserv_app.services.email import deliver_due
 from introserv_app.state.dashboard import DashboardState
 from introserv_app.state.locale import PAGE_RELOADERS, SHELL_RELOADERS
 from introserv_app.state.login import LoginState
+from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.outbox import OutboxState
 from introserv_app.state.session import SessionState
 from introserv_app.web.routes import build_api
@@ -26,6 +28,7 @@ log = logging.getLogger("introserv")
 app = rx.App(
     api_transformer=build_api(),
     stylesheets=["/styles.css"],
+    head_components=[rx.script(src="/export.js")],
     toaster=rx.toast.provider(position="top-right"),
 )
 
@@ -34,9 +37,23 @@ app.add_page(dashboard_page, route="/", title="INTROSERV", on_load=[SessionState
 app.add_page(
     outbox_page, route="/staff/outbox", title="INTROSERV", on_load=[SessionState.check_staff, OutboxState.load]
 )
+app.add_page(orders_page, route="/orders", title="INTROSERV", on_load=[SessionState.check_login, OrdersGridState.load])
+app.add_page(
+    staff_orders_page,
+    route="/staff/orders",
+    title="INTROSERV",
+    on_load=[SessionState.check_staff, OrdersGridState.load],
+)
 app.add_page(not_found_page, route="404", title="INTROSERV")
 
-PAGE_RELOADERS.update({"/": DashboardState.load, "/staff/outbox": OutboxState.load})
+PAGE_RELOADERS.update(
+    {
+        "/": DashboardState.load,
+        "/orders": OrdersGridState.load,
+        "/staff/orders": OrdersGridState.load,
+        "/staff/outbox": OutboxState.load,
+    }
+)
 SHELL_RELOADERS.append(SessionState.check_login)
 
 

@@ -10,10 +10,12 @@ from introserv_app.i18n.ui import t
 from introserv_app.state.locale import LocaleState
 from introserv_app.state.session import SessionState
 
-#: (route, label msgid, icon, staff only). A section is listed here only once it works.
-NAV_ITEMS: tuple[tuple[str, str, str, bool], ...] = (
-    ("/", N_("Dashboard"), "layout-dashboard", False),
-    ("/staff/outbox", N_("Email outbox"), "mail", True),
+#: (route, label msgid, icon, audience: "all", "customer" or "staff"). Listed here only once it works.
+NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    ("/", N_("Dashboard"), "layout-dashboard", "all"),
+    ("/orders", N_("Orders"), "server", "customer"),
+    ("/staff/orders", N_("All orders"), "server", "staff"),
+    ("/staff/outbox", N_("Email outbox"), "mail", "staff"),
 )
 
 
@@ -40,9 +42,13 @@ def _nav_link(route: str, label: str, icon: str, active: str) -> rx.Component:
 
 def nav(active: str) -> rx.Component:
     items = []
-    for route, label, icon, staff_only in NAV_ITEMS:
+    for route, label, icon, audience in NAV_ITEMS:
         link = _nav_link(route, label, icon, active)
-        items.append(rx.cond(SessionState.is_staff, link) if staff_only else link)
+        if audience == "staff":
+            link = rx.cond(SessionState.is_staff, link)
+        elif audience == "customer":
+            link = rx.cond(SessionState.is_staff, rx.fragment(), link)
+        items.append(link)
     return rx.vstack(*items, spacing="1", width="100%", id="main-nav")
 
 

@@ -113,22 +113,29 @@ def filtered(stmt: Any, *, session: Session, viewer: Viewer, filters: OrderFilte
     return stmt
 
 
-def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: date | None = None) -> OrdersPage:
-    """One page of the grid for `viewer`; a page past the end gives the last page."""
-    today = today or utcnow().date()
-    count_stmt = filtered(
-        select(sa.func.count()).select_from(Order), session=session, viewer=viewer, filters=query.filters
-    )
-    total = int(session.exec(count_stmt).one())
-    pages = max(1, math.ceil(total / query.page_size))
-    page = min(query.page, pages)
+def count_orders(*, session: Session, viewer: Viewer, filters: OrderFilters) -> int:
+    """How many orders the filters select for `viewer`."""
+    stmt = filtered(select(sa.func.count()).select_from(Order), session=session, viewer=viewer, filters=filters)
+    return int(session.exec(stmt).one())
+
+
+def order_by(query: GridQuery, viewer: Viewer) -> list[Any]:
+    """ORDER BY of the grid and the export: the chosen column (nulls last), then the id as tie-breaker."""
     sort_key = query.sort if (query.sort != "customer" or viewer.is_staff) else "created_at"
     sort_col = SORT_COLUMNS[sort_key]
     desc = query.direction == "desc"
-    order_by = [
+    return [
         sort_col.desc().nulls_last() if desc else sort_col.asc().nulls_last(),
         col(Order.id).desc() if desc else col(Order.id).asc(),
     ]
+
+
+def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: date | None = None) -> OrdersPage:
+    """One page of the grid for `viewer`; a page past the end gives the last page."""
+    today = today or utcnow().date()
+    total = count_orders(session=session, viewer=viewer, filters=query.filters)
+    pages = max(1, math.ceil(total / query.page_size))
+    page = min(query.page, pages)
     # Plain columns, not ORM entities: building model instances per page costs more than the query.
     columns = (
         col(Order.id),
@@ -149,7 +156,7 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
         .join(User, col(User.id) == col(Order.user_id))
     )
     stmt = filtered(stmt, session=session, viewer=viewer, filters=query.filters)
-    stmt = stmt.order_by(*order_by).offset((page - 1) * query.page_size).limit(query.page_size)
+    stmt = stmt.order_by(*order_by(query, viewer)).offset((page - 1) * query.page_size).limit(query.page_size)
     rows = [
         OrderRow(
             id=oid,
@@ -173,7 +180,13 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
     )
 
 
-def matching_order_ids(*, session: Session, viewer: Viewer, filters: OrderFilters, limit: int = 10_000) -> list[int]:
+#: "Select all N matching" takes at most this many orders (a batch renewal larger than that is not a click).
+MATCHING_LIMIT = 10_000
+
+
+def matching_order_ids(
+    *, session: Session, viewer: Viewer, filters: OrderFilters, limit: int = MATCHING_LIMIT
+) -> list[int]:
     """The ids of every order the filters select for `viewer` ("select all N matching"), bounded."""
     stmt = filtered(select(col(Order.id)), session=session, viewer=viewer, filters=filters)
     return list(session.exec(stmt.order_by(col(Order.id)).limit(limit)).all())

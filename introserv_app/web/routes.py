@@ -1,16 +1,28 @@
-"""HTTP routes: the login ticket exchange (sets the HttpOnly session cookie), logout, health."""
+"""HTTP routes: the login ticket exchange (sets the HttpOnly session cookie), logout, CSV export, health."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine, session_scope
-from introserv_app.services.auth import SESSION_COOKIE, complete_login
+from introserv_app.db.types import utcnow
+from introserv_app.domain.grid import GridQuery, parse_grid_query
+from introserv_app.services import audit
+from introserv_app.services.auth import (
+    SESSION_COOKIE,
+    Viewer,
+    complete_login,
+    resolve_session,
+    token_from_cookie_header,
+)
+from introserv_app.services.export import export_count, iter_orders_csv
 from introserv_app.state.login import safe_next
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -58,6 +70,44 @@ async def auth_logout(request: Request) -> Response:
     return response
 
 
+def _stream_export(viewer: Viewer, query: GridQuery) -> Iterator[bytes]:
+    """Runs in Starlette's thread pool; one database session for the whole download."""
+    with session_scope() as session:
+        for chunk in iter_orders_csv(session=session, viewer=viewer, query=query):
+            yield chunk.encode("utf-8")
+
+
+def export_orders(request: Request) -> Response:
+    """GET /export/orders.csv?<grid query> : every order the grid's filters and sort select, as CSV.
+
+    Authenticated by the session cookie; the scope (own orders / everyone's for staff) comes from the
+    session, never from the URL. The row count is sent ahead in X-Total-Rows for the progress bar.
+    """
+    token = token_from_cookie_header(request.headers.get("cookie", ""))
+    with session_scope() as session:
+        viewer = resolve_session(session=session, token=token)
+        if viewer is None:
+            return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
+        query, _ = parse_grid_query(dict(request.query_params))
+        total = export_count(session=session, viewer=viewer, query=query)
+        audit.record(
+            session=session,
+            action="orders.export",
+            actor_id=viewer.user_id,
+            subject_user_id=None if viewer.is_staff else viewer.user_id,
+            ip=_peer_ip(request),
+            details={"rows": total, "query": str(request.url.query)[:500]},
+        )
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    headers = {
+        **NO_STORE,
+        "Content-Disposition": f'attachment; filename="orders-{stamp}.csv"',
+        "X-Total-Rows": str(total),
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(_stream_export(viewer, query), media_type="text/csv; charset=utf-8", headers=headers)
+
+
 async def healthz(_: Request) -> Response:
     try:
         with get_engine().connect() as conn:
@@ -72,6 +122,7 @@ def build_api() -> Starlette:
         routes=[
             Route("/auth/complete", auth_complete, methods=["GET"]),
             Route("/auth/logout", auth_logout, methods=["GET"]),
+            Route("/export/orders.csv", export_orders, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
         ]
     )

@@ -1,0 +1,381 @@
+"""The orders grid (customers at /orders, staff at /staff/orders): one State, the URL is the source of truth.
+
+Every control turns the current query into a new URL (`domain.grid.grid_query_string`) and navigates
+there; the page's on_load parses the URL (`parse_grid_query`) and asks the service for that one page.
+So reload, back/forward and a shared link all restore the same view. The scope (own orders or
+everyone's) is decided by `services.orders` from the session, never from the page.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from urllib.parse import parse_qsl
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.domain.grid import (
+    OPTIONAL_COLUMNS,
+    PAGE_SIZES,
+    SORT_KEYS,
+    GridQuery,
+    OrderFilters,
+    grid_query_string,
+    parse_grid_query,
+)
+from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
+from introserv_app.domain.text import N_
+from introserv_app.i18n import format_amount, format_date, format_datetime, format_money, gettext, translate_message
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.orders import (
+    MATCHING_LIMIT,
+    OrderRow,
+    OrdersPage,
+    grid_columns,
+    matching_order_ids,
+    orders_page,
+    set_comment,
+    set_grid_columns,
+)
+from introserv_app.state.guard import current_viewer
+from introserv_app.state.locale import LocaleState
+
+CUSTOMER_PATH, STAFF_PATH = "/orders", "/staff/orders"
+MSG_SELECTION_CAPPED = N_("At most {limit} orders can be selected at once; the first {limit} were selected.")
+
+
+class OrdersGridState(rx.State):
+    loaded: bool = False
+    scope_all: bool = False
+    base_path: str = CUSTOMER_PATH
+    query_string: str = ""
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    total_text: str = "0"
+    page: int = 1
+    pages: int = 1
+    range_text: str = ""
+    page_size: str = str(PAGE_SIZES[0])
+    sort: str = "created_at"
+    direction: str = "desc"
+    # The filter form, as the URL has it
+    q: str = ""
+    f_name: str = ""
+    f_comment: str = ""
+    f_ids: str = ""
+    f_customer: str = ""
+    created_from: str = ""
+    created_to: str = ""
+    paid_from: str = ""
+    paid_to: str = ""
+    statuses: list[str] = []
+    filters_active: bool = False
+    filters_open: bool = False
+    notices: list[str] = []
+    columns: list[str] = []
+    # Selection: ids live on the server only; the page sees counts and per-row flags
+    _selected: list[int] = []
+    selected_count: int = 0
+    page_all_selected: bool = False
+    all_matching_selected: bool = False
+    selection_note: str = ""
+    # Inline comment editing
+    editing_id: str = ""
+    edit_text: str = ""
+    comment_error: str = ""
+
+    # ---- loading -------------------------------------------------------------------------------
+
+    def _query(self) -> tuple[GridQuery, list[str]]:
+        params = dict(self.router.url.query_parameters) if self.router.url else {}
+        return parse_grid_query({k: v if isinstance(v, str) else ",".join(v) for k, v in params.items()})
+
+    def _current(self) -> GridQuery:
+        return self._query()[0]
+
+    def _go(self, query: GridQuery, *, replace_entry: bool = False):
+        qs = grid_query_string(query)
+        return rx.redirect(self.base_path + (f"?{qs}" if qs else ""), replace=replace_entry)
+
+    async def _lang(self) -> str:
+        return (await self.get_state(LocaleState)).lang
+
+    def _row(self, r: OrderRow, lang: str, selected: set[int]) -> dict[str, str]:
+        info = STATUS_INFO[r.status]
+        return {
+            "id": str(r.id),
+            "service_name": r.service_name,
+            "tariff": r.tariff,
+            "main_ip": r.main_ip,
+            "paid_until": format_date(r.paid_until, lang),
+            "days_left": "" if r.days_left is None else format_amount(r.days_left, lang),
+            "overdue": "1" if r.days_left is not None and r.days_left < 0 and r.status != OrderStatus.CANCELLED else "",
+            "status": r.status.value,
+            "status_label": gettext(lang, info.label),
+            "status_hint": gettext(lang, info.label) + " – " + gettext(lang, info.explanation),
+            "price": format_money(r.price, lang),
+            "comment": r.comment,
+            "created": format_datetime(r.created_at, lang, "short"),
+            "customer": r.customer,
+            "selected": "1" if r.id in selected else "",
+        }
+
+    def _refresh_selection_flags(self) -> None:
+        selected = set(self._selected)
+        self.rows = [{**row, "selected": "1" if int(row["id"]) in selected else ""} for row in self.rows]
+        self.selected_count = len(selected)
+        self.page_all_selected = bool(self.rows) and all(row["selected"] for row in self.rows)
+
+    @rx.event
+    async def load(self):
+        """on_load: parse the URL, check the scope, fetch one page."""
+        viewer = current_viewer(self)
+        if viewer is None:
+            self.loaded = False
+            return None
+        path = (self.router.url.path if self.router.url else CUSTOMER_PATH).rstrip("/")
+        if viewer.is_staff and path == CUSTOMER_PATH:
+            # staff work on everyone's orders: the same grid with the customer column
+            qs = self.router.url.query if self.router.url else ""
+            return rx.redirect(STAFF_PATH + (f"?{qs}" if qs else ""), replace=True)
+        base = STAFF_PATH if path == STAFF_PATH else CUSTOMER_PATH
+        if base != self.base_path:
+            self._selected, self.all_matching_selected, self.selection_note = [], False, ""
+        self.base_path = base
+        query, problems = self._query()
+        lang = await self._lang()
+        with session_scope() as session:
+            page = orders_page(session=session, viewer=viewer, query=query)
+            self.columns = list(grid_columns(session=session, user_id=viewer.user_id))
+        self._show(query, page, lang, viewer)
+        self.notices = [gettext(lang, p) for p in problems]
+        if page.page != query.page and query.page > 1:
+            # a page past the end: show the last one, and say so in the URL too
+            return self._go(query.with_page(page.page), replace_entry=True)
+        return None
+
+    def _show(self, query: GridQuery, page: OrdersPage, lang: str, viewer: Viewer) -> None:
+        f = query.filters
+        self.scope_all = page.scope_all
+        self.query_string = grid_query_string(query)
+        self.rows = [self._row(r, lang, set(self._selected)) for r in page.rows]
+        self.total, self.total_text = page.total, format_amount(page.total, lang)
+        self.page, self.pages, self.page_size = page.page, page.pages, str(page.page_size)
+        first = (page.page - 1) * page.page_size + 1 if page.total else 0
+        last = first + len(page.rows) - 1 if page.rows else 0
+        self.range_text = translate_message(
+            lang,
+            "{first}–{last} of {total}",
+            {"first": format_amount(first, lang), "last": format_amount(last, lang), "total": self.total_text},
+        )
+        self.sort = query.sort if (query.sort != "customer" or viewer.is_staff) else "created_at"
+        self.direction = query.direction
+        self.q, self.f_name, self.f_comment, self.f_customer = f.q, f.name, f.comment, f.customer
+        self.f_ids = ", ".join(str(i) for i in f.ids)
+        self.created_from = f.created_from.isoformat() if f.created_from else ""
+        self.created_to = f.created_to.isoformat() if f.created_to else ""
+        self.paid_from = f.paid_from.isoformat() if f.paid_from else ""
+        self.paid_to = f.paid_to.isoformat() if f.paid_to else ""
+        self.statuses = [s.value for s in f.statuses]
+        self.filters_active = f.active
+        if any((f.name, f.comment, f.ids, f.customer, f.created_from, f.created_to, f.paid_from, f.paid_to)):
+            self.filters_open = True
+        self.editing_id, self.comment_error = "", ""
+        self._refresh_selection_flags()
+        self.loaded = True
+
+    # ---- navigation: every control becomes a URL ------------------------------------------------
+
+    @rx.event
+    def search(self, value: str):
+        current = self._current()
+        if value.strip() == current.filters.q:
+            return None
+        query = replace(current, filters=replace(current.filters, q=value), page=1)
+        # the text is validated by parsing the URL it produces
+        query = parse_grid_query(_params(query))[0]
+        return self._go(query, replace_entry=bool(current.filters.q))
+
+    @rx.event
+    def toggle_status(self, status: str):
+        current = self._current()
+        chosen = [s.value for s in current.filters.statuses]
+        chosen = [s for s in chosen if s != status] if status in chosen else [*chosen, status]
+        statuses = tuple(OrderStatus(s) for s in chosen if s in OrderStatus.__members__.values())
+        return self._go(replace(current, filters=replace(current.filters, statuses=statuses), page=1))
+
+    @rx.event
+    async def apply_filters(self, form: dict):
+        current = self._current()
+        params = _params(current)
+        for key in ("name", "comment", "ids", "customer", "created_from", "created_to", "paid_from", "paid_to"):
+            value = form.get(key, "")
+            params[key] = value if isinstance(value, str) else ""
+        params["page"] = "1"
+        query, problems = parse_grid_query(params)
+        if problems:
+            lang = await self._lang()
+            return rx.toast.error(" ".join(gettext(lang, p) for p in problems))
+        return self._go(query)
+
+    @rx.event
+    def clear_filters(self):
+        current = self._current()
+        self.filters_open = False
+        return self._go(replace(current, filters=OrderFilters(), page=1))
+
+    @rx.event
+    def toggle_filters(self):
+        self.filters_open = not self.filters_open
+
+    @rx.event
+    def sort_by(self, key: str):
+        if key not in SORT_KEYS:
+            return None
+        current = self._current()
+        if current.sort == key:
+            direction = "asc" if current.direction == "desc" else "desc"
+        else:
+            direction = "desc" if key in ("created_at", "id", "price") else "asc"
+        return self._go(replace(current, sort=key, direction=direction, page=1))
+
+    @rx.event
+    def go_page(self, page: int):
+        if not isinstance(page, int) or isinstance(page, bool):
+            return None
+        return self._go(self._current().with_page(min(max(1, page), max(1, self.pages))))
+
+    @rx.event
+    def jump_to_page(self, form: dict):
+        raw = form.get("page", "")
+        if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) > 9:
+            return None
+        return self.go_page(int(raw.strip()))
+
+    @rx.event
+    def set_page_size(self, size: str | list[str]):
+        value = size if isinstance(size, str) else (size[0] if size else "")
+        if not value.isdigit() or int(value) not in PAGE_SIZES:
+            return None
+        return self._go(replace(self._current(), page_size=int(value), page=1))
+
+    # ---- the "Show:" menu ------------------------------------------------------------------------
+
+    @rx.event
+    def toggle_column(self, column: str):
+        viewer = current_viewer(self)
+        if viewer is None or column not in OPTIONAL_COLUMNS:
+            return None
+        chosen = [c for c in self.columns if c != column] if column in self.columns else [*self.columns, column]
+        with session_scope() as session:
+            self.columns = list(set_grid_columns(session=session, viewer=viewer, columns=chosen))
+        return None
+
+    # ---- batch selection -------------------------------------------------------------------------
+
+    @rx.event
+    def toggle_row(self, order_id: str):
+        ids = {int(r["id"]) for r in self.rows}
+        if not (isinstance(order_id, str) and order_id.isdigit() and int(order_id) in ids):
+            return  # only rows this viewer was shown can be selected
+        oid = int(order_id)
+        self._selected = [i for i in self._selected if i != oid] if oid in self._selected else [*self._selected, oid]
+        self.all_matching_selected, self.selection_note = False, ""
+        self._refresh_selection_flags()
+
+    @rx.event
+    def toggle_page(self):
+        ids = [int(r["id"]) for r in self.rows]
+        if self.page_all_selected:
+            drop = set(ids)
+            self._selected = [i for i in self._selected if i not in drop]
+        else:
+            have = set(self._selected)
+            self._selected = [*self._selected, *(i for i in ids if i not in have)]
+        self.all_matching_selected, self.selection_note = False, ""
+        self._refresh_selection_flags()
+
+    @rx.event
+    async def select_all_matching(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return
+        query = self._current()
+        with session_scope() as session:
+            ids = matching_order_ids(session=session, viewer=viewer, filters=query.filters)
+        have = set(self._selected)
+        self._selected = [*self._selected, *(i for i in ids if i not in have)][:MATCHING_LIMIT]
+        self.all_matching_selected = True
+        lang = await self._lang()
+        capped = self.total > MATCHING_LIMIT
+        self.selection_note = (
+            translate_message(lang, MSG_SELECTION_CAPPED, {"limit": format_amount(MATCHING_LIMIT, lang)})
+            if capped
+            else ""
+        )
+        self._refresh_selection_flags()
+
+    @rx.event
+    def clear_selection(self):
+        self._selected, self.all_matching_selected, self.selection_note = [], False, ""
+        self._refresh_selection_flags()
+
+    # ---- inline comments -------------------------------------------------------------------------
+
+    @rx.event
+    def start_edit(self, order_id: str):
+        row = next((r for r in self.rows if r["id"] == order_id), None)
+        if row is None:
+            return
+        self.editing_id, self.edit_text, self.comment_error = order_id, row["comment"], ""
+
+    @rx.event
+    def cancel_edit(self):
+        self.editing_id, self.comment_error = "", ""
+
+    @rx.event
+    async def save_comment(self, form: dict):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return None
+        lang = await self._lang()
+        text = form.get("comment", "")
+        try:
+            oid = int(self.editing_id)
+            with session_scope() as session:
+                stored = set_comment(
+                    session=session, viewer=viewer, order_id=oid, comment=text if isinstance(text, str) else ""
+                )
+        except (ValueError, TypeError):
+            self.editing_id = ""
+            return None
+        except ServiceError as exc:
+            self.comment_error = translate_message(lang, exc.message)
+            return None
+        self.rows = [{**r, "comment": stored} if r["id"] == str(oid) else r for r in self.rows]
+        self.editing_id, self.comment_error = "", ""
+        return rx.toast.success(gettext(lang, "Comment saved."))
+
+    # ---- export ----------------------------------------------------------------------------------
+
+    @rx.var
+    def export_url(self) -> str:
+        return "/export/orders.csv" + (f"?{self.query_string}" if self.query_string else "")
+
+    @rx.event
+    async def export_csv(self):
+        """Start the download in the browser (assets/export.js streams it and shows the progress)."""
+        if current_viewer(self) is None:
+            return None
+        lang = await self._lang()
+        args = ", ".join(
+            json.dumps(a)
+            for a in (self.export_url, gettext(lang, "Exported rows:"), gettext(lang, "The export failed."))
+        )
+        return rx.call_script(f"window.introservExport({args})")
+
+
+def _params(query: GridQuery) -> dict[str, str]:
+    return dict(parse_qsl(grid_query_string(query), keep_blank_values=True))
