@@ -43,24 +43,33 @@ def search_box() -> rx.Component:
     )
 
 
+def _toggle_column(column: str):  # an event lambda for one column
+    return lambda _checked: S.toggle_column(column)
+
+
 def show_menu() -> rx.Component:
-    return rx.menu.root(
-        rx.menu.trigger(rx.button(rx.icon("columns-3", size=16), t("Show:"), variant="soft", size="2", id="show-menu")),
-        rx.menu.content(
-            *[
-                rx.menu.item(
-                    rx.hstack(
-                        rx.cond(_shown(c), rx.icon("square-check", size=16), rx.icon("square", size=16)),
-                        rx.text(t(COLUMNS[c])),
-                        spacing="2",
-                        align="center",
-                    ),
-                    on_select=S.toggle_column(c),
-                    close_on_select=False,
-                    id=f"show-{c}",
-                )
-                for c in OPTIONAL_COLUMNS
-            ]
+    """The "Show:" menu: optional columns as checkboxes; the choice is saved for the user."""
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.button(rx.icon("columns-3", size=16), t("Show:"), variant="soft", size="2", id="show-menu")
+        ),
+        rx.popover.content(
+            rx.vstack(
+                *[
+                    rx.el.label(
+                        rx.hstack(
+                            rx.checkbox(checked=_shown(c), on_change=_toggle_column(c), id=f"show-{c}"),
+                            rx.text(t(COLUMNS[c]), size="2"),
+                            spacing="2",
+                            align="center",
+                        ),
+                        class_name="show-option",
+                    )
+                    for c in OPTIONAL_COLUMNS
+                ],
+                spacing="2",
+            ),
+            size="1",
         ),
     )
 

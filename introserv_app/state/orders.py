@@ -26,7 +26,7 @@ from introserv_app.domain.grid import (
 )
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.i18n import format_amount, format_date, format_datetime, format_money, gettext, translate_message
+from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.orders import (
@@ -117,7 +117,7 @@ class OrdersGridState(rx.State):
             "status_hint": gettext(lang, info.label) + " – " + gettext(lang, info.explanation),
             "price": format_money(r.price, lang),
             "comment": r.comment,
-            "created": format_datetime(r.created_at, lang, "short"),
+            "created": format_date(r.created_at.date(), lang),
             "customer": r.customer,
             "selected": "1" if r.id in selected else "",
         }
