@@ -66,7 +66,13 @@ def reflex_env(extra: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def e2e_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The browser tests' database (tests read it to know what the page must show)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+
+
+@pytest.fixture(scope="session")
+def server(e2e_db_url: str) -> Iterator[str]:
     """Base URL of a running production build with the demo data."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is required for the browser tests (make test installs it)", pytrace=False)
@@ -74,8 +80,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.fail("bun is missing: run `make bun`", pytrace=False)
     port = _free_port()
     base = f"http://localhost:{port}"
-    db = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    env = reflex_env({"INTROSERV_DB_URL": f"sqlite:///{db}", "INTROSERV_PORT": str(port), "INTROSERV_BASE_URL": base})
+    env = reflex_env({"INTROSERV_DB_URL": e2e_db_url, "INTROSERV_PORT": str(port), "INTROSERV_BASE_URL": base})
     for cmd in (["migrate"], ["seed", "--demo"]):
         subprocess.run(
             [sys.executable, "-m", "introserv_app", *cmd], cwd=ROOT, env=env, check=True, capture_output=True
