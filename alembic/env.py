@@ -7,6 +7,7 @@ from logging.config import fileConfig
 from alembic import context
 from introserv_app.config import get_settings
 from introserv_app.db import tables  # noqa: F401 - registers the tables on the metadata
+from introserv_app.db.search import include_object
 from introserv_app.db.session import create_db_engine
 from introserv_app.db.tables import ALL_TABLES
 
@@ -26,7 +27,13 @@ def _url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -34,13 +41,17 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection, target_metadata=target_metadata, render_as_batch=True, include_object=include_object
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = create_db_engine(_url())
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=conn, target_metadata=target_metadata, render_as_batch=True, include_object=include_object
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

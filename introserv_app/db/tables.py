@@ -108,6 +108,8 @@ class Order(SQLModel, table=True):
         sa.Index("ix_orders_status_paid_until", "status", "paid_until"),
         sa.Index("ix_orders_paid_until", "paid_until"),
         sa.Index("ix_orders_created_at", "created_at"),
+        sa.Index("ix_orders_status_created_at", "status", "created_at"),
+        sa.Index("ix_orders_tariff_id", "tariff_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

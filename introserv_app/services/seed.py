@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import select
 
+from introserv_app.db import search
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Profile, TariffPlan, User
 from introserv_app.domain.names import SERVICE_NAME_LENGTH
@@ -425,6 +426,8 @@ def _bulk(
     bulk = orders >= 50_000
     dropped = _drop_secondary_indexes(conn) if bulk else []
     foreign_keys = _drop_foreign_keys(conn) if bulk and w.pg else []
+    if bulk:
+        search.suspend_search_index(conn)
     if w.pg:
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
         conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
@@ -561,6 +564,8 @@ def _bulk(
     )
     for index in dropped:
         index.create(conn)
+    if bulk:
+        search.resume_search_index(conn)  # one pass over the table instead of a trigger per row
     for _table, ddl in foreign_keys:
         conn.execute(sa.text(ddl))  # validates every row once, set-based
     for year, seq in counters.items():

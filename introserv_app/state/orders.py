@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 import reflex as rx
 
+from introserv_app.db.search import MIN_INDEXED
 from introserv_app.db.session import session_scope
 from introserv_app.domain.grid import (
     OPTIONAL_COLUMNS,
@@ -31,6 +32,7 @@ from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.orders import (
     MATCHING_LIMIT,
+    MSG_SEARCH_SHORT,
     OrderRow,
     OrdersPage,
     grid_columns,
@@ -150,6 +152,8 @@ class OrdersGridState(rx.State):
             page = orders_page(session=session, viewer=viewer, query=query)
             self.columns = list(grid_columns(session=session, user_id=viewer.user_id))
         self._show(query, page, lang, viewer)
+        if viewer.is_staff and 0 < len(query.filters.q) < MIN_INDEXED:
+            problems.append(MSG_SEARCH_SHORT)
         self.notices = [gettext(lang, p) for p in problems]
         if page.page != query.page and query.page > 1:
             # a page past the end: show the last one, and say so in the URL too

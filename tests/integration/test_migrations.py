@@ -7,6 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
+from introserv_app.db.search import include_object
 from introserv_app.db.tables import ALL_TABLES
 
 EXPECTED_TABLES = {
@@ -35,7 +36,7 @@ def test_upgrade_head_creates_every_table(engine: Engine) -> None:
 
 def test_autogenerate_finds_no_difference_to_the_models(engine: Engine) -> None:
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
         diff = compare_metadata(ctx, ALL_TABLES)
     assert diff == []
 

@@ -16,7 +16,7 @@ from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.services import seed
 from introserv_app.services.auth import Viewer
-from introserv_app.services.orders import matching_order_ids, orders_page
+from introserv_app.services.orders import matching_order_ids, orders_page, set_comment
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -123,8 +123,16 @@ def test_search_by_name_ip_comment_id_and_tariff(data: Engine) -> None:
     assert backups and all("backup" in r.comment or "backup" in r.tariff.lower() for r in backups)
     epyc = all_rows(data, support, OrderFilters(q="EPYC"))
     assert epyc and all("EPYC" in r.tariff for r in epyc)
-    # short text still works (no index): two characters
-    assert {r.id for r in all_rows(data, support, OrderFilters(q=name[:2]))} >= {oid}
+    # text shorter than a trigram: staff (everyone's orders) get ID and tariff matches only, never a scan;
+    # a customer's own orders are searched by substring at any length
+    assert {r.id for r in all_rows(data, support, OrderFilters(q=name[:2]))} <= db_ids(
+        data, "tariff_id IN (SELECT id FROM tariff_plans WHERE lower(name) LIKE :t)", t=f"%{name[:2].lower()}%"
+    )
+    assert {r.id for r in all_rows(data, support, OrderFilters(q="1"))} >= {1}
+    with session_scope(data) as session:
+        owner = session.exec(select(User).where(User.id == order.user_id)).one()
+    customer = viewer(data, owner.username)
+    assert oid in {r.id for r in all_rows(data, customer, OrderFilters(q=name[:2]))}
     # name and comment filters are column-specific
     assert all(name[1:5] in r.service_name for r in all_rows(data, support, OrderFilters(name=name[1:5])))
     assert all("db" in r.comment for r in all_rows(data, support, OrderFilters(comment="db")))
@@ -272,3 +280,26 @@ def test_the_show_menu_choice_is_remembered_per_user(data: Engine) -> None:
         set_grid_columns(session=session, viewer=demo, columns=["batch"])
     with session_scope(data) as session:
         assert grid_columns(session=session, user_id=demo.user_id) == ("batch",)
+
+
+def test_the_search_index_follows_every_write(data: Engine) -> None:
+    support, demo = viewer(data, "support"), viewer(data, "demo")
+    with session_scope(data) as session:
+        oid = session.exec(select(Order.id).where(Order.user_id == demo.user_id).order_by(Order.id)).first()
+        assert oid is not None
+        set_comment(session=session, viewer=demo, order_id=oid, comment="Zebra-Unique rack 7")
+    assert [r.id for r in all_rows(data, support, OrderFilters(q="ebra-uni"))] == [oid]
+    with session_scope(data) as session:
+        set_comment(session=session, viewer=demo, order_id=oid, comment="moved")
+    assert all_rows(data, support, OrderFilters(q="ebra-uni")) == []
+    with session_scope(data) as session:
+        session.execute(sa.text("UPDATE invoice_lines SET order_id = NULL WHERE order_id = :o"), {"o": oid})
+        session.execute(sa.delete(Order).where(Order.id == oid))  # type: ignore[arg-type]
+    assert all_rows(data, support, OrderFilters(q="moved", ids=(oid,))) == []
+    # a bulk load (index suspended, then rebuilt in one pass) finds the new rows too
+    seed.seed_volume(data, customers=2, orders=50_000, seed=13, now=NOW)
+    with session_scope(data) as session:
+        newest = session.exec(select(Order).order_by(Order.id.desc())).first()  # type: ignore[union-attr]
+        assert newest is not None
+        name = newest.service_name
+    assert newest.id in {r.id for r in all_rows(data, support, OrderFilters(q=name[1:6]))}
