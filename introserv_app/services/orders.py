@@ -44,6 +44,8 @@ SORT_COLUMNS: dict[str, Any] = {
     "customer": col(User.username),
 }
 
+NULLABLE_SORT_KEYS = frozenset({"main_ip", "paid_until", "days_left"})
+
 
 @dataclass(frozen=True)
 class OrderRow:
@@ -130,8 +132,10 @@ def order_by(query: GridQuery, viewer: Viewer) -> list[Any]:
     sort_key = query.sort if (query.sort != "customer" or viewer.is_staff) else "created_at"
     sort_col = SORT_COLUMNS[sort_key]
     desc = query.direction == "desc"
+    ordered = sort_col.desc() if desc else sort_col.asc()
+    # NULLS LAST only where a NULL can occur: on SQLite it keeps the planner from walking an index
     return [
-        sort_col.desc().nulls_last() if desc else sort_col.asc().nulls_last(),
+        ordered.nulls_last() if sort_key in NULLABLE_SORT_KEYS else ordered,
         col(Order.id).desc() if desc else col(Order.id).asc(),
     ]
 
