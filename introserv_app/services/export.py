@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -92,21 +91,20 @@ def _iso_dates(values: Sequence[Any]) -> list[str]:
     return ["" if v is None else v for v in values]
 
 
+def _decimal_text(minor: int, exp: int) -> str:
+    sign, value = ("-", -minor) if minor < 0 else ("", minor)
+    if not exp:
+        return f"{sign}{value}"
+    whole, frac = divmod(value, 10**exp)
+    return f"{sign}{whole}.{frac:0{exp}d}"
+
+
 def _amounts(minor: Sequence[int], currency: Sequence[str]) -> list[str]:
-    """Exact decimal text of minor units (`1999`, EUR -> `19.99`), integer arithmetic only (numpy, per chunk)."""
-    values = np.asarray(minor, dtype=np.int64)
-    exponents = pd.Series(currency).map(CURRENCY_EXPONENT).fillna(2).to_numpy(dtype=np.int64)
-    out = np.empty(len(values), dtype=object)
-    for exp in np.unique(exponents):
-        mask = exponents == exp
-        part = np.abs(values[mask])
-        sign = np.where(values[mask] < 0, "-", "")
-        text = np.char.add(sign, (part // 10**exp).astype(str))
-        if exp:
-            frac = np.char.zfill((part % 10**exp).astype(str), int(exp))
-            text = np.char.add(np.char.add(text, "."), frac)
-        out[mask] = text
-    return out.tolist()
+    """Exact decimal text of minor units (`1999`, EUR -> `19.99`), integer arithmetic only."""
+    exponents = {c: CURRENCY_EXPONENT.get(c, 2) for c in set(currency)}
+    if set(exponents.values()) == {2}:  # every currency of the chunk has cents: one f-string per row
+        return [f"{m // 100}.{m % 100:02d}" if m >= 0 else _decimal_text(m, 2) for m in minor]
+    return [_decimal_text(m, exponents[c]) for m, c in zip(minor, currency, strict=True)]
 
 
 def _statement(session: Session, viewer: Viewer, query: GridQuery) -> Any:
