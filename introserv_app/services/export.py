@@ -76,10 +76,12 @@ def neutralize_formulas(values: Sequence[str | None]) -> list[str]:
 
 
 def _iso_timestamps(values: Sequence[Any]) -> list[str]:
-    """UTC timestamps as `2025-09-03T10:15:00Z` (SQLite hands back its stored text, PostgreSQL datetimes)."""
+    """UTC timestamps as `2025-09-03T10:15:00Z` (from SQLite's stored text; PostgreSQL sends them so)."""
     if not values:
         return []
     if isinstance(values[0], str):
+        if values[0].endswith("Z"):
+            return list(values)
         return [v[:10] + "T" + v[11:19] + "Z" for v in values]
     return pd.to_datetime(pd.Series(values), utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
 
@@ -109,13 +111,22 @@ def _amounts(minor: Sequence[int], currency: Sequence[str]) -> list[str]:
 
 def _statement(session: Session, viewer: Viewer, query: GridQuery) -> Any:
     # type_coerce: the raw stored value, without a per-row Python conversion (formatted per chunk instead)
+    if session.get_bind().dialect.name == "postgresql":
+        # the server formats its own timestamps and dates (one C call per value instead of Python objects)
+        created: Any = sa.func.to_char(
+            sa.func.timezone("UTC", col(Order.created_at)), 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
+        ).label("created_at")
+        paid: Any = sa.func.to_char(col(Order.paid_until), "YYYY-MM-DD").label("paid_until")
+    else:
+        created = sa.type_coerce(col(Order.created_at), sa.String).label("created_at")
+        paid = sa.type_coerce(col(Order.paid_until), sa.String).label("paid_until")
     columns = [
         col(Order.id),
-        sa.type_coerce(col(Order.created_at), sa.String).label("created_at"),
+        created,
         col(Order.service_name),
         col(TariffPlan.name).label("tariff"),
         col(Order.main_ip),
-        sa.type_coerce(col(Order.paid_until), sa.String).label("paid_until"),
+        paid,
         col(Order.status),
         col(Order.price_minor),
         col(Order.currency),
