@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -284,7 +285,8 @@ with open(out, "w", newline="", encoding="utf-8") as fh:
 #: Runs our command and prints its own peak RSS (VmHWM belongs to the process image after exec, unlike
 #: rusage's maxrss, which also counts the benchmark's memory copied by fork).
 WITH_PEAK = """
-import runpy, sys
+import os, runpy, sys
+os.environ["INTROSERV_REPORT_PEAK"] = "1"  # the export's worker processes report theirs too
 sys.argv = ["introserv_app", *sys.argv[1:]]
 try:
     runpy.run_module("introserv_app", run_name="__main__")
@@ -298,14 +300,14 @@ print(f"PEAK_KB {peak}", file=sys.stderr)
 
 
 def _child_run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall time of one child process, and the peak RSS (MB) it reports (0 when it does not)."""
+    """Wall time of one child process, and the peak RSS (MB) it and its workers report, summed."""
     start = time.perf_counter()
     done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     took = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{cmd[0]} failed: {done.stderr[-2000:]}")
-    peaks = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("PEAK_KB ")]
-    return took, int(peaks[-1]) / 1024 if peaks else 0.0
+    peaks = re.findall(r"PEAK_KB (\d+)", done.stderr)  # progress lines use \r: match anywhere
+    return took, sum(int(p) for p in peaks) / 1024
 
 
 def scenario_export(args: argparse.Namespace) -> dict[str, object]:

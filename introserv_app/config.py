@@ -85,6 +85,7 @@ class Settings:
     login_max_failures_per_ip: int
     login_window_seconds: int
     trusted_proxy_hops: int
+    export_workers: int
 
     @property
     def cookie_secure(self) -> bool:
@@ -113,4 +114,5 @@ def get_settings() -> Settings:
         login_max_failures_per_ip=_int("INTROSERV_LOGIN_MAX_FAILURES_IP", 20, 1),
         login_window_seconds=_int("INTROSERV_LOGIN_WINDOW_SECONDS", 900, 1),
         trusted_proxy_hops=_int("INTROSERV_TRUSTED_PROXY_HOPS", 0, 0),
+        export_workers=_int("INTROSERV_EXPORT_WORKERS", 2, 0),
     )

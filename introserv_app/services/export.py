@@ -1,27 +1,32 @@
 """CSV export of exactly what a grid query selects (every page), streamed in chunks.
 
-The rows come from the same scoped, filtered and sorted statement as the grid (`services.orders`), read
-in chunks through a streaming cursor; pandas formats each chunk, so memory stays flat whatever the size.
-Columns are stable machine-readable names; dates are ISO 8601 (timestamps in UTC with `Z`), amounts use
-a decimal point with the ISO currency code in its own column, the text is UTF-8. A cell that a
-spreadsheet would run as a formula is prefixed with an apostrophe.
+The rows come from the same scoped, filtered and sorted statement as the grid (`services.orders`) and
+are formatted a chunk at a time (`domain.csvcells`), so memory stays flat whatever the size. A large
+export is spread over worker processes (`services.export_worker`): this process selects and orders the
+ids (the scope and filters are applied here, once), the workers fetch and format slices of them in
+parallel, and the chunks are written back in order. Columns are stable machine-readable names; dates
+are ISO 8601 (timestamps in UTC with `Z`), amounts use a decimal point with the ISO currency code in
+its own column, the text is UTF-8. A cell a spreadsheet would run as a formula gets an apostrophe.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Callable, Iterator, Sequence
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+from array import array
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from introserv_app.config import get_settings
 from introserv_app.db.tables import Order, TariffPlan, User
+from introserv_app.domain.csvcells import orders_csv
 from introserv_app.domain.grid import GridQuery
-from introserv_app.domain.money import CURRENCY_EXPONENT
 from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
 from introserv_app.services.auth import Viewer
@@ -42,8 +47,8 @@ CUSTOMER_COLUMNS: tuple[str, ...] = (
     "comment",
 )
 STAFF_COLUMNS: tuple[str, ...] = (*CUSTOMER_COLUMNS, "customer")
-#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: Below this many rows one process is quicker than starting workers.
+PARALLEL_MIN_ROWS = 100_000
 
 
 MSG_NO_SUCH_CUSTOMER = N_("No customer named {username}.")
@@ -61,52 +66,6 @@ def operator_viewer(*, session: Session, customer: str | None) -> Viewer:
 
 def export_columns(viewer: Viewer) -> tuple[str, ...]:
     return STAFF_COLUMNS if viewer.is_staff else CUSTOMER_COLUMNS
-
-
-_RISKY_START = re.compile(r"\n[=+\-@\t\r]")
-
-
-def neutralize_formulas(values: Sequence[str | None]) -> list[str]:
-    """Prefix `'` to every cell a spreadsheet would evaluate; other cells stay as they are."""
-    text = ["" if v is None else v for v in values]
-    # fast path: one C-level regex over the whole chunk; most chunks have no risky cell at all
-    if not _RISKY_START.search("\n" + "\n".join(text)):
-        return text
-    return ["'" + v if v[:1] in FORMULA_STARTS else v for v in text]
-
-
-def _iso_timestamps(values: Sequence[Any]) -> list[str]:
-    """UTC timestamps as `2025-09-03T10:15:00Z` (from SQLite's stored text; PostgreSQL sends them so)."""
-    if not values:
-        return []
-    if isinstance(values[0], str):
-        if values[0].endswith("Z"):
-            return list(values)
-        return [v[:10] + "T" + v[11:19] + "Z" for v in values]
-    return pd.to_datetime(pd.Series(values), utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
-
-
-def _iso_dates(values: Sequence[Any]) -> list[str]:
-    """Dates as `2025-09-03` (SQLite's stored text as it is; PostgreSQL's date objects print so too)."""
-    if values and not isinstance(next((v for v in values if v is not None), ""), str):
-        return ["" if v is None else v.isoformat() for v in values]
-    return ["" if v is None else v for v in values]
-
-
-def _decimal_text(minor: int, exp: int) -> str:
-    sign, value = ("-", -minor) if minor < 0 else ("", minor)
-    if not exp:
-        return f"{sign}{value}"
-    whole, frac = divmod(value, 10**exp)
-    return f"{sign}{whole}.{frac:0{exp}d}"
-
-
-def _amounts(minor: Sequence[int], currency: Sequence[str]) -> list[str]:
-    """Exact decimal text of minor units (`1999`, EUR -> `19.99`), integer arithmetic only."""
-    exponents = {c: CURRENCY_EXPONENT.get(c, 2) for c in set(currency)}
-    if set(exponents.values()) == {2}:  # every currency of the chunk has cents: one f-string per row
-        return [f"{m // 100}.{m % 100:02d}" if m >= 0 else _decimal_text(m, 2) for m in minor]
-    return [_decimal_text(m, exponents[c]) for m, c in zip(minor, currency, strict=True)]
 
 
 def _statement(session: Session, viewer: Viewer, query: GridQuery) -> Any:
@@ -141,27 +100,6 @@ def _statement(session: Session, viewer: Viewer, query: GridQuery) -> Any:
     return stmt.order_by(*order_by(query, viewer))
 
 
-def _format_chunk(rows: Sequence[Sequence[Any]], staff: bool) -> Iterator[tuple[Any, ...]]:
-    """One chunk of raw rows -> CSV cells, column by column (vectorised where the work is numeric)."""
-    columns = list(zip(*rows, strict=True))
-    (oid, created, name, tariff, ip, paid, status, minor, currency, comment, *customer) = columns
-    out = [
-        oid,
-        _iso_timestamps(created),
-        neutralize_formulas(name),
-        neutralize_formulas(tariff),
-        neutralize_formulas(ip),
-        _iso_dates(paid),
-        status,
-        _amounts(minor, currency),
-        currency,
-        neutralize_formulas(comment),
-    ]
-    if staff:
-        out.append(neutralize_formulas(customer[0]))
-    return zip(*out, strict=True)
-
-
 def iter_orders_csv(
     *,
     session: Session,
@@ -169,22 +107,104 @@ def iter_orders_csv(
     query: GridQuery,
     chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+    expected_rows: int | None = None,
 ) -> Iterator[str]:
-    """The CSV text of every order `query` selects for `viewer`, header first, one chunk at a time."""
+    """The CSV text of every order `query` selects for `viewer`, header first, one chunk at a time.
+
+    `workers` (default INTROSERV_EXPORT_WORKERS) processes share an export of at least
+    PARALLEL_MIN_ROWS `expected_rows`; otherwise, or with 0 workers, this process does it all.
+    """
     yield ",".join(export_columns(viewer)) + "\r\n"
+    workers = get_settings().export_workers if workers is None else workers
+    url = session.get_bind().engine.url
+    parallel = workers > 0 and (expected_rows or 0) >= PARALLEL_MIN_ROWS and url.database not in (None, "", ":memory:")
+    chunks = (
+        _parallel(session, viewer, query, chunk_rows, workers)
+        if parallel
+        else _serial(session, viewer, query, chunk_rows)
+    )
     done = 0
+    for rows, text in chunks:
+        done += rows
+        if progress is not None:
+            progress(done)
+        yield text
+
+
+def _serial(session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int) -> Iterator[tuple[int, str]]:
     result = (
         session.connection()
         .execution_options(stream_results=True, yield_per=chunk_rows)
         .execute(_statement(session, viewer, query))
     )
     for rows in result.partitions(chunk_rows):
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\r\n").writerows(_format_chunk(rows, viewer.is_staff))
-        done += len(rows)
-        if progress is not None:
-            progress(done)
-        yield buffer.getvalue()
+        yield len(rows), orders_csv(rows, viewer.is_staff)
+
+
+def _ordered_ids(session: Session, viewer: Viewer, query: GridQuery) -> array[int]:
+    """Every selected id in export order (the scope and filters are applied here)."""
+    stmt = sa.select(col(Order.id))
+    if query.sort == "tariff":
+        stmt = stmt.join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
+    elif query.sort == "customer" and viewer.is_staff:
+        stmt = stmt.join(User, col(User.id) == col(Order.user_id))
+    stmt = filtered(stmt, session=session, viewer=viewer, filters=query.filters).order_by(*order_by(query, viewer))
+    ids = array("q")
+    result = session.connection().execution_options(stream_results=True, yield_per=200_000).execute(stmt)
+    for part in result.scalars().partitions(200_000):
+        ids.extend(part)
+    return ids
+
+
+def _parallel(
+    session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int, workers: int
+) -> Iterator[tuple[int, str]]:
+    ids = _ordered_ids(session, viewer, query)
+    slices = [(a, min(a + chunk_rows, len(ids))) for a in range(0, len(ids), chunk_rows)]
+    fd, ids_path = tempfile.mkstemp(prefix="introserv-export-", suffix=".ids")
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            ids.tofile(fh)
+        del ids
+        env = {**os.environ, "INTROSERV_EXPORT_DB_URL": session.get_bind().engine.url.render_as_string(False)}
+        cmd = [sys.executable, "-m", "introserv_app.services.export_worker", ids_path, "1" if viewer.is_staff else "0"]
+        procs = [
+            subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # noqa: S603 - our module
+            for _ in range(min(workers, len(slices)))
+        ]
+
+        def send(k: int) -> None:
+            pipe = procs[k % len(procs)].stdin
+            assert pipe is not None
+            pipe.write(f"{slices[k][0]} {slices[k][1]}\n".encode())
+            pipe.flush()
+
+        ahead = 2 * len(procs)  # each worker has its next slice queued while one is being read
+        for k in range(min(ahead, len(slices))):
+            send(k)
+        for k in range(len(slices)):
+            out = procs[k % len(procs)].stdout
+            assert out is not None
+            header = out.read(16)
+            if len(header) != 16:
+                raise RuntimeError("an export worker stopped unexpectedly")
+            rows, size = struct.unpack("<QQ", header)
+            text = out.read(size).decode("utf-8")
+            if k + ahead < len(slices):
+                send(k + ahead)
+            yield rows, text
+    finally:
+        for proc in procs:
+            if proc.stdin:
+                proc.stdin.close()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        os.unlink(ids_path)
 
 
 def export_count(*, session: Session, viewer: Viewer, query: GridQuery) -> int:

@@ -82,6 +82,7 @@ class OrdersGridState(rx.State):
     selected_count: int = 0
     page_all_selected: bool = False
     all_matching_selected: bool = False
+    _matching_filters: str = ""
     selection_note: str = ""
     # Inline comment editing
     editing_id: str = ""
@@ -184,6 +185,8 @@ class OrdersGridState(rx.State):
         self.paid_to = f.paid_to.isoformat() if f.paid_to else ""
         self.statuses = [s.value for s in f.statuses]
         self.filters_active = f.active
+        if self.all_matching_selected and self._matching_filters != _filters_key(query):
+            self.all_matching_selected = False  # other filters: "select all matching" means other rows now
         if any((f.name, f.comment, f.ids, f.customer, f.created_from, f.created_to, f.paid_from, f.paid_to)):
             self.filters_open = True
         self.editing_id, self.comment_error = "", ""
@@ -311,7 +314,7 @@ class OrdersGridState(rx.State):
             ids = matching_order_ids(session=session, viewer=viewer, filters=query.filters)
         have = set(self._selected)
         self._selected = [*self._selected, *(i for i in ids if i not in have)][:MATCHING_LIMIT]
-        self.all_matching_selected = True
+        self.all_matching_selected, self._matching_filters = True, _filters_key(query)
         lang = await self._lang()
         capped = self.total > MATCHING_LIMIT
         self.selection_note = (
@@ -379,6 +382,10 @@ class OrdersGridState(rx.State):
             for a in (self.export_url, gettext(lang, "Exported rows:"), gettext(lang, "The export failed."))
         )
         return rx.call_script(f"window.introservExport({args})")
+
+
+def _filters_key(query: GridQuery) -> str:
+    return grid_query_string(GridQuery(filters=query.filters))
 
 
 def _params(query: GridQuery) -> dict[str, str]:

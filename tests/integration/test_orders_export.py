@@ -18,11 +18,12 @@ from starlette.testclient import TestClient
 
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Order
+from introserv_app.domain.csvcells import neutralize_formulas
 from introserv_app.domain.grid import GridQuery, OrderFilters, parse_grid_query
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import seed
 from introserv_app.services.auth import SESSION_COOKIE, authenticate, complete_login
-from introserv_app.services.export import iter_orders_csv, neutralize_formulas
+from introserv_app.services.export import PARALLEL_MIN_ROWS, iter_orders_csv
 from introserv_app.services.orders import orders_page, set_comment
 from tests.integration.test_orders_grid import viewer
 
@@ -118,6 +119,38 @@ def test_formulas_are_neutralised_but_text_is_kept(data: Engine) -> None:
         "",
         "5-3",
     ]
+
+
+@pytest.mark.parametrize(
+    ("username", "params"),
+    [
+        ("support", {}),
+        ("support", {"sort": "tariff", "dir": "desc", "status": "processed,cancelled"}),
+        ("support", {"sort": "customer", "q": "vps"}),
+        ("demo", {"sort": "paid_until"}),
+    ],
+)
+def test_worker_processes_write_exactly_what_one_process_writes(
+    data: Engine, username: str, params: dict[str, str]
+) -> None:
+    who = viewer(data, username)
+    query = parse_grid_query(params)[0]
+    done: list[int] = []
+    with session_scope(data) as session:
+        serial = "".join(iter_orders_csv(session=session, viewer=who, query=query, chunk_rows=37, workers=0))
+        parallel = "".join(
+            iter_orders_csv(
+                session=session,
+                viewer=who,
+                query=query,
+                chunk_rows=37,
+                workers=2,
+                expected_rows=PARALLEL_MIN_ROWS,
+                progress=done.append,
+            )
+        )
+    assert parallel == serial and serial.count("\r\n") > 37 * 2
+    assert done[-1] == serial.count("\r\n") - 1 and done == sorted(done)
 
 
 @pytest.fixture

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from introserv_app.domain.csvcells import amounts as _amounts
+from introserv_app.domain.csvcells import iso_dates as _iso_dates
+from introserv_app.domain.csvcells import iso_timestamps as _iso_timestamps
+from introserv_app.domain.csvcells import neutralize_formulas
 from introserv_app.domain.money import CURRENCY_EXPONENT
-from introserv_app.services.export import _amounts, _iso_dates, _iso_timestamps, neutralize_formulas
 
 
 def test_amounts_are_exact_decimal_text_with_a_point() -> None:
