@@ -34,6 +34,8 @@ from introserv_app.services.errors import ServiceError
 from introserv_app.services.orders import count_orders, filtered, order_by
 
 CHUNK_ROWS = 50_000
+#: Slices for the worker processes: smaller, so that two workers and the parent stay within ~250 MB.
+WORKER_CHUNK_ROWS = 20_000
 CUSTOMER_COLUMNS: tuple[str, ...] = (
     "id",
     "created_at",
@@ -105,7 +107,7 @@ def iter_orders_csv(
     session: Session,
     viewer: Viewer,
     query: GridQuery,
-    chunk_rows: int = CHUNK_ROWS,
+    chunk_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     expected_rows: int | None = None,
@@ -120,9 +122,9 @@ def iter_orders_csv(
     url = session.get_bind().engine.url
     parallel = workers > 0 and (expected_rows or 0) >= PARALLEL_MIN_ROWS and url.database not in (None, "", ":memory:")
     chunks = (
-        _parallel(session, viewer, query, chunk_rows, workers)
+        _parallel(session, viewer, query, chunk_rows or WORKER_CHUNK_ROWS, workers)
         if parallel
-        else _serial(session, viewer, query, chunk_rows)
+        else _serial(session, viewer, query, chunk_rows or CHUNK_ROWS)
     )
     done = 0
     for rows, text in chunks:
