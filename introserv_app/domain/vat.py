@@ -1,0 +1,116 @@
+"""VAT: the standard rate of a country on a date, and the treatment of one invoice.
+
+Place of supply for the panel's services (electronically supplied / hosting) follows the EU rules:
+- customer in the seller's country: the seller's rate (domestic supply, consumers and companies alike);
+- consumer (or company without a valid VAT number) in another member state: that state's rate (OSS);
+- company in another member state with a VAT number validated through VIES: reverse charge, 0 %, the
+  note "Reverse charge" and both VAT numbers on the invoice;
+- customer outside the EU (the USA, "Other", ...): 0 %, outside the scope of EU VAT.
+The invoice date picks the rate.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from introserv_app.domain.money import Money
+from introserv_app.domain.text import N_
+from introserv_app.domain.vat_rates import EU_COUNTRIES, RATES
+
+ZERO = Decimal("0")
+MSG_REVERSE_CHARGE = N_("Reverse charge")
+MSG_OUTSIDE_EU = N_("Outside the scope of EU VAT")
+#: VAT numbers start with these prefixes (ISO codes except Greece).
+VAT_PREFIX = {c: ("EL" if c == "GR" else c) for c in EU_COUNTRIES}
+
+
+class VatError(ValueError):
+    """No rate is known for the date asked."""
+
+
+def _table() -> dict[str, tuple[list[date], list[Decimal]]]:
+    table: dict[str, tuple[list[date], list[Decimal]]] = {}
+    for country, since, rate, _source in sorted(RATES, key=lambda r: (r[0], r[1])):
+        dates, rates = table.setdefault(country, ([], []))
+        dates.append(since)
+        rates.append(rate)
+    return table
+
+
+_RATES = _table()
+
+
+def is_eu(country_code: str) -> bool:
+    return (country_code or "").upper() in EU_COUNTRIES
+
+
+def standard_rate(country_code: str, on: date) -> Decimal:
+    """The standard VAT rate (percent) of `country_code` on `on`; 0 for a country outside the EU."""
+    code = (country_code or "").upper()
+    if code not in _RATES:
+        return ZERO
+    dates, rates = _RATES[code]
+    i = bisect.bisect_right(dates, on) - 1
+    if i < 0:
+        raise VatError(f"no VAT rate for {code} before {dates[0].isoformat()}")
+    return rates[i]
+
+
+@dataclass(frozen=True)
+class VatDecision:
+    rate: Decimal  # percent, e.g. Decimal("25.5")
+    country: str  # whose rate it is ("" when none applies)
+    reverse_charge: bool
+    note: str  # a msgid for the invoice ("" when none)
+
+
+def decide(
+    *,
+    seller_country: str,
+    customer_country: str,
+    is_company: bool,
+    vat_number_valid: bool,
+    on: date,
+) -> VatDecision:
+    """The VAT treatment of an invoice dated `on` (see the module docstring for the rules)."""
+    seller, customer = seller_country.upper(), (customer_country or "").upper()
+    if not is_eu(customer):
+        return VatDecision(ZERO, "", False, MSG_OUTSIDE_EU)
+    if customer == seller:
+        return VatDecision(standard_rate(seller, on), seller, False, "")
+    if is_company and vat_number_valid:
+        return VatDecision(ZERO, customer, True, MSG_REVERSE_CHARGE)
+    return VatDecision(standard_rate(customer, on), customer, False, "")
+
+
+def vat_amount(net: Money, rate: Decimal) -> Money:
+    """VAT on `net` at `rate` percent, rounded half-up to the currency's minor unit."""
+    raw = Decimal(net.minor) * rate / Decimal(100)
+    return Money(int(raw.quantize(Decimal(1), rounding=ROUND_HALF_UP)), net.currency)
+
+
+@dataclass(frozen=True)
+class VatNumber:
+    country: str  # ISO code of the member state
+    number: str  # compact form with the prefix, e.g. "DE136695976"
+
+
+def parse_vat_number(raw: str) -> VatNumber | None:
+    """A syntactically valid EU VAT number (checksum included, python-stdnum), or None."""
+    from stdnum.eu import vat as eu_vat
+
+    text = (raw or "").strip()
+    if not text or len(text) > 32:
+        return None
+    try:
+        number = eu_vat.validate(text)
+    except Exception:  # noqa: BLE001 - stdnum raises several ValidationError subclasses
+        return None
+    prefix = number[:2].upper()
+    country = "GR" if prefix == "EL" else prefix
+    if country not in EU_COUNTRIES:
+        return None  # e.g. XI (Northern Ireland) is not a member state
+    return VatNumber(country=country, number=number.upper())
