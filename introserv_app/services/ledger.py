@@ -1,0 +1,209 @@
+"""The balance ledger: append-only entries (top-up, charge, refund, adjustment) and their sum.
+
+Every money movement of one customer runs under `lock_account`, so two tabs, a double click or a retry
+see each other's result: PostgreSQL locks the user's row (`SELECT ... FOR UPDATE`); SQLite takes its
+single write lock with a first (no-op) write before the balance is read. Each movement carries an
+idempotency key (created when its dialog opens): a repeat returns the entry already written instead of
+moving money again. The balance never goes negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from introserv_app.db.tables import LedgerEntry, Profile, User
+from introserv_app.db.types import utcnow
+from introserv_app.domain.money import Money
+from introserv_app.domain.text import N_
+from introserv_app.services import audit
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
+
+KINDS = ("topup", "charge", "refund", "adjustment")
+IDEM_KEY_MAX = 64
+TOPUP_MIN_MINOR, TOPUP_MAX_MINOR = 100, 1_000_000  # 1.00 .. 10,000.00 in the account currency
+
+MSG_INSUFFICIENT = N_("The balance is not enough for this payment.")
+MSG_BAD_KEY = N_("This form has expired; open it again.")
+MSG_BAD_TOPUP = N_("Enter an amount between 1.00 and 10,000.00.")
+MSG_PAYMENT_FAILED = N_("The payment was declined: {reason}")  # shown by the page for TopUp.error
+
+
+class InsufficientFunds(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(MSG_INSUFFICIENT)
+
+
+def lock_account(*, session: Session, user_id: int) -> None:
+    """Serialise this transaction's money movements for `user_id` against every other transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(col(User.id)).where(col(User.id) == user_id).with_for_update())
+    else:
+        # a write first: SQLite's write lock is taken now, so the balance read next is the latest one
+        session.execute(sa.update(User).where(col(User.id) == user_id).values(id=col(User.id)))
+
+
+def account_currency(*, session: Session, user_id: int) -> str:
+    return session.exec(select(Profile.currency).where(Profile.user_id == user_id)).first() or "EUR"
+
+
+def balance(*, session: Session, user_id: int) -> Money:
+    """The sum of the user's entries in the account currency."""
+    currency = account_currency(session=session, user_id=user_id)
+    total = session.exec(
+        select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_minor), 0)).where(
+            LedgerEntry.user_id == user_id, LedgerEntry.currency == currency
+        )
+    ).one()
+    return Money(int(total), currency)
+
+
+def check_idem_key(key: str) -> str:
+    if not isinstance(key, str) or not 16 <= len(key) <= IDEM_KEY_MAX or not key.replace("-", "").isalnum():
+        raise ServiceError(MSG_BAD_KEY)
+    return key
+
+
+def find_entry(*, session: Session, idem_key: str) -> LedgerEntry | None:
+    return session.exec(select(LedgerEntry).where(LedgerEntry.idem_key == idem_key)).first()
+
+
+def post(
+    *,
+    session: Session,
+    user_id: int,
+    kind: str,
+    amount: Money,
+    idem_key: str,
+    invoice_id: int | None = None,
+    note: str = "",
+    actor_id: int | None = None,
+    now: datetime | None = None,
+) -> LedgerEntry:
+    """Append one entry under the account lock (taken here); a repeated key returns the first entry."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown ledger kind {kind!r}")
+    check_idem_key(idem_key)
+    lock_account(session=session, user_id=user_id)
+    existing = find_entry(session=session, idem_key=idem_key)
+    if existing is not None:
+        if existing.user_id != user_id:
+            raise ServiceError(MSG_BAD_KEY)
+        return existing
+    current = balance(session=session, user_id=user_id)
+    if amount.currency != current.currency:
+        raise ValueError("ledger entries are in the account currency")
+    if current.minor + amount.minor < 0:
+        raise InsufficientFunds()
+    entry = LedgerEntry(
+        user_id=user_id,
+        kind=kind,
+        amount_minor=amount.minor,
+        currency=amount.currency,
+        invoice_id=invoice_id,
+        idem_key=idem_key,
+        note=note[:255],
+        actor_id=actor_id,
+        created_at=now or utcnow(),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+# ---- adding funds through a payment provider ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    ok: bool
+    reference: str = ""
+    error: str = ""
+
+
+class PaymentProvider(Protocol):
+    """A card/payment gateway. `charge` must be idempotent for one `reference`."""
+
+    name: str
+
+    def charge(self, *, amount: Money, reference: str, method: str) -> PaymentResult: ...
+
+
+class TestPaymentProvider:
+    """The bundled demo provider: succeeds, unless the method asks it to decline (`decline`)."""
+
+    name = "test"
+
+    def charge(self, *, amount: Money, reference: str, method: str) -> PaymentResult:
+        if method == "decline":
+            return PaymentResult(ok=False, error="card declined (test provider)")
+        return PaymentResult(ok=True, reference=f"test-{reference}")
+
+
+@dataclass(frozen=True)
+class TopUp:
+    entry: LedgerEntry | None  # None: declined (the decline is audited; nothing else was written)
+    error: str = ""
+
+
+def top_up(
+    *,
+    session: Session,
+    viewer: Viewer,
+    amount_minor: int,
+    idem_key: str,
+    provider: PaymentProvider,
+    method: str = "card",
+    ip: str = "",
+    now: datetime | None = None,
+) -> TopUp:
+    """Add funds to the viewer's balance: charge the provider once, then one `topup` entry.
+
+    A decline is returned, not raised, so that its audit event is committed with the caller's transaction.
+    """
+    check_idem_key(idem_key)
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
+        raise ServiceError(MSG_BAD_TOPUP)
+    if not TOPUP_MIN_MINOR <= amount_minor <= TOPUP_MAX_MINOR:
+        raise ServiceError(MSG_BAD_TOPUP)
+    lock_account(session=session, user_id=viewer.user_id)
+    existing = find_entry(session=session, idem_key=idem_key)
+    if existing is not None and existing.user_id == viewer.user_id:
+        return TopUp(existing)  # a retry of a top-up that went through: the card is not charged twice
+    amount = Money(amount_minor, account_currency(session=session, user_id=viewer.user_id))
+    result = provider.charge(amount=amount, reference=idem_key, method=method)
+    if not result.ok:
+        audit.record(
+            session=session,
+            action="balance.topup",
+            actor_id=viewer.user_id,
+            subject_user_id=viewer.user_id,
+            success=False,
+            ip=ip,
+            details={"amount_minor": amount_minor, "provider": provider.name, "error": result.error[:200]},
+        )
+        return TopUp(None, result.error)
+    entry = post(
+        session=session,
+        user_id=viewer.user_id,
+        kind="topup",
+        amount=amount,
+        idem_key=idem_key,
+        note=f"{provider.name}:{result.reference}"[:255],
+        actor_id=viewer.user_id,
+        now=now,
+    )
+    audit.record(
+        session=session,
+        action="balance.topup",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        ip=ip,
+        details={"amount_minor": amount_minor, "provider": provider.name, "reference": result.reference},
+    )
+    return TopUp(entry)
