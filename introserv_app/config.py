@@ -20,6 +20,15 @@ class ConfigError(ValueError):
     """A setting is present but unusable; the message says what to fix."""
 
 
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, got {raw!r}")
+    return raw
+
+
 def _int(name: str, default: int, minimum: int = 0) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -86,6 +95,9 @@ class Settings:
     login_window_seconds: int
     trusted_proxy_hops: int
     export_workers: int
+    seller_country: str
+    seller_vat_number: str
+    vies: str  # ec | format | off
 
     @property
     def cookie_secure(self) -> bool:
@@ -115,4 +127,7 @@ def get_settings() -> Settings:
         login_window_seconds=_int("INTROSERV_LOGIN_WINDOW_SECONDS", 900, 1),
         trusted_proxy_hops=_int("INTROSERV_TRUSTED_PROXY_HOPS", 0, 0),
         export_workers=_int("INTROSERV_EXPORT_WORKERS", 2, 0),
+        seller_country=(os.environ.get("INTROSERV_SELLER_COUNTRY", "").strip() or "NL").upper(),
+        seller_vat_number=os.environ.get("INTROSERV_SELLER_VAT_NUMBER", "").strip().upper(),
+        vies=_choice("INTROSERV_VIES", ("ec", "format", "off"), "ec"),
     )

@@ -47,6 +47,9 @@ class Profile(SQLModel, table=True):
     company_name: str | None = Field(default=None, max_length=255)
     company_reg_number: str | None = Field(default=None, max_length=64)
     vat_number: str | None = Field(default=None, max_length=32)
+    #: The last VIES answer for vat_number: True valid, False invalid, None not checked / VIES unavailable.
+    vat_valid: bool | None = Field(default=None)
+    vat_checked_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     company_verification: str = Field(default="none", max_length=16)  # none | pending | verified
     country: str = Field(default="OTHER", max_length=8)
     last_name: str = Field(default="", max_length=100)
