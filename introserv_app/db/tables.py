@@ -133,6 +133,22 @@ class Order(SQLModel, table=True):
     cancelled_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
+class OrderStatusChange(SQLModel, table=True):
+    """Every status change of an order (the timeline of the order page)."""
+
+    __tablename__ = "order_status_history"
+    __table_args__ = (sa.Index("ix_order_status_history_order_at", "order_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="orders.id")
+    old_status: str | None = Field(default=None, max_length=24)
+    new_status: str = Field(max_length=24)
+    event: str = Field(max_length=32)  # created | paid | renewed | cancelled | cancel_scheduled | ...
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    note: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
 class InvoiceCounter(SQLModel, table=True):
     """The last invoice sequence number used per year (continuous numbering without gaps)."""
 
@@ -168,6 +184,8 @@ class Invoice(SQLModel, table=True):
     issued_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     due_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     paid_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    #: The idempotency key of the dialog that created it (a retry finds this invoice instead of a new one).
+    idem_key: str | None = Field(default=None, max_length=64, sa_column_kwargs={"unique": True})
 
 
 class InvoiceLine(SQLModel, table=True):

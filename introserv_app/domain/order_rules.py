@@ -1,0 +1,64 @@
+"""What a customer may do with an order in each status, and the dates a renewal gives.
+
+Each refusal is a msgid that says why (shown as it is, translated).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from introserv_app.domain.periods import PERIODS, add_months
+from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.text import N_
+
+MSG_RENEW_CANCELLED = N_("A cancelled order cannot be renewed.")
+MSG_RENEW_VIOLATION = N_("This order is suspended for a violation; please contact support.")
+MSG_RENEW_NOT_PROCESSED = N_("This order is not paid yet: pay its invoice instead of renewing it.")
+MSG_RENEW_CANCEL_PENDING = N_(
+    "This order is to be cancelled at the end of its period; withdraw the cancellation first."
+)
+MSG_BAD_PERIOD = N_("This tariff cannot be renewed for that period.")
+MSG_CANCEL_DONE = N_("This order is already cancelled.")
+MSG_CANCEL_NOT_PENDING = N_("This order has no cancellation to withdraw.")
+MSG_CANCEL_NO_PERIOD = N_("This order has no paid period to wait for; cancel it immediately instead.")
+REASON_MAX = 500
+
+
+def renewal_refusal(status: OrderStatus, cancel_pending: bool) -> str | None:
+    """None when a customer may renew an order in `status`; otherwise the reason."""
+    if status == OrderStatus.CANCELLED:
+        return MSG_RENEW_CANCELLED
+    if status == OrderStatus.SUSPENDED_VIOLATION:
+        return MSG_RENEW_VIOLATION
+    if status == OrderStatus.NOT_PROCESSED:
+        return MSG_RENEW_NOT_PROCESSED
+    if cancel_pending:
+        return MSG_RENEW_CANCEL_PENDING
+    return None
+
+
+def period_price(prices_minor: dict[str, int], months: int) -> int | None:
+    """The tariff's price for `months`, or None when the tariff has no such period."""
+    if isinstance(months, bool) or months not in PERIODS:
+        return None
+    price = prices_minor.get(str(months))
+    return price if isinstance(price, int) and price >= 0 else None
+
+
+def renewed_until(paid_until: date | None, months: int, today: date) -> date:
+    """The new paid-until: `months` after the current one, or after today when it has lapsed."""
+    start = paid_until if paid_until is not None and paid_until > today else today
+    return add_months(start, months)
+
+
+def status_after_payment(status: OrderStatus) -> OrderStatus:
+    """Paying a renewal restores an order suspended for non-payment; other statuses stay."""
+    return OrderStatus.PROCESSED if status == OrderStatus.SUSPENDED_NONPAYMENT else status
+
+
+def cancel_refusal(status: OrderStatus, mode: str, paid_until: date | None, today: date) -> str | None:
+    if status == OrderStatus.CANCELLED:
+        return MSG_CANCEL_DONE
+    if mode == "period_end" and (paid_until is None or paid_until <= today):
+        return MSG_CANCEL_NO_PERIOD
+    return None

@@ -1,0 +1,326 @@
+"""Renewing orders (one or a batch) and paying invoices: correct to the cent, once per dialog.
+
+`quote_renewal` prices a selection (net per order from its tariff, VAT for the customer on today's
+date, totals, new paid-until dates, whether the balance covers it). `renew` issues one invoice with a
+line per order under the account lock and pays it from the balance when the balance covers all of it
+(all or nothing); otherwise the invoice stays unpaid, to be paid later with `pay_invoice`. Paying an
+invoice extends each order by its line's period and restores an order suspended for non-payment.
+Repeats are harmless: the dialog's key finds the invoice already issued, and an invoice's payment
+is a ledger entry keyed by the invoice, so it can be charged only once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from introserv_app.db.tables import Invoice, InvoiceLine, Order, OrderStatusChange, TariffPlan
+from introserv_app.db.types import utcnow
+from introserv_app.domain.money import Money
+from introserv_app.domain.order_rules import (
+    MSG_BAD_PERIOD,
+    period_price,
+    renewal_refusal,
+    renewed_until,
+    status_after_payment,
+)
+from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.text import N_
+from introserv_app.domain.validation import ID_MAX
+from introserv_app.domain.vat import vat_amount
+from introserv_app.services import access, audit, ledger
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.invoices import Line, issue_invoice
+from introserv_app.services.orders import MSG_ORDER_NOT_FOUND
+from introserv_app.services.vies import vat_for_customer
+
+BATCH_MAX = 1000
+MSG_NOTHING = N_("Choose at least one order to renew.")
+MSG_TOO_MANY = N_("At most 1,000 orders can be renewed at once.")
+MSG_ORDER_REFUSED = N_("{order}: {reason}")
+MSG_INVOICE_NOT_FOUND = N_("Invoice not found.")
+MSG_INVOICE_NOT_UNPAID = N_("This invoice is not awaiting payment.")
+
+
+@dataclass(frozen=True)
+class QuoteItem:
+    order_id: int
+    service_name: str
+    tariff: str
+    months: int
+    net: Money
+    paid_until: date | None
+    new_paid_until: date
+
+
+@dataclass(frozen=True)
+class Quote:
+    items: list[QuoteItem]
+    net: Money
+    vat: Money
+    gross: Money
+    vat_rate: str
+    reverse_charge: bool
+    vat_note: str
+    balance: Money
+
+    @property
+    def covered(self) -> bool:
+        return self.balance.minor >= self.gross.minor
+
+
+@dataclass(frozen=True)
+class RenewalResult:
+    invoice_id: int
+    invoice_number: str
+    paid: bool
+    gross: Money
+
+
+def _items(raw: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    if not raw:
+        raise ServiceError(MSG_NOTHING)
+    if len(raw) > BATCH_MAX:
+        raise ServiceError(MSG_TOO_MANY)
+    seen: dict[int, int] = {}
+    for pair in raw:
+        order_id, months = pair
+        if not isinstance(order_id, int) or isinstance(order_id, bool) or not 0 < order_id <= ID_MAX:
+            raise ServiceError(MSG_ORDER_NOT_FOUND)
+        if not isinstance(months, int) or isinstance(months, bool):
+            raise ServiceError(MSG_BAD_PERIOD)
+        seen[order_id] = months
+    return list(seen.items())
+
+
+def _load(session: Session, viewer: Viewer, items: list[tuple[int, int]]) -> list[tuple[Order, TariffPlan, int]]:
+    ids = [oid for oid, _ in items]
+    rows = session.exec(
+        select(Order, TariffPlan)
+        .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
+        .where(col(Order.id).in_(ids), col(Order.user_id) == viewer.user_id)
+    ).all()
+    found = {order.id: (order, tariff) for order, tariff in rows}
+    missing = [oid for oid in ids if oid not in found]
+    if missing:
+        access.record_denied(
+            session=session, viewer=viewer, target="order.renew", details={"order_ids": str(missing[:20])[:200]}
+        )
+        raise ServiceError(MSG_ORDER_NOT_FOUND)
+    out = []
+    for oid, months in items:
+        order, tariff = found[oid]
+        pending = order.cancel_mode == "period_end" and order.cancelled_at is None
+        refusal = renewal_refusal(OrderStatus(order.status), pending)
+        if refusal is None and period_price(tariff.prices_minor, months) is None:
+            refusal = MSG_BAD_PERIOD
+        if refusal is not None:
+            raise ServiceError(MSG_ORDER_REFUSED, order=order.service_name, reason=refusal)
+        out.append((order, tariff, months))
+    return out
+
+
+def quote_renewal(
+    *, session: Session, viewer: Viewer, items: Sequence[tuple[int, int]], now: datetime | None = None
+) -> Quote:
+    """What renewing these (order id, months) pairs costs and gives; nothing is written."""
+    now = now or utcnow()
+    loaded = _load(session, viewer, _items(items))
+    currency = ledger.account_currency(session=session, user_id=viewer.user_id)
+    quote_items = [
+        QuoteItem(
+            order_id=order.id or 0,
+            service_name=order.service_name,
+            tariff=tariff.name,
+            months=months,
+            net=Money(period_price(tariff.prices_minor, months) or 0, order.currency),
+            paid_until=order.paid_until,
+            new_paid_until=renewed_until(order.paid_until, months, now.date()),
+        )
+        for order, tariff, months in loaded
+    ]
+    if any(item.net.currency != currency for item in quote_items):
+        raise ValueError("orders are priced in the account currency")
+    vat, _, _ = vat_for_customer(session=session, user_id=viewer.user_id, on=now)
+    net = Money(sum(i.net.minor for i in quote_items), currency)
+    tax = vat_amount(net, vat.rate)
+    return Quote(
+        items=quote_items,
+        net=net,
+        vat=tax,
+        gross=net + tax,
+        vat_rate=format(vat.rate.normalize(), "f"),
+        reverse_charge=vat.reverse_charge,
+        vat_note=vat.note,
+        balance=ledger.balance(session=session, user_id=viewer.user_id),
+    )
+
+
+def renew(
+    *,
+    session: Session,
+    viewer: Viewer,
+    items: Sequence[tuple[int, int]],
+    idem_key: str,
+    ip: str = "",
+    now: datetime | None = None,
+) -> RenewalResult:
+    """One invoice for the selection, paid from the balance when it covers all of it."""
+    now = now or utcnow()
+    ledger.check_idem_key(idem_key)
+    done = _by_key(session, viewer, idem_key)
+    if done is not None:
+        return done
+    # Validate before taking the lock: a refusal is audited in its own transaction, which on SQLite
+    # must not wait for a write lock this transaction already holds.
+    quote_renewal(session=session, viewer=viewer, items=items, now=now)
+    ledger.lock_account(session=session, user_id=viewer.user_id)
+    done = _by_key(session, viewer, idem_key)  # another tab may have finished while we waited
+    if done is not None:
+        return done
+    quote = quote_renewal(session=session, viewer=viewer, items=items, now=now)
+    vat, customer_vat, seller_vat = vat_for_customer(session=session, user_id=viewer.user_id, on=now)
+    country = _country(session, viewer.user_id)
+    invoice = issue_invoice(
+        session=session,
+        user_id=viewer.user_id,
+        lines=[
+            Line(f"{i.service_name} — {i.tariff}, {i.months} mo", i.net, order_id=i.order_id, period_months=i.months)
+            for i in quote.items
+        ],
+        vat=vat,
+        customer_country=country,
+        customer_vat_number=customer_vat,
+        seller_vat_number=seller_vat,
+        now=now,
+    )
+    invoice.idem_key = idem_key
+    audit.record(
+        session=session,
+        action="order.renew",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        ip=ip,
+        details={
+            "invoice": invoice.number,
+            "orders": [i.order_id for i in quote.items][:50],
+            "count": len(quote.items),
+        },
+    )
+    if quote.covered:
+        _pay(session, viewer, invoice, now)
+    session.flush()
+    return _result(invoice)
+
+
+def _by_key(session: Session, viewer: Viewer, idem_key: str) -> RenewalResult | None:
+    existing = session.exec(select(Invoice).where(Invoice.idem_key == idem_key)).first()
+    if existing is None:
+        return None
+    if existing.user_id != viewer.user_id:
+        raise ServiceError(ledger.MSG_BAD_KEY)
+    return _result(existing)
+
+
+def _country(session: Session, user_id: int) -> str:
+    from introserv_app.db.tables import Profile
+
+    profile = session.get(Profile, user_id)
+    return profile.country if profile else "OTHER"
+
+
+def _result(invoice: Invoice) -> RenewalResult:
+    return RenewalResult(
+        invoice_id=invoice.id or 0,
+        invoice_number=invoice.number,
+        paid=invoice.status == "paid",
+        gross=Money(invoice.gross_minor, invoice.currency),
+    )
+
+
+def _pay(session: Session, viewer: Viewer, invoice: Invoice, now: datetime) -> None:
+    """Charge the invoice (once: the ledger key is the invoice's) and apply its lines to the orders."""
+    lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+    order_ids = [line.order_id for line in lines if line.order_id is not None]
+    orders = {o.id: o for o in session.exec(select(Order).where(col(Order.id).in_(order_ids))).all()}
+    for line in lines:  # re-checked at payment time: an order may have changed since the invoice
+        order = orders.get(line.order_id)
+        if order is not None and line.period_months:
+            pending = order.cancel_mode == "period_end" and order.cancelled_at is None
+            refusal = renewal_refusal(OrderStatus(order.status), pending)
+            if refusal is not None:
+                raise ServiceError(MSG_ORDER_REFUSED, order=order.service_name, reason=refusal)
+    ledger.post(
+        session=session,
+        user_id=viewer.user_id,
+        kind="charge",
+        amount=Money(-invoice.gross_minor, invoice.currency),
+        idem_key=f"invoice-{invoice.id:09d}-payment",
+        invoice_id=invoice.id,
+        note=invoice.number,
+        actor_id=viewer.user_id,
+        now=now,
+    )
+    invoice.status, invoice.paid_at = "paid", now
+    history = []
+    for line in lines:
+        order = orders.get(line.order_id)
+        if order is None:
+            continue
+        old = OrderStatus(order.status)
+        if line.period_months:
+            order.paid_until = renewed_until(order.paid_until, line.period_months, now.date())
+            new = status_after_payment(old)
+            event = "renewed"
+        else:
+            new = OrderStatus.PROCESSING if old == OrderStatus.NOT_PROCESSED else old
+            event = "paid"
+        order.status = new.value
+        history.append(
+            OrderStatusChange(
+                order_id=order.id or 0,
+                old_status=old.value,
+                new_status=new.value,
+                event=event,
+                actor_id=viewer.user_id,
+                note=invoice.number,
+                created_at=now,
+            )
+        )
+    session.add_all(history)
+
+
+def pay_invoice(
+    *, session: Session, viewer: Viewer, invoice_id: int, ip: str = "", now: datetime | None = None
+) -> RenewalResult:
+    """Pay one of the viewer's unpaid invoices from the balance (a repeat finds it paid)."""
+    now = now or utcnow()
+    if not isinstance(invoice_id, int) or isinstance(invoice_id, bool) or not 0 < invoice_id <= ID_MAX:
+        raise ServiceError(MSG_INVOICE_NOT_FOUND)
+    owner = session.exec(select(Invoice.user_id).where(Invoice.id == invoice_id)).first()
+    if owner != viewer.user_id:  # checked before the lock (see `renew`)
+        access.record_denied(session=session, viewer=viewer, target="invoice.pay", details={"invoice_id": invoice_id})
+        raise ServiceError(MSG_INVOICE_NOT_FOUND)
+    ledger.lock_account(session=session, user_id=viewer.user_id)
+    invoice = session.get(Invoice, invoice_id)
+    session.refresh(invoice)  # the state after the lock, not a copy read before it
+    assert invoice is not None
+    if invoice.status == "paid":
+        return _result(invoice)
+    if invoice.status != "unpaid":
+        raise ServiceError(MSG_INVOICE_NOT_UNPAID)
+    _pay(session, viewer, invoice, now)
+    audit.record(
+        session=session,
+        action="invoice.pay",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        ip=ip,
+        details={"invoice": invoice.number, "gross_minor": invoice.gross_minor},
+    )
+    session.flush()
+    return _result(invoice)

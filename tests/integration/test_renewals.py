@@ -1,0 +1,235 @@
+"""Renewing, paying and cancelling orders, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from introserv_app.db.session import session_scope
+from introserv_app.db.tables import Order, Profile, TariffPlan
+from introserv_app.domain.money import Money
+from introserv_app.domain.roles import Role
+from introserv_app.services.auth import Viewer
+from introserv_app.services.cancellation import cancel_order, withdraw_cancellation
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.ledger import balance, post
+from introserv_app.services.renewals import pay_invoice, quote_renewal, renew
+from tests.integration.helpers import make_user
+from tests.integration.test_billing_concurrency import ATTEMPTS, ledger, run_concurrently
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+TODAY = NOW.date()
+PRICES = {"1": 400, "3": 1140, "6": 2208, "12": 4224}
+
+
+@pytest.fixture
+def shop(engine: Engine) -> dict[str, int]:
+    """A Finnish customer (25.5 % VAT) with one order per status, and a second customer."""
+    ids: dict[str, int] = {}
+    uid = make_user(engine, "fin")
+    other = make_user(engine, "other")
+    with session_scope(engine) as session:
+        session.get(Profile, uid).country = "FI"  # type: ignore[union-attr]
+        tariff = TariffPlan(code="vps-s", name="VPS S", product_type="vps", currency="EUR", prices_minor=PRICES)
+        session.add(tariff)
+        session.flush()
+        specs = {
+            "active": ("processed", date(2027, 1, 10)),
+            "active2": ("processed", date(2026, 12, 31)),
+            "active3": ("processing", date(2026, 11, 30)),
+            "overdue": ("suspended_nonpayment", date(2026, 11, 1)),
+            "abuse": ("suspended_violation", date(2027, 2, 1)),
+            "new": ("not_processed", None),
+            "gone": ("cancelled", date(2026, 5, 1)),
+        }
+        for key, (status, paid) in specs.items():
+            order = Order(
+                user_id=uid,
+                service_name=f"s{key}",
+                tariff_id=tariff.id or 0,
+                status=status,
+                paid_until=paid,
+                price_minor=400,
+                currency="EUR",
+            )
+            session.add(order)
+            session.flush()
+            ids[key] = order.id or 0
+        foreign = Order(user_id=other, service_name="foreign1", tariff_id=tariff.id or 0, status="processed",
+                        paid_until=date(2027, 1, 1), price_minor=400, currency="EUR")  # fmt: skip
+        session.add(foreign)
+        session.flush()
+        ids["foreign"], ids["user"], ids["other"] = foreign.id or 0, uid, other
+    return ids
+
+
+def who(ids: dict[str, int]) -> Viewer:
+    return Viewer(user_id=ids["user"], username="fin", role=Role.CUSTOMER, session_id=0, language="en")
+
+
+def fund(engine: Engine, user_id: int, minor: int, key: str = "funding-0000000001") -> None:
+    with session_scope(engine) as session:
+        post(session=session, user_id=user_id, kind="topup", amount=Money(minor, "EUR"), idem_key=key)
+
+
+def order(engine: Engine, oid: int) -> Order:
+    with session_scope(engine) as session:
+        o = session.get(Order, oid)
+        assert o is not None
+        return o
+
+
+def test_a_quote_shows_net_vat_total_and_new_dates(engine: Engine, shop: dict[str, int]) -> None:
+    with session_scope(engine) as session:
+        q = quote_renewal(session=session, viewer=who(shop), items=[(shop["active"], 3), (shop["overdue"], 1)], now=NOW)
+    assert [i.net.minor for i in q.items] == [1140, 400] and q.net == Money(1540, "EUR")
+    assert q.vat_rate == "25.5" and q.vat == Money(393, "EUR") and q.gross == Money(1933, "EUR")  # 392.7 -> 393
+    assert [i.new_paid_until for i in q.items] == [date(2027, 4, 10), date(2026, 12, 23)]  # lapsed: from today
+    assert not q.covered
+
+
+def test_renewing_one_order_pays_from_the_balance(engine: Engine, shop: dict[str, int]) -> None:
+    fund(engine, shop["user"], 10_000)
+    with session_scope(engine) as session:
+        result = renew(
+            session=session, viewer=who(shop), items=[(shop["active"], 12)], idem_key="renew-one-0000001", now=NOW
+        )
+    assert result.paid and result.invoice_number == "2026-000001" and result.gross == Money(5301, "EUR")
+    assert order(engine, shop["active"]).paid_until == date(2028, 1, 10)
+    assert ledger(engine, shop["user"]) == [("topup", 10_000), ("charge", -5301)]
+    with engine.connect() as conn:
+        events = conn.execute(sa.text("SELECT event FROM order_status_history")).scalars().all()
+    assert events == ["renewed"]
+
+
+def test_batch_renewal_is_one_invoice_with_a_line_per_order(engine: Engine, shop: dict[str, int]) -> None:
+    fund(engine, shop["user"], 10_000)
+    items = [(shop["active"], 1), (shop["active2"], 6), (shop["overdue"], 3)]
+    with session_scope(engine) as session:
+        result = renew(session=session, viewer=who(shop), items=items, idem_key="renew-batch-00001", now=NOW)
+    assert result.paid
+    with engine.connect() as conn:
+        lines = conn.execute(sa.text("SELECT order_id, period_months, net_minor FROM invoice_lines ORDER BY id")).all()
+        inv = conn.execute(sa.text("SELECT net_minor, vat_minor, gross_minor, vat_rate, status FROM invoices")).one()
+    assert [tuple(r) for r in lines] == [
+        (shop["active"], 1, 400),
+        (shop["active2"], 6, 2208),
+        (shop["overdue"], 3, 1140),
+    ]
+    assert tuple(inv) == (3748, 956, 4704, "25.5", "paid")  # 3748 * 25.5 % = 955.74
+    assert order(engine, shop["active2"]).paid_until == date(2027, 6, 30)  # Dec 31 + 6 months, clamped
+    restored = order(engine, shop["overdue"])
+    assert restored.status == "processed" and restored.paid_until == date(2027, 2, 23)
+    with session_scope(engine) as session:
+        assert balance(session=session, user_id=shop["user"]) == Money(10_000 - 4704, "EUR")
+
+
+def test_short_balance_leaves_an_unpaid_invoice_to_pay_later(engine: Engine, shop: dict[str, int]) -> None:
+    fund(engine, shop["user"], 100)
+    with session_scope(engine) as session:
+        result = renew(
+            session=session, viewer=who(shop), items=[(shop["overdue"], 1)], idem_key="renew-short-00001", now=NOW
+        )
+    assert not result.paid and order(engine, shop["overdue"]).status == "suspended_nonpayment"
+    assert ledger(engine, shop["user"]) == [("topup", 100)]
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        pay_invoice(session=session, viewer=who(shop), invoice_id=result.invoice_id, now=NOW)
+    fund(engine, shop["user"], 1000, key="funding-0000000002")
+
+    def attempt(_: int) -> bool:
+        with session_scope(engine) as session:
+            return pay_invoice(session=session, viewer=who(shop), invoice_id=result.invoice_id, now=NOW).paid
+
+    assert all(r is True for r in run_concurrently(ATTEMPTS, attempt))
+    assert ledger(engine, shop["user"]) == [("topup", 100), ("topup", 1000), ("charge", -502)]  # paid once
+    assert order(engine, shop["overdue"]).status == "processed"
+
+
+def test_a_renewal_dialog_submitted_from_many_tabs_renews_once(engine: Engine, shop: dict[str, int]) -> None:
+    fund(engine, shop["user"], 10_000)
+
+    def attempt(_: int) -> str:
+        with session_scope(engine) as session:
+            return renew(
+                session=session, viewer=who(shop), items=[(shop["active"], 1)], idem_key="renew-tabs-000001", now=NOW
+            ).invoice_number
+
+    results = run_concurrently(ATTEMPTS, attempt)
+    assert set(results) == {"2026-000001"}, results
+    assert ledger(engine, shop["user"]) == [("topup", 10_000), ("charge", -502)]
+    assert order(engine, shop["active"]).paid_until == date(2027, 2, 10)
+
+
+@pytest.mark.parametrize(
+    ("key", "months", "message"),
+    [
+        ("gone", 1, "A cancelled order cannot be renewed."),
+        ("abuse", 1, "This order is suspended for a violation; please contact support."),
+        ("new", 1, "This order is not paid yet: pay its invoice instead of renewing it."),
+        ("active", 2, "This tariff cannot be renewed for that period."),
+        ("active", 0, "This tariff cannot be renewed for that period."),
+    ],
+)
+def test_refusals_say_why_and_write_nothing(
+    engine: Engine, shop: dict[str, int], key: str, months: int, message: str
+) -> None:
+    fund(engine, shop["user"], 10_000)
+    with session_scope(engine) as session, pytest.raises(ServiceError) as err:
+        renew(session=session, viewer=who(shop), items=[(shop[key], months)], idem_key="renew-refused-001", now=NOW)
+    assert err.value.values["reason"] == message
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM invoices")).scalar() == 0
+    assert ledger(engine, shop["user"]) == [("topup", 10_000)]
+
+
+def test_another_customers_order_is_refused_and_audited(engine: Engine, shop: dict[str, int]) -> None:
+    fund(engine, shop["user"], 10_000)
+    for items in ([(shop["foreign"], 1)], [(shop["active"], 1), (shop["foreign"], 1)], [(2**31 + 5, 1)]):
+        with session_scope(engine) as session, pytest.raises(ServiceError):
+            renew(session=session, viewer=who(shop), items=items, idem_key="renew-forged-0001", now=NOW)
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        cancel_order(session=session, viewer=who(shop), order_id=shop["foreign"], mode="immediate", now=NOW)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM invoices")).scalar() == 0
+        denied = conn.execute(sa.text("SELECT count(*) FROM audit_events WHERE action = 'access.denied'")).scalar()
+    assert denied == 3  # the out-of-range id is refused before any lookup
+    assert order(engine, shop["foreign"]).status == "processed"
+
+
+def test_cancel_at_period_end_can_be_withdrawn(engine: Engine, shop: dict[str, int]) -> None:
+    with session_scope(engine) as session:
+        cancel_order(
+            session=session, viewer=who(shop), order_id=shop["active"], mode="period_end", reason="  moving  ", now=NOW
+        )
+    o = order(engine, shop["active"])
+    assert (o.status, o.cancel_mode, o.cancel_reason) == ("processed", "period_end", "moving")
+    with session_scope(engine) as session, pytest.raises(ServiceError) as err:
+        renew(session=session, viewer=who(shop), items=[(shop["active"], 1)], idem_key="renew-pending-001", now=NOW)
+    assert "withdraw the cancellation" in str(err.value.values["reason"])
+    with session_scope(engine) as session:
+        withdraw_cancellation(session=session, viewer=who(shop), order_id=shop["active"], now=NOW)
+    assert order(engine, shop["active"]).cancel_mode is None
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        withdraw_cancellation(session=session, viewer=who(shop), order_id=shop["active"], now=NOW)
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        cancel_order(
+            session=session, viewer=who(shop), order_id=shop["active"], mode="period_end", reason="x" * 501, now=NOW
+        )
+    with session_scope(engine) as session:
+        cancel_order(session=session, viewer=who(shop), order_id=shop["active2"], mode="immediate", now=NOW)
+    assert order(engine, shop["active2"]).status == "cancelled"
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        cancel_order(session=session, viewer=who(shop), order_id=shop["active2"], mode="immediate", now=NOW)
+    with engine.connect() as conn:
+        events = conn.execute(sa.text("SELECT event FROM order_status_history ORDER BY id")).scalars().all()
+    assert events == ["cancel_scheduled", "cancel_withdrawn", "cancelled"]
+
+
+def test_vat_rounding_of_a_batch_is_on_the_invoice_total(engine: Engine, shop: dict[str, int]) -> None:
+    with session_scope(engine) as session:
+        q = quote_renewal(session=session, viewer=who(shop), items=[(shop["active"], 1), (shop["active2"], 1)], now=NOW)
+    assert q.vat == Money(int((Decimal(800) * Decimal("0.255")).quantize(Decimal(1))), "EUR") == Money(204, "EUR")
