@@ -356,6 +356,64 @@ def scenario_export(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+def scenario_renew(args: argparse.Namespace) -> dict[str, object]:
+    """One batch renewal of N orders (one invoice, N lines, one charge, N orders extended) per run."""
+    from sqlmodel import Session, select
+
+    from introserv_app.db.tables import Order, User
+    from introserv_app.domain.money import Money
+    from introserv_app.domain.roles import Role
+    from introserv_app.services.auth import Viewer
+    from introserv_app.services.ledger import post
+    from introserv_app.services.renewals import renew
+
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    with empty_database(args.db_url) as url:
+        engine = create_db_engine(url)
+        seed.ensure_demo_accounts(engine)
+        seed.seed_volume(engine, customers=0, orders=args.orders * 2, seed=5, now=now, owner_username="demo")
+        with Session(engine) as session:
+            uid = session.exec(select(User.id).where(User.username == "demo")).one() or 0
+            ids = session.exec(
+                select(Order.id)
+                .where(Order.user_id == uid, Order.status.in_(("processed", "processing", "suspended_nonpayment")))  # type: ignore[attr-defined]
+                .order_by(Order.id)  # type: ignore[arg-type]
+                .limit(args.orders)
+            ).all()
+            currency = session.exec(select(Order.currency).where(Order.user_id == uid)).first() or "EUR"
+            post(
+                session=session,
+                user_id=uid,
+                kind="topup",
+                amount=Money(10**9, currency),
+                idem_key="bench-funds-000001",
+            )
+            session.commit()
+        if len(ids) < args.orders:
+            raise SystemExit(f"only {len(ids)} renewable orders were seeded")
+        viewer = Viewer(user_id=uid, username="demo", role=Role.CUSTOMER, session_id=0, language="en")
+        items = [(oid or 0, 1) for oid in ids]
+        times = []
+        for r in range(args.repeat + 1):
+            with Session(engine, expire_on_commit=False) as session:
+                start = time.perf_counter()
+                result = renew(session=session, viewer=viewer, items=items, idem_key=f"bench-renew-{r:06d}", now=now)
+                session.commit()
+                took = time.perf_counter() - start
+            if not result.paid:
+                raise SystemExit("the benchmark renewal was not paid")
+            if r:  # the first run warms the caches
+                times.append(took)
+            print(f"run {r}: {took * 1000:.0f} ms ({result.invoice_number})", file=sys.stderr)
+        engine.dispose()
+    return {
+        "scenario": "renew",
+        "orders": args.orders,
+        "backend": "postgresql" if args.db_url else "sqlite",
+        "median_s": round(statistics.median(times), 3),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     sub = parser.add_subparsers(dest="scenario", required=True)
@@ -374,8 +432,13 @@ def main() -> int:
     p.add_argument("--customers", type=int, default=20_000)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
+    p = sub.add_parser("renew", help="batch renewal of N orders in one call")
+    p.add_argument("--orders", type=int, default=1_000)
+    p.add_argument("--repeat", type=int, default=7)
+    p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
     args = parser.parse_args()
-    result = {"seed": scenario_seed, "grid": scenario_grid, "export": scenario_export}[args.scenario](args)
+    scenarios = {"seed": scenario_seed, "grid": scenario_grid, "export": scenario_export, "renew": scenario_renew}
+    result = scenarios[args.scenario](args)
     print(json.dumps(result))
     return 0
 
