@@ -25,12 +25,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("profiles") as batch:
-        batch.add_column(sa.Column("vat_valid", sa.Boolean(), nullable=True))
-        batch.add_column(sa.Column("vat_checked_at", UTCDateTime(), nullable=True))
-    with op.batch_alter_table("invoices") as batch:
-        batch.add_column(sa.Column("idem_key", sa.String(length=64), nullable=True))
-        batch.create_unique_constraint("uq_invoices_idem_key", ["idem_key"])
+    # Plain ADD COLUMN and a unique index: no table rebuild, which on SQLite would drop tables that
+    # other tables' rows reference.
+    op.add_column("profiles", sa.Column("vat_valid", sa.Boolean(), nullable=True))
+    op.add_column("profiles", sa.Column("vat_checked_at", UTCDateTime(), nullable=True))
+    op.add_column("invoices", sa.Column("idem_key", sa.String(length=64), nullable=True))
+    op.create_index("ix_invoices_idem_key", "invoices", ["idem_key"], unique=True)
     op.create_table(
         "order_status_history",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -51,8 +51,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_order_status_history_order_at", table_name="order_status_history")
     op.drop_table("order_status_history")
+    op.drop_index("ix_invoices_idem_key", table_name="invoices")
     with op.batch_alter_table("invoices") as batch:
-        batch.drop_constraint("uq_invoices_idem_key", type_="unique")
         batch.drop_column("idem_key")
     with op.batch_alter_table("profiles") as batch:
         batch.drop_column("vat_checked_at")

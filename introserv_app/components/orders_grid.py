@@ -9,11 +9,13 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars.base import Var
 
+from introserv_app.components.order_actions import actions_menu, cancel_dialog, renew_dialog
 from introserv_app.components.status_badge import status_badge
 from introserv_app.domain.grid import COLUMNS, OPTIONAL_COLUMNS, PAGE_SIZES
 from introserv_app.domain.statuses import STATUS_INFO
 from introserv_app.domain.text import N_
 from introserv_app.i18n.ui import t
+from introserv_app.state.order_actions import OrderActionsState as A
 from introserv_app.state.orders import OrdersGridState as S
 
 Row = Var  # a dict[str, str] row inside rx.foreach
@@ -232,6 +234,16 @@ def selection_bar() -> rx.Component:
             ),
             rx.cond(S.selection_note != "", rx.text(S.selection_note, size="1", color_scheme="amber")),
             rx.spacer(),
+            rx.cond(
+                ~S.scope_all,
+                rx.button(
+                    rx.icon("refresh-cw", size=14),
+                    t("Renew selected"),
+                    size="1",
+                    on_click=A.open_batch_renew,
+                    id="renew-selected",
+                ),
+            ),
             rx.button(
                 rx.icon("x", size=14),
                 t("Clear selection"),
@@ -298,6 +310,9 @@ def _header() -> rx.Component:
             _sort_header("status", COLUMNS["status"]),
             _sort_header("price", COLUMNS["price"], align="end"),
             rx.cond(_shown("comment"), _sort_header("comment", COLUMNS["comment"])),
+            rx.cond(
+                ~S.scope_all, rx.table.column_header_cell(rx.text(t("Actions"), class_name="sr-only"), width="3em")
+            ),
         )
     )
 
@@ -387,6 +402,7 @@ def _row(row: Row) -> rx.Component:
         rx.table.cell(status_badge(row["status"], row["status_label"], row["status_hint"])),
         rx.table.cell(row["price"], justify="end", white_space="nowrap", class_name="cell-price"),
         rx.cond(_shown("comment"), _comment_cell(row)),
+        rx.cond(~S.scope_all, rx.table.cell(actions_menu(row))),
         class_name="order-row row-" + row["status"],
         data_id=row["id"],
     )
@@ -512,6 +528,8 @@ def orders_grid() -> rx.Component:
         selection_bar(),
         table(),
         pager(),
+        renew_dialog(),
+        cancel_dialog(),
         spacing="3",
         width="100%",
     )

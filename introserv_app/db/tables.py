@@ -164,6 +164,7 @@ class Invoice(SQLModel, table=True):
         sa.UniqueConstraint("year", "seq", name="uq_invoices_year_seq"),
         sa.Index("ix_invoices_user_issued_at", "user_id", "issued_at"),
         sa.Index("ix_invoices_user_status", "user_id", "status"),
+        sa.Index("ix_invoices_idem_key", "idem_key", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -185,7 +186,7 @@ class Invoice(SQLModel, table=True):
     due_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     paid_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     #: The idempotency key of the dialog that created it (a retry finds this invoice instead of a new one).
-    idem_key: str | None = Field(default=None, max_length=64, sa_column_kwargs={"unique": True})
+    idem_key: str | None = Field(default=None, max_length=64)
 
 
 class InvoiceLine(SQLModel, table=True):

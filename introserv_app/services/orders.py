@@ -60,6 +60,7 @@ class OrderRow:
     comment: str
     created_at: datetime
     customer: str
+    cancel_pending: bool = False  # a cancellation at the end of the paid period is scheduled
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
         col(Order.comment),
         col(Order.created_at),
         col(User.username),
+        col(Order.cancel_mode),
     )
     # Deferred join: the page's ids are found first (an index-only walk when the sort column is indexed),
     # then only those rows are joined to tariffs and users. A deep page no longer joins every skipped row.
@@ -197,8 +199,9 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
             comment=comment,
             created_at=created_at,
             customer=username if viewer.is_staff else "",
+            cancel_pending=cancel_mode == "period_end" and status != OrderStatus.CANCELLED.value,
         )
-        for oid, name, tariff, ip, paid_until, status, price, currency, comment, created_at, username in (
+        for oid, name, tariff, ip, paid_until, status, price, currency, comment, created_at, username, cancel_mode in (
             session.connection().execute(stmt).all()
         )
     ]

@@ -25,6 +25,7 @@ from introserv_app.domain.grid import (
     grid_query_string,
     parse_grid_query,
 )
+from introserv_app.domain.order_rules import renewal_refusal
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
@@ -123,6 +124,9 @@ class OrdersGridState(rx.State):
             "created": format_date(r.created_at.date(), lang),
             "customer": r.customer,
             "selected": "1" if r.id in selected else "",
+            "cancel_pending": "1" if r.cancel_pending else "",
+            "can_renew": "" if renewal_refusal(r.status, r.cancel_pending) else "1",
+            "can_cancel": "" if r.status == OrderStatus.CANCELLED or r.cancel_pending else "1",
         }
 
     def _refresh_selection_flags(self) -> None:
@@ -323,6 +327,10 @@ class OrdersGridState(rx.State):
             else ""
         )
         self._refresh_selection_flags()
+
+    def selected_ids(self) -> list[int]:
+        """The selection, for the batch renewal dialog (server side only)."""
+        return list(self._selected)
 
     @rx.event
     def clear_selection(self):

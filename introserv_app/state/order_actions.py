@@ -1,0 +1,202 @@
+"""The grid's order actions: the renewal dialog (one order or the selection) and the cancel dialog.
+
+Each dialog gets a fresh idempotency key when it opens; submitting it twice, from a double click or a
+retry, renews or cancels once (services.renewals / services.cancellation enforce it).
+"""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.domain.periods import PERIODS
+from introserv_app.domain.text import N_
+from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
+from introserv_app.services.cancellation import cancel_order, withdraw_cancellation
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.renewals import Quote, quote_renewal, renew
+from introserv_app.state.guard import client_ip, current_viewer
+from introserv_app.state.locale import LocaleState
+from introserv_app.state.orders import OrdersGridState
+from introserv_app.state.session import SessionState
+
+MSG_CANCELLED_NOW = N_("The order is cancelled.")
+MSG_CANCEL_SCHEDULED = N_("The order will be cancelled at the end of its paid period.")
+
+
+def _key() -> str:
+    return "dlg-" + secrets.token_hex(16)
+
+
+class OrderActionsState(rx.State):
+    renew_open: bool = False
+    cancel_open: bool = False
+    busy: bool = False
+    error: str = ""
+    items: list[dict[str, str]] = []
+    net_text: str = ""
+    vat_text: str = ""
+    gross_text: str = ""
+    vat_label: str = ""
+    balance_text: str = ""
+    covered: bool = False
+    cancel_order_id: str = ""
+    cancel_name: str = ""
+    cancel_paid_until: str = ""
+    _plan: list[tuple[int, int]] = []
+    _idem: str = ""
+
+    async def _lang(self) -> str:
+        return (await self.get_state(LocaleState)).lang
+
+    def _show_quote(self, quote: Quote, lang: str) -> None:
+        self.items = [
+            {
+                "order_id": str(i.order_id),
+                "name": i.service_name,
+                "tariff": i.tariff,
+                "months": str(i.months),
+                "net": format_money(i.net, lang),
+                "new_paid_until": format_date(i.new_paid_until, lang),
+            }
+            for i in quote.items
+        ]
+        self.net_text = format_money(quote.net, lang)
+        self.vat_text = format_money(quote.vat, lang)
+        self.gross_text = format_money(quote.gross, lang)
+        note = f" ({gettext(lang, quote.vat_note)})" if quote.vat_note else ""
+        rate = format_amount(Decimal(quote.vat_rate), lang)
+        self.vat_label = translate_message(lang, "VAT {rate} %", {"rate": rate}) + note
+        self.balance_text = format_money(quote.balance, lang)
+        self.covered = quote.covered
+
+    async def _quote(self) -> None:
+        viewer = current_viewer(self)
+        lang = await self._lang()
+        if viewer is None:
+            return
+        try:
+            with session_scope() as session:
+                quote = quote_renewal(session=session, viewer=viewer, items=self._plan)
+        except ServiceError as exc:
+            self.error = translate_message(lang, exc.message, {k: gettext(lang, str(v)) for k, v in exc.values.items()})
+            self.items, self.covered = [], False
+            return
+        self.error = ""
+        self._show_quote(quote, lang)
+
+    @rx.event
+    async def open_renew(self, order_id: str):
+        if not (isinstance(order_id, str) and order_id.isdigit() and len(order_id) <= 10):
+            return
+        self._plan, self._idem, self.busy = [(int(order_id), PERIODS[0])], _key(), False
+        self.renew_open = True
+        await self._quote()
+
+    @rx.event
+    async def open_batch_renew(self):
+        grid = await self.get_state(OrdersGridState)
+        ids = grid.selected_ids()
+        if not ids:
+            return
+        self._plan, self._idem, self.busy = [(oid, PERIODS[0]) for oid in ids], _key(), False
+        self.renew_open = True
+        await self._quote()
+
+    @rx.event
+    async def set_months(self, order_id: str, months: str):
+        if not (isinstance(months, str) and months.isdigit()):
+            return
+        self._plan = [(oid, int(months) if str(oid) == order_id else m) for oid, m in self._plan]
+        await self._quote()
+
+    @rx.event
+    def close_renew(self, open_: bool = False):
+        self.renew_open = bool(open_)
+
+    @rx.event
+    async def confirm_renew(self):
+        viewer = current_viewer(self)
+        if viewer is None or self.busy or not self._plan:
+            return None
+        self.busy = True
+        lang = await self._lang()
+        try:
+            with session_scope() as session:
+                result = renew(
+                    session=session, viewer=viewer, items=self._plan, idem_key=self._idem, ip=client_ip(self)
+                )
+        except ServiceError as exc:
+            self.busy = False
+            self.error = translate_message(lang, exc.message, {k: gettext(lang, str(v)) for k, v in exc.values.items()})
+            return None
+        self.renew_open, self.busy = False, False
+        grid = await self.get_state(OrdersGridState)
+        grid.clear_selection()
+        if result.paid:
+            message = translate_message(
+                lang, "Renewed. Invoice {number} is paid from the balance.", {"number": result.invoice_number}
+            )
+            toast = rx.toast.success(message)
+        else:
+            message = translate_message(
+                lang,
+                "Invoice {number} for {amount} is waiting for payment: the balance is not enough.",
+                {"number": result.invoice_number, "amount": format_money(result.gross, lang)},
+            )
+            toast = rx.toast.warning(message)
+        return [OrdersGridState.load, SessionState.check_login, toast]
+
+    # ---- cancel ----------------------------------------------------------------------------------
+
+    @rx.event
+    def open_cancel(self, order_id: str, name: str, paid_until: str):
+        self.cancel_order_id, self.cancel_name, self.cancel_paid_until = order_id, name, paid_until
+        self.error, self.busy, self.cancel_open = "", False, True
+
+    @rx.event
+    def close_cancel(self, open_: bool = False):
+        self.cancel_open = bool(open_)
+
+    @rx.event
+    async def confirm_cancel(self, form: dict):
+        viewer = current_viewer(self)
+        if viewer is None or self.busy:
+            return None
+        lang = await self._lang()
+        mode, reason = form.get("mode", ""), form.get("reason", "")
+        try:
+            oid = int(self.cancel_order_id)
+            with session_scope() as session:
+                cancel_order(
+                    session=session,
+                    viewer=viewer,
+                    order_id=oid,
+                    mode=mode if isinstance(mode, str) else "",
+                    reason=reason if isinstance(reason, str) else "",
+                    ip=client_ip(self),
+                )
+        except ValueError:
+            return None
+        except ServiceError as exc:
+            self.error = translate_message(lang, exc.message, exc.values)
+            return None
+        self.cancel_open = False
+        done = MSG_CANCELLED_NOW if mode == "immediate" else MSG_CANCEL_SCHEDULED
+        return [OrdersGridState.load, rx.toast.success(gettext(lang, done))]
+
+    @rx.event
+    async def withdraw(self, order_id: str):
+        viewer = current_viewer(self)
+        if viewer is None or not (isinstance(order_id, str) and order_id.isdigit() and len(order_id) <= 10):
+            return None
+        lang = await self._lang()
+        try:
+            with session_scope() as session:
+                withdraw_cancellation(session=session, viewer=viewer, order_id=int(order_id), ip=client_ip(self))
+        except ServiceError as exc:
+            return rx.toast.error(translate_message(lang, exc.message, exc.values))
+        return [OrdersGridState.load, rx.toast.success(gettext(lang, "The cancellation is withdrawn."))]
