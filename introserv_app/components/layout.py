@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.components.funds import add_funds
 from introserv_app.domain.text import N_
 from introserv_app.i18n import LANGUAGE_NAMES
 from introserv_app.i18n.ui import t
@@ -104,6 +105,7 @@ def top_bar() -> rx.Component:
                 rx.icon("wallet", size=16),
                 rx.tablet_and_desktop(rx.text(t("Balance"), ":", size="2", color_scheme="gray")),
                 rx.text(SessionState.balance_text, weight="bold", size="2", id="top-balance"),
+                add_funds(),
                 align="center",
                 spacing="1",
             ),

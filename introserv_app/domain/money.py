@@ -60,3 +60,21 @@ class Money:
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:
             raise MoneyError(f"cannot combine {self.currency} and {other.currency}")
+
+
+def parse_amount(text: str, currency: str) -> Money | None:
+    """A positive amount typed by a user ("50", "50.5", "1 234,56"), or None when it is not one.
+
+    One decimal separator (point or comma), at most the currency's number of decimals, no signs or
+    exponents; spaces (also thin and non-breaking) between digit groups are ignored.
+    """
+    if currency not in CURRENCY_EXPONENT or not isinstance(text, str) or len(text) > 32:
+        return None
+    raw = "".join(text.split()).replace("\u202f", "").replace("\xa0", "")
+    whole, sep, frac = raw.replace(",", ".").partition(".")
+    if not whole.isdigit() or not whole.isascii() or (sep and not (frac.isdigit() and frac.isascii())):
+        return None
+    exp = CURRENCY_EXPONENT[currency]
+    if len(frac) > exp or len(whole) > 12:
+        return None
+    return Money(int(whole) * 10**exp + int((frac or "0").ljust(exp, "0") or "0"), currency)

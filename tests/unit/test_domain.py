@@ -61,3 +61,14 @@ def test_usernames_and_audit_clipping() -> None:
         assert not is_valid_new_username(bad)
     assert clip_for_log("a\x00b\nc" + "z" * 500) == "a?b?c" + "z" * 59
     assert Role.SUPPORT.is_staff and Role.ADMIN.is_staff and not Role.CUSTOMER.is_staff
+
+
+def test_amounts_typed_by_users() -> None:
+    from introserv_app.domain.money import parse_amount
+
+    assert parse_amount("50", "EUR") == Money(5000, "EUR")
+    assert parse_amount("1 234,56", "EUR") == Money(123456, "EUR")
+    assert parse_amount(" 0.5 ", "EUR") == Money(50, "EUR")
+    for bad in ("", "-5", "1e3", "12.345", "50.", ".5", "5,0,0", "٣", "x" * 40, "NaN"):
+        assert parse_amount(bad, "EUR") is None, bad
+    assert parse_amount("5", "XXX") is None
