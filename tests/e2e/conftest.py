@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BUILD_TIMEOUT = 900
+# A server round trip that hashes a password (argon2) can take seconds on a busy 2-core CI machine;
+# 5 s (Playwright's default for expect) failed once there while the same test passed alone.
+expect.set_options(timeout=15_000)
 
 
 def _free_port() -> int:
