@@ -10,12 +10,14 @@ import reflex as rx
 from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine
 from introserv_app.pages.dashboard import dashboard_page
+from introserv_app.pages.invoices import invoices_page
 from introserv_app.pages.login import login_page
 from introserv_app.pages.not_found import not_found_page
 from introserv_app.pages.orders import orders_page, staff_orders_page
 from introserv_app.pages.outbox import outbox_page
 from introserv_app.services.email import deliver_due
 from introserv_app.state.dashboard import DashboardState
+from introserv_app.state.invoices import InvoicesState
 from introserv_app.state.locale import PAGE_RELOADERS, SHELL_RELOADERS
 from introserv_app.state.login import LoginState
 from introserv_app.state.orders import OrdersGridState
@@ -44,6 +46,9 @@ app.add_page(
     title="INTROSERV",
     on_load=[SessionState.check_staff, OrdersGridState.load],
 )
+app.add_page(
+    invoices_page, route="/invoices", title="INTROSERV", on_load=[SessionState.check_login, InvoicesState.load]
+)
 app.add_page(not_found_page, route="404", title="INTROSERV")
 
 PAGE_RELOADERS.update(
@@ -51,6 +56,7 @@ PAGE_RELOADERS.update(
         "/": DashboardState.load,
         "/orders": OrdersGridState.load,
         "/staff/orders": OrdersGridState.load,
+        "/invoices": InvoicesState.load,
         "/staff/outbox": OutboxState.load,
     }
 )

@@ -16,6 +16,7 @@ NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ("/", N_("Dashboard"), "layout-dashboard", "all"),
     ("/orders", N_("Orders"), "server", "customer"),
     ("/staff/orders", N_("All orders"), "server", "staff"),
+    ("/invoices", N_("Invoices"), "receipt", "all"),
     ("/staff/outbox", N_("Email outbox"), "mail", "staff"),
 )
 

@@ -23,6 +23,15 @@ def actions_menu(row: Var) -> rx.Component:
             )
         ),
         rx.menu.content(
+            rx.menu.item(
+                rx.icon("receipt", size=14),
+                t("Invoices"),
+                " (",
+                row["invoices"],
+                ")",
+                on_select=rx.redirect("/invoices?order=" + row["id"].to(str)),
+                class_name="action-invoices",
+            ),
             rx.cond(
                 row["can_renew"] == "1",
                 rx.menu.item(

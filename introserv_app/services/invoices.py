@@ -7,17 +7,19 @@ invoices never share a number, and a rolled-back invoice gives its number back (
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from introserv_app.db.tables import Invoice, InvoiceLine
+from introserv_app.db.tables import Invoice, InvoiceLine, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.vat import VatDecision, vat_amount
+from introserv_app.services.auth import Viewer
 
 PAYMENT_TERM = timedelta(days=14)
 
@@ -102,3 +104,105 @@ def issue_invoice(
         )
     session.flush()
     return invoice
+
+
+INVOICE_STATUSES = ("unpaid", "paid", "cancelled")
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    id: int
+    number: str
+    issued_at: datetime
+    due_at: datetime | None
+    status: str
+    net: Money
+    vat: Money
+    gross: Money
+    vat_rate: str
+    reverse_charge: bool
+    customer: str
+
+
+@dataclass(frozen=True)
+class InvoicesPage:
+    rows: list[InvoiceRow]
+    total: int
+    page: int
+    pages: int
+
+
+def invoices_page(
+    *, session: Session, viewer: Viewer, status: str | None = None, order_id: int | None = None, page: int = 1
+) -> InvoicesPage:
+    """The viewer's invoices (staff: everyone's), newest first, optionally by status or by order."""
+    base = sa.select(col(Invoice.id))
+    if not viewer.is_staff:
+        base = base.where(col(Invoice.user_id) == viewer.user_id)
+    if status in INVOICE_STATUSES:
+        base = base.where(col(Invoice.status) == status)
+    if order_id is not None:
+        lines = sa.select(col(InvoiceLine.invoice_id)).where(col(InvoiceLine.order_id) == order_id)
+        base = base.where(col(Invoice.id).in_(lines))
+    conn = session.connection()
+    total = int(conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one())
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    stmt = (
+        sa.select(
+            col(Invoice.id),
+            col(Invoice.number),
+            col(Invoice.issued_at),
+            col(Invoice.due_at),
+            col(Invoice.status),
+            col(Invoice.currency),
+            col(Invoice.net_minor),
+            col(Invoice.vat_minor),
+            col(Invoice.gross_minor),
+            col(Invoice.vat_rate),
+            col(Invoice.reverse_charge),
+            col(User.username),
+        )
+        .join(User, col(User.id) == col(Invoice.user_id))
+        .where(col(Invoice.id).in_(base))
+        .order_by(col(Invoice.issued_at).desc(), col(Invoice.id).desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    rows = [
+        InvoiceRow(
+            id=r[0],
+            number=r[1],
+            issued_at=_utc(r[2]),
+            due_at=_utc(r[3]) if r[3] else None,
+            status=r[4],
+            net=Money(r[6], r[5]),
+            vat=Money(r[7], r[5]),
+            gross=Money(r[8], r[5]),
+            vat_rate=r[9],
+            reverse_charge=bool(r[10]),
+            customer=r[11] if viewer.is_staff else "",
+        )
+        for r in session.execute(stmt).all()
+    ]
+    return InvoicesPage(rows=rows, total=total, page=page, pages=pages)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def invoice_counts(*, session: Session, viewer: Viewer, order_ids: Sequence[int]) -> dict[int, int]:
+    """How many invoices each of these orders has (the grid's "Invoices (N)"), scoped to the viewer."""
+    if not order_ids:
+        return {}
+    stmt = (
+        sa.select(col(InvoiceLine.order_id), sa.func.count(sa.distinct(col(InvoiceLine.invoice_id))))
+        .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
+        .where(col(InvoiceLine.order_id).in_(list(order_ids)))
+        .group_by(col(InvoiceLine.order_id))
+    )
+    if not viewer.is_staff:
+        stmt = stmt.where(col(Invoice.user_id) == viewer.user_id)
+    return {int(oid or 0): int(n) for oid, n in session.connection().execute(stmt).all()}

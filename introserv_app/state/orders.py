@@ -31,6 +31,7 @@ from introserv_app.domain.text import N_
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
+from introserv_app.services.invoices import invoice_counts
 from introserv_app.services.orders import (
     MATCHING_LIMIT,
     MSG_SEARCH_SHORT,
@@ -156,7 +157,9 @@ class OrdersGridState(rx.State):
         with session_scope() as session:
             page = orders_page(session=session, viewer=viewer, query=query)
             self.columns = list(grid_columns(session=session, user_id=viewer.user_id))
+            counts = invoice_counts(session=session, viewer=viewer, order_ids=[r.id for r in page.rows])
         self._show(query, page, lang, viewer)
+        self.rows = [{**row, "invoices": str(counts.get(int(row["id"]), 0))} for row in self.rows]
         if viewer.is_staff and 0 < len(query.filters.q) < MIN_INDEXED:
             problems.append(MSG_SEARCH_SHORT)
         self.notices = [gettext(lang, p) for p in problems]

@@ -233,3 +233,30 @@ def test_vat_rounding_of_a_batch_is_on_the_invoice_total(engine: Engine, shop: d
     with session_scope(engine) as session:
         q = quote_renewal(session=session, viewer=who(shop), items=[(shop["active"], 1), (shop["active2"], 1)], now=NOW)
     assert q.vat == Money(int((Decimal(800) * Decimal("0.255")).quantize(Decimal(1))), "EUR") == Money(204, "EUR")
+
+
+def test_invoice_list_is_scoped_and_filtered(engine: Engine, shop: dict[str, int]) -> None:
+    from introserv_app.services.invoices import invoice_counts, invoices_page
+
+    fund(engine, shop["user"], 10_000)
+    with session_scope(engine) as session:
+        renew(session=session, viewer=who(shop), items=[(shop["active"], 1)], idem_key="renew-list-000001", now=NOW)
+    fund(engine, shop["other"], 100, key="funding-other-0001")
+    other = Viewer(user_id=shop["other"], username="other", role=Role.CUSTOMER, session_id=0, language="en")
+    with session_scope(engine) as session:
+        renew(session=session, viewer=other, items=[(shop["foreign"], 12)], idem_key="renew-list-000002", now=NOW)
+    with session_scope(engine) as session:
+        mine = invoices_page(session=session, viewer=who(shop))
+        assert [r.number for r in mine.rows] == ["2026-000001"] and mine.rows[0].status == "paid"
+        assert invoices_page(session=session, viewer=who(shop), status="unpaid").rows == []
+        assert [r.number for r in invoices_page(session=session, viewer=other, status="unpaid").rows] == ["2026-000002"]
+        by_order = invoices_page(session=session, viewer=who(shop), order_id=shop["active"])
+        assert [r.number for r in by_order.rows] == ["2026-000001"]
+        assert invoices_page(session=session, viewer=who(shop), order_id=shop["foreign"]).rows == []  # not theirs
+        assert invoice_counts(session=session, viewer=who(shop), order_ids=[shop["active"], shop["foreign"]]) == {
+            shop["active"]: 1
+        }
+        staff = Viewer(user_id=0, username="s", role=Role.SUPPORT, session_id=0, language="en")
+        assert invoices_page(session=session, viewer=staff).total == 2
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        pay_invoice(session=session, viewer=who(shop), invoice_id=2, now=NOW)  # the other customer's invoice
