@@ -9,6 +9,13 @@ USERNAME_MAX = 64
 PASSWORD_MAX = 1024
 #: Largest row id any input may name (id columns are 32-bit integers on PostgreSQL).
 ID_MAX = 2**31 - 1
+
+
+def is_row_id(value: object) -> bool:
+    """An id as a handler may receive it: a real int (not a bool) within the id columns' range."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= ID_MAX
+
+
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 

@@ -63,6 +63,11 @@ def translate_message(lang: str, msgid: str, values: dict[str, object] | None = 
     return text.format(**values) if values else text
 
 
+def translate_error(lang: str, msgid: str, values: dict[str, object]) -> str:
+    """A service refusal: the message and its values that are messages themselves (a reason), translated."""
+    return translate_message(lang, msgid, {k: gettext(lang, v) if isinstance(v, str) else v for k, v in values.items()})
+
+
 def format_money(money: Money, lang: str) -> str:
     """e.g. `€4.00` (en) or `4,00 €` (ru)."""
     return format_currency(money.amount, money.currency, locale=normalize_language(lang))

@@ -8,12 +8,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from introserv_app.db.tables import Invoice, LedgerEntry, Order, Profile, TariffPlan
+from introserv_app.db.tables import Invoice, Order, TariffPlan
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.services.auth import Viewer
+from introserv_app.services.ledger import balance
 
 ACTIVE = (
     OrderStatus.PROCESSED.value,
@@ -40,17 +41,6 @@ class DashboardSummary:
     next_renewals: list[Renewal]
     unpaid_invoices: int
     balance: Money | None
-
-
-def balance(*, session: Session, user_id: int) -> Money:
-    """The balance: the sum of the user's ledger entries, in the account currency."""
-    currency = session.exec(select(Profile.currency).where(Profile.user_id == user_id)).first() or "EUR"
-    total = session.exec(
-        select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_minor), 0)).where(
-            LedgerEntry.user_id == user_id, LedgerEntry.currency == currency
-        )
-    ).one()
-    return Money(int(total), currency)
 
 
 def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None = None) -> DashboardSummary:

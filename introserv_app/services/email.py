@@ -21,7 +21,7 @@ from introserv_app.config import SmtpSettings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.db.types import utcnow
-from introserv_app.domain.validation import ID_MAX
+from introserv_app.domain.validation import is_row_id
 from introserv_app.services import access, audit
 from introserv_app.services.auth import Viewer
 
@@ -169,7 +169,7 @@ def retry_message(
     """Staff: put a failed (or waiting) message back in the queue for immediate delivery."""
     now = now or utcnow()
     access.require_staff(session=session, viewer=viewer, target="email.retry", ip=ip)
-    if not isinstance(message_id, int) or not 0 < message_id <= ID_MAX:
+    if not is_row_id(message_id):
         return False
     msg = session.get(EmailOutbox, message_id)
     if msg is None or msg.status == "sent":

@@ -31,7 +31,7 @@ from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
-from introserv_app.services.orders import count_orders, filtered, order_by
+from introserv_app.services.orders import count_orders, filtered, order_by, ordered_ids
 
 CHUNK_ROWS = 50_000
 #: Slices for the worker processes: smaller, so that two workers and the parent stay within ~250 MB.
@@ -146,12 +146,7 @@ def _serial(session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int)
 
 def _ordered_ids(session: Session, viewer: Viewer, query: GridQuery) -> array[int]:
     """Every selected id in export order (the scope and filters are applied here)."""
-    stmt = sa.select(col(Order.id))
-    if query.sort == "tariff":
-        stmt = stmt.join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
-    elif query.sort == "customer" and viewer.is_staff:
-        stmt = stmt.join(User, col(User.id) == col(Order.user_id))
-    stmt = filtered(stmt, session=session, viewer=viewer, filters=query.filters).order_by(*order_by(query, viewer))
+    stmt = ordered_ids(session=session, viewer=viewer, query=query)
     ids = array("q")
     result = session.connection().execution_options(stream_results=True, yield_per=200_000).execute(stmt)
     for part in result.scalars().partitions(200_000):

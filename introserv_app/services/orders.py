@@ -17,14 +17,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.db import search
-from introserv_app.db.tables import Order, TariffPlan, User, UserPreference
+from introserv_app.db.tables import Order, OrderStatusChange, TariffPlan, User, UserPreference
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import OPTIONAL_COLUMNS, GridQuery, OrderFilters
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import ID_MAX
+from introserv_app.domain.validation import ID_MAX, is_row_id
 from introserv_app.services import access, audit
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
@@ -149,6 +149,36 @@ def order_by(query: GridQuery, viewer: Viewer) -> list[Any]:
     ]
 
 
+def ordered_ids(*, session: Session, viewer: Viewer, query: GridQuery) -> Any:
+    """SELECT of the ids `query` selects for `viewer`, in the grid's order (joins only what the sort needs)."""
+    ids = sa.select(col(Order.id))
+    if query.sort == "tariff":
+        ids = ids.join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
+    elif query.sort == "customer" and viewer.is_staff:
+        ids = ids.join(User, col(User.id) == col(Order.user_id))
+    ids = filtered(ids, session=session, viewer=viewer, filters=query.filters)
+    return ids.order_by(*order_by(query, viewer))
+
+
+def record_status_change(
+    *,
+    session: Session,
+    order_id: int,
+    old: str | None,
+    new: str,
+    event: str,
+    actor_id: int | None,
+    note: str = "",
+    now: datetime,
+) -> None:
+    """One entry of the order's timeline (order_status_history)."""
+    session.add(
+        OrderStatusChange(
+            order_id=order_id, old_status=old, new_status=new, event=event, actor_id=actor_id, note=note, created_at=now
+        )
+    )
+
+
 def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: date | None = None) -> OrdersPage:
     """One page of the grid for `viewer`; a page past the end gives the last page."""
     today = today or utcnow().date()
@@ -172,13 +202,8 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
     )
     # Deferred join: the page's ids are found first (an index-only walk when the sort column is indexed),
     # then only those rows are joined to tariffs and users. A deep page no longer joins every skipped row.
-    ids = sa.select(col(Order.id))
-    if query.sort == "tariff":
-        ids = ids.join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
-    elif query.sort == "customer" and viewer.is_staff:
-        ids = ids.join(User, col(User.id) == col(Order.user_id))
-    ids = filtered(ids, session=session, viewer=viewer, filters=query.filters)
-    ids = ids.order_by(*order_by(query, viewer)).offset((page - 1) * query.page_size).limit(query.page_size)
+    ids = ordered_ids(session=session, viewer=viewer, query=query)
+    ids = ids.offset((page - 1) * query.page_size).limit(query.page_size)
     stmt = (
         sa.select(*columns)
         .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
@@ -234,17 +259,22 @@ def normalize_comment(raw: str) -> str:
     return "".join(ch for ch in text[: COMMENT_MAX * 8] if ch.isprintable() or ch == " ").strip()
 
 
+def own_order(*, session: Session, viewer: Viewer, order_id: int, target: str) -> Order:
+    """The viewer's order `order_id`; anything else (unknown, another customer's, not an id) is refused
+    and audited as access to `target`. Call it before this transaction writes (see access.record_denied)."""
+    order = session.get(Order, order_id) if is_row_id(order_id) else None
+    if order is None or order.user_id != viewer.user_id:
+        access.record_denied(session=session, viewer=viewer, target=target, details={"order_id": str(order_id)[:20]})
+        raise ServiceError(MSG_ORDER_NOT_FOUND)
+    return order
+
+
 def set_comment(*, session: Session, viewer: Viewer, order_id: int, comment: str) -> str:
     """Save the owner's comment on an order; returns the stored text. Foreign ids are refused and audited."""
     text = normalize_comment(comment)
     if len(text) > COMMENT_MAX:
         raise ServiceError(MSG_COMMENT_TOO_LONG)
-    order = session.get(Order, order_id) if isinstance(order_id, int) and 0 < order_id <= ID_MAX else None
-    if order is None or order.user_id != viewer.user_id:
-        access.record_denied(
-            session=session, viewer=viewer, target="order.comment", details={"order_id": str(order_id)[:20]}
-        )
-        raise ServiceError(MSG_ORDER_NOT_FOUND)
+    order = own_order(session=session, viewer=viewer, order_id=order_id, target="order.comment")
     if order.comment != text:
         audit.record(
             session=session,

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from introserv_app.db.tables import Invoice, InvoiceLine, Order, OrderStatusChange, TariffPlan
+from introserv_app.db.tables import Invoice, InvoiceLine, Order, Profile, TariffPlan
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.order_rules import (
@@ -29,13 +29,13 @@ from introserv_app.domain.order_rules import (
 )
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import ID_MAX
+from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import vat_amount
 from introserv_app.services import access, audit, ledger
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoices import Line, issue_invoice
-from introserv_app.services.orders import MSG_ORDER_NOT_FOUND
+from introserv_app.services.orders import MSG_ORDER_NOT_FOUND, record_status_change
 from introserv_app.services.vies import vat_for_customer
 
 BATCH_MAX = 1000
@@ -89,7 +89,7 @@ def _items(raw: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     seen: dict[int, int] = {}
     for pair in raw:
         order_id, months = pair
-        if not isinstance(order_id, int) or isinstance(order_id, bool) or not 0 < order_id <= ID_MAX:
+        if not is_row_id(order_id):
             raise ServiceError(MSG_ORDER_NOT_FOUND)
         if not isinstance(months, int) or isinstance(months, bool):
             raise ServiceError(MSG_BAD_PERIOD)
@@ -227,8 +227,6 @@ def _by_key(session: Session, viewer: Viewer, idem_key: str) -> RenewalResult | 
 
 
 def _country(session: Session, user_id: int) -> str:
-    from introserv_app.db.tables import Profile
-
     profile = session.get(Profile, user_id)
     return profile.country if profile else "OTHER"
 
@@ -266,7 +264,6 @@ def _pay(session: Session, viewer: Viewer, invoice: Invoice, now: datetime) -> N
         now=now,
     )
     invoice.status, invoice.paid_at = "paid", now
-    history = []
     for line in lines:
         order = orders.get(line.order_id)
         if order is None:
@@ -280,18 +277,16 @@ def _pay(session: Session, viewer: Viewer, invoice: Invoice, now: datetime) -> N
             new = OrderStatus.PROCESSING if old == OrderStatus.NOT_PROCESSED else old
             event = "paid"
         order.status = new.value
-        history.append(
-            OrderStatusChange(
-                order_id=order.id or 0,
-                old_status=old.value,
-                new_status=new.value,
-                event=event,
-                actor_id=viewer.user_id,
-                note=invoice.number,
-                created_at=now,
-            )
+        record_status_change(
+            session=session,
+            order_id=order.id or 0,
+            old=old.value,
+            new=new.value,
+            event=event,
+            actor_id=viewer.user_id,
+            note=invoice.number,
+            now=now,
         )
-    session.add_all(history)
 
 
 def pay_invoice(
@@ -299,7 +294,7 @@ def pay_invoice(
 ) -> RenewalResult:
     """Pay one of the viewer's unpaid invoices from the balance (a repeat finds it paid)."""
     now = now or utcnow()
-    if not isinstance(invoice_id, int) or isinstance(invoice_id, bool) or not 0 < invoice_id <= ID_MAX:
+    if not is_row_id(invoice_id):
         raise ServiceError(MSG_INVOICE_NOT_FOUND)
     owner = session.exec(select(Invoice.user_id).where(Invoice.id == invoice_id)).first()
     if owner != viewer.user_id:  # checked before the lock (see `renew`)

@@ -8,7 +8,7 @@ import reflex as rx
 
 from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
-from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
+from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_error, translate_message
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoices import INVOICE_STATUSES, invoices_page
 from introserv_app.services.renewals import pay_invoice
@@ -108,8 +108,7 @@ class InvoicesState(rx.State):
                 )
         except ServiceError as exc:
             self.busy_id = ""
-            values = {k: gettext(lang, str(v)) for k, v in exc.values.items()}
-            return rx.toast.error(translate_message(lang, exc.message, values))
+            return rx.toast.error(translate_error(lang, exc.message, exc.values))
         self.busy_id = ""
         return [
             InvoicesState.load,

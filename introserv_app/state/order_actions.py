@@ -14,7 +14,7 @@ import reflex as rx
 from introserv_app.db.session import session_scope
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
-from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
+from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_error, translate_message
 from introserv_app.services.cancellation import cancel_order, withdraw_cancellation
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.renewals import Quote, quote_renewal, renew
@@ -82,7 +82,7 @@ class OrderActionsState(rx.State):
             with session_scope() as session:
                 quote = quote_renewal(session=session, viewer=viewer, items=self._plan)
         except ServiceError as exc:
-            self.error = translate_message(lang, exc.message, {k: gettext(lang, str(v)) for k, v in exc.values.items()})
+            self.error = translate_error(lang, exc.message, exc.values)
             self.items, self.covered = [], False
             return
         self.error = ""
@@ -131,7 +131,7 @@ class OrderActionsState(rx.State):
                 )
         except ServiceError as exc:
             self.busy = False
-            self.error = translate_message(lang, exc.message, {k: gettext(lang, str(v)) for k, v in exc.values.items()})
+            self.error = translate_error(lang, exc.message, exc.values)
             return None
         self.renew_open, self.busy = False, False
         grid = await self.get_state(OrdersGridState)
@@ -182,7 +182,7 @@ class OrderActionsState(rx.State):
         except ValueError:
             return None
         except ServiceError as exc:
-            self.error = translate_message(lang, exc.message, exc.values)
+            self.error = translate_error(lang, exc.message, exc.values)
             return None
         self.cancel_open = False
         done = MSG_CANCELLED_NOW if mode == "immediate" else MSG_CANCEL_SCHEDULED
@@ -198,5 +198,5 @@ class OrderActionsState(rx.State):
             with session_scope() as session:
                 withdraw_cancellation(session=session, viewer=viewer, order_id=int(order_id), ip=client_ip(self))
         except ServiceError as exc:
-            return rx.toast.error(translate_message(lang, exc.message, exc.values))
+            return rx.toast.error(translate_error(lang, exc.message, exc.values))
         return [OrdersGridState.load, rx.toast.success(gettext(lang, "The cancellation is withdrawn."))]

@@ -10,7 +10,7 @@ from introserv_app.db.session import session_scope
 from introserv_app.i18n import format_money, normalize_language, translate_message
 from introserv_app.services import access
 from introserv_app.services.auth import Viewer, logout, token_from_cookie_header
-from introserv_app.services.dashboard import balance
+from introserv_app.services.ledger import balance
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 

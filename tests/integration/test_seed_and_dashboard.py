@@ -14,7 +14,8 @@ from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import seed
 from introserv_app.services.auth import Viewer
-from introserv_app.services.dashboard import balance, dashboard_summary
+from introserv_app.services.dashboard import dashboard_summary
+from introserv_app.services.ledger import balance
 from introserv_app.services.errors import PermissionDenied
 from introserv_app.services.outbox import outbox_page
 
