@@ -15,8 +15,8 @@ from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import seed
 from introserv_app.services.auth import Viewer
 from introserv_app.services.dashboard import dashboard_summary
-from introserv_app.services.ledger import balance
 from introserv_app.services.errors import PermissionDenied
+from introserv_app.services.ledger import balance
 from introserv_app.services.outbox import outbox_page
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
