@@ -97,7 +97,13 @@ class Settings:
     export_workers: int
     seller_country: str
     seller_vat_number: str
+    seller_name: str
+    #: The seller's postal address on invoices; lines separated by ";".
+    seller_address: str
     vies: str  # ec | format | off
+    #: "test" (the bundled demo provider) or "package.module:ClassName" of a PaymentProvider.
+    payment_provider: str
+    pay_link_days: int
 
     @property
     def cookie_secure(self) -> bool:
@@ -129,5 +135,9 @@ def get_settings() -> Settings:
         export_workers=_int("INTROSERV_EXPORT_WORKERS", 2, 0),
         seller_country=(os.environ.get("INTROSERV_SELLER_COUNTRY", "").strip() or "NL").upper(),
         seller_vat_number=os.environ.get("INTROSERV_SELLER_VAT_NUMBER", "").strip().upper(),
+        seller_name=os.environ.get("INTROSERV_SELLER_NAME", "").strip() or "INTROSERV",
+        seller_address=os.environ.get("INTROSERV_SELLER_ADDRESS", "").strip(),
         vies=_choice("INTROSERV_VIES", ("ec", "format", "off"), "ec"),
+        payment_provider=os.environ.get("INTROSERV_PAYMENT_PROVIDER", "").strip() or "test",
+        pay_link_days=_int("INTROSERV_PAY_LINK_DAYS", 30, 1),
     )

@@ -8,6 +8,21 @@ from introserv_app.i18n.ui import t
 from introserv_app.state.funds import FundsState as F
 
 
+def payment_method(field_id: str) -> list[rx.Component]:
+    """The payment method choice of the bundled test provider (label, select, note)."""
+    return [
+        rx.el.label(t("Payment method"), html_for=field_id, class_name="field-label"),
+        rx.el.select(
+            rx.el.option(t("Test card (succeeds)"), value="card"),
+            rx.el.option(t("Test card (declined)"), value="decline"),
+            name="method",
+            id=field_id,
+            class_name="native-select",
+        ),
+        rx.text(t("Demo payments use the bundled test provider; no real money moves."), size="1", color_scheme="gray"),
+    ]
+
+
 def add_funds() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
@@ -33,19 +48,7 @@ def add_funds() -> rx.Component:
                         max_length=16,
                         auto_focus=True,
                     ),
-                    rx.el.label(t("Payment method"), html_for="topup-method", class_name="field-label"),
-                    rx.el.select(
-                        rx.el.option(t("Test card (succeeds)"), value="card"),
-                        rx.el.option(t("Test card (declined)"), value="decline"),
-                        name="method",
-                        id="topup-method",
-                        class_name="native-select",
-                    ),
-                    rx.text(
-                        t("Demo payments use the bundled test provider; no real money moves."),
-                        size="1",
-                        color_scheme="gray",
-                    ),
+                    *payment_method("topup-method"),
                     rx.cond(
                         F.error != "",
                         rx.callout(F.error, icon="triangle-alert", color_scheme="red", size="1", id="topup-error"),

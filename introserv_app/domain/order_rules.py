@@ -37,6 +37,14 @@ def renewal_refusal(status: OrderStatus, cancel_pending: bool) -> str | None:
     return None
 
 
+def payment_refusal(status: OrderStatus, cancel_pending: bool) -> str | None:
+    """None when an invoice line for an order in `status` may be paid: as a renewal, except that the
+    first invoice of a "Not processed" order is exactly what it waits for."""
+    if status == OrderStatus.NOT_PROCESSED:
+        return None
+    return renewal_refusal(status, cancel_pending)
+
+
 def period_price(prices_minor: dict[str, int], months: int) -> int | None:
     """The tariff's price for `months`, or None when the tariff has no such period."""
     if isinstance(months, bool) or months not in PERIODS:
@@ -52,8 +60,13 @@ def renewed_until(paid_until: date | None, months: int, today: date) -> date:
 
 
 def status_after_payment(status: OrderStatus) -> OrderStatus:
-    """Paying a renewal restores an order suspended for non-payment; other statuses stay."""
-    return OrderStatus.PROCESSED if status == OrderStatus.SUSPENDED_NONPAYMENT else status
+    """Paying restores an order suspended for non-payment and sends a new order to processing
+    (set-up); other statuses stay."""
+    if status == OrderStatus.SUSPENDED_NONPAYMENT:
+        return OrderStatus.PROCESSED
+    if status == OrderStatus.NOT_PROCESSED:
+        return OrderStatus.PROCESSING
+    return status
 
 
 def cancel_refusal(status: OrderStatus, mode: str, paid_until: date | None, today: date) -> str | None:

@@ -33,15 +33,41 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(row["gross"], weight="bold"), justify="end"),
         rx.table.cell(_status(row), class_name="cell-status"),
         rx.table.cell(
-            rx.cond(
-                (row["status"] == "unpaid") & ~S.scope_all,
-                rx.button(
-                    t("Pay"),
-                    size="1",
-                    on_click=S.pay(row["id"]),
-                    loading=S.busy_id == row["id"],
-                    class_name="invoice-pay",
+            rx.hstack(
+                rx.link(
+                    rx.icon("file-text", size=14),
+                    "PDF",
+                    href="/invoices/" + row["id"].to(str) + ".pdf?lang=" + S.lang,
+                    is_external=True,
+                    class_name="invoice-pdf",
+                    display="inline-flex",
+                    align_items="center",
+                    gap="4px",
+                    aria_label=t("Invoice PDF"),
+                    size="2",
                 ),
+                rx.cond(
+                    (row["status"] == "unpaid") & ~S.scope_all,
+                    rx.fragment(
+                        rx.button(
+                            t("Pay"),
+                            size="1",
+                            on_click=S.pay(row["id"]),
+                            loading=S.busy_id == row["id"],
+                            class_name="invoice-pay",
+                        ),
+                        rx.button(
+                            rx.icon("link", size=12),
+                            t("Pay link"),
+                            size="1",
+                            variant="soft",
+                            on_click=S.share_link(row["id"]),
+                            class_name="invoice-link",
+                        ),
+                    ),
+                ),
+                spacing="3",
+                align="center",
             )
         ),
         class_name="invoice-row",
@@ -49,8 +75,88 @@ def _row(row: rx.Var) -> rx.Component:
     )
 
 
+def _filters() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.vstack(
+                rx.el.label(t("Number"), html_for="invoice-number", class_name="field-label"),
+                rx.input(
+                    name="number",
+                    id="invoice-number",
+                    default_value=S.number,
+                    placeholder="2026-000123",
+                    max_length=11,
+                    key=S.number,
+                ),
+                spacing="1",
+            ),
+            rx.vstack(
+                rx.el.label(t("Issued from"), html_for="invoice-from", class_name="field-label"),
+                rx.input(name="from", id="invoice-from", type="date", default_value=S.issued_from, key=S.issued_from),
+                spacing="1",
+            ),
+            rx.vstack(
+                rx.el.label(t("Issued to"), html_for="invoice-to", class_name="field-label"),
+                rx.input(name="to", id="invoice-to", type="date", default_value=S.issued_to, key=S.issued_to),
+                spacing="1",
+            ),
+            rx.button(t("Apply"), type="submit", id="invoice-apply"),
+            rx.cond(
+                S.filtered,
+                rx.button(t("Clear all"), type="button", variant="soft", color_scheme="gray", on_click=S.clear_filters),
+            ),
+            align="end",
+            spacing="3",
+            wrap="wrap",
+        ),
+        on_submit=S.apply_filters,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _link_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(t("Pay link"), " ", S.link_number),
+            rx.cond(
+                S.link_error != "",
+                rx.callout(S.link_error, icon="info", color_scheme="orange", id="pay-link-error"),
+                rx.vstack(
+                    rx.text(
+                        t("Anyone with this link can see the invoice and pay it without logging in."),
+                        size="2",
+                    ),
+                    rx.hstack(
+                        rx.input(value=S.link_url, read_only=True, id="pay-link-url", width="100%"),
+                        rx.button(
+                            rx.icon("copy", size=14),
+                            t("Copy"),
+                            on_click=[rx.set_clipboard(S.link_url), rx.toast.info(t("Copied"))],
+                            variant="soft",
+                        ),
+                        width="100%",
+                    ),
+                    rx.text(t("Valid until"), " ", S.link_expires, size="1", color_scheme="gray"),
+                    spacing="2",
+                ),
+            ),
+            rx.hstack(
+                rx.dialog.close(rx.button(t("Close"), variant="soft", color_scheme="gray")),
+                justify="end",
+                margin_top="1em",
+            ),
+            max_width="36em",
+        ),
+        open=S.link_open,
+        on_open_change=S.set_link_open,
+    )
+
+
 def invoices_page() -> rx.Component:
     return shell(
+        _filters(),
+        _link_dialog(),
         rx.hstack(
             rx.segmented_control.root(
                 rx.segmented_control.item(t("All"), value="all"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -107,6 +107,17 @@ def issue_invoice(
 
 
 INVOICE_STATUSES = ("unpaid", "paid", "cancelled")
+NUMBER_MAX = 11  # 2026-000123
+
+
+def normalize_number(raw: str) -> str:
+    """An invoice number or its beginning, digits and one dash only ("" when it cannot be one)."""
+    value = (raw or "").strip()[: NUMBER_MAX + 1]
+    if not value or len(value) > NUMBER_MAX or not all(c.isdigit() or c == "-" for c in value):
+        return ""
+    return value if value.count("-") <= 1 else ""
+
+
 PAGE_SIZE = 25
 
 
@@ -134,14 +145,32 @@ class InvoicesPage:
 
 
 def invoices_page(
-    *, session: Session, viewer: Viewer, status: str | None = None, order_id: int | None = None, page: int = 1
+    *,
+    session: Session,
+    viewer: Viewer,
+    status: str | None = None,
+    order_id: int | None = None,
+    number: str = "",
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+    page: int = 1,
 ) -> InvoicesPage:
-    """The viewer's invoices (staff: everyone's), newest first, optionally by status or by order."""
+    """The viewer's invoices (staff: everyone's), newest first, filtered by status, order, number (a
+    prefix such as "2026-0001") and issue dates (inclusive, UTC days)."""
     base = sa.select(col(Invoice.id))
     if not viewer.is_staff:
         base = base.where(col(Invoice.user_id) == viewer.user_id)
     if status in INVOICE_STATUSES:
         base = base.where(col(Invoice.status) == status)
+    number = normalize_number(number)
+    if number:
+        base = base.where(col(Invoice.number).like(number + "%"))
+    if issued_from is not None:
+        base = base.where(col(Invoice.issued_at) >= datetime.combine(issued_from, time.min, tzinfo=UTC))
+    if issued_to is not None:
+        base = base.where(
+            col(Invoice.issued_at) < datetime.combine(issued_to + timedelta(days=1), time.min, tzinfo=UTC)
+        )
     if order_id is not None:
         lines = sa.select(col(InvoiceLine.invoice_id)).where(col(InvoiceLine.order_id) == order_id)
         base = base.where(col(Invoice.id).in_(lines))

@@ -9,6 +9,7 @@ moving money again. The balance never goes negative.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -16,6 +17,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from introserv_app.config import get_settings
 from introserv_app.db.tables import LedgerEntry, Profile, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
@@ -143,6 +145,20 @@ class TestPaymentProvider:
         if method == "decline":
             return PaymentResult(ok=False, error="card declined (test provider)")
         return PaymentResult(ok=True, reference=f"test-{reference}")
+
+
+def payment_provider(spec: str | None = None) -> PaymentProvider:
+    """The configured provider: `test` (bundled) or `package.module:ClassName` (constructed without arguments)."""
+    spec = spec if spec is not None else get_settings().payment_provider
+    if spec == "test":
+        return TestPaymentProvider()
+    module_name, _, class_name = spec.partition(":")
+    if not module_name or not class_name:
+        raise ValueError(f"INTROSERV_PAYMENT_PROVIDER must be 'test' or 'package.module:ClassName', not {spec!r}")
+    provider = getattr(importlib.import_module(module_name), class_name)()
+    if not callable(getattr(provider, "charge", None)):
+        raise ValueError(f"{spec} has no charge() method")
+    return provider  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

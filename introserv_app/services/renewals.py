@@ -22,6 +22,7 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.order_rules import (
     MSG_BAD_PERIOD,
+    payment_refusal,
     period_price,
     renewal_refusal,
     renewed_until,
@@ -212,7 +213,7 @@ def renew(
         },
     )
     if quote.covered:
-        _pay(session, viewer, invoice, now)
+        settle_invoice(session=session, invoice=invoice, now=now, actor_id=viewer.user_id)
     session.flush()
     return _result(invoice)
 
@@ -240,27 +241,40 @@ def _result(invoice: Invoice) -> RenewalResult:
     )
 
 
-def _pay(session: Session, viewer: Viewer, invoice: Invoice, now: datetime) -> None:
-    """Charge the invoice (once: the ledger key is the invoice's) and apply its lines to the orders."""
-    lines = session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all()
+def _lines_and_orders(session: Session, invoice: Invoice) -> tuple[list[InvoiceLine], dict[int | None, Order]]:
+    lines = list(session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all())
     order_ids = [line.order_id for line in lines if line.order_id is not None]
     orders = {o.id: o for o in session.exec(select(Order).where(col(Order.id).in_(order_ids))).all()}
-    for line in lines:  # re-checked at payment time: an order may have changed since the invoice
+    return lines, orders
+
+
+def check_payable(*, session: Session, invoice: Invoice) -> None:
+    """Refuse (ServiceError) when an order of the invoice can no longer be renewed: checked at payment
+    time, as an order may have changed since the invoice was issued."""
+    lines, orders = _lines_and_orders(session, invoice)
+    for line in lines:
         order = orders.get(line.order_id)
         if order is not None and line.period_months:
             pending = order.cancel_mode == "period_end" and order.cancelled_at is None
-            refusal = renewal_refusal(OrderStatus(order.status), pending)
+            refusal = payment_refusal(OrderStatus(order.status), pending)
             if refusal is not None:
                 raise ServiceError(MSG_ORDER_REFUSED, order=order.service_name, reason=refusal)
+
+
+def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_id: int | None) -> None:
+    """Charge the invoice to its owner's balance (once: the ledger key is the invoice's) and apply its
+    lines to the orders. The caller holds the owner's account lock."""
+    check_payable(session=session, invoice=invoice)
+    lines, orders = _lines_and_orders(session, invoice)
     ledger.post(
         session=session,
-        user_id=viewer.user_id,
+        user_id=invoice.user_id,
         kind="charge",
         amount=Money(-invoice.gross_minor, invoice.currency),
         idem_key=f"invoice-{invoice.id:09d}-payment",
         invoice_id=invoice.id,
         note=invoice.number,
-        actor_id=viewer.user_id,
+        actor_id=actor_id,
         now=now,
     )
     invoice.status, invoice.paid_at = "paid", now
@@ -269,13 +283,12 @@ def _pay(session: Session, viewer: Viewer, invoice: Invoice, now: datetime) -> N
         if order is None:
             continue
         old = OrderStatus(order.status)
+        first = old == OrderStatus.NOT_PROCESSED  # the order's first payment: its period starts today
         if line.period_months:
-            order.paid_until = renewed_until(order.paid_until, line.period_months, now.date())
-            new = status_after_payment(old)
-            event = "renewed"
-        else:
-            new = OrderStatus.PROCESSING if old == OrderStatus.NOT_PROCESSED else old
-            event = "paid"
+            start = None if first else order.paid_until
+            order.paid_until = renewed_until(start, line.period_months, now.date())
+        new = status_after_payment(old)
+        event = "paid" if first or not line.period_months else "renewed"
         order.status = new.value
         record_status_change(
             session=session,
@@ -283,7 +296,7 @@ def _pay(session: Session, viewer: Viewer, invoice: Invoice, now: datetime) -> N
             old=old.value,
             new=new.value,
             event=event,
-            actor_id=viewer.user_id,
+            actor_id=actor_id,
             note=invoice.number,
             now=now,
         )
@@ -308,7 +321,7 @@ def pay_invoice(
         return _result(invoice)
     if invoice.status != "unpaid":
         raise ServiceError(MSG_INVOICE_NOT_UNPAID)
-    _pay(session, viewer, invoice, now)
+    settle_invoice(session=session, invoice=invoice, now=now, actor_id=viewer.user_id)
     audit.record(
         session=session,
         action="invoice.pay",

@@ -13,8 +13,8 @@ from introserv_app.services.errors import ServiceError
 from introserv_app.services.ledger import (
     MSG_BAD_TOPUP,
     MSG_PAYMENT_FAILED,
-    TestPaymentProvider,
     account_currency,
+    payment_provider,
     top_up,
 )
 from introserv_app.state.guard import client_ip, current_viewer
@@ -60,7 +60,7 @@ class FundsState(rx.State):
                     viewer=viewer,
                     amount_minor=amount.minor,
                     idem_key=self._idem,
-                    provider=TestPaymentProvider(),
+                    provider=payment_provider(),
                     method=method if method in TEST_METHODS else "card",
                     ip=client_ip(self),
                 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -10,7 +12,8 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_error, translate_message
 from introserv_app.services.errors import ServiceError
-from introserv_app.services.invoices import INVOICE_STATUSES, invoices_page
+from introserv_app.services.invoices import INVOICE_STATUSES, invoices_page, normalize_number
+from introserv_app.services.paylinks import pay_link
 from introserv_app.services.renewals import pay_invoice
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
@@ -24,6 +27,20 @@ def _int(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
 
+def _date(raw: object) -> date | None:
+    if not isinstance(raw, str) or len(raw) != 10:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _str(params: dict, name: str) -> str | None:
+    value = params.get(name)
+    return value if isinstance(value, str) else None
+
+
 class InvoicesState(rx.State):
     rows: list[dict[str, str]] = []
     status: str = "all"
@@ -33,6 +50,16 @@ class InvoicesState(rx.State):
     total_text: str = "0"
     scope_all: bool = False
     busy_id: str = ""
+    number: str = ""
+    issued_from: str = ""
+    issued_to: str = ""
+    filtered: bool = False
+    lang: str = "en"
+    link_open: bool = False
+    link_url: str = ""
+    link_expires: str = ""
+    link_error: str = ""
+    link_number: str = ""
 
     @rx.event
     async def load(self):
@@ -40,9 +67,11 @@ class InvoicesState(rx.State):
         if viewer is None:
             return
         params = dict(self.router.url.query_parameters) if self.router.url else {}
-        status = params.get("status") if isinstance(params.get("status"), str) else None
-        order = _int(params.get("order") if isinstance(params.get("order"), str) else None)
-        page = _int(params.get("page") if isinstance(params.get("page"), str) else None) or 1
+        status = _str(params, "status")
+        order = _int(_str(params, "order"))
+        page = _int(_str(params, "page")) or 1
+        number = normalize_number(_str(params, "number") or "")
+        issued_from, issued_to = _date(params.get("from")), _date(params.get("to"))
         lang = (await self.get_state(LocaleState)).lang
         with session_scope() as session:
             result = invoices_page(
@@ -50,8 +79,16 @@ class InvoicesState(rx.State):
                 viewer=viewer,
                 status=status if status in INVOICE_STATUSES else None,
                 order_id=order,
+                number=number,
+                issued_from=issued_from,
+                issued_to=issued_to,
                 page=page,
             )
+        self.lang = lang
+        self.number = number
+        self.issued_from = issued_from.isoformat() if issued_from else ""
+        self.issued_to = issued_to.isoformat() if issued_to else ""
+        self.filtered = bool(number or issued_from or issued_to or order)
         self.status = status if status in INVOICE_STATUSES else "all"
         self.order_filter = str(order) if order else ""
         self.page, self.pages, self.scope_all = result.page, result.pages, viewer.is_staff
@@ -74,14 +111,52 @@ class InvoicesState(rx.State):
         ]
 
     def _go(self, status: str, page: int):
-        params = []
-        if status in INVOICE_STATUSES:
-            params.append(f"status={status}")
-        if self.order_filter:
-            params.append(f"order={self.order_filter}")
-        if page > 1:
-            params.append(f"page={page}")
-        return rx.redirect("/invoices" + ("?" + "&".join(params) if params else ""))
+        params = {
+            "status": status if status in INVOICE_STATUSES else "",
+            "order": self.order_filter,
+            "number": self.number,
+            "from": self.issued_from,
+            "to": self.issued_to,
+            "page": str(page) if page > 1 else "",
+        }
+        query = urlencode({k: v for k, v in params.items() if v})
+        return rx.redirect("/invoices" + ("?" + query if query else ""))
+
+    @rx.event
+    def apply_filters(self, form: dict):
+        number = form.get("number")
+        self.number = normalize_number(number) if isinstance(number, str) else ""
+        start, end = _date(form.get("from")), _date(form.get("to"))
+        self.issued_from = start.isoformat() if start else ""
+        self.issued_to = end.isoformat() if end else ""
+        return self._go(self.status, 1)
+
+    @rx.event
+    def clear_filters(self):
+        self.number = self.issued_from = self.issued_to = self.order_filter = ""
+        return self._go(self.status, 1)
+
+    @rx.event
+    async def share_link(self, invoice_id: str):
+        viewer = current_viewer(self)
+        if viewer is None or viewer.is_staff or not (isinstance(invoice_id, str) and invoice_id.isdigit()):
+            return
+        lang = (await self.get_state(LocaleState)).lang
+        self.link_url = self.link_error = self.link_expires = ""
+        self.link_number = next((r["number"] for r in self.rows if r["id"] == invoice_id), "")
+        try:
+            with session_scope() as session:
+                link = pay_link(session=session, viewer=viewer, invoice_id=int(invoice_id[:10]))
+        except ServiceError as exc:
+            self.link_error = translate_error(lang, exc.message, exc.values)
+        else:
+            self.link_url = link.url
+            self.link_expires = format_date(link.expires_at.date(), lang)
+        self.link_open = True
+
+    @rx.event
+    def set_link_open(self, value: bool):
+        self.link_open = bool(value)
 
     @rx.event
     def set_status(self, value: str | list[str]):

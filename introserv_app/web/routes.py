@@ -14,6 +14,7 @@ from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine, session_scope
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import GridQuery, parse_grid_query
+from introserv_app.i18n import gettext, normalize_language
 from introserv_app.services import audit
 from introserv_app.services.auth import (
     SESSION_COOKIE,
@@ -22,7 +23,11 @@ from introserv_app.services.auth import (
     resolve_session,
     token_from_cookie_header,
 )
+from introserv_app.services.errors import ServiceError
 from introserv_app.services.export import export_count, iter_orders_csv
+from introserv_app.services.invoice_docs import InvoiceDocument, invoice_document
+from introserv_app.services.invoice_pdf import render_invoice_pdf
+from introserv_app.services.paylinks import link_document
 from introserv_app.state.login import safe_next
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -110,6 +115,47 @@ def export_orders(request: Request) -> Response:
     )
 
 
+def _pdf(doc: InvoiceDocument) -> Response:
+    headers = {
+        **NO_STORE,
+        "Content-Disposition": f'inline; filename="invoice-{doc.number}.pdf"',
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(render_invoice_pdf(doc), media_type="application/pdf", headers=headers)
+
+
+def invoice_pdf(request: Request) -> Response:
+    """GET /invoices/{id}.pdf?lang=ru : the viewer's invoice as a PDF (staff: anyone's)."""
+    token = token_from_cookie_header(request.headers.get("cookie", ""))
+    with session_scope() as session:
+        viewer = resolve_session(session=session, token=token)
+        if viewer is None:
+            return RedirectResponse("/login?next=/invoices", status_code=303, headers=NO_STORE)
+        lang = normalize_language(request.query_params.get("lang") or viewer.language)
+        try:
+            doc = invoice_document(
+                session=session,
+                viewer=viewer,
+                invoice_id=request.path_params["invoice_id"],
+                lang=lang,
+                ip=_peer_ip(request),
+            )
+        except ServiceError as exc:
+            return PlainTextResponse(gettext(lang, exc.message), status_code=404, headers=NO_STORE)
+    return _pdf(doc)
+
+
+def pay_link_pdf(request: Request) -> Response:
+    """GET /pay/invoice.pdf?t=<pay link token>&lang=ru : the PDF of a pay link's invoice, without a login."""
+    lang = normalize_language(request.query_params.get("lang"))
+    with session_scope() as session:
+        try:
+            doc = link_document(session=session, token=request.query_params.get("t", ""), lang=lang)
+        except ServiceError as exc:
+            return PlainTextResponse(gettext(lang, exc.message), status_code=404, headers=NO_STORE)
+    return _pdf(doc)
+
+
 async def healthz(_: Request) -> Response:
     try:
         with get_engine().connect() as conn:
@@ -125,6 +171,8 @@ def build_api() -> Starlette:
             Route("/auth/complete", auth_complete, methods=["GET"]),
             Route("/auth/logout", auth_logout, methods=["GET"]),
             Route("/export/orders.csv", export_orders, methods=["GET"]),
+            Route("/invoices/{invoice_id:int}.pdf", invoice_pdf, methods=["GET"]),
+            Route("/pay/invoice.pdf", pay_link_pdf, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
         ]
     )
