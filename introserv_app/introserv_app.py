@@ -9,20 +9,28 @@ import reflex as rx
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine
+from introserv_app.pages.catalog import catalog_page
 from introserv_app.pages.dashboard import dashboard_page
 from introserv_app.pages.invoices import invoices_page
 from introserv_app.pages.login import login_page
 from introserv_app.pages.not_found import not_found_page
+from introserv_app.pages.order_detail import order_detail_page
 from introserv_app.pages.orders import orders_page, staff_orders_page
 from introserv_app.pages.outbox import outbox_page
+from introserv_app.pages.paylink import paylink_page
+from introserv_app.pages.tickets import ticket_page, tickets_page
 from introserv_app.services.email import deliver_due
+from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
 from introserv_app.state.invoices import InvoicesState
 from introserv_app.state.locale import PAGE_RELOADERS, SHELL_RELOADERS
 from introserv_app.state.login import LoginState
+from introserv_app.state.order_detail import OrderDetailState
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.outbox import OutboxState
+from introserv_app.state.paylink import PayLinkState
 from introserv_app.state.session import SessionState
+from introserv_app.state.tickets import TicketsState, TicketThreadState
 from introserv_app.web.routes import build_api
 
 log = logging.getLogger("introserv")
@@ -39,6 +47,12 @@ app.add_page(dashboard_page, route="/", title="INTROSERV", on_load=[SessionState
 app.add_page(
     outbox_page, route="/staff/outbox", title="INTROSERV", on_load=[SessionState.check_staff, OutboxState.load]
 )
+app.add_page(
+    order_detail_page,
+    route="/orders/[order_id]",
+    title="INTROSERV",
+    on_load=[SessionState.check_login, OrderDetailState.load],
+)
 app.add_page(orders_page, route="/orders", title="INTROSERV", on_load=[SessionState.check_login, OrdersGridState.load])
 app.add_page(
     staff_orders_page,
@@ -49,6 +63,15 @@ app.add_page(
 app.add_page(
     invoices_page, route="/invoices", title="INTROSERV", on_load=[SessionState.check_login, InvoicesState.load]
 )
+app.add_page(catalog_page, route="/order", title="INTROSERV", on_load=[SessionState.check_login, CatalogState.load])
+app.add_page(
+    ticket_page,
+    route="/tickets/[ticket_id]",
+    title="INTROSERV",
+    on_load=[SessionState.check_login, TicketThreadState.load],
+)
+app.add_page(tickets_page, route="/tickets", title="INTROSERV", on_load=[SessionState.check_login, TicketsState.load])
+app.add_page(paylink_page, route="/pay", title="INTROSERV", on_load=PayLinkState.load)
 app.add_page(not_found_page, route="404", title="INTROSERV")
 
 PAGE_RELOADERS.update(
@@ -58,6 +81,11 @@ PAGE_RELOADERS.update(
         "/staff/orders": OrdersGridState.load,
         "/invoices": InvoicesState.load,
         "/staff/outbox": OutboxState.load,
+        "/pay": PayLinkState.load,
+        "/orders/[id]": OrderDetailState.load,
+        "/order": CatalogState.load,
+        "/tickets": TicketsState.load,
+        "/tickets/[id]": TicketThreadState.load,
     }
 )
 SHELL_RELOADERS.append(SessionState.check_login)

@@ -17,6 +17,8 @@ NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ("/orders", N_("Orders"), "server", "customer"),
     ("/staff/orders", N_("All orders"), "server", "staff"),
     ("/invoices", N_("Invoices"), "receipt", "all"),
+    ("/order", N_("Order a service"), "shopping-cart", "customer"),
+    ("/tickets", N_("Tickets"), "life-buoy", "customer"),
     ("/staff/outbox", N_("Email outbox"), "mail", "staff"),
 )
 

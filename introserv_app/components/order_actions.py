@@ -8,6 +8,7 @@ from reflex.vars.base import Var
 from introserv_app.domain.periods import PERIODS
 from introserv_app.i18n.ui import t
 from introserv_app.state.order_actions import OrderActionsState as A
+from introserv_app.state.tickets import TicketFormState
 
 
 def actions_menu(row: Var) -> rx.Component:
@@ -31,6 +32,27 @@ def actions_menu(row: Var) -> rx.Component:
                 ")",
                 on_select=rx.redirect("/invoices?order=" + row["id"].to(str)),
                 class_name="action-invoices",
+            ),
+            rx.menu.item(
+                rx.icon("settings-2", size=14),
+                t("Manage order"),
+                on_select=rx.redirect("/orders/" + row["id"].to(str)),
+                class_name="action-manage",
+            ),
+            rx.menu.item(
+                rx.icon("life-buoy", size=14),
+                t("Create ticket"),
+                on_select=TicketFormState.open_for_order(row["id"], row["service_name"]),
+                class_name="action-ticket",
+            ),
+            rx.cond(
+                row["status"] == "not_processed",
+                rx.menu.item(
+                    rx.icon("credit-card", size=14),
+                    t("Pay"),
+                    on_select=rx.redirect("/invoices?status=unpaid&order=" + row["id"].to(str)),
+                    class_name="action-pay",
+                ),
             ),
             rx.cond(
                 row["can_renew"] == "1",

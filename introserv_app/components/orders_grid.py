@@ -11,6 +11,7 @@ from reflex.vars.base import Var
 
 from introserv_app.components.order_actions import actions_menu, cancel_dialog, renew_dialog
 from introserv_app.components.status_badge import status_badge
+from introserv_app.components.tickets import ticket_dialog
 from introserv_app.domain.grid import COLUMNS, OPTIONAL_COLUMNS, PAGE_SIZES
 from introserv_app.domain.statuses import STATUS_INFO
 from introserv_app.domain.text import N_
@@ -530,6 +531,7 @@ def orders_grid() -> rx.Component:
         pager(),
         renew_dialog(),
         cancel_dialog(),
+        ticket_dialog(),
         spacing="3",
         width="100%",
     )

@@ -59,7 +59,15 @@ def _invoice() -> rx.Component:
         _total([t("Total")], P.gross, bold=True),
         rx.cond(P.vat_note != "", rx.text(P.vat_note, size="2", weight="medium")),
         rx.link(
-            rx.icon("file-text", size=14), " ", t("Download PDF"), href=P.pdf_href, is_external=True, id="paylink-pdf"
+            rx.icon("file-text", size=14),
+            " ",
+            t("Download PDF"),
+            href=P.pdf_href,
+            display="inline-flex",
+            align_items="center",
+            gap="4px",
+            is_external=True,
+            id="paylink-pdf",
         ),
         rx.cond(
             P.notice != "",

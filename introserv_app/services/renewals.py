@@ -251,7 +251,10 @@ def _lines_and_orders(session: Session, invoice: Invoice) -> tuple[list[InvoiceL
 def check_payable(*, session: Session, invoice: Invoice) -> None:
     """Refuse (ServiceError) when an order of the invoice can no longer be renewed: checked at payment
     time, as an order may have changed since the invoice was issued."""
-    lines, orders = _lines_and_orders(session, invoice)
+    _check_lines(*_lines_and_orders(session, invoice))
+
+
+def _check_lines(lines: list[InvoiceLine], orders: dict[int | None, Order]) -> None:
     for line in lines:
         order = orders.get(line.order_id)
         if order is not None and line.period_months:
@@ -264,8 +267,8 @@ def check_payable(*, session: Session, invoice: Invoice) -> None:
 def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_id: int | None) -> None:
     """Charge the invoice to its owner's balance (once: the ledger key is the invoice's) and apply its
     lines to the orders. The caller holds the owner's account lock."""
-    check_payable(session=session, invoice=invoice)
     lines, orders = _lines_and_orders(session, invoice)
+    _check_lines(lines, orders)
     ledger.post(
         session=session,
         user_id=invoice.user_id,

@@ -15,6 +15,17 @@ PAGE_RELOADERS: dict[str, object] = {}
 SHELL_RELOADERS: list[object] = []
 
 
+def reloader_for(path: str) -> object | None:
+    """The load event of the page at `path`; `/orders/123` finds the one registered as `/orders/[id]`."""
+    path = path.rstrip("/") or "/"
+    found = PAGE_RELOADERS.get(path)
+    if found is None and "/" in path.strip("/"):
+        head, _, last = path.rpartition("/")
+        if last.isdigit():
+            found = PAGE_RELOADERS.get(head + "/[id]")
+    return found
+
+
 class LocaleState(rx.State):
     """`lang` lives in a cookie (so the login page has it too) and in the user's profile."""
 
@@ -29,6 +40,5 @@ class LocaleState(rx.State):
         if viewer is not None:
             with session_scope() as session:
                 set_language(session=session, viewer=viewer, language=lang)
-        path = (self.router.url.path if self.router.url else "/").rstrip("/") or "/"
-        page = PAGE_RELOADERS.get(path)
+        page = reloader_for(self.router.url.path if self.router.url else "/")
         return [*SHELL_RELOADERS, *([page] if page is not None else [])]

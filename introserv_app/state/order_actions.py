@@ -19,7 +19,7 @@ from introserv_app.services.cancellation import cancel_order, withdraw_cancellat
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.renewals import Quote, quote_renewal, renew
 from introserv_app.state.guard import client_ip, current_viewer
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.locale import LocaleState, reloader_for
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.session import SessionState
 
@@ -48,6 +48,11 @@ class OrderActionsState(rx.State):
     cancel_paid_until: str = ""
     _plan: list[tuple[int, int]] = []
     _idem: str = ""
+
+    def _reload(self) -> list:
+        """The current page's load event (the grid or the order page), to show the change."""
+        found = reloader_for(self.router.url.path if self.router.url else "/orders")
+        return [found] if found is not None else []
 
     async def _lang(self) -> str:
         return (await self.get_state(LocaleState)).lang
@@ -148,7 +153,7 @@ class OrderActionsState(rx.State):
                 {"number": result.invoice_number, "amount": format_money(result.gross, lang)},
             )
             toast = rx.toast.warning(message)
-        return [OrdersGridState.load, SessionState.check_login, toast]
+        return [*self._reload(), SessionState.check_login, toast]
 
     # ---- cancel ----------------------------------------------------------------------------------
 
@@ -186,7 +191,7 @@ class OrderActionsState(rx.State):
             return None
         self.cancel_open = False
         done = MSG_CANCELLED_NOW if mode == "immediate" else MSG_CANCEL_SCHEDULED
-        return [OrdersGridState.load, rx.toast.success(gettext(lang, done))]
+        return [*self._reload(), rx.toast.success(gettext(lang, done))]
 
     @rx.event
     async def withdraw(self, order_id: str):
@@ -199,4 +204,4 @@ class OrderActionsState(rx.State):
                 withdraw_cancellation(session=session, viewer=viewer, order_id=int(order_id), ip=client_ip(self))
         except ServiceError as exc:
             return rx.toast.error(translate_error(lang, exc.message, exc.values))
-        return [OrdersGridState.load, rx.toast.success(gettext(lang, "The cancellation is withdrawn."))]
+        return [*self._reload(), rx.toast.success(gettext(lang, "The cancellation is withdrawn."))]

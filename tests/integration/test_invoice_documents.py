@@ -33,7 +33,7 @@ from introserv_app.services.paylinks import (
 )
 from introserv_app.services.renewals import renew
 from tests.integration.test_billing_concurrency import ATTEMPTS, ledger, run_concurrently
-from tests.integration.test_renewals import NOW, order, shop, who  # noqa: F401 - `shop` is a fixture
+from tests.integration.test_renewals import NOW, order, who
 
 KEY = "dialog-key-000000000001"
 
@@ -83,8 +83,12 @@ def test_the_pdf_is_in_the_readers_language_with_lines_and_vat(engine: Engine, s
         profile = session.get(Profile, shop["user"])
         profile.first_name, profile.last_name, profile.city = "Aino", "Virtanen", "Helsinki"  # type: ignore[union-attr]
     with session_scope(engine) as session:
-        en = pdf_text(render_invoice_pdf(invoice_document(session=session, viewer=who(shop), invoice_id=invoice_id, lang="en")))
-        ru = pdf_text(render_invoice_pdf(invoice_document(session=session, viewer=who(shop), invoice_id=invoice_id, lang="ru")))
+        en = pdf_text(
+            render_invoice_pdf(invoice_document(session=session, viewer=who(shop), invoice_id=invoice_id, lang="en"))
+        )
+        ru = pdf_text(
+            render_invoice_pdf(invoice_document(session=session, viewer=who(shop), invoice_id=invoice_id, lang="ru"))
+        )
         number = session.get(Invoice, invoice_id).number  # type: ignore[union-attr]
     # 3 months of VPS S: 11.40 net, Finnish VAT 25.5 % = 2.91, 14.31 in total
     for text in (en, ru):

@@ -1,0 +1,247 @@
+"""Support tickets: a customer opens one (optionally about an order) and replies; staff answer.
+
+Scope: a customer sees and writes only their own tickets; staff see all. Any other ticket or order id
+is refused and audited. Messages are plain text (shown escaped).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from introserv_app.db.tables import Order, Ticket, TicketMessage, User
+from introserv_app.db.types import utcnow
+from introserv_app.domain.text import N_
+from introserv_app.domain.validation import is_row_id
+from introserv_app.services import access, audit
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.orders import own_order
+
+CATEGORIES: dict[str, str] = {
+    "billing": N_("Billing"),
+    "technical": N_("Technical"),
+    "abuse": N_("Abuse"),
+}
+STATUSES: dict[str, str] = {
+    "open": N_("Open"),
+    "waiting_staff": N_("Waiting for support"),
+    "answered": N_("Answered"),
+    "closed": N_("Closed"),
+}
+SUBJECT_MAX, MESSAGE_MAX = 200, 10_000
+PAGE_SIZE = 25
+
+MSG_SUBJECT = N_("Enter a subject of at most 200 characters.")
+MSG_MESSAGE = N_("Enter a message of at most 10,000 characters.")
+MSG_CATEGORY = N_("Choose a category.")
+MSG_TICKET_NOT_FOUND = N_("Ticket not found.")
+MSG_TICKET_CLOSED = N_("This ticket is closed; open a new one.")
+
+
+def _clean(text: object, limit: int) -> str | None:
+    """Trimmed text without control characters (new lines kept); None when empty or too long."""
+    if not isinstance(text, str):
+        return None
+    value = "".join(ch for ch in text[: limit * 4] if ch.isprintable() or ch in "\n\t").strip()
+    return value if value and len(value) <= limit else None
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    id: int
+    subject: str
+    category: str
+    status: str
+    order_id: int | None
+    order_name: str
+    customer: str
+    created_at: datetime
+    updated_at: datetime
+    messages: int
+
+
+@dataclass(frozen=True)
+class TicketMessageView:
+    author: str
+    is_staff: bool
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TicketThread:
+    ticket: TicketRow
+    messages: list[TicketMessageView]
+
+
+def create_ticket(
+    *,
+    session: Session,
+    viewer: Viewer,
+    subject: str,
+    category: str,
+    message: str,
+    order_id: int | None = None,
+    ip: str = "",
+    now: datetime | None = None,
+) -> int:
+    """A new ticket with its first message; returns its id. Nothing is saved when any field is wrong."""
+    now = now or utcnow()
+    if order_id is not None:
+        own_order(session=session, viewer=viewer, order_id=order_id, target="ticket.create")
+    clean_subject = _clean(subject, SUBJECT_MAX)
+    if clean_subject is None or "\n" in clean_subject:
+        raise ServiceError(MSG_SUBJECT)
+    if not isinstance(category, str) or category not in CATEGORIES:
+        raise ServiceError(MSG_CATEGORY)
+    body = _clean(message, MESSAGE_MAX)
+    if body is None:
+        raise ServiceError(MSG_MESSAGE)
+    ticket = Ticket(
+        user_id=viewer.user_id,
+        order_id=order_id,
+        subject=clean_subject,
+        category=category,
+        status="open",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    session.add(
+        TicketMessage(ticket_id=ticket.id or 0, author_id=viewer.user_id, is_staff=False, body=body, created_at=now)
+    )
+    audit.record(
+        session=session,
+        action="ticket.create",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        ip=ip,
+        details={"ticket": ticket.id, "order_id": order_id, "category": category},
+    )
+    session.flush()
+    return ticket.id or 0
+
+
+def _base(viewer: Viewer) -> sa.Select:  # type: ignore[type-arg]
+    counts = (
+        sa.select(col(TicketMessage.ticket_id), sa.func.count().label("n"))
+        .group_by(col(TicketMessage.ticket_id))
+        .subquery()
+    )
+    stmt = (
+        sa.select(
+            col(Ticket.id),
+            col(Ticket.subject),
+            col(Ticket.category),
+            col(Ticket.status),
+            col(Ticket.order_id),
+            col(Order.service_name),
+            col(User.username),
+            col(Ticket.created_at),
+            col(Ticket.updated_at),
+            sa.func.coalesce(counts.c.n, 0),
+        )
+        .join(User, col(User.id) == col(Ticket.user_id))
+        .outerjoin(Order, col(Order.id) == col(Ticket.order_id))
+        .outerjoin(counts, counts.c.ticket_id == col(Ticket.id))
+    )
+    if not viewer.is_staff:
+        stmt = stmt.where(col(Ticket.user_id) == viewer.user_id)
+    return stmt
+
+
+def _row(r: sa.Row, viewer: Viewer) -> TicketRow:  # type: ignore[type-arg]
+    return TicketRow(
+        id=int(r[0]),
+        subject=r[1],
+        category=r[2],
+        status=r[3],
+        order_id=r[4],
+        order_name=r[5] or "",
+        customer=r[6] if viewer.is_staff else "",
+        created_at=r[7],
+        updated_at=r[8],
+        messages=int(r[9]),
+    )
+
+
+def tickets_page(
+    *, session: Session, viewer: Viewer, order_id: int | None = None, page: int = 1
+) -> tuple[list[TicketRow], int, int]:
+    """(rows, page, pages): the viewer's tickets (staff: all), most recently updated first."""
+    stmt = _base(viewer)
+    if order_id is not None:
+        stmt = stmt.where(col(Ticket.order_id) == order_id)
+    total = int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = session.execute(
+        stmt.order_by(col(Ticket.updated_at).desc(), col(Ticket.id).desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return [_row(r, viewer) for r in rows], page, pages
+
+
+def _visible(session: Session, viewer: Viewer, ticket_id: int, target: str) -> Ticket:
+    ticket = session.get(Ticket, ticket_id) if is_row_id(ticket_id) else None
+    if ticket is None or (ticket.user_id != viewer.user_id and not viewer.is_staff):
+        access.record_denied(session=session, viewer=viewer, target=target, details={"ticket_id": str(ticket_id)[:20]})
+        raise ServiceError(MSG_TICKET_NOT_FOUND)
+    return ticket
+
+
+def ticket_thread(*, session: Session, viewer: Viewer, ticket_id: int) -> TicketThread:
+    _visible(session, viewer, ticket_id, "ticket.view")
+    row = session.execute(_base(viewer).where(col(Ticket.id) == ticket_id)).one()
+    messages = session.execute(
+        sa.select(
+            col(User.username), col(TicketMessage.is_staff), col(TicketMessage.body), col(TicketMessage.created_at)
+        )
+        .outerjoin(User, col(User.id) == col(TicketMessage.author_id))
+        .where(col(TicketMessage.ticket_id) == ticket_id)
+        .order_by(col(TicketMessage.created_at), col(TicketMessage.id))
+    ).all()
+    return TicketThread(
+        ticket=_row(row, viewer),
+        messages=[TicketMessageView(m[0] or "", bool(m[1]), m[2], m[3]) for m in messages],
+    )
+
+
+def reply(
+    *, session: Session, viewer: Viewer, ticket_id: int, message: str, ip: str = "", now: datetime | None = None
+) -> None:
+    """Add a message: a customer's puts the ticket to support, a staff member's marks it answered."""
+    now = now or utcnow()
+    ticket = _visible(session, viewer, ticket_id, "ticket.reply")
+    body = _clean(message, MESSAGE_MAX)
+    if body is None:
+        raise ServiceError(MSG_MESSAGE)
+    if ticket.status == "closed":
+        raise ServiceError(MSG_TICKET_CLOSED)
+    staff = viewer.is_staff and ticket.user_id != viewer.user_id
+    session.add(TicketMessage(ticket_id=ticket_id, author_id=viewer.user_id, is_staff=staff, body=body, created_at=now))
+    ticket.status = "answered" if staff else "waiting_staff"
+    ticket.updated_at = now
+    audit.record(
+        session=session,
+        action="ticket.reply",
+        actor_id=viewer.user_id,
+        subject_user_id=ticket.user_id,
+        ip=ip,
+        details={"ticket": ticket_id},
+    )
+    session.flush()
+
+
+def order_ticket_count(*, session: Session, viewer: Viewer, order_id: int) -> int:
+    stmt = select(sa.func.count()).select_from(Ticket).where(Ticket.order_id == order_id)
+    if not viewer.is_staff:
+        stmt = stmt.where(Ticket.user_id == viewer.user_id)
+    return int(session.exec(stmt).one())

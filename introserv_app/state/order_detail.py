@@ -1,0 +1,134 @@
+"""/orders/<id>: the Manage order page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
+from introserv_app.domain.text import N_
+from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.invoice_docs import MSG_PERIOD, STATUS_LABELS
+from introserv_app.services.order_detail import order_detail
+from introserv_app.services.tickets import CATEGORIES, STATUSES
+from introserv_app.state.guard import client_ip, current_viewer
+from introserv_app.state.locale import LocaleState
+
+EVENTS = {
+    "created": N_("Order created"),
+    "paid": N_("Paid"),
+    "renewed": N_("Renewed"),
+    "cancelled": N_("Cancelled"),
+    "cancel_scheduled": N_("Cancellation at the end of the period requested"),
+    "cancel_withdrawn": N_("Cancellation withdrawn"),
+}
+
+
+def _status_label(lang: str, status: str | None) -> str:
+    if not status:
+        return ""
+    try:
+        return gettext(lang, STATUS_INFO[OrderStatus(status)].label)
+    except ValueError:
+        return status
+
+
+class OrderDetailState(rx.State):
+    found: bool = False
+    error: str = ""
+    order_id: str = ""
+    fields: dict[str, str] = {}
+    timeline: list[dict[str, str]] = []
+    invoices: list[dict[str, str]] = []
+    tickets: list[dict[str, str]] = []
+    owner: bool = False
+    can_renew: bool = False
+    renew_refusal: str = ""
+    can_cancel: bool = False
+    cancel_pending: bool = False
+    lang: str = "en"
+
+    @rx.event
+    async def load(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return
+        lang = (await self.get_state(LocaleState)).lang
+        self.lang = lang
+        raw = (self.router.url.path if self.router.url else "").rstrip("/").rpartition("/")[2]
+        self.found, self.error = False, ""
+        try:
+            with session_scope() as session:
+                d = order_detail(
+                    session=session,
+                    viewer=viewer,
+                    order_id=int(raw) if raw.isdigit() and len(raw) <= 12 else 0,
+                    ip=client_ip(self),
+                )
+        except ServiceError as exc:
+            self.error = translate_error(lang, exc.message, exc.values)
+            return
+        info = STATUS_INFO[d.status]
+        self.found, self.order_id, self.owner = True, str(d.id), d.owner
+        self.fields = {
+            "name": d.service_name,
+            "customer": d.customer,
+            "tariff": d.tariff,
+            "status": d.status.value,
+            "status_label": gettext(lang, info.label),
+            "status_hint": gettext(lang, info.explanation),
+            "main_ip": d.main_ip or "—",
+            "created": format_datetime(d.created_at, lang),
+            "paid_until": format_date(d.paid_until, lang) or "—",
+            "price": format_money(d.price, lang),
+            "period": translate_message(lang, MSG_PERIOD, {"months": d.period_months}),
+            "comment": d.comment,
+            "cancel_reason": d.cancel_reason,
+            "cancelled_at": format_datetime(d.cancelled_at, lang),
+            "prices": " · ".join(
+                translate_message(lang, MSG_PERIOD, {"months": m}) + " " + format_money(p, lang)
+                for m, p in sorted(d.prices.items())
+            ),
+        }
+        self.can_renew = d.owner and d.renew_refusal is None
+        self.renew_refusal = gettext(lang, d.renew_refusal) if d.renew_refusal else ""
+        self.cancel_pending = d.owner and d.cancel_pending
+        self.can_cancel = d.owner and d.status != OrderStatus.CANCELLED and not d.cancel_pending
+        self.timeline = [
+            {
+                "at": format_datetime(e.at, lang),
+                "event": gettext(lang, EVENTS.get(e.event, e.event)),
+                "change": (
+                    f"{_status_label(lang, e.old_status)} → {_status_label(lang, e.new_status)}"
+                    if e.old_status and e.old_status != e.new_status
+                    else _status_label(lang, e.new_status)
+                ),
+                "actor": e.actor,
+                "note": e.note,
+            }
+            for e in d.timeline
+        ]
+        self.invoices = [
+            {
+                "id": str(i.id),
+                "number": i.number,
+                "issued": format_date(i.issued_at.date(), lang),
+                "status": i.status,
+                "status_label": gettext(lang, STATUS_LABELS.get(i.status, i.status)),
+                "amount": format_money(i.line, lang),
+                "gross": format_money(i.gross, lang),
+                "period": translate_message(lang, MSG_PERIOD, {"months": i.period_months}) if i.period_months else "",
+            }
+            for i in d.invoices
+        ]
+        self.tickets = [
+            {
+                "id": str(t.id),
+                "subject": t.subject,
+                "category": gettext(lang, CATEGORIES.get(t.category, t.category)),
+                "status": gettext(lang, STATUSES.get(t.status, t.status)),
+                "updated": format_datetime(t.updated_at, lang),
+            }
+            for t in d.tickets
+        ]

@@ -1,0 +1,174 @@
+"""Tickets: the create dialog (from the grid, the order page or the Tickets page), the list and a thread."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.domain.text import N_
+from introserv_app.i18n import format_datetime, gettext, translate_error, translate_message
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.tickets import CATEGORIES, STATUSES, create_ticket, reply, ticket_thread, tickets_page
+from introserv_app.state.guard import client_ip, current_viewer
+from introserv_app.state.locale import LocaleState
+
+MSG_CREATED = N_("Ticket #{id} is open. Support will answer here.")
+MSG_ABOUT_ORDER = N_("Order {order}")
+
+
+def _page_number(state: rx.State) -> int:
+    raw = (dict(state.router.url.query_parameters) if state.router.url else {}).get("page")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 6 else 1
+
+
+class TicketFormState(rx.State):
+    open: bool = False
+    busy: bool = False
+    error: str = ""
+    order_id: str = ""
+    order_name: str = ""
+    subject: str = ""
+
+    @rx.event
+    async def open_for_order(self, order_id: str, name: str):
+        lang = (await self.get_state(LocaleState)).lang
+        self.order_id = order_id if isinstance(order_id, str) and order_id.isdigit() else ""
+        self.order_name = name if isinstance(name, str) else ""
+        self.subject = translate_message(lang, MSG_ABOUT_ORDER, {"order": self.order_name})[:200]
+        self.error, self.busy, self.open = "", False, True
+
+    @rx.event
+    def open_new(self):
+        self.order_id = self.order_name = self.subject = ""
+        self.error, self.busy, self.open = "", False, True
+
+    @rx.event
+    def set_open(self, value: bool):
+        self.open = bool(value)
+
+    @rx.event
+    async def submit(self, form: dict):
+        viewer = current_viewer(self)
+        if viewer is None or self.busy:
+            return None
+        lang = (await self.get_state(LocaleState)).lang
+        self.busy = True
+        try:
+            with session_scope() as session:
+                ticket_id = create_ticket(
+                    session=session,
+                    viewer=viewer,
+                    subject=form.get("subject", ""),
+                    category=form.get("category", ""),
+                    message=form.get("message", ""),
+                    order_id=int(self.order_id[:12]) if self.order_id else None,
+                    ip=client_ip(self),
+                )
+        except ServiceError as exc:
+            self.busy, self.error = False, translate_error(lang, exc.message, exc.values)
+            return None
+        self.busy, self.open = False, False
+        return [
+            rx.redirect(f"/tickets/{ticket_id}"),
+            rx.toast.success(translate_message(lang, MSG_CREATED, {"id": ticket_id})),
+        ]
+
+
+def _ticket_dict(t, lang: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {
+        "id": str(t.id),
+        "subject": t.subject,
+        "category": gettext(lang, CATEGORIES.get(t.category, t.category)),
+        "status": t.status,
+        "status_label": gettext(lang, STATUSES.get(t.status, t.status)),
+        "order_id": str(t.order_id or ""),
+        "order": t.order_name,
+        "customer": t.customer,
+        "created": format_datetime(t.created_at, lang),
+        "updated": format_datetime(t.updated_at, lang),
+        "messages": str(t.messages),
+    }
+
+
+class TicketsState(rx.State):
+    rows: list[dict[str, str]] = []
+    page: int = 1
+    pages: int = 1
+    scope_all: bool = False
+
+    @rx.event
+    async def load(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return
+        lang = (await self.get_state(LocaleState)).lang
+        with session_scope() as session:
+            rows, self.page, self.pages = tickets_page(session=session, viewer=viewer, page=_page_number(self))
+        self.scope_all = viewer.is_staff
+        self.rows = [_ticket_dict(t, lang) for t in rows]
+
+    @rx.event
+    def go_page(self, page: int):
+        if isinstance(page, int) and not isinstance(page, bool):
+            return rx.redirect(f"/tickets?page={min(max(1, page), self.pages)}")
+        return None
+
+
+class TicketThreadState(rx.State):
+    found: bool = False
+    error: str = ""
+    ticket: dict[str, str] = {}
+    messages: list[dict[str, str]] = []
+    reply_error: str = ""
+    busy: bool = False
+
+    def _id(self) -> int:
+        raw = (self.router.url.path if self.router.url else "").rstrip("/").rpartition("/")[2]
+        return int(raw) if raw.isdigit() and len(raw) <= 12 else 0
+
+    @rx.event
+    async def load(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return
+        lang = (await self.get_state(LocaleState)).lang
+        self.found, self.error, self.reply_error = False, "", ""
+        try:
+            with session_scope() as session:
+                thread = ticket_thread(session=session, viewer=viewer, ticket_id=self._id())
+        except ServiceError as exc:
+            self.error = translate_error(lang, exc.message, exc.values)
+            return
+        self.found, self.ticket = True, _ticket_dict(thread.ticket, lang)
+        support = gettext(lang, "Support")
+        self.messages = [
+            {
+                "author": support if m.is_staff else m.author,
+                "staff": "1" if m.is_staff else "",
+                "body": m.body,
+                "at": format_datetime(m.created_at, lang),
+            }
+            for m in thread.messages
+        ]
+
+    @rx.event
+    async def send(self, form: dict):
+        viewer = current_viewer(self)
+        if viewer is None or self.busy:
+            return None
+        lang = (await self.get_state(LocaleState)).lang
+        self.busy = True
+        try:
+            with session_scope() as session:
+                reply(
+                    session=session,
+                    viewer=viewer,
+                    ticket_id=self._id(),
+                    message=form.get("message", ""),
+                    ip=client_ip(self),
+                )
+        except ServiceError as exc:
+            self.busy, self.reply_error = False, translate_error(lang, exc.message, exc.values)
+            return None
+        self.busy = False
+        return [TicketThreadState.load, rx.set_value("ticket-reply", "")]
