@@ -18,6 +18,7 @@ from introserv_app.pages.order_detail import order_detail_page
 from introserv_app.pages.orders import orders_page, staff_orders_page
 from introserv_app.pages.outbox import outbox_page
 from introserv_app.pages.paylink import paylink_page
+from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
 from introserv_app.services.email import deliver_due
 from introserv_app.state.catalog import CatalogState
@@ -30,6 +31,7 @@ from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.outbox import OutboxState
 from introserv_app.state.paylink import PayLinkState
 from introserv_app.state.session import SessionState
+from introserv_app.state.tariffs import TariffsState
 from introserv_app.state.tickets import TicketsState, TicketThreadState
 from introserv_app.web.routes import build_api
 
@@ -72,6 +74,9 @@ app.add_page(
 )
 app.add_page(tickets_page, route="/tickets", title="INTROSERV", on_load=[SessionState.check_login, TicketsState.load])
 app.add_page(paylink_page, route="/pay", title="INTROSERV", on_load=PayLinkState.load)
+app.add_page(
+    tariffs_page, route="/staff/tariffs", title="INTROSERV", on_load=[SessionState.check_staff, TariffsState.load]
+)
 app.add_page(not_found_page, route="404", title="INTROSERV")
 
 PAGE_RELOADERS.update(
@@ -81,6 +86,7 @@ PAGE_RELOADERS.update(
         "/staff/orders": OrdersGridState.load,
         "/invoices": InvoicesState.load,
         "/staff/outbox": OutboxState.load,
+        "/staff/tariffs": TariffsState.load,
         "/pay": PayLinkState.load,
         "/orders/[id]": OrderDetailState.load,
         "/order": CatalogState.load,

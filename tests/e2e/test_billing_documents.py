@@ -17,6 +17,7 @@ from introserv_app.services.invoices import Line, issue_invoice
 from introserv_app.services.ledger import post
 from tests.e2e.test_order_actions import first_processed
 from tests.e2e.test_orders_grid import open_orders, sql
+from tests.e2e.test_shell import SUPPORT, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -149,3 +150,19 @@ def test_order_a_service_pay_it_manage_it_and_open_a_ticket(server: str, page: P
     other = sql(e2e_db_url, "SELECT id FROM orders WHERE user_id != ? LIMIT 1", demo_id(e2e_db_url))[0][0]
     page.goto(f"{server}/orders/{other}")
     expect(page.locator("#order-not-found")).to_have_text("Order not found.")
+
+
+def test_support_changes_a_tariff_price_in_the_catalog(server: str, page: Page, e2e_db_url: str) -> None:
+    log_in(page, server, SUPPORT.username, SUPPORT.password)
+    page.goto(f"{server}/staff/tariffs")
+    row = page.locator('.tariff-row[data-code="storage-1t"]')
+    row.locator(".tariff-edit").click()
+    page.locator("#tariff-p1").fill("-5")
+    page.locator("#tariff-save").click()
+    expect(page.locator("#tariff-error")).to_contain_text("Prices are amounts from 0")
+    page.locator("#tariff-p1").fill("13.50")
+    page.locator("#tariff-save").click()
+    expect(page.get_by_text("Tariff storage-1t is saved.")).to_be_visible()
+    expect(row).to_contain_text("€13.50")
+    prices = sql(e2e_db_url, "SELECT prices_minor FROM tariff_plans WHERE code = 'storage-1t'")[0][0]
+    assert '"1": 1350' in prices

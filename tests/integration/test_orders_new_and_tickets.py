@@ -17,6 +17,18 @@ from introserv_app.services.catalog import MSG_TARIFF_NOT_FOUND, catalog, place_
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.order_detail import order_detail
 from introserv_app.services.renewals import pay_invoice
+from introserv_app.services.tariffs import (
+    MSG_CODE,
+    MSG_CODE_TAKEN,
+    MSG_CURRENCY,
+    MSG_CURRENCY_FIXED,
+    MSG_NAME,
+    MSG_NO_PRICE,
+    MSG_PRICE,
+    MSG_TYPE,
+    list_tariffs,
+    save_tariff,
+)
 from introserv_app.services.tickets import (
     MSG_CATEGORY,
     MSG_MESSAGE,
@@ -176,3 +188,57 @@ def test_bad_tickets_say_why_and_save_nothing(engine: Engine, shop: dict[str, in
         )
     with session_scope(engine) as session:
         assert session.exec(sa.select(sa.func.count()).select_from(Ticket)).scalar_one() == 0  # type: ignore[call-overload]
+
+
+def test_staff_maintain_the_catalog_customers_order_from(engine: Engine, shop: dict[str, int], staff: Viewer) -> None:
+    with session_scope(engine) as session:
+        new_id = save_tariff(
+            session=session,
+            viewer=staff,
+            tariff_id=None,
+            code="vps-xl",
+            name="VPS XL (8 vCPU, 16 GB)",
+            product_type="vps",
+            currency="EUR",
+            prices={"1": "32.00", "12": "350,00"},
+            is_active=True,
+        )
+    with session_scope(engine) as session:
+        items = {i.name: i for i in catalog(session=session, viewer=who(shop))}
+        assert {m: p.minor for m, p in items["VPS XL (8 vCPU, 16 GB)"].prices.items()} == {1: 3200, 12: 35000}
+        rows = {r.code: r for r in list_tariffs(session=session, viewer=staff)}
+        assert rows["vps-s"].orders == 8 and rows["vps-xl"].orders == 0
+    bad = [
+        ({"code": "VPS S!"}, MSG_CODE),
+        ({"code": "vps-s"}, MSG_CODE_TAKEN),
+        ({"name": ""}, MSG_NAME),
+        ({"product_type": "colo"}, MSG_TYPE),
+        ({"currency": "XYZ"}, MSG_CURRENCY),
+        ({"prices": {"1": "-1"}}, MSG_PRICE),
+        ({"prices": {"1": "1e9"}}, MSG_PRICE),
+        ({"prices": {"3": ""}}, MSG_NO_PRICE),
+    ]
+    good = {"code": "vps-xl", "name": "VPS XL", "product_type": "vps", "currency": "EUR", "prices": {"1": "30"}}
+    for change, message in bad:
+        with session_scope(engine) as session, pytest.raises(ServiceError) as refused:
+            save_tariff(session=session, viewer=staff, tariff_id=new_id, is_active=True, **{**good, **change})  # type: ignore[arg-type]
+        assert refused.value.message == message
+    with session_scope(engine) as session, pytest.raises(ServiceError) as fixed:
+        save_tariff(
+            session=session,
+            viewer=staff,
+            tariff_id=tariff_id(engine),
+            is_active=True,
+            **{**good, "code": "vps-s", "currency": "USD"},
+        )  # type: ignore[arg-type]
+    assert fixed.value.message == MSG_CURRENCY_FIXED
+    with session_scope(engine) as session:  # retired: out of the catalog, existing orders untouched
+        save_tariff(
+            session=session, viewer=staff, tariff_id=tariff_id(engine), is_active=False, **{**good, "code": "vps-s"}
+        )  # type: ignore[arg-type]
+    with session_scope(engine) as session:
+        assert [i.code for i in catalog(session=session, viewer=who(shop))] == ["vps-xl"]
+        assert session.get(TariffPlan, tariff_id(engine)).prices_minor == {"1": 3000}  # type: ignore[union-attr]
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        list_tariffs(session=session, viewer=who(shop))  # customers: refused and audited
+    assert denied(engine, shop["user"]) == 1

@@ -72,3 +72,16 @@ def test_amounts_typed_by_users() -> None:
     for bad in ("", "-5", "1e3", "12.345", "50.", ".5", "5,0,0", "٣", "x" * 40, "NaN"):
         assert parse_amount(bad, "EUR") is None, bad
     assert parse_amount("5", "XXX") is None
+
+
+def test_paying_starts_a_new_order_and_restores_one_suspended_for_non_payment() -> None:
+    from introserv_app.domain.order_rules import payment_refusal, renewal_refusal, status_after_payment
+    from introserv_app.domain.statuses import OrderStatus as S
+
+    assert renewal_refusal(S.NOT_PROCESSED, False) is not None  # a new order is paid, not renewed
+    assert payment_refusal(S.NOT_PROCESSED, False) is None  # ... so its first invoice may be paid
+    assert payment_refusal(S.CANCELLED, False) is not None and payment_refusal(S.SUSPENDED_VIOLATION, False)
+    assert payment_refusal(S.PROCESSED, True) is not None  # a cancellation is pending
+    assert status_after_payment(S.NOT_PROCESSED) == S.PROCESSING
+    assert status_after_payment(S.SUSPENDED_NONPAYMENT) == S.PROCESSED
+    assert status_after_payment(S.PROCESSED) == S.PROCESSED

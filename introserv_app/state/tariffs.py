@@ -1,0 +1,109 @@
+"""/staff/tariffs: the tariff catalog, for support staff and admins."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.domain.periods import PERIODS
+from introserv_app.domain.text import N_
+from introserv_app.i18n import format_money, gettext, translate_error, translate_message
+from introserv_app.services.errors import PermissionDenied, ServiceError
+from introserv_app.services.tariffs import list_tariffs, save_tariff
+from introserv_app.state.catalog import PRODUCT_TYPES
+from introserv_app.state.guard import client_ip, current_viewer
+from introserv_app.state.locale import LocaleState
+
+MSG_SAVED = N_("Tariff {code} is saved.")
+EMPTY = {"id": "", "code": "", "name": "", "type": "vps", "currency": "EUR", "active": "1"} | {
+    f"p{m}": "" for m in PERIODS
+}
+
+
+class TariffsState(rx.State):
+    rows: list[dict[str, str]] = []
+    open: bool = False
+    form: dict[str, str] = dict(EMPTY)
+    error: str = ""
+    busy: bool = False
+    _raw: dict[str, dict[str, str]] = {}
+
+    @rx.event
+    async def load(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return
+        lang = (await self.get_state(LocaleState)).lang
+        try:
+            with session_scope() as session:
+                tariffs = list_tariffs(session=session, viewer=viewer, ip=client_ip(self))
+        except PermissionDenied:
+            self.rows = []
+            return
+        self.rows = [
+            {
+                "id": str(t.id),
+                "code": t.code,
+                "name": t.name,
+                "type": gettext(lang, PRODUCT_TYPES.get(t.product_type, t.product_type)),
+                "currency": t.currency,
+                "active": "1" if t.is_active else "",
+                "orders": str(t.orders),
+                **{f"p{m}": format_money(t.prices[m], lang) if m in t.prices else "—" for m in PERIODS},
+            }
+            for t in tariffs
+        ]
+        self._raw = {
+            str(t.id): {
+                "id": str(t.id),
+                "code": t.code,
+                "name": t.name,
+                "type": t.product_type,
+                "currency": t.currency,
+                "active": "1" if t.is_active else "",
+                **{f"p{m}": str(t.prices[m].amount) if m in t.prices else "" for m in PERIODS},
+            }
+            for t in tariffs
+        }
+
+    @rx.event
+    def open_new(self):
+        self.form, self.error, self.busy, self.open = dict(EMPTY), "", False, True
+
+    @rx.event
+    def open_edit(self, tariff_id: str):
+        if isinstance(tariff_id, str) and tariff_id in self._raw:
+            self.form, self.error, self.busy, self.open = dict(self._raw[tariff_id]), "", False, True
+
+    @rx.event
+    def set_open(self, value: bool):
+        self.open = bool(value)
+
+    @rx.event
+    async def save(self, form: dict):
+        viewer = current_viewer(self)
+        if viewer is None or self.busy:
+            return None
+        lang = (await self.get_state(LocaleState)).lang
+        tariff_id = self.form.get("id", "")
+        self.busy = True
+        try:
+            with session_scope() as session:
+                save_tariff(
+                    session=session,
+                    viewer=viewer,
+                    tariff_id=int(tariff_id) if tariff_id.isdigit() else None,
+                    code=form.get("code", ""),
+                    name=form.get("name", ""),
+                    product_type=form.get("type", ""),
+                    currency=form.get("currency", ""),
+                    prices={str(m): form.get(f"p{m}", "") for m in PERIODS},
+                    is_active=form.get("active") in ("on", True, "true", "1"),
+                    ip=client_ip(self),
+                )
+        except ServiceError as exc:
+            self.busy, self.error = False, translate_error(lang, exc.message, exc.values)
+            return None
+        self.busy, self.open = False, False
+        code = form.get("code", "")
+        return [TariffsState.load, rx.toast.success(translate_message(lang, MSG_SAVED, {"code": str(code)[:32]}))]
