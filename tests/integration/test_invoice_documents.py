@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
+from starlette.testclient import TestClient
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
@@ -243,3 +244,20 @@ def test_a_link_to_a_cancelled_order_is_refused_before_the_card_is_charged(
     with session_scope(engine) as session, pytest.raises(ServiceError):
         pay_by_link(session=session, token=token, idem_key="paylink-page-000000000001", provider=provider, now=NOW)
     assert provider.charges == [] and ledger(engine, shop["user"]) == []
+
+
+def test_the_pay_link_pdf_route_serves_only_a_genuine_link(
+    engine: Engine, shop: dict[str, int], client: TestClient
+) -> None:
+    invoice_id = unpaid_invoice(engine, shop)
+    allow_links(engine, shop["user"])
+    with session_scope(engine) as session:
+        token = pay_link(session=session, viewer=who(shop), invoice_id=invoice_id).url.split("?t=")[1]
+    good = client.get("/pay/invoice.pdf", params={"t": token, "lang": "ru"})
+    assert good.status_code == 200 and good.headers["content-type"] == "application/pdf"
+    assert good.headers["cache-control"] == "no-store"
+    assert "Счёт" in pdf_text(good.content)
+    forged = client.get("/pay/invoice.pdf", params={"t": token[:-1] + ("0" if token[-1] != "0" else "1")})
+    assert forged.status_code == 404 and forged.text == "This payment link is not valid. Ask for a new one."
+    # the signed-in route: no cookie, no PDF
+    assert client.get(f"/invoices/{invoice_id}.pdf", follow_redirects=False).status_code == 303
