@@ -69,7 +69,7 @@ run: seed-demo
 	@$(PY) -m introserv_app check-frontend
 	@$(PY) -m introserv_app demo-logins
 	@echo "Starting the panel in production mode on http://localhost:3000 (first build takes a few minutes) ..."
-	@NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" exec .venv/bin/reflex run --env prod --single-port
+	@INTROSERV_DEMO_MODE="$${INTROSERV_DEMO_MODE:-1}" NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" exec .venv/bin/reflex run --env prod --single-port
 
 # ---------------------------------------------------------------- tests
 chromium:

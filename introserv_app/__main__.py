@@ -80,6 +80,23 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_clear_ip_restrictions(args: argparse.Namespace) -> int:
+    """Support's way in for a customer locked out by their own IP list (audited)."""
+    from sqlmodel import select
+
+    from introserv_app.db.session import session_scope
+    from introserv_app.db.tables import User
+    from introserv_app.services.settings import clear_ip_restrictions
+
+    with session_scope() as session:
+        user_id = session.exec(select(User.id).where(User.username == args.username)).first()
+        if user_id is None:
+            return _fail(f"no user {args.username!r}")
+        clear_ip_restrictions(session=session, staff=None, user_id=user_id)
+    print(f"IP restrictions of {args.username!r} cleared")
+    return 0
+
+
 def cmd_demo_logins(_: argparse.Namespace) -> int:
     from introserv_app.services.seed import DEMO_ACCOUNTS
 
@@ -180,6 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--first-name")
     p.add_argument("--last-name")
     p.add_argument("--language", choices=("en", "ru"), default="en")
+    p = sub.add_parser("clear-ip-restrictions", help="let a customer locked out by their IP list in again")
+    p.add_argument("username")
     sub.add_parser("demo-logins", help="print the demo logins")
     p = sub.add_parser("send-emails", help="deliver due outbox messages over SMTP once")
     p.add_argument("--limit", type=int, default=500)
@@ -199,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": cmd_migrate,
         "seed": cmd_seed,
         "create-user": cmd_create_user,
+        "clear-ip-restrictions": cmd_clear_ip_restrictions,
         "demo-logins": cmd_demo_logins,
         "send-emails": cmd_send_emails,
         "export-orders": cmd_export_orders,

@@ -104,6 +104,10 @@ class Settings:
     #: "test" (the bundled demo provider) or "package.module:ClassName" of a PaymentProvider.
     payment_provider: str
     pay_link_days: int
+    #: Two phone gateways, comma-separated: `console` or `package.module:ClassName`.
+    phone_gateways: str
+    #: Demo mode (`make run`): the console phone gateway's codes are also shown on the page.
+    demo_mode: bool
 
     @property
     def cookie_secure(self) -> bool:
@@ -140,4 +144,6 @@ def get_settings() -> Settings:
         vies=_choice("INTROSERV_VIES", ("ec", "format", "off"), "ec"),
         payment_provider=os.environ.get("INTROSERV_PAYMENT_PROVIDER", "").strip() or "test",
         pay_link_days=_int("INTROSERV_PAY_LINK_DAYS", 30, 1),
+        phone_gateways=os.environ.get("INTROSERV_PHONE_GATEWAYS", "").strip() or "console,console",
+        demo_mode=_bool("INTROSERV_DEMO_MODE", False),
     )

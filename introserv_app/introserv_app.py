@@ -18,6 +18,7 @@ from introserv_app.pages.order_detail import order_detail_page
 from introserv_app.pages.orders import orders_page, staff_orders_page
 from introserv_app.pages.outbox import outbox_page
 from introserv_app.pages.paylink import paylink_page
+from introserv_app.pages.settings import settings_page
 from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
 from introserv_app.services.email import deliver_due
@@ -31,6 +32,7 @@ from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.outbox import OutboxState
 from introserv_app.state.paylink import PayLinkState
 from introserv_app.state.session import SessionState
+from introserv_app.state.settings import SettingsState
 from introserv_app.state.tariffs import TariffsState
 from introserv_app.state.tickets import TicketsState, TicketThreadState
 from introserv_app.web.routes import build_api
@@ -77,6 +79,9 @@ app.add_page(paylink_page, route="/pay", title="INTROSERV", on_load=PayLinkState
 app.add_page(
     tariffs_page, route="/staff/tariffs", title="INTROSERV", on_load=[SessionState.check_staff, TariffsState.load]
 )
+app.add_page(
+    settings_page, route="/settings", title="INTROSERV", on_load=[SessionState.check_login, SettingsState.load]
+)
 app.add_page(not_found_page, route="404", title="INTROSERV")
 
 PAGE_RELOADERS.update(
@@ -87,6 +92,7 @@ PAGE_RELOADERS.update(
         "/invoices": InvoicesState.load,
         "/staff/outbox": OutboxState.load,
         "/staff/tariffs": TariffsState.load,
+        "/settings": SettingsState.load,
         "/pay": PayLinkState.load,
         "/orders/[id]": OrderDetailState.load,
         "/order": CatalogState.load,

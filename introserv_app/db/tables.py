@@ -306,6 +306,50 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
+class EmailChange(SQLModel, table=True):
+    """A pending confirmation of an email address (a new one, or the current one not yet confirmed)."""
+
+    __tablename__ = "email_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    new_email: str = Field(max_length=254)
+    #: sha256 of the link's token; the token itself is only in the email.
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True, "nullable": False})
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    expires_at: datetime = Field(sa_column=_ts())
+    used_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class PhoneVerification(SQLModel, table=True):
+    """One code sent to verify a phone number (by SMS, or as the last digits of a calling number)."""
+
+    __tablename__ = "phone_verifications"
+    __table_args__ = (sa.Index("ix_phone_verifications_user_created", "user_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id")
+    phone: str = Field(max_length=20)
+    channel: str = Field(max_length=8)  # sms | call
+    gateway: int = Field(default=0)  # 0: the first gateway, 1: the second
+    code_hash: str = Field(max_length=64)
+    attempts: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    expires_at: datetime = Field(sa_column=_ts())
+    verified_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class CurrencyRate(SQLModel, table=True):
+    """Units of `currency` per 1 EUR, maintained by staff; prices in another currency convert through it."""
+
+    __tablename__ = "currency_rates"
+
+    currency: str = Field(max_length=3, primary_key=True)
+    per_eur: str = Field(max_length=24)  # a decimal string, e.g. "1.0842"
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_by: int | None = Field(default=None, foreign_key="users.id")
+
+
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
     __table_args__ = (

@@ -65,7 +65,15 @@ def translate_message(lang: str, msgid: str, values: dict[str, object] | None = 
 
 def translate_error(lang: str, msgid: str, values: dict[str, object]) -> str:
     """A service refusal: the message and its values that are messages themselves (a reason), translated."""
-    return translate_message(lang, msgid, {k: gettext(lang, v) if isinstance(v, str) else v for k, v in values.items()})
+
+    def one(value: object) -> object:
+        if isinstance(value, str):
+            return gettext(lang, value)
+        if isinstance(value, list | tuple):
+            return ", ".join(gettext(lang, str(v)) for v in value)
+        return value
+
+    return translate_message(lang, msgid, {k: one(v) for k, v in values.items()})
 
 
 def format_money(money: Money, lang: str) -> str:

@@ -20,6 +20,7 @@ from introserv_app.config import Settings, get_settings
 from introserv_app.db.tables import AuditEvent, Profile, User, UserSession
 from introserv_app.db.types import utcnow
 from introserv_app.domain.roles import Role
+from introserv_app.domain.settings_rules import ip_allowed
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import PASSWORD_MAX, USERNAME_MAX, clip_for_log, normalize_username
 from introserv_app.services import audit
@@ -32,6 +33,7 @@ TOUCH_EVERY = timedelta(seconds=60)
 MSG_EMPTY = N_("Enter your username and password.")
 MSG_INVALID = N_("Invalid username or password.")
 MSG_THROTTLED = N_("Too many failed attempts. Try again in {seconds} s.")
+MSG_IP_BLOCKED = N_("This account does not allow sign-in from your address (IP restrictions in its settings).")
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,9 @@ def authenticate(
         return fail("unknown_user" if user is None else "inactive", MSG_INVALID, user.id if user else None)
     if not verify_password(user.password_hash, candidate):
         return fail("wrong_password", MSG_INVALID, user.id)
+    allowed = session.exec(select(Profile.ip_restrictions).where(Profile.user_id == user.id)).first() or ""
+    if not ip_allowed(allowed, ip):
+        return fail("ip_restricted", MSG_IP_BLOCKED, user.id)
 
     ticket = secrets.token_urlsafe(32)
     session.add(
@@ -187,28 +192,36 @@ def complete_login(*, session: Session, ticket: str, ip: str, now: datetime | No
 
 
 def resolve_session(
-    *, session: Session, token: str | None, now: datetime | None = None, settings: Settings | None = None
+    *,
+    session: Session,
+    token: str | None,
+    ip: str | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Viewer | None:
-    """The viewer for a session token, or None when missing, unknown, revoked or expired."""
+    """The viewer for a session token, or None when missing, unknown, revoked, expired, or used from an
+    address the account's IP restrictions do not allow (`ip`: the request's address; None skips the check
+    for callers that are not requests, e.g. tests of sessions)."""
     if not token or len(token) > 128:
         return None
     settings = settings or get_settings()
     now = now or utcnow()
     row = session.exec(
-        select(UserSession, User, Profile.language)
+        select(UserSession, User, Profile.language, Profile.ip_restrictions)
         .join(User, User.id == UserSession.user_id)  # type: ignore[arg-type]
         .join(Profile, Profile.user_id == User.id, isouter=True)  # type: ignore[arg-type]
         .where(UserSession.token_hash == token_hash(token))
     ).first()
     if row is None:
         return None
-    user_session, user, language = row
+    user_session, user, language, restrictions = row
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
     if (
         user_session.revoked_at is not None
         or now >= user_session.expires_at
         or now - user_session.last_seen_at > idle_limit
         or not user.is_active
+        or (ip is not None and restrictions and not ip_allowed(restrictions, ip))
     ):
         return None
     if now - user_session.last_seen_at >= TOUCH_EVERY:

@@ -25,6 +25,7 @@ from introserv_app.domain.text import N_
 from introserv_app.services import audit
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
+from introserv_app.services.payability import require_payable
 
 KINDS = ("topup", "charge", "refund", "adjustment")
 IDEM_KEY_MAX = 64
@@ -187,6 +188,7 @@ def top_up(
         raise ServiceError(MSG_BAD_TOPUP)
     if not TOPUP_MIN_MINOR <= amount_minor <= TOPUP_MAX_MINOR:
         raise ServiceError(MSG_BAD_TOPUP)
+    require_payable(session=session, user_id=viewer.user_id)
     lock_account(session=session, user_id=viewer.user_id)
     existing = find_entry(session=session, idem_key=idem_key)
     if existing is not None and existing.user_id == viewer.user_id:

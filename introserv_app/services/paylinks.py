@@ -27,6 +27,7 @@ from introserv_app.services import access, audit, ledger
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoice_docs import MSG_INVOICE_NOT_FOUND, InvoiceDocument, document_for
+from introserv_app.services.payability import require_payable
 from introserv_app.services.renewals import check_payable, settle_invoice
 
 MSG_LINK_INVALID = N_("This payment link is not valid. Ask for a new one.")
@@ -130,6 +131,7 @@ def pay_by_link(
     now = now or utcnow()
     ledger.check_idem_key(idem_key)
     invoice = _check(session, token, now)
+    require_payable(session=session, user_id=invoice.user_id)
     ledger.lock_account(session=session, user_id=invoice.user_id)
     session.refresh(invoice)
     if invoice.status == "paid":

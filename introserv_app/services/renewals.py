@@ -37,6 +37,7 @@ from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoices import Line, issue_invoice
 from introserv_app.services.orders import MSG_ORDER_NOT_FOUND, record_status_change
+from introserv_app.services.payability import require_payable
 from introserv_app.services.vies import vat_for_customer
 
 BATCH_MAX = 1000
@@ -178,6 +179,7 @@ def renew(
         return done
     # Validate before taking the lock: a refusal is audited in its own transaction, which on SQLite
     # must not wait for a write lock this transaction already holds.
+    require_payable(session=session, user_id=viewer.user_id)
     quote_renewal(session=session, viewer=viewer, items=items, now=now)
     ledger.lock_account(session=session, user_id=viewer.user_id)
     done = _by_key(session, viewer, idem_key)  # another tab may have finished while we waited
@@ -316,6 +318,7 @@ def pay_invoice(
     if owner != viewer.user_id:  # checked before the lock (see `renew`)
         access.record_denied(session=session, viewer=viewer, target="invoice.pay", details={"invoice_id": invoice_id})
         raise ServiceError(MSG_INVOICE_NOT_FOUND)
+    require_payable(session=session, user_id=viewer.user_id)
     ledger.lock_account(session=session, user_id=viewer.user_id)
     invoice = session.get(Invoice, invoice_id)
     session.refresh(invoice)  # the state after the lock, not a copy read before it

@@ -23,4 +23,4 @@ def current_viewer(state: rx.State) -> Viewer | None:
     if not token:
         return None
     with session_scope() as session:
-        return resolve_session(session=session, token=token)
+        return resolve_session(session=session, token=token, ip=client_ip(state))

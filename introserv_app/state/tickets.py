@@ -38,6 +38,13 @@ class TicketFormState(rx.State):
         self.error, self.busy, self.open = "", False, True
 
     @rx.event
+    def open_subject(self, subject: str):
+        """A ticket with a prefilled subject (e.g. a country change request from the Settings page)."""
+        self.order_id = self.order_name = ""
+        self.subject = subject[:200] if isinstance(subject, str) else ""
+        self.error, self.busy, self.open = "", False, True
+
+    @rx.event
     def open_new(self):
         self.order_id = self.order_name = self.subject = ""
         self.error, self.busy, self.open = "", False, True

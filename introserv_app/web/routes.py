@@ -28,6 +28,7 @@ from introserv_app.services.export import export_count, iter_orders_csv
 from introserv_app.services.invoice_docs import InvoiceDocument, invoice_document
 from introserv_app.services.invoice_pdf import render_invoice_pdf
 from introserv_app.services.paylinks import link_document
+from introserv_app.services.settings import confirm_email
 from introserv_app.state.login import safe_next
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -90,7 +91,7 @@ def export_orders(request: Request) -> Response:
     """
     token = token_from_cookie_header(request.headers.get("cookie", ""))
     with session_scope() as session:
-        viewer = resolve_session(session=session, token=token)
+        viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
         if viewer is None:
             return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
         query, _ = parse_grid_query(dict(request.query_params))
@@ -128,7 +129,7 @@ def invoice_pdf(request: Request) -> Response:
     """GET /invoices/{id}.pdf?lang=ru : the viewer's invoice as a PDF (staff: anyone's)."""
     token = token_from_cookie_header(request.headers.get("cookie", ""))
     with session_scope() as session:
-        viewer = resolve_session(session=session, token=token)
+        viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
         if viewer is None:
             return RedirectResponse("/login?next=/invoices", status_code=303, headers=NO_STORE)
         lang = normalize_language(request.query_params.get("lang") or viewer.language)
@@ -156,6 +157,16 @@ def pay_link_pdf(request: Request) -> Response:
     return _pdf(doc)
 
 
+def confirm_email_link(request: Request) -> Response:
+    """GET /settings/confirm-email?t=... : the link from the confirmation email (single use, 24 h)."""
+    try:
+        with session_scope() as session:
+            confirm_email(session=session, token=request.query_params.get("t", ""), ip=_peer_ip(request))
+    except ServiceError:
+        return RedirectResponse("/settings?email=invalid", status_code=303, headers=NO_STORE)
+    return RedirectResponse("/settings?email=confirmed", status_code=303, headers=NO_STORE)
+
+
 async def healthz(_: Request) -> Response:
     try:
         with get_engine().connect() as conn:
@@ -173,6 +184,7 @@ def build_api() -> Starlette:
             Route("/export/orders.csv", export_orders, methods=["GET"]),
             Route("/invoices/{invoice_id:int}.pdf", invoice_pdf, methods=["GET"]),
             Route("/pay/invoice.pdf", pay_link_pdf, methods=["GET"]),
+            Route("/settings/confirm-email", confirm_email_link, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
         ]
     )

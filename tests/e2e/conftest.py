@@ -83,7 +83,14 @@ def server(e2e_db_url: str) -> Iterator[str]:
         pytest.fail("bun is missing: run `make bun`", pytrace=False)
     port = _free_port()
     base = f"http://localhost:{port}"
-    env = reflex_env({"INTROSERV_DB_URL": e2e_db_url, "INTROSERV_PORT": str(port), "INTROSERV_BASE_URL": base})
+    env = reflex_env(
+        {
+            "INTROSERV_DB_URL": e2e_db_url,
+            "INTROSERV_PORT": str(port),
+            "INTROSERV_BASE_URL": base,
+            "INTROSERV_DEMO_MODE": "1",
+        }
+    )
     for cmd in (["migrate"], ["seed", "--demo"]):
         subprocess.run(
             [sys.executable, "-m", "introserv_app", *cmd], cwd=ROOT, env=env, check=True, capture_output=True

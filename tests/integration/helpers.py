@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import Order, TariffPlan
+from introserv_app.db.tables import Order, Profile, TariffPlan
 from introserv_app.domain.roles import Role
 from introserv_app.services.users import create_user
 
@@ -19,7 +19,16 @@ def make_user(engine: Engine, username: str = "alice", role: Role = Role.CUSTOME
         user = create_user(
             session=session, username=username, password=PASSWORD, role=role, email_addr=email, send_welcome=False
         )
+        complete_profile(session.get(Profile, user.id), username)
         return user.id or 0
+
+
+def complete_profile(profile: Profile | None, username: str) -> None:
+    """The fields payments require (names, email, phone, city, address)."""
+    assert profile is not None
+    profile.first_name, profile.last_name = "Test", username.title()
+    profile.email = profile.email or f"{username}@example.com"
+    profile.phone, profile.city, profile.address = "+4930123456", "Berlin", "Alexanderplatz 1"
 
 
 def make_customer_with_order(engine: Engine, username: str = "bob", status: str = "processed") -> int:

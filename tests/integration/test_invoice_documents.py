@@ -106,6 +106,7 @@ def test_a_reverse_charge_invoice_names_both_vat_numbers(engine: Engine, shop: d
         profile = session.get(Profile, shop["user"])
         assert profile is not None
         profile.profile_type, profile.company_name = "company", "Oy Esimerkki Ab"
+        profile.company_verification = "verified"
         profile.vat_number, profile.vat_valid = "FI20774740", True
     invoice_id = unpaid_invoice(engine, shop)
     with session_scope(engine) as session:

@@ -1,0 +1,194 @@
+"""Verifying the mobile phone: a code by SMS, or a call whose calling number ends in the code.
+
+Codes are stored hashed, expire after 10 minutes and allow 5 attempts; at most 5 codes are sent per
+hour. Two gateways: when the first fails the page offers the second; when both fail, a support ticket.
+Gateways sit behind `PhoneGateway`; the bundled console gateway writes the code to the server log
+(and, in demo mode only, the page shows it). A real provider plugs in by configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from introserv_app.config import get_settings
+from introserv_app.db.tables import PhoneVerification, Profile
+from introserv_app.db.types import utcnow
+from introserv_app.domain.text import N_
+from introserv_app.i18n import translate_message
+from introserv_app.services import audit
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
+
+log = logging.getLogger("introserv.phone")
+
+CODE_TTL = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+SENDS_PER_HOUR = 5
+CHANNELS = ("sms", "call")
+
+MSG_NO_PHONE = N_("Save a mobile phone number first.")
+MSG_ALREADY = N_("This number is already verified.")
+MSG_TOO_MANY_SENDS = N_("Too many codes in the last hour; try again later.")
+MSG_GATEWAY_FAILED = N_("The gateway could not reach your number.")
+MSG_NO_CODE = N_("Ask for a code first.")
+MSG_EXPIRED = N_("The code has expired; ask for a new one.")
+MSG_WRONG_CODE = N_("The code is not correct.")
+MSG_LOCKED = N_("Too many wrong codes; ask for a new one.")
+MSG_SMS_TEXT = N_("INTROSERV verification code: {code}")
+
+
+class PhoneGateway(Protocol):
+    name: str
+
+    def send_sms(self, phone: str, text: str) -> bool: ...
+
+    def call(self, phone: str, caller_last4: str) -> bool: ...
+
+
+class ConsoleGateway:
+    """The demo gateway: the message is written to the server log; it never fails."""
+
+    def __init__(self, name: str = "console") -> None:
+        self.name = name
+
+    def send_sms(self, phone: str, text: str) -> bool:
+        log.warning("SMS to %s via %s: %s", phone, self.name, text)
+        return True
+
+    def call(self, phone: str, caller_last4: str) -> bool:
+        log.warning("Call to %s via %s from a number ending in %s", phone, self.name, caller_last4)
+        return True
+
+
+def gateways_from_settings() -> list[PhoneGateway]:
+    """INTROSERV_PHONE_GATEWAYS: two comma-separated `console` or `package.module:ClassName` entries."""
+    specs = [s.strip() for s in get_settings().phone_gateways.split(",") if s.strip()] or ["console", "console"]
+    out: list[PhoneGateway] = []
+    for index, spec in enumerate(specs[:2]):
+        if spec == "console":
+            out.append(ConsoleGateway(f"console-{index + 1}"))
+        else:
+            module, _, name = spec.partition(":")
+            out.append(getattr(importlib.import_module(module), name)())
+    return out
+
+
+def _hash(user_id: int, code: str) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"phone:{user_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class SentCode:
+    sent: bool
+    channel: str
+    gateway: int
+    #: Only in demo mode (the console gateway): the code, for the page to show.
+    demo_code: str = ""
+
+
+def send_code(
+    *,
+    session: Session,
+    viewer: Viewer,
+    channel: str,
+    gateway: int,
+    gateways: list[PhoneGateway],
+    ip: str = "",
+    now: datetime | None = None,
+) -> SentCode:
+    """Send a code to the profile's phone through gateway 0 or 1. A failed send is returned, not raised."""
+    now = now or utcnow()
+    if channel not in CHANNELS or gateway not in (0, 1) or gateway >= len(gateways):
+        raise ServiceError(MSG_GATEWAY_FAILED)
+    profile = session.get(Profile, viewer.user_id)
+    if profile is None or not profile.phone:
+        raise ServiceError(MSG_NO_PHONE)
+    if profile.phone_verified_at is not None:
+        raise ServiceError(MSG_ALREADY)
+    recent = session.exec(
+        select(sa.func.count())
+        .select_from(PhoneVerification)
+        .where(PhoneVerification.user_id == viewer.user_id, PhoneVerification.created_at > now - timedelta(hours=1))
+    ).one()
+    if int(recent) >= SENDS_PER_HOUR:
+        raise ServiceError(MSG_TOO_MANY_SENDS)
+    code = f"{secrets.randbelow(10**6):06d}" if channel == "sms" else f"{secrets.randbelow(10**4):04d}"
+    gw = gateways[gateway]
+    try:
+        if channel == "sms":
+            ok = gw.send_sms(profile.phone, translate_message(profile.language, MSG_SMS_TEXT, {"code": code}))
+        else:
+            ok = gw.call(profile.phone, code)
+    except Exception:  # a gateway failing is the customer's cue to try the other one
+        log.exception("phone gateway %s failed", gw.name)
+        ok = False
+    session.add(
+        PhoneVerification(
+            user_id=viewer.user_id,
+            phone=profile.phone,
+            channel=channel,
+            gateway=gateway,
+            code_hash=_hash(viewer.user_id, code) if ok else "",
+            created_at=now,
+            expires_at=now + CODE_TTL,
+            attempts=0 if ok else MAX_ATTEMPTS,
+        )
+    )
+    audit.record(
+        session=session,
+        action="settings.phone_code",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        success=ok,
+        ip=ip,
+        details={"channel": channel, "gateway": gw.name},
+        now=now,
+    )
+    demo = code if ok and get_settings().demo_mode and isinstance(gw, ConsoleGateway) else ""
+    return SentCode(sent=ok, channel=channel, gateway=gateway, demo_code=demo)
+
+
+def check_code(*, session: Session, viewer: Viewer, code: object, ip: str = "", now: datetime | None = None) -> None:
+    """Check the latest code; a right one marks the phone verified."""
+    now = now or utcnow()
+    profile = session.get(Profile, viewer.user_id)
+    if profile is None or not profile.phone:
+        raise ServiceError(MSG_NO_PHONE)
+    row = session.exec(
+        select(PhoneVerification)
+        .where(PhoneVerification.user_id == viewer.user_id, PhoneVerification.code_hash != "")
+        .order_by(col(PhoneVerification.created_at).desc(), col(PhoneVerification.id).desc())
+    ).first()
+    if row is None or row.phone != profile.phone or row.verified_at is not None:
+        raise ServiceError(MSG_NO_CODE)
+    if row.expires_at <= now:
+        raise ServiceError(MSG_EXPIRED)
+    if row.attempts >= MAX_ATTEMPTS:
+        raise ServiceError(MSG_LOCKED)
+    value = code.strip() if isinstance(code, str) else ""
+    row.attempts += 1
+    if not (value.isdigit() and len(value) <= 6 and hmac.compare_digest(row.code_hash, _hash(viewer.user_id, value))):
+        session.commit()  # the attempt counts even though the check fails
+        raise ServiceError(MSG_WRONG_CODE)
+    row.verified_at = now
+    profile.phone_verified_at = now
+    audit.record(
+        session=session,
+        action="settings.phone_verified",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        ip=ip,
+        details={"phone": profile.phone, "channel": row.channel},
+        now=now,
+    )

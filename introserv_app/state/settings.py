@@ -1,0 +1,300 @@
+"""/settings: the profile form (one Save) and its dialogs (email, password, code word, call password, phone)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.domain.settings_rules import FieldError
+from introserv_app.domain.text import N_
+from introserv_app.i18n import format_datetime, gettext, translate_error, translate_message
+from introserv_app.services import phone as phone_service
+from introserv_app.services import settings as svc
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.invoice_docs import country_name
+from introserv_app.state.guard import client_ip, current_viewer
+from introserv_app.state.locale import LocaleState
+from introserv_app.state.session import SessionState
+
+MSG_SAVED = N_("Settings saved.")
+MSG_NOTHING = N_("Nothing changed.")
+MSG_EMAIL_SENT = N_("We sent a confirmation link to {email}; it is valid for 24 hours.")
+MSG_PASSWORD_CHANGED = N_("Password changed. Other sessions were signed out: {count}.")
+MSG_CODE_WORD_DONE = N_("The code word is set.")
+MSG_CALL_PASSWORD_DONE = N_("The call password is saved.")
+MSG_PHONE_VERIFIED = N_("Your phone number is verified.")
+MSG_CODE_SENT_SMS = N_("We sent a code by SMS to {phone}.")
+MSG_CODE_SENT_CALL = N_(
+    "We are calling {phone}; you don't need to answer. Enter the last four digits of the calling number."
+)
+MSG_GATEWAY_DOWN = N_("The gateway could not reach your number. Try the second gateway.")
+MSG_BOTH_DOWN = N_("Neither gateway could reach your number. Please create a support ticket.")
+MSG_DEMO_CODE = N_("Demo mode: the code is {code}.")
+MSG_IP_LOCKOUT = N_(
+    "The new list does not include the address you are using now ({ip}). After saving, this session ends and "
+    "you can sign in only from the listed addresses. Save anyway?"
+)
+MSG_MISSING = N_("Payments need these fields: {fields}.")
+MSG_EMAIL_CONFIRMED = N_("Your email address is confirmed.")
+EXTRA_FIELDS = ("current_password", "new_email", "new_password", "code_word", "call_password")
+
+
+def _error_text(lang: str, error: FieldError) -> str:
+    return "\n".join(translate_error(lang, e.message, e.values) for e in error.items)
+
+
+class SettingsState(rx.State):
+    loaded: bool = False
+    username: str = ""
+    form: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    form_error: str = ""
+    form_key: int = 0
+    email: str = ""
+    email_confirmed: bool = False
+    pending_email: str = ""
+    phone_verified: bool = False
+    call_password_set: bool = False
+    code_word_set: bool = False
+    company_verification: str = ""
+    country: str = ""
+    currency_locked: bool = False
+    missing: str = ""
+    last_login: str = ""
+    logins: list[dict[str, str]] = []
+    busy: bool = False
+    ip_warning: str = ""
+    dialog: str = ""  # email | password | code_word | call_password | phone
+    dialog_error: str = ""
+    dialog_errors: dict[str, str] = {}
+    phone_notice: str = ""
+    phone_gateway: int = 0
+    phone_failed: int = 0  # gateways that failed in this dialog
+    phone_sent: bool = False
+    notice: str = ""
+    _pending: dict[str, str] = {}
+
+    async def _lang(self) -> str:
+        return (await self.get_state(LocaleState)).lang
+
+    def _clear_errors(self) -> None:
+        self.errors = {name: "" for name in (*svc.FORM_FIELDS, *EXTRA_FIELDS)}
+        self.form_error = ""
+
+    @rx.event
+    async def load(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return
+        lang = await self._lang()
+        with session_scope() as session:
+            view = svc.settings_view(session=session, viewer=viewer)
+        self.username, self.form = view.username, view.profile
+        self.email, self.email_confirmed, self.pending_email = view.email, view.email_confirmed, view.pending_email
+        self.phone_verified, self.call_password_set = view.phone_verified, view.call_password_set
+        self.code_word_set, self.company_verification = view.code_word_set, view.company_verification
+        self.country, self.currency_locked = country_name(view.country, lang), view.currency_locked
+        self.missing = (
+            translate_message(lang, MSG_MISSING, {"fields": ", ".join(gettext(lang, m) for m in view.missing)})
+            if view.missing
+            else ""
+        )
+        self.last_login = (
+            f"{format_datetime(view.last_login_at, lang)} · {view.last_login_ip}" if view.last_login_at else ""
+        )
+        self.logins = [
+            {"at": format_datetime(r.at, lang), "ip": r.ip, "ok": "1" if r.ok else ""} for r in view.recent_logins
+        ]
+        self._clear_errors()
+        self.ip_warning, self.form_key, self.loaded = "", self.form_key + 1, True
+        params = dict(self.router.url.query_parameters) if self.router.url else {}
+        outcome = params.get("email")
+        self.notice = (
+            gettext(lang, MSG_EMAIL_CONFIRMED)
+            if outcome == "confirmed"
+            else gettext(lang, svc.MSG_LINK_BAD)
+            if outcome == "invalid"
+            else ""
+        )
+
+    async def _save(self, form: dict, confirm: bool):
+        viewer = current_viewer(self)
+        if viewer is None or self.busy:
+            return None
+        lang = await self._lang()
+        self.busy = True
+        self._clear_errors()
+        old_language = self.form.get("language", "")
+        try:
+            with session_scope() as session:
+                outcome = svc.save_settings(
+                    session=session, viewer=viewer, form=form, ip=client_ip(self), confirm_ip_lockout=confirm
+                )
+        except svc.SettingsInvalid as exc:
+            self.busy = False
+            self.errors = {**self.errors, **{k: _error_text(lang, v) for k, v in exc.errors.items()}}
+            self.form = {k: str(v) for k, v in form.items() if isinstance(v, str | bool)}
+            self.form_error = gettext(lang, exc.message)
+            return rx.toast.error(self.form_error)
+        self.busy = False
+        if outcome.confirm_ip_lockout:
+            self._pending = {k: v for k, v in form.items() if isinstance(v, str)}
+            self.ip_warning = translate_message(lang, MSG_IP_LOCKOUT, {"ip": client_ip(self) or "?"})
+            return None
+        self._pending, self.ip_warning = {}, ""
+        new_language = form.get("language", old_language)
+        events: list = [SettingsState.load, SessionState.check_login]
+        if isinstance(new_language, str) and new_language != old_language:
+            events.append(LocaleState.switch_language(new_language))
+            lang = new_language
+        done = MSG_SAVED if outcome.changed else MSG_NOTHING
+        return [*events, rx.toast.success(gettext(lang, done))]
+
+    @rx.event
+    async def save(self, form: dict):
+        return await self._save(form, confirm=False)
+
+    @rx.event
+    async def save_anyway(self):
+        if not self._pending:
+            return None
+        return await self._save(dict(self._pending), confirm=True)
+
+    @rx.event
+    def keep_access(self):
+        self.ip_warning, self._pending = "", {}
+
+    # ---- dialogs -----------------------------------------------------------------------------
+
+    @rx.event
+    def open_dialog(self, name: str):
+        if name in ("email", "password", "code_word", "call_password", "phone"):
+            self.dialog, self.dialog_error, self.busy = name, "", False
+            self.phone_notice, self.phone_gateway, self.phone_failed, self.phone_sent = "", 0, 0, False
+            self.dialog_errors = {name: "" for name in EXTRA_FIELDS}
+
+    @rx.event
+    def close_dialog(self, open_: bool = False):
+        if not open_:
+            self.dialog = ""
+
+    async def _run(self, action, done: str, values: dict | None = None):  # type: ignore[no-untyped-def]
+        viewer = current_viewer(self)
+        if viewer is None or self.busy:
+            return None
+        lang = await self._lang()
+        self.busy, self.dialog_error = True, ""
+        self.dialog_errors = {name: "" for name in EXTRA_FIELDS}
+        try:
+            with session_scope() as session:
+                result = action(session, viewer)
+        except svc.SettingsInvalid as exc:
+            self.busy = False
+            self.dialog_errors = {**self.dialog_errors, **{k: _error_text(lang, v) for k, v in exc.errors.items()}}
+            return None
+        except ServiceError as exc:
+            self.busy, self.dialog_error = False, translate_error(lang, exc.message, exc.values)
+            return None
+        self.busy, self.dialog = False, ""
+        text = translate_message(lang, done, {**(values or {}), "result": result, "count": result, "email": result})
+        return [SettingsState.load, rx.toast.success(text)]
+
+    @rx.event
+    async def change_email(self, form: dict):
+        ip = client_ip(self)
+        return await self._run(
+            lambda s, v: svc.request_email_change(
+                session=s,
+                viewer=v,
+                new_email=form.get("new_email", ""),
+                password=form.get("current_password", ""),
+                ip=ip,
+            ),
+            MSG_EMAIL_SENT,
+        )
+
+    @rx.event
+    async def confirm_current_email(self):
+        ip = client_ip(self)
+        email = self.email
+        return await self._run(
+            lambda s, v: svc.request_email_change(session=s, viewer=v, new_email=email, password="", ip=ip),
+            MSG_EMAIL_SENT,
+        )
+
+    @rx.event
+    async def change_password(self, form: dict):
+        ip = client_ip(self)
+        return await self._run(
+            lambda s, v: svc.change_password(
+                session=s,
+                viewer=v,
+                current=form.get("current_password", ""),
+                new=form.get("new_password", ""),
+                confirm=form.get("confirm_password", ""),
+                ip=ip,
+            ),
+            MSG_PASSWORD_CHANGED,
+        )
+
+    @rx.event
+    async def set_code_word(self, form: dict):
+        ip = client_ip(self)
+        return await self._run(
+            lambda s, v: svc.set_code_word(
+                session=s, viewer=v, word=form.get("code_word", ""), password=form.get("current_password", ""), ip=ip
+            ),
+            MSG_CODE_WORD_DONE,
+        )
+
+    @rx.event
+    async def set_call_password(self, form: dict):
+        ip = client_ip(self)
+        return await self._run(
+            lambda s, v: svc.set_call_password(session=s, viewer=v, word=form.get("call_password", ""), ip=ip),
+            MSG_CALL_PASSWORD_DONE,
+        )
+
+    @rx.event
+    async def send_phone_code(self, channel: str):
+        viewer = current_viewer(self)
+        if viewer is None or self.busy or channel not in phone_service.CHANNELS:
+            return
+        lang = await self._lang()
+        self.busy, self.dialog_error, self.phone_notice = True, "", ""
+        try:
+            with session_scope() as session:
+                sent = phone_service.send_code(
+                    session=session,
+                    viewer=viewer,
+                    channel=channel,
+                    gateway=self.phone_gateway,
+                    gateways=phone_service.gateways_from_settings(),
+                    ip=client_ip(self),
+                )
+        except ServiceError as exc:
+            self.busy, self.dialog_error = False, translate_error(lang, exc.message, exc.values)
+            return
+        self.busy = False
+        phone = self.form.get("phone", "")
+        if not sent.sent:
+            self.phone_failed += 1
+            if self.phone_gateway == 0:
+                self.phone_gateway = 1
+                self.dialog_error = gettext(lang, MSG_GATEWAY_DOWN)
+            else:
+                self.dialog_error = gettext(lang, MSG_BOTH_DOWN)
+            return
+        self.phone_sent = True
+        message = MSG_CODE_SENT_SMS if channel == "sms" else MSG_CODE_SENT_CALL
+        self.phone_notice = translate_message(lang, message, {"phone": phone})
+        if sent.demo_code:
+            self.phone_notice += " " + translate_message(lang, MSG_DEMO_CODE, {"code": sent.demo_code})
+
+    @rx.event
+    async def check_phone_code(self, form: dict):
+        ip = client_ip(self)
+        return await self._run(
+            lambda s, v: phone_service.check_code(session=s, viewer=v, code=form.get("code", ""), ip=ip),
+            MSG_PHONE_VERIFIED,
+        )

@@ -1,0 +1,393 @@
+"""The Settings page's services, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+
+from introserv_app.db.session import session_scope
+from introserv_app.db.tables import EmailOutbox, Profile, User
+from introserv_app.domain.money import Money
+from introserv_app.domain.roles import Role
+from introserv_app.services import phone as phone_service
+from introserv_app.services import settings as svc
+from introserv_app.services.auth import Viewer, authenticate, complete_login, resolve_session
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.ledger import payment_provider, post, top_up
+from introserv_app.services.payability import MSG_PROFILE_INCOMPLETE, PaymentBlocked
+from tests.integration.helpers import PASSWORD, make_user
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def viewer(uid: int, name: str = "alice", session_id: int = 0) -> Viewer:
+    return Viewer(user_id=uid, username=name, role=Role.CUSTOMER, session_id=session_id, language="en")
+
+
+def form(**changes: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "profile_type": "individual",
+        "company_name": "",
+        "company_reg_number": "",
+        "vat_number": "",
+        "last_name": "Virtanen",
+        "first_name": "Aino",
+        "phone": "+358 40 1234567",
+        "region": "",
+        "city": "Helsinki",
+        "address": "Mannerheimintie 1",
+        "postal_code": "00100",
+        "newsletter": "on",
+        "low_balance_threshold": "10.50",
+        "email_invoices": "billing@Example.com",
+        "email_support": "",
+        "email_complaints": "",
+        "auto_renew": "1",
+        "currency": "EUR",
+        "pay_without_auth": "",
+        "language": "en",
+        "display_last_ip": "on",
+        "ip_restrictions": "",
+    }
+    return {**base, **changes}
+
+
+def profile(engine: Engine, uid: int) -> Profile:
+    with session_scope(engine) as session:
+        p = session.get(Profile, uid)
+        assert p is not None
+        session.expunge(p)
+        return p
+
+
+def save(engine: Engine, uid: int, data: dict[str, object], ip: str = "203.0.113.5", confirm: bool = False):
+    with session_scope(engine) as session:
+        return svc.save_settings(
+            session=session, viewer=viewer(uid), form=data, ip=ip, confirm_ip_lockout=confirm, now=NOW
+        )
+
+
+def test_a_valid_form_is_stored_in_normal_form_and_audited(engine: Engine) -> None:
+    uid = make_user(engine, "alice")
+    outcome = save(engine, uid, form())
+    assert "phone" in outcome.changed and "city" in outcome.changed
+    p = profile(engine, uid)
+    assert (p.phone, p.city, p.postal_code) == ("+358401234567", "Helsinki", "00100")
+    assert p.email_invoices == "billing@example.com" and p.email_support is None
+    assert (p.newsletter, p.auto_renew, p.pay_without_auth, p.display_last_ip) == (True, True, False, True)
+    assert p.low_balance_threshold_minor == 1050 and p.phone_verified_at is None
+    with engine.connect() as conn:
+        details = conn.execute(
+            sa.text("SELECT details FROM audit_events WHERE action = 'settings.update' AND subject_user_id = :u"),
+            {"u": uid},
+        ).scalar_one()
+    assert "Helsinki" in str(details) and "Berlin" in str(details)  # old and new value
+    assert save(engine, uid, form()).changed == []  # the same form again changes nothing
+
+
+def test_every_bad_field_gets_its_message_and_nothing_is_saved(engine: Engine) -> None:
+    uid = make_user(engine, "alice")
+    bad = form(
+        last_name="",
+        first_name="x" * 101,
+        phone="12",
+        city="Hel\x00sinki",
+        postal_code="<script>",
+        email_invoices="not an email",
+        low_balance_threshold="-1",
+        currency="XYZ",
+        language="de",
+        profile_type="company",
+        vat_number="123",
+        ip_restrictions="10.0.0.300\n::g\n10.0.0.9-10.0.0.1\n192.168.0.0/24",
+    )
+    with pytest.raises(svc.SettingsInvalid) as refused:
+        save(engine, uid, bad)
+    errors = refused.value.errors
+    assert set(errors) >= {
+        "last_name",
+        "first_name",
+        "phone",
+        "city",
+        "postal_code",
+        "email_invoices",
+        "low_balance_threshold",
+        "currency",
+        "language",
+        "company_name",
+        "vat_number",
+        "ip_restrictions",
+    }
+    assert [(e.message, e.values.get("line")) for e in errors["ip_restrictions"].items] == [
+        (rules_line, 1),
+        (rules_line, 2),
+        ("Line {line}: the range goes backwards or mixes IPv4 and IPv6.", 3),
+    ]
+    assert profile(engine, uid).city == "Berlin"  # nothing half-saved
+
+
+rules_line = "Line {line}: “{text}” is not an IP address, a network (CIDR) or a range a-b."
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    field=st.sampled_from(
+        [
+            "last_name",
+            "first_name",
+            "region",
+            "city",
+            "address",
+            "company_name",
+            "phone",
+            "postal_code",
+            "email_invoices",
+            "low_balance_threshold",
+            "ip_restrictions",
+        ]
+    ),
+    value=st.one_of(
+        st.text(max_size=300),
+        st.sampled_from(["<b>x</b>", "'; DROP TABLE users; --", "ａｂｃ", "Ж" * 5000, "\u202e", "a\nb", "x@пример.рф"]),
+        st.just("y" * 1_000_000),
+    ),
+)
+def test_hostile_text_gets_a_message_or_is_stored_exactly(engine: Engine, field: str, value: str) -> None:
+    with session_scope(engine) as session:
+        uid = session.exec(sa.select(User.id).where(User.username == "fuzz")).scalar()  # type: ignore[call-overload]
+    uid = uid or make_user(engine, "fuzz")
+    before = profile(engine, uid)
+    try:
+        save(engine, uid, form(**{field: value}), ip="203.0.113.5", confirm=True)
+    except svc.SettingsInvalid as exc:
+        assert set(exc.errors) == {field} and all(e.message for e in exc.errors[field].items)
+        after = profile(engine, uid)
+        assert (after.city, after.last_name, after.phone) == (before.city, before.last_name, before.phone)
+        return
+    stored = getattr(profile(engine, uid), "low_balance_threshold_minor" if field == "low_balance_threshold" else field)
+    if field in ("last_name", "first_name", "region", "city", "address", "company_name", "postal_code"):
+        assert (stored or "") == value.strip()
+    elif field == "ip_restrictions":
+        assert stored == "\n".join(line.strip() for line in value.split("\n") if line.strip())
+    else:
+        assert stored is not None or value.strip() == ""
+
+
+def test_ip_restrictions_need_the_password_warn_before_a_lockout_and_are_enforced(engine: Engine) -> None:
+    uid = make_user(engine, "alice")
+    with pytest.raises(svc.SettingsInvalid) as no_password:
+        save(engine, uid, form(ip_restrictions="10.0.0.0/8"))
+    assert set(no_password.value.errors) == {"current_password"}
+    with pytest.raises(svc.SettingsInvalid) as wrong:
+        save(engine, uid, form(ip_restrictions="10.0.0.0/8", current_password="nope"))
+    assert wrong.value.errors["current_password"].message == svc.MSG_WRONG_PASSWORD
+    warned = save(engine, uid, form(ip_restrictions="10.0.0.0/8", current_password=PASSWORD), ip="203.0.113.5")
+    assert warned.confirm_ip_lockout and profile(engine, uid).ip_restrictions == ""
+    fine = save(engine, uid, form(ip_restrictions="203.0.113.0/24\n10.0.0.1-10.0.0.9", current_password=PASSWORD))
+    assert not fine.confirm_ip_lockout and profile(engine, uid).ip_restrictions == "203.0.113.0/24\n10.0.0.1-10.0.0.9"
+    with session_scope(engine) as session:
+        assert authenticate(session=session, username="alice", password=PASSWORD, ip="198.51.100.1").ok is False
+        outcome = authenticate(session=session, username="alice", password=PASSWORD, ip="10.0.0.5")
+        assert outcome.ok and outcome.ticket
+    with session_scope(engine) as session:
+        token = complete_login(session=session, ticket=outcome.ticket, ip="10.0.0.5")
+    with session_scope(engine) as session:
+        assert resolve_session(session=session, token=token, ip="10.0.0.5") is not None
+        assert resolve_session(session=session, token=token, ip="192.0.2.1") is None  # every event checks
+    support = make_user(engine, "helpdesk", Role.SUPPORT)
+    with session_scope(engine) as session:
+        svc.clear_ip_restrictions(
+            session=session,
+            staff=Viewer(user_id=support, username="helpdesk", role=Role.SUPPORT, session_id=0, language="en"),
+            user_id=uid,
+        )
+    with session_scope(engine) as session:
+        assert resolve_session(session=session, token=token, ip="192.0.2.1") is not None
+        with pytest.raises(ServiceError):  # a customer cannot clear anyone's list
+            svc.clear_ip_restrictions(session=session, staff=viewer(uid), user_id=support)
+
+
+def _login(engine: Engine, name: str, password: str = PASSWORD) -> tuple[str, Viewer]:
+    with session_scope(engine) as session:
+        ticket = authenticate(session=session, username=name, password=password, ip="127.0.0.1").ticket
+    with session_scope(engine) as session:
+        token = complete_login(session=session, ticket=ticket or "", ip="127.0.0.1")
+    with session_scope(engine) as session:
+        who = resolve_session(session=session, token=token)
+    assert token and who
+    return token, who
+
+
+def test_a_password_change_checks_the_rules_and_ends_the_other_sessions(engine: Engine) -> None:
+    make_user(engine, "alice")
+    token_a, here = _login(engine, "alice")
+    token_b, _ = _login(engine, "alice")
+    for new, confirm, message in (
+        ("short", "short", "Use 12 to 128 characters."),
+        ("correct-horse-battery-staple", "other-horse-battery-staple", "The two new passwords differ."),
+        ("QwertY123456", "QwertY123456", "This password is among the most common ones; choose another."),
+        ("x" * 129, "x" * 129, "Use 12 to 128 characters."),
+    ):
+        with session_scope(engine) as session, pytest.raises(svc.SettingsInvalid) as bad:
+            svc.change_password(session=session, viewer=here, current=PASSWORD, new=new, confirm=confirm)
+        assert bad.value.errors["new_password"].message == message
+    with session_scope(engine) as session, pytest.raises(svc.SettingsInvalid):
+        svc.change_password(
+            session=session, viewer=here, current="wrong", new="a-new-long-passphrase", confirm="a-new-long-passphrase"
+        )
+    with session_scope(engine) as session:
+        ended = svc.change_password(
+            session=session, viewer=here, current=PASSWORD, new="a-new-long-passphrase", confirm="a-new-long-passphrase"
+        )
+    assert ended == 1
+    with session_scope(engine) as session:
+        assert resolve_session(session=session, token=token_a) is not None  # this session stays
+        assert resolve_session(session=session, token=token_b) is None  # the other one ended
+        assert authenticate(session=session, username="alice", password="a-new-long-passphrase", ip="127.0.0.1").ok
+
+
+def test_the_code_word_is_set_once_and_the_call_password_can_be_replaced(engine: Engine) -> None:
+    uid = make_user(engine, "alice")
+    with session_scope(engine) as session, pytest.raises(svc.SettingsInvalid):
+        svc.set_code_word(session=session, viewer=viewer(uid), word="abc", password=PASSWORD)
+    with session_scope(engine) as session:
+        svc.set_code_word(session=session, viewer=viewer(uid), word="blue pelican", password=PASSWORD)
+    with session_scope(engine) as session, pytest.raises(ServiceError) as again:
+        svc.set_code_word(session=session, viewer=viewer(uid), word="red pelican", password=PASSWORD)
+    assert again.value.message == svc.MSG_CODE_WORD_SET
+    for word in ("first word", "second word"):
+        with session_scope(engine) as session:
+            svc.set_call_password(session=session, viewer=viewer(uid), word=word)
+    p = profile(engine, uid)
+    assert p.code_word_hash and "pelican" not in p.code_word_hash and p.call_password_hash
+    with session_scope(engine) as session:
+        view = svc.settings_view(session=session, viewer=viewer(uid))
+    assert view.code_word_set and view.call_password_set
+
+
+def test_changing_the_email_needs_a_confirmation_link_once(engine: Engine) -> None:
+    uid = make_user(engine, "alice", email="alice@example.com")
+    with session_scope(engine) as session, pytest.raises(svc.SettingsInvalid):
+        svc.request_email_change(
+            session=session, viewer=viewer(uid), new_email="new@example.org", password="x", now=NOW
+        )
+    with session_scope(engine) as session:
+        sent_to = svc.request_email_change(
+            session=session, viewer=viewer(uid), new_email="New@Example.org", password=PASSWORD, now=NOW
+        )
+    assert sent_to == "New@example.org"
+    with session_scope(engine) as session:
+        mails = session.exec(sa.select(EmailOutbox.to_addr, EmailOutbox.body_text).order_by(EmailOutbox.id)).all()  # type: ignore[call-overload]
+    link_mail = next(body for to, body in mails if to == "New@example.org")
+    assert any(to == "alice@example.com" and "New@example.org" in body for to, body in mails)  # the old one is told
+    token = link_mail.split("/settings/confirm-email?t=")[1].split()[0]
+    assert profile(engine, uid).email == "alice@example.com"  # nothing changes before the confirmation
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        svc.confirm_email(session=session, token=token, now=NOW + timedelta(hours=25))  # expired
+    with session_scope(engine) as session:
+        svc.confirm_email(session=session, token=token, now=NOW + timedelta(hours=1))
+    p = profile(engine, uid)
+    assert (p.email, p.email_confirmed) == ("New@example.org", True)
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        svc.confirm_email(session=session, token=token, now=NOW + timedelta(hours=2))  # single use
+
+
+class FakeGateway:
+    def __init__(self, name: str, works: bool = True) -> None:
+        self.name, self.works, self.sent = name, works, []
+
+    def send_sms(self, phone: str, text: str) -> bool:
+        self.sent.append((phone, text.rsplit(" ", 1)[-1]))
+        return self.works
+
+    def call(self, phone: str, caller_last4: str) -> bool:
+        self.sent.append((phone, caller_last4))
+        return self.works
+
+
+def test_phone_verification_by_sms_or_call_with_a_second_gateway(engine: Engine) -> None:
+    uid = make_user(engine, "alice")
+    down, up = FakeGateway("one", works=False), FakeGateway("two")
+    with session_scope(engine) as session:
+        first = phone_service.send_code(
+            session=session, viewer=viewer(uid), channel="sms", gateway=0, gateways=[down, up], now=NOW
+        )
+    assert not first.sent
+    with session_scope(engine) as session:
+        second = phone_service.send_code(
+            session=session, viewer=viewer(uid), channel="call", gateway=1, gateways=[down, up], now=NOW
+        )
+    assert second.sent and len(up.sent[-1][1]) == 4
+    code = up.sent[-1][1]
+    wrong = "0000" if code != "0000" else "1111"
+    for _ in range(phone_service.MAX_ATTEMPTS):
+        with session_scope(engine) as session, pytest.raises(ServiceError) as bad:
+            phone_service.check_code(session=session, viewer=viewer(uid), code=wrong, now=NOW)
+        assert bad.value.message == phone_service.MSG_WRONG_CODE
+    with session_scope(engine) as session, pytest.raises(ServiceError) as locked:
+        phone_service.check_code(session=session, viewer=viewer(uid), code=code, now=NOW)
+    assert locked.value.message == phone_service.MSG_LOCKED
+    with session_scope(engine) as session:
+        phone_service.send_code(
+            session=session, viewer=viewer(uid), channel="sms", gateway=1, gateways=[down, up], now=NOW
+        )
+    code = up.sent[-1][1]
+    with session_scope(engine) as session, pytest.raises(ServiceError) as late:
+        phone_service.check_code(session=session, viewer=viewer(uid), code=code, now=NOW + timedelta(minutes=11))
+    assert late.value.message == phone_service.MSG_EXPIRED
+    with session_scope(engine) as session:
+        phone_service.check_code(session=session, viewer=viewer(uid), code=code, now=NOW + timedelta(minutes=9))
+    assert profile(engine, uid).phone_verified_at is not None
+    save(engine, uid, form())  # a new number needs a new verification
+    assert profile(engine, uid).phone_verified_at is None
+    for _ in range(2):
+        with session_scope(engine) as session:
+            phone_service.send_code(
+                session=session, viewer=viewer(uid), channel="sms", gateway=1, gateways=[down, up], now=NOW
+            )
+    with session_scope(engine) as session, pytest.raises(ServiceError) as limit:
+        phone_service.send_code(
+            session=session, viewer=viewer(uid), channel="sms", gateway=1, gateways=[down, up], now=NOW
+        )
+    assert limit.value.message == phone_service.MSG_TOO_MANY_SENDS
+
+
+def test_the_currency_changes_only_with_a_zero_balance_and_nothing_unpaid(engine: Engine) -> None:
+    uid = make_user(engine, "alice")
+    with session_scope(engine) as session:
+        post(session=session, user_id=uid, kind="topup", amount=Money(500, "EUR"), idem_key="settings-test-topup-1")
+    with pytest.raises(svc.SettingsInvalid) as locked:
+        save(engine, uid, form(currency="USD"))
+    assert locked.value.errors["currency"].message == svc.MSG_CURRENCY_LOCKED
+    other = make_user(engine, "bob")
+    save(engine, other, form(currency="USD"))
+    assert profile(engine, other).currency == "USD"
+
+
+def test_payments_wait_for_the_required_fields(engine: Engine) -> None:
+    uid = make_user(engine, "alice")
+    with session_scope(engine) as session:
+        p = session.get(Profile, uid)
+        p.phone, p.city = None, ""  # type: ignore[union-attr]
+    with session_scope(engine) as session, pytest.raises(PaymentBlocked) as blocked:
+        top_up(
+            session=session,
+            viewer=viewer(uid),
+            amount_minor=1000,
+            idem_key="settings-topup-000001",
+            provider=payment_provider("test"),
+        )
+    assert blocked.value.message == MSG_PROFILE_INCOMPLETE
+    assert blocked.value.values["fields"] == ["Mobile phone", "City"]
+
+
+def test_a_forged_user_id_in_the_form_changes_nobody_else(engine: Engine) -> None:
+    uid = make_user(engine, "alice")
+    other = make_user(engine, "bob")
+    save(engine, uid, form(user_id=other, city="Espoo"))
+    assert profile(engine, uid).city == "Espoo" and profile(engine, other).city == "Berlin"
