@@ -97,6 +97,23 @@ def cmd_clear_ip_restrictions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reset_code_word(args: argparse.Namespace) -> int:
+    """After support has checked the customer's identity: they can set a new code word (audited)."""
+    from sqlmodel import select
+
+    from introserv_app.db.session import session_scope
+    from introserv_app.db.tables import User
+    from introserv_app.services.settings import reset_code_word
+
+    with session_scope() as session:
+        user_id = session.exec(select(User.id).where(User.username == args.username)).first()
+        if user_id is None:
+            return _fail(f"no user {args.username!r}")
+        reset_code_word(session=session, staff=None, user_id=user_id)
+    print(f"code word of {args.username!r} reset")
+    return 0
+
+
 def cmd_demo_logins(_: argparse.Namespace) -> int:
     from introserv_app.services.seed import DEMO_ACCOUNTS
 
@@ -199,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--language", choices=("en", "ru"), default="en")
     p = sub.add_parser("clear-ip-restrictions", help="let a customer locked out by their IP list in again")
     p.add_argument("username")
+    p = sub.add_parser("reset-code-word", help="clear a customer's code word (after an identity check)")
+    p.add_argument("username")
     sub.add_parser("demo-logins", help="print the demo logins")
     p = sub.add_parser("send-emails", help="deliver due outbox messages over SMTP once")
     p.add_argument("--limit", type=int, default=500)
@@ -219,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": cmd_seed,
         "create-user": cmd_create_user,
         "clear-ip-restrictions": cmd_clear_ip_restrictions,
+        "reset-code-word": cmd_reset_code_word,
         "demo-logins": cmd_demo_logins,
         "send-emails": cmd_send_emails,
         "export-orders": cmd_export_orders,

@@ -204,6 +204,7 @@ def ip_allowed(stored: str, ip: str) -> bool:
         address = ipaddress.ip_address(ip.strip())
     except (FieldError, ValueError):
         return False
+    candidates: list[IPAddress] = [address]
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return any(rule.allows(address) for rule in rules)
+        candidates.append(address.ipv4_mapped)  # IPv4 through a dual-stack socket
+    return any(rule.allows(a) for rule in rules for a in candidates)

@@ -136,6 +136,41 @@ def _dialog() -> rx.Component:
     )
 
 
+def _rates() -> rx.Component:
+    return rx.card(
+        rx.heading(t("Currency rates"), size="3"),
+        rx.text(
+            t("Units per 1 EUR. Prices of tariffs in another currency than the customer's convert at these rates."),
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.form(
+            rx.hstack(
+                rx.foreach(
+                    S.rates,
+                    lambda r: rx.vstack(
+                        rx.el.label(r[0], html_for="rate-" + r[0], class_name="field-label"),
+                        rx.input(
+                            name="rate-" + r[0], id="rate-" + r[0], default_value=r[1], max_length=20, width="7em"
+                        ),
+                        spacing="1",
+                    ),
+                ),
+                rx.button(t("Save"), type="submit", id="rates-save"),
+                align="end",
+                wrap="wrap",
+                spacing="3",
+            ),
+            on_submit=S.save_rates,
+            reset_on_submit=False,
+            key=S.rates.to_string(),  # type: ignore[attr-defined]
+            margin_top="0.5em",
+        ),
+        width="100%",
+        id="currency-rates",
+    )
+
+
 def tariffs_page() -> rx.Component:
     return shell(
         _dialog(),
@@ -171,6 +206,7 @@ def tariffs_page() -> rx.Component:
             width="100%",
             overflow_x="auto",
         ),
+        _rates(),
         active="/staff/tariffs",
         title=t("Tariffs"),
     )

@@ -28,6 +28,7 @@ from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoices import Line, issue_invoice
 from introserv_app.services.orders import record_status_change
+from introserv_app.services.rates import convert, current_rates
 from introserv_app.services.vies import vat_for_customer
 
 MSG_TARIFF_NOT_FOUND = N_("This tariff is not available.")
@@ -66,13 +67,14 @@ class PlacedOrder:
 def catalog(*, session: Session, viewer: Viewer) -> list[CatalogItem]:
     """The active tariffs priced in the viewer's account currency, cheapest first within each type."""
     currency = ledger.account_currency(session=session, user_id=viewer.user_id)
-    tariffs = session.exec(
-        select(TariffPlan).where(TariffPlan.is_active == True, TariffPlan.currency == currency)  # noqa: E712
-    ).all()
+    rates = current_rates(session=session)
+    tariffs = session.exec(select(TariffPlan).where(TariffPlan.is_active == True)).all()  # noqa: E712
     items = []
     for tariff in tariffs:
+        if tariff.currency not in rates or currency not in rates:
+            continue
         prices = {m: period_price(tariff.prices_minor, m) for m in PERIODS}
-        priced = {m: Money(p, currency) for m, p in prices.items() if p is not None}
+        priced = {m: convert(Money(p, tariff.currency), currency, rates) for m, p in prices.items() if p is not None}
         if priced:
             items.append(CatalogItem(tariff.id or 0, tariff.code, tariff.name, tariff.product_type, priced))
     return sorted(items, key=lambda i: (i.product_type, min(p.minor for p in i.prices.values()), i.name))
@@ -83,12 +85,12 @@ def _tariff(session: Session, viewer: Viewer, tariff_id: int, months: int) -> tu
         raise ServiceError(MSG_STAFF_CANNOT_ORDER)
     tariff = session.get(TariffPlan, tariff_id) if is_row_id(tariff_id) else None
     currency = ledger.account_currency(session=session, user_id=viewer.user_id)
-    if tariff is None or not tariff.is_active or tariff.currency != currency:
+    if tariff is None or not tariff.is_active:
         raise ServiceError(MSG_TARIFF_NOT_FOUND)
     price = period_price(tariff.prices_minor, months)
     if price is None:
         raise ServiceError(MSG_BAD_PERIOD)
-    return tariff, price
+    return tariff, convert(Money(price, tariff.currency), currency, current_rates(session=session)).minor
 
 
 def quote_order(
@@ -97,7 +99,7 @@ def quote_order(
     now = now or utcnow()
     tariff, price = _tariff(session, viewer, tariff_id, months)
     vat, _, _ = vat_for_customer(session=session, user_id=viewer.user_id, on=now)
-    net = Money(price, tariff.currency)
+    net = Money(price, ledger.account_currency(session=session, user_id=viewer.user_id))
     tax = vat_amount(net, vat.rate)
     return OrderQuote(tariff.name, months, net, tax, net + tax, format(vat.rate.normalize(), "f"), vat.note)
 
@@ -128,6 +130,7 @@ def place_order(
     if done is not None:
         return done
     tariff, price = _tariff(session, viewer, tariff_id, months)
+    currency = ledger.account_currency(session=session, user_id=viewer.user_id)
     ledger.lock_account(session=session, user_id=viewer.user_id)
     done = _by_key(session, viewer, idem_key)
     if done is not None:
@@ -140,7 +143,7 @@ def place_order(
         created_at=now,
         paid_until=None,
         price_minor=price,
-        currency=tariff.currency,
+        currency=currency,
         period_months=months,
     )
     session.add(order)
@@ -162,7 +165,7 @@ def place_order(
         lines=[
             Line(
                 f"{order.service_name} — {tariff.name}, {months} mo",
-                Money(price, tariff.currency),
+                Money(price, currency),
                 order_id=order.id,
                 period_months=months,
             )

@@ -38,6 +38,7 @@ from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoices import Line, issue_invoice
 from introserv_app.services.orders import MSG_ORDER_NOT_FOUND, record_status_change
 from introserv_app.services.payability import require_payable
+from introserv_app.services.rates import convert, current_rates
 from introserv_app.services.vies import vat_for_customer
 
 BATCH_MAX = 1000
@@ -133,13 +134,14 @@ def quote_renewal(
     now = now or utcnow()
     loaded = _load(session, viewer, _items(items))
     currency = ledger.account_currency(session=session, user_id=viewer.user_id)
+    rates = current_rates(session=session)
     quote_items = [
         QuoteItem(
             order_id=order.id or 0,
             service_name=order.service_name,
             tariff=tariff.name,
             months=months,
-            net=Money(period_price(tariff.prices_minor, months) or 0, order.currency),
+            net=convert(Money(period_price(tariff.prices_minor, months) or 0, tariff.currency), currency, rates),
             paid_until=order.paid_until,
             new_paid_until=renewed_until(order.paid_until, months, now.date()),
         )

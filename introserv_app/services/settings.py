@@ -543,3 +543,20 @@ def clear_ip_restrictions(*, session: Session, staff: Viewer | None, user_id: in
         ip=ip,
         details={"old": old},
     )
+
+
+def reset_code_word(*, session: Session, staff: Viewer | None, user_id: int, ip: str = "") -> None:
+    """Support clears a customer's code word after checking their identity (staff only; CLI: staff=None)."""
+    if staff is not None and not staff.is_staff:
+        record_denied(session=session, viewer=staff, target="settings.reset_code_word", ip=ip)
+        raise ServiceError(MSG_STAFF_ONLY)
+    profile = _profile(session, user_id)
+    profile.code_word_hash = None
+    audit.record(
+        session=session,
+        action="settings.code_word_reset",
+        actor_id=staff.user_id if staff else None,
+        subject_user_id=user_id,
+        ip=ip,
+        details={"code_word": "reset"},
+    )

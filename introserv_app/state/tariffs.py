@@ -5,16 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.db.session import session_scope
+from introserv_app.domain.money import CURRENCIES
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_money, gettext, translate_error, translate_message
 from introserv_app.services.errors import PermissionDenied, ServiceError
+from introserv_app.services.rates import current_rates, set_rate
 from introserv_app.services.tariffs import list_tariffs, save_tariff
 from introserv_app.state.catalog import PRODUCT_TYPES
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 
 MSG_SAVED = N_("Tariff {code} is saved.")
+MSG_RATES_SAVED = N_("Currency rates saved.")
 EMPTY = {"id": "", "code": "", "name": "", "type": "vps", "currency": "EUR", "active": "1"} | {
     f"p{m}": "" for m in PERIODS
 }
@@ -26,6 +29,7 @@ class TariffsState(rx.State):
     form: dict[str, str] = dict(EMPTY)
     error: str = ""
     busy: bool = False
+    rates: list[list[str]] = []  # [currency, units per EUR]
     _raw: dict[str, dict[str, str]] = {}
 
     @rx.event
@@ -52,6 +56,11 @@ class TariffsState(rx.State):
                 **{f"p{m}": format_money(t.prices[m], lang) if m in t.prices else "—" for m in PERIODS},
             }
             for t in tariffs
+        ]
+        with session_scope() as session:
+            current = current_rates(session=session)
+        self.rates = [
+            [c, format(current[c].normalize(), "f") if c in current else ""] for c in CURRENCIES if c != "EUR"
         ]
         self._raw = {
             str(t.id): {
@@ -107,3 +116,19 @@ class TariffsState(rx.State):
         self.busy, self.open = False, False
         code = form.get("code", "")
         return [TariffsState.load, rx.toast.success(translate_message(lang, MSG_SAVED, {"code": str(code)[:32]}))]
+
+    @rx.event
+    async def save_rates(self, form: dict):
+        viewer = current_viewer(self)
+        if viewer is None or self.busy:
+            return None
+        lang = (await self.get_state(LocaleState)).lang
+        try:
+            with session_scope() as session:
+                for currency, old in self.rates:
+                    value = form.get(f"rate-{currency}", "")
+                    if isinstance(value, str) and value.strip() and value.strip() != old:
+                        set_rate(session=session, viewer=viewer, currency=currency, per_eur=value, ip=client_ip(self))
+        except ServiceError as exc:
+            return rx.toast.error(translate_error(lang, exc.message, exc.values))
+        return [TariffsState.load, rx.toast.success(gettext(lang, MSG_RATES_SAVED))]

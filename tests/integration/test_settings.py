@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import EmailOutbox, Profile, User
+from introserv_app.db.tables import EmailOutbox, Invoice, Profile, User
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
 from introserv_app.services import phone as phone_service
@@ -265,6 +266,11 @@ def test_the_code_word_is_set_once_and_the_call_password_can_be_replaced(engine:
             svc.set_call_password(session=session, viewer=viewer(uid), word=word)
     p = profile(engine, uid)
     assert p.code_word_hash and "pelican" not in p.code_word_hash and p.call_password_hash
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        svc.reset_code_word(session=session, staff=viewer(uid), user_id=uid)  # not by the customer
+    with session_scope(engine) as session:
+        svc.reset_code_word(session=session, staff=None, user_id=uid)  # support, after an identity check
+        svc.set_code_word(session=session, viewer=viewer(uid), word="green pelican", password=PASSWORD)
     with session_scope(engine) as session:
         view = svc.settings_view(session=session, viewer=viewer(uid))
     assert view.code_word_set and view.call_password_set
@@ -391,3 +397,40 @@ def test_a_forged_user_id_in_the_form_changes_nobody_else(engine: Engine) -> Non
     other = make_user(engine, "bob")
     save(engine, uid, form(user_id=other, city="Espoo"))
     assert profile(engine, uid).city == "Espoo" and profile(engine, other).city == "Berlin"
+
+
+def test_prices_convert_to_the_account_currency_at_the_staff_rates(engine: Engine) -> None:
+    from introserv_app.db.tables import TariffPlan
+    from introserv_app.services.catalog import catalog, place_order
+    from introserv_app.services.rates import MSG_RATE, convert, current_rates, set_rate
+
+    uid = make_user(engine, "alice")
+    support = make_user(engine, "helpdesk", Role.SUPPORT)
+    staff = Viewer(user_id=support, username="helpdesk", role=Role.SUPPORT, session_id=0, language="en")
+    with session_scope(engine) as session:
+        session.add(TariffPlan(code="vps-s", name="VPS S", product_type="vps", currency="EUR", prices_minor={"1": 400}))
+    save(engine, uid, form(currency="USD"))
+    with session_scope(engine) as session:
+        for currency, rate in (("USD", "1.08"), ("PLN", "4.30"), ("CZK", "25")):
+            set_rate(session=session, viewer=staff, currency=currency, per_eur=rate)
+    with session_scope(engine) as session:
+        rates = current_rates(session=session)
+        assert rates["USD"] == Decimal("1.08")
+        assert convert(Money(400, "EUR"), "USD", rates) == Money(432, "USD")
+        assert convert(Money(333, "PLN"), "CZK", rates).minor == 1936  # 3.33 / 4.30 * 25 = 19.3604...
+        for bad in ("0", "-1", "abc", "1e9", "", "NaN"):
+            with pytest.raises(ServiceError) as refused:
+                set_rate(session=session, viewer=staff, currency="USD", per_eur=bad)
+            assert refused.value.message == MSG_RATE
+        set_rate(session=session, viewer=staff, currency="USD", per_eur="1,25")
+    with session_scope(engine) as session:
+        item = next(i for i in catalog(session=session, viewer=viewer(uid)) if i.code == "vps-s")
+        assert item.prices[1] == Money(500, "USD")
+        placed = place_order(
+            session=session, viewer=viewer(uid), tariff_id=item.id, months=1, idem_key="order-usd-000000001"
+        )
+    with session_scope(engine) as session:
+        invoice = session.exec(sa.select(Invoice).where(Invoice.id == placed.invoice_id)).scalar_one()  # type: ignore[call-overload]
+        assert (invoice.currency, invoice.net_minor) == ("USD", 500)
+        with pytest.raises(ServiceError):
+            set_rate(session=session, viewer=viewer(uid), currency="USD", per_eur="2")  # staff only
