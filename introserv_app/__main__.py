@@ -114,6 +114,23 @@ def cmd_reset_code_word(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify_company(args: argparse.Namespace) -> int:
+    """Support has checked the company's documents: its invoices can be paid from now on (audited)."""
+    from sqlmodel import select
+
+    from introserv_app.db.session import session_scope
+    from introserv_app.db.tables import User
+    from introserv_app.services.settings import verify_company
+
+    with session_scope() as session:
+        user_id = session.exec(select(User.id).where(User.username == args.username)).first()
+        if user_id is None:
+            return _fail(f"no user {args.username!r}")
+        verify_company(session=session, staff=None, user_id=user_id)
+    print(f"company profile of {args.username!r} verified")
+    return 0
+
+
 def cmd_demo_logins(_: argparse.Namespace) -> int:
     from introserv_app.services.seed import DEMO_ACCOUNTS
 
@@ -218,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("username")
     p = sub.add_parser("reset-code-word", help="clear a customer's code word (after an identity check)")
     p.add_argument("username")
+    p = sub.add_parser("verify-company", help="mark a customer's company profile verified")
+    p.add_argument("username")
     sub.add_parser("demo-logins", help="print the demo logins")
     p = sub.add_parser("send-emails", help="deliver due outbox messages over SMTP once")
     p.add_argument("--limit", type=int, default=500)
@@ -239,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "create-user": cmd_create_user,
         "clear-ip-restrictions": cmd_clear_ip_restrictions,
         "reset-code-word": cmd_reset_code_word,
+        "verify-company": cmd_verify_company,
         "demo-logins": cmd_demo_logins,
         "send-emails": cmd_send_emails,
         "export-orders": cmd_export_orders,

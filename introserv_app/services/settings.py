@@ -560,3 +560,23 @@ def reset_code_word(*, session: Session, staff: Viewer | None, user_id: int, ip:
         ip=ip,
         details={"code_word": "reset"},
     )
+
+
+def verify_company(
+    *, session: Session, staff: Viewer | None, user_id: int, verified: bool = True, ip: str = ""
+) -> None:
+    """Support marks a company profile verified (its invoices can then be paid) or back to pending."""
+    if staff is not None and not staff.is_staff:
+        record_denied(session=session, viewer=staff, target="settings.verify_company", ip=ip)
+        raise ServiceError(MSG_STAFF_ONLY)
+    profile = _profile(session, user_id)
+    old = profile.company_verification
+    profile.company_verification = "verified" if verified else "pending"
+    audit.record(
+        session=session,
+        action="settings.company_verification",
+        actor_id=staff.user_id if staff else None,
+        subject_user_id=user_id,
+        ip=ip,
+        details={"old": old, "new": profile.company_verification},
+    )

@@ -89,6 +89,7 @@ def server(e2e_db_url: str) -> Iterator[str]:
             "INTROSERV_PORT": str(port),
             "INTROSERV_BASE_URL": base,
             "INTROSERV_DEMO_MODE": "1",
+            "INTROSERV_VIES": "format",  # tests never reach the internet
         }
     )
     for cmd in (["migrate"], ["seed", "--demo"]):

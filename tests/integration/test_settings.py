@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
+from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox, Invoice, Profile, User
 from introserv_app.domain.money import Money
@@ -24,6 +26,15 @@ from introserv_app.services.payability import MSG_PROFILE_INCOMPLETE, PaymentBlo
 from tests.integration.helpers import PASSWORD, make_user
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def no_vies(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """VAT numbers are checked for format only here: tests never reach the internet."""
+    monkeypatch.setenv("INTROSERV_VIES", "format")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 def viewer(uid: int, name: str = "alice", session_id: int = 0) -> Viewer:
@@ -434,3 +445,32 @@ def test_prices_convert_to_the_account_currency_at_the_staff_rates(engine: Engin
         assert (invoice.currency, invoice.net_minor) == ("USD", 500)
         with pytest.raises(ServiceError):
             set_rate(session=session, viewer=viewer(uid), currency="USD", per_eur="2")  # staff only
+
+
+def test_a_company_waits_for_verification_before_paying(engine: Engine) -> None:
+    uid = make_user(engine, "alice")
+    save(engine, uid, form(profile_type="company", company_name="Oy Esimerkki Ab", vat_number="FI 2077 4740"))
+    p = profile(engine, uid)
+    assert (p.company_verification, p.vat_number) == ("pending", "FI20774740")
+    with session_scope(engine) as session, pytest.raises(PaymentBlocked) as pending:
+        top_up(
+            session=session,
+            viewer=viewer(uid),
+            amount_minor=1000,
+            idem_key="settings-topup-000002",
+            provider=payment_provider("test"),
+        )
+    assert "verified" in pending.value.message
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        svc.verify_company(session=session, staff=viewer(uid), user_id=uid)  # not by the customer
+    with session_scope(engine) as session:
+        svc.verify_company(session=session, staff=None, user_id=uid)
+    with session_scope(engine) as session:
+        done = top_up(
+            session=session,
+            viewer=viewer(uid),
+            amount_minor=1000,
+            idem_key="settings-topup-000003",
+            provider=payment_provider("test"),
+        )
+    assert done.entry is not None
