@@ -153,6 +153,33 @@ def cmd_send_emails(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lifecycle(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from introserv_app.db.session import get_engine
+    from introserv_app.services import lifecycle
+
+    now = None
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            return _fail(f"--now must be an ISO date-time such as 2026-12-01T06:00:00Z, got {args.now!r}")
+        now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    report = lifecycle.run(engine=get_engine(), now=now)
+    if report.locked_out:
+        print("another process is running the lifecycle job: nothing done")
+        return 0
+    print(
+        f"cancelled at period end {report.cancelled_scheduled}, auto-renewed {report.auto_renewed}, "
+        f"auto-renewal invoices {report.auto_invoiced}, auto-renewal failures {report.auto_failed}, "
+        f"reminders {report.reminders}, suspended {report.suspended}, "
+        f"cancelled for non-payment {report.cancelled_nonpayment}, low-balance alerts {report.low_balance}, "
+        f"emails queued {report.emails}"
+    )
+    return 0
+
+
 def cmd_export_orders(args: argparse.Namespace) -> int:
     from introserv_app.db.session import session_scope
     from introserv_app.domain.grid import parse_grid_query
@@ -240,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("demo-logins", help="print the demo logins")
     p = sub.add_parser("send-emails", help="deliver due outbox messages over SMTP once")
     p.add_argument("--limit", type=int, default=500)
+    p = sub.add_parser("lifecycle", help="the order lifecycle job: reminders, auto-renewal, suspension, ...")
+    p.add_argument("action", choices=("run",))
+    p.add_argument("--now", help="run as if it were this UTC date-time (ISO 8601), e.g. for a test")
     p = sub.add_parser("export-orders", help="orders as CSV (one customer's or everyone's)")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--customer", metavar="USERNAME")
@@ -261,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "verify-company": cmd_verify_company,
         "demo-logins": cmd_demo_logins,
         "send-emails": cmd_send_emails,
+        "lifecycle": cmd_lifecycle,
         "export-orders": cmd_export_orders,
         "check-frontend": cmd_check_frontend,
         "check-services": cmd_check_services,

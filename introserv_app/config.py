@@ -42,6 +42,18 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def _days(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    from introserv_app.domain.lifecycle import parse_days
+
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return parse_days(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}, got {raw!r}") from exc
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -108,6 +120,13 @@ class Settings:
     phone_gateways: str
     #: Demo mode (`make run`): the console phone gateway's codes are also shown on the page.
     demo_mode: bool
+    #: Days before paid-until that renewal reminders go out.
+    reminder_days: tuple[int, ...] = (14, 7, 3, 1)
+    grace_days: int = 3
+    suspended_cancel_days: int = 14
+    auto_renew_days: int = 3
+    #: Seconds between runs of the lifecycle job inside the app (0: the app does not run it).
+    lifecycle_interval: int = 300
 
     @property
     def cookie_secure(self) -> bool:
@@ -146,4 +165,9 @@ def get_settings() -> Settings:
         pay_link_days=_int("INTROSERV_PAY_LINK_DAYS", 30, 1),
         phone_gateways=os.environ.get("INTROSERV_PHONE_GATEWAYS", "").strip() or "console,console",
         demo_mode=_bool("INTROSERV_DEMO_MODE", False),
+        reminder_days=_days("INTROSERV_REMINDER_DAYS", (14, 7, 3, 1)),
+        grace_days=_int("INTROSERV_GRACE_DAYS", 3, 0),
+        suspended_cancel_days=_int("INTROSERV_SUSPENDED_CANCEL_DAYS", 14, 0),
+        auto_renew_days=_int("INTROSERV_AUTO_RENEW_DAYS", 3, 0),
+        lifecycle_interval=_int("INTROSERV_LIFECYCLE_INTERVAL", 300, 0),
     )

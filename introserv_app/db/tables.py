@@ -75,6 +75,8 @@ class Profile(SQLModel, table=True):
     code_word_hash: str | None = Field(default=None, max_length=255)
     ip_restrictions: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default=""))
     display_last_ip: bool = Field(default=False)
+    #: A low-balance notification went out and the balance has not risen above the threshold since.
+    low_balance_alerted: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class UserPreference(SQLModel, table=True):
@@ -250,8 +252,18 @@ class TicketMessage(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
+    """A message to one customer: a banner (Orders tab, dashboard), a row of /notifications and an email.
+
+    The text is rendered when it is shown or mailed, in the reader's language, from `kind` and `params`
+    (services.mail_templates); `body` holds free text a staff member wrote (a notice).
+    """
+
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_user_created_at", "user_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_notifications_user_created_at", "user_id", "created_at"),
+        sa.Index("ix_notifications_email_state", "email_state", "id"),
+        sa.Index("ix_notifications_order_kind", "order_id", "kind"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
@@ -260,10 +272,25 @@ class Notification(SQLModel, table=True):
     kind: str = Field(max_length=48)
     title: str = Field(max_length=200)
     body: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default=""))
+    params: dict[str, object] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False, server_default="{}")
+    )
+    #: pending: its email is still to be written to the outbox; queued: it was; none: no email.
+    email_state: str = Field(default="pending", max_length=8, sa_column_kwargs={"server_default": "pending"})
     dedupe_key: str | None = Field(default=None, max_length=128, sa_column_kwargs={"unique": True})
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     dismissed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     resolved_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class JobLock(SQLModel, table=True):
+    """A lease that lets one process at a time run a job (SQLite; PostgreSQL uses an advisory lock)."""
+
+    __tablename__ = "job_locks"
+
+    name: str = Field(max_length=32, primary_key=True)
+    holder: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_column=_ts())
 
 
 class EmailOutbox(SQLModel, table=True):

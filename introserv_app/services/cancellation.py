@@ -8,12 +8,14 @@ from sqlmodel import Session
 
 from introserv_app.db.tables import Order
 from introserv_app.db.types import utcnow
+from introserv_app.domain.lifecycle import Cause, TransitionRefused
 from introserv_app.domain.order_rules import MSG_CANCEL_NOT_PENDING, REASON_MAX, cancel_refusal
-from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.services import audit
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
+from introserv_app.services.lifecycle import change_status
 from introserv_app.services.orders import own_order, record_status_change
 
 MODES = ("immediate", "period_end")
@@ -50,20 +52,30 @@ def cancel_order(
         raise ServiceError(refusal)
     order.cancel_mode, order.cancel_requested_at, order.cancel_reason = mode, now, text or None
     if mode == "immediate":
-        order.status, order.cancelled_at = OrderStatus.CANCELLED.value, now
-        new, event = OrderStatus.CANCELLED, "cancelled"
+        try:
+            change_status(
+                session=session,
+                order=order,
+                new=OrderStatus.CANCELLED,
+                cause=Cause.CUSTOMER,
+                event="cancelled",
+                actor_id=viewer.user_id,
+                note=text,
+                now=now,
+            )
+        except TransitionRefused as exc:
+            raise ServiceError(exc.msgid, old=STATUS_INFO[exc.old].label, new=STATUS_INFO[exc.new].label) from None
     else:
-        new, event = old, "cancel_scheduled"
-    record_status_change(
-        session=session,
-        order_id=order.id or 0,
-        old=old.value,
-        new=new.value,
-        event=event,
-        actor_id=viewer.user_id,
-        note=text,
-        now=now,
-    )
+        record_status_change(
+            session=session,
+            order_id=order.id or 0,
+            old=old.value,
+            new=old.value,
+            event="cancel_scheduled",
+            actor_id=viewer.user_id,
+            note=text,
+            now=now,
+        )
     audit.record(
         session=session,
         action="order.cancel",

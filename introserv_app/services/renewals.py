@@ -17,8 +17,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from introserv_app.db.tables import Invoice, InvoiceLine, Order, Profile, TariffPlan
+from introserv_app.db.tables import Invoice, InvoiceLine, Order, Profile, TariffPlan, User
 from introserv_app.db.types import utcnow
+from introserv_app.domain.lifecycle import Cause
 from introserv_app.domain.money import Money
 from introserv_app.domain.order_rules import (
     MSG_BAD_PERIOD,
@@ -28,16 +29,17 @@ from introserv_app.domain.order_rules import (
     renewed_until,
     status_after_payment,
 )
+from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import vat_amount
-from introserv_app.services import access, audit, ledger
+from introserv_app.services import access, audit, ledger, lifecycle, notifications
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoices import Line, issue_invoice
 from introserv_app.services.orders import MSG_ORDER_NOT_FOUND, record_status_change
-from introserv_app.services.payability import require_payable
+from introserv_app.services.payability import payment_block, require_payable
 from introserv_app.services.rates import convert, current_rates
 from introserv_app.services.vies import vat_for_customer
 
@@ -172,8 +174,10 @@ def renew(
     idem_key: str,
     ip: str = "",
     now: datetime | None = None,
+    automatic: bool = False,
 ) -> RenewalResult:
-    """One invoice for the selection, paid from the balance when it covers all of it."""
+    """One invoice for the selection, paid from the balance when it covers all of it (`automatic`: the
+    lifecycle job renews for the customer; no person is the actor)."""
     now = now or utcnow()
     ledger.check_idem_key(idem_key)
     done = _by_key(session, viewer, idem_key)
@@ -204,10 +208,11 @@ def renew(
         now=now,
     )
     invoice.idem_key = idem_key
+    actor_id = None if automatic else viewer.user_id
     audit.record(
         session=session,
-        action="order.renew",
-        actor_id=viewer.user_id,
+        action="order.auto_renew" if automatic else "order.renew",
+        actor_id=actor_id,
         subject_user_id=viewer.user_id,
         ip=ip,
         details={
@@ -217,7 +222,7 @@ def renew(
         },
     )
     if quote.covered:
-        settle_invoice(session=session, invoice=invoice, now=now, actor_id=viewer.user_id)
+        settle_invoice(session=session, invoice=invoice, now=now, actor_id=actor_id)
     session.flush()
     return _result(invoice)
 
@@ -296,7 +301,19 @@ def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_i
             order.paid_until = renewed_until(start, line.period_months, now.date())
         new = status_after_payment(old)
         event = "paid" if first or not line.period_months else "renewed"
-        order.status = new.value
+        notifications.resolve(session=session, order_id=order.id or 0, now=now)
+        if new != old:
+            lifecycle.change_status(
+                session=session,
+                order=order,
+                new=new,
+                cause=Cause.PAYMENT,
+                event=event,
+                actor_id=actor_id,
+                note=invoice.number,
+                now=now,
+            )
+            continue
         record_status_change(
             session=session,
             order_id=order.id or 0,
@@ -340,3 +357,103 @@ def pay_invoice(
     )
     session.flush()
     return _result(invoice)
+
+
+# ---- automatic renewal (the lifecycle job) ----------------------------------------------------------
+
+MSG_AUTO_PROFILE = N_("Payments are on hold until your profile is complete (and a company profile verified).")
+
+
+@dataclass(frozen=True)
+class AutoRenewal:
+    renewed: int
+    invoiced: int
+    failed: int
+
+
+def auto_renew(
+    *, session: Session, user_id: int, due: Sequence[tuple[int, date | None, int]], now: datetime
+) -> AutoRenewal:
+    """Renew a customer's due orders (id, paid-until, period) for their last period: paid from the
+    balance when it covers them, otherwise one unpaid invoice; each order gets one notification, keyed
+    by its paid-until, so the job never renews or reminds twice for the same period."""
+    user = session.get(User, user_id)
+    profile = session.get(Profile, user_id)
+    if user is None or profile is None:
+        return AutoRenewal(0, 0, 0)
+    viewer = Viewer(user_id, user.username, Role(user.role), 0, profile.language)
+    orders = {
+        o.id: (o, t)
+        for o, t in session.exec(
+            select(Order, TariffPlan)
+            .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
+            .where(col(Order.id).in_([oid for oid, _, _ in due]), col(Order.user_id) == user_id)
+        ).all()
+    }
+    items: list[tuple[int, int]] = []
+    failed: list[tuple[Order, str]] = []
+    blocked = payment_block(session=session, user_id=user_id) is not None
+    for oid, paid_until, months in due:
+        found = orders.get(oid)
+        if found is None or found[0].paid_until != paid_until:
+            continue  # changed since the job selected it: the next run looks again
+        order, tariff = found
+        pending = order.cancel_mode == "period_end" and order.cancelled_at is None
+        reason = MSG_AUTO_PROFILE if blocked else renewal_refusal(OrderStatus(order.status), pending)
+        if reason is None and period_price(tariff.prices_minor, months) is None:
+            reason = MSG_BAD_PERIOD
+        if reason is not None:
+            failed.append((order, reason))
+        else:
+            items.append((oid, months))
+    renewed = invoiced = 0
+    if items:
+        keyed = [(oid, orders[oid][0].paid_until, m) for oid, m in items]
+        old_dates = {oid: orders[oid][0].paid_until for oid, _ in items}
+        result = renew(
+            session=session,
+            viewer=viewer,
+            items=items,
+            idem_key=lifecycle.idem_key(user_id, keyed),
+            now=now,
+            automatic=True,
+        )
+        gross = {"minor": result.gross.minor, "currency": result.gross.currency}
+        for oid, _ in items:
+            order = orders[oid][0]
+            session.refresh(order)
+            kind = "auto_renewed" if result.paid else "auto_renew_invoice"
+            shown = order.paid_until if result.paid else old_dates[oid]
+            notifications.notify(
+                session=session,
+                user_id=user_id,
+                kind=kind,
+                params={
+                    "order": order.service_name,
+                    "invoice": result.invoice_number,
+                    "amount": gross,
+                    "date": shown.isoformat() if shown else "",
+                },
+                order_id=oid,
+                dedupe_key=f"autorenew:{oid}:{old_dates[oid]}",
+                email_now=False,
+                now=now,
+            )
+            renewed += result.paid
+            invoiced += not result.paid
+    for order, reason in failed:
+        notifications.notify(
+            session=session,
+            user_id=user_id,
+            kind="auto_renew_failed",
+            params={
+                "order": order.service_name,
+                "reason": reason,
+                "date": order.paid_until.isoformat() if order.paid_until else "",
+            },
+            order_id=order.id,
+            dedupe_key=f"autorenew:{order.id}:{order.paid_until}",
+            email_now=False,
+            now=now,
+        )
+    return AutoRenewal(renewed, invoiced, len(failed))

@@ -387,7 +387,8 @@ def _bulk(
     st = {s: status_ix == k for k, s in enumerate(statuses)}
     # paid-until (days since the epoch; -1 = none)
     pu = np.full(orders, -1, dtype=np.int64)
-    pu = np.where(st[OrderStatus.PROCESSING], created_d + 30 * periods, pu)
+    # a processing order was paid recently and is being set up: its period runs from about now
+    pu = np.where(st[OrderStatus.PROCESSING], today_d + 30 * periods - g.integers(0, 5, size=orders), pu)
     pu = np.where(st[OrderStatus.PROCESSED], today_d + g.integers(-2, 365, size=orders), pu)
     pu = np.where(st[OrderStatus.SUSPENDED_NONPAYMENT], today_d - g.integers(1, 30, size=orders), pu)
     pu = np.where(st[OrderStatus.SUSPENDED_VIOLATION], today_d + g.integers(1, 120, size=orders), pu)

@@ -245,3 +245,35 @@ def order_ticket_count(*, session: Session, viewer: Viewer, order_id: int) -> in
     if not viewer.is_staff:
         stmt = stmt.where(Ticket.user_id == viewer.user_id)
     return int(session.exec(stmt).one())
+
+
+def open_system_ticket(
+    *,
+    session: Session,
+    user_id: int,
+    subject: str,
+    message: str,
+    category: str = "technical",
+    order_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """A ticket support opens for a customer (e.g. to confirm an order was accepted); the first message
+    is from support, so the ticket starts as answered."""
+    now = now or utcnow()
+    ticket = Ticket(
+        user_id=user_id,
+        order_id=order_id,
+        subject=subject[:SUBJECT_MAX],
+        category=category if category in CATEGORIES else "technical",
+        status="answered",
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    session.add(
+        TicketMessage(
+            ticket_id=ticket.id or 0, author_id=None, is_staff=True, body=message[:MESSAGE_MAX], created_at=now
+        )
+    )
+    return ticket.id or 0

@@ -1,0 +1,558 @@
+"""Order lifecycle: validated status changes with their effects, and the lifecycle job.
+
+`change_status` is the one way a service changes an order's status: the domain's status machine says
+whether the cause may make the change and what it triggers (notification and email, the acceptance
+ticket, the end of suspension banners).
+
+`run` is the job (`python -m introserv_app lifecycle run [--now ...]`, and every few minutes in the app):
+under a lock that only one process holds, each step finds its orders with set-based SQL, changes them
+in one transaction and keys what it sends on the order and its paid-until date, so a second run, or a
+run after one was killed, finds nothing left to do for work already done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from introserv_app.config import get_settings
+from introserv_app.db.session import session_scope
+from introserv_app.db.tables import LedgerEntry, Notification, Order, OrderStatusChange, Profile
+from introserv_app.db.types import utcnow
+from introserv_app.domain.lifecycle import Cause, Effect, LifecycleCalendar, transition
+from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.text import N_
+from introserv_app.i18n import gettext
+from introserv_app.services import notifications, tickets
+from introserv_app.services.joblock import job_lock
+from introserv_app.services.orders import record_status_change
+
+log = logging.getLogger("introserv.lifecycle")
+S = OrderStatus
+JOB = "lifecycle"
+
+TICKET_SUBJECT = N_("Order {order} accepted")
+TICKET_BODY = N_(
+    "Thank you: order {order} is paid and accepted for processing. We are preparing your service and will "
+    "write here when it is ready. Reply to this ticket with any questions about the order."
+)
+SUSPENSION_KINDS = notifications.STICKY_KINDS
+
+
+# ---- one order ------------------------------------------------------------------------------------
+
+
+def change_status(
+    *,
+    session: Session,
+    order: Order,
+    new: OrderStatus,
+    cause: Cause,
+    event: str,
+    actor_id: int | None = None,
+    note: str = "",
+    kind: str | None = None,
+    params: dict[str, object] | None = None,
+    now: datetime,
+) -> None:
+    """Move `order` to `new` if the status machine lets `cause` do it (TransitionRefused otherwise),
+    record it on the timeline and set off what the change triggers."""
+    old = OrderStatus(order.status)
+    rule = transition(old, new, cause)
+    order.status = new.value
+    if new == S.CANCELLED and order.cancelled_at is None:
+        order.cancelled_at = now
+    record_status_change(
+        session=session,
+        order_id=order.id or 0,
+        old=old.value,
+        new=new.value,
+        event=event,
+        actor_id=actor_id,
+        note=note,
+        now=now,
+    )
+    if Effect.RESOLVE_SUSPENSION in rule.effects or new == S.CANCELLED:
+        notifications.resolve(
+            session=session,
+            order_id=order.id or 0,
+            kinds=(*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS),
+            now=now,
+        )
+    if Effect.NOTIFY in rule.effects:
+        values: dict[str, object] = {"order": order.service_name}
+        if order.paid_until is not None:
+            values["date"] = order.paid_until.isoformat()
+        if order.main_ip:
+            values["ip"] = order.main_ip
+        values.update(params or {})
+        notifications.notify(
+            session=session,
+            user_id=order.user_id,
+            kind=kind or rule.kind,
+            params=values,
+            order_id=order.id,
+            now=now,
+        )
+    if Effect.ACCEPTANCE_TICKET in rule.effects:
+        lang = session.exec(select(Profile.language).where(Profile.user_id == order.user_id)).first() or "en"
+        tickets.open_system_ticket(
+            session=session,
+            user_id=order.user_id,
+            order_id=order.id,
+            subject=gettext(lang, TICKET_SUBJECT).format(order=order.service_name),
+            message=gettext(lang, TICKET_BODY).format(order=order.service_name),
+            now=now,
+        )
+
+
+# ---- the job --------------------------------------------------------------------------------------
+
+
+def calendar_from_settings() -> LifecycleCalendar:
+    s = get_settings()
+    return LifecycleCalendar(
+        reminder_days=s.reminder_days,
+        grace_days=s.grace_days,
+        cancel_after_days=s.suspended_cancel_days,
+        auto_renew_days=s.auto_renew_days,
+    )
+
+
+@dataclass
+class RunReport:
+    locked_out: bool = False
+    cancelled_scheduled: int = 0
+    auto_renewed: int = 0
+    auto_invoiced: int = 0
+    auto_failed: int = 0
+    reminders: int = 0
+    suspended: int = 0
+    cancelled_nonpayment: int = 0
+    low_balance: int = 0
+    emails: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _cancel_pending() -> Any:
+    return sa.and_(col(Order.cancel_mode) == "period_end", col(Order.cancelled_at).is_(None))
+
+
+def _not_cancel_pending() -> Any:
+    return sa.or_(
+        col(Order.cancel_mode).is_(None), col(Order.cancel_mode) != "period_end", col(Order.cancelled_at).isnot(None)
+    )
+
+
+def _bulk_change(
+    session: Session,
+    *,
+    new: OrderStatus,
+    sources: Sequence[OrderStatus],
+    where: Sequence[Any],
+    event: str,
+    kind: str,
+    params: Callable[[date | None], dict[str, object]],
+    dedupe: str,
+    now: datetime,
+) -> int:
+    """Set-based status change: UPDATE ... RETURNING per source status, then the timeline entries and
+    notifications of exactly the rows changed, all in the caller's transaction."""
+    for old in sources:
+        transition(old, new, Cause.SYSTEM)  # the machine must allow every change the job makes
+    changed = 0
+    for old in sources:
+        values: dict[str, Any] = {"status": new.value}
+        if new == S.CANCELLED:
+            values["cancelled_at"] = now
+        rows = session.execute(
+            sa.update(Order)
+            .where(col(Order.status) == old.value, *where)
+            .values(**values)
+            .returning(col(Order.id), col(Order.user_id), col(Order.service_name), col(Order.paid_until))
+        ).all()
+        if not rows:
+            continue
+        changed += len(rows)
+        session.execute(
+            sa.insert(OrderStatusChange),
+            [
+                {
+                    "order_id": oid,
+                    "old_status": old.value,
+                    "new_status": new.value,
+                    "event": event,
+                    "actor_id": None,
+                    "note": "",
+                    "created_at": now,
+                }
+                for oid, _, _, _ in rows
+            ],
+        )
+        session.execute(
+            sa.insert(Notification),
+            [
+                {
+                    "user_id": uid,
+                    "order_id": oid,
+                    "severity": notifications.TEMPLATES[kind].severity,
+                    "kind": kind,
+                    "title": notifications.TEMPLATES[kind].title[:200],
+                    "body": "",
+                    "params": {"order": name, **params(pu)},
+                    "email_state": "pending",
+                    "dedupe_key": f"{dedupe}:{oid}:{pu}",
+                    "created_at": now,
+                }
+                for oid, uid, name, pu in rows
+            ],
+        )
+        if new == S.CANCELLED:
+            ids = [oid for oid, _, _, _ in rows]
+            for start in range(0, len(ids), 900):
+                session.execute(
+                    sa.update(Notification)
+                    .where(
+                        col(Notification.order_id).in_(ids[start : start + 900]),
+                        col(Notification.kind).in_((*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS)),
+                        col(Notification.resolved_at).is_(None),
+                    )
+                    .values(resolved_at=now)
+                )
+    return changed
+
+
+def _scheduled_cancellations(session: Session, today: date, now: datetime) -> int:
+    return _bulk_change(
+        session,
+        new=S.CANCELLED,
+        sources=(S.PROCESSING, S.PROCESSED, S.SUSPENDED_NONPAYMENT),
+        where=(_cancel_pending(), col(Order.paid_until) <= today),
+        event="cancelled",
+        kind="order_cancelled_scheduled",
+        params=lambda pu: {"date": pu.isoformat() if pu else ""},
+        dedupe="cancelled",
+        now=now,
+    )
+
+
+def _suspensions(session: Session, cal: LifecycleCalendar, today: date, now: datetime) -> int:
+    return _bulk_change(
+        session,
+        new=S.SUSPENDED_NONPAYMENT,
+        sources=(S.PROCESSING, S.PROCESSED),
+        where=(col(Order.paid_until) < cal.suspend_before(today), _not_cancel_pending()),
+        event="suspended",
+        kind="order_suspended",
+        params=lambda pu: {
+            "date": pu.isoformat() if pu else "",
+            "cancel_date": (today + timedelta(days=cal.cancel_after_days)).isoformat(),
+        },
+        dedupe="suspended",
+        now=now,
+    )
+
+
+def _nonpayment_cancellations(session: Session, cal: LifecycleCalendar, today: date, now: datetime) -> int:
+    return _bulk_change(
+        session,
+        new=S.CANCELLED,
+        sources=(S.SUSPENDED_NONPAYMENT,),
+        where=(col(Order.paid_until) < cal.cancel_before(today),),
+        event="cancelled",
+        kind="order_cancelled_nonpayment",
+        params=lambda pu: {"date": pu.isoformat() if pu else ""},
+        dedupe="cancelled",
+        now=now,
+    )
+
+
+def _key_expr(prefix: str, *parts: Any) -> Any:
+    """`prefix:part:part...` as a SQL string expression (for dedupe keys built in the database)."""
+    expr: Any = sa.literal(prefix)
+    for part in parts:
+        expr = expr + sa.literal(":") + sa.cast(part, sa.String)
+    return expr
+
+
+def _reminders(session: Session, cal: LifecycleCalendar, today: date, now: datetime) -> int:
+    """One reminder per order, paid-until and threshold, inserted with INSERT ... SELECT."""
+    if not cal.reminder_days:
+        return 0
+    ascending = sorted(cal.reminder_days)
+    threshold = sa.case(
+        *[(col(Order.paid_until) <= today + timedelta(days=d), sa.literal(d)) for d in ascending[:-1]],
+        else_=sa.literal(ascending[-1]),
+    )
+    key = _key_expr("reminder", col(Order.id), col(Order.paid_until), threshold)
+    pg = session.get_bind().dialect.name == "postgresql"
+    json_object = sa.func.json_build_object if pg else sa.func.json_object
+    params = json_object(sa.literal("order"), col(Order.service_name), sa.literal("date"), col(Order.paid_until))
+    template = notifications.TEMPLATES["renewal_reminder"]
+    existing = sa.select(sa.literal(1)).select_from(Notification).where(col(Notification.dedupe_key) == key)
+    source = sa.select(
+        col(Order.user_id),
+        col(Order.id),
+        sa.case((threshold <= 3, sa.literal("warning")), else_=sa.literal("info")),
+        sa.literal("renewal_reminder"),
+        sa.literal(template.title[:200]),
+        sa.literal(""),
+        params,
+        sa.literal("pending"),
+        key,
+        sa.literal(now, type_=Order.__table__.c.created_at.type),  # type: ignore[attr-defined]
+    ).where(
+        col(Order.status).in_((S.PROCESSING.value, S.PROCESSED.value)),
+        col(Order.paid_until) > today,
+        col(Order.paid_until) <= today + timedelta(days=ascending[-1]),
+        _not_cancel_pending(),
+        ~sa.exists(existing),
+    )
+    inserted = session.execute(
+        sa.insert(Notification)
+        .from_select(
+            [
+                "user_id",
+                "order_id",
+                "severity",
+                "kind",
+                "title",
+                "body",
+                "params",
+                "email_state",
+                "dedupe_key",
+                "created_at",
+            ],
+            source,
+        )
+        .returning(col(Notification.id))
+    ).all()
+    return len(inserted)
+
+
+def _auto_renewals(engine: Engine, cal: LifecycleCalendar, today: date, now: datetime, report: RunReport) -> None:
+    """Customers with automatic renewal: their due orders renewed from the balance, one transaction per
+    customer (an invoice and a notification when the balance is short)."""
+    from introserv_app.services.renewals import auto_renew
+
+    key = _key_expr("autorenew", col(Order.id), col(Order.paid_until))
+    with session_scope(engine) as session:
+        due = session.execute(
+            sa.select(col(Order.user_id), col(Order.id), col(Order.paid_until), col(Order.period_months))
+            .join(Profile, col(Profile.user_id) == col(Order.user_id))
+            .where(
+                col(Profile.auto_renew).is_(True),
+                col(Order.status).in_((S.PROCESSING.value, S.PROCESSED.value, S.SUSPENDED_NONPAYMENT.value)),
+                col(Order.paid_until) <= today + timedelta(days=cal.auto_renew_days),
+                _not_cancel_pending(),
+                ~sa.exists(
+                    sa.select(sa.literal(1)).select_from(Notification).where(col(Notification.dedupe_key) == key)
+                ),
+            )
+            .order_by(col(Order.user_id), col(Order.id))
+        ).all()
+    by_user: dict[int, list[tuple[int, date, int]]] = defaultdict(list)
+    for uid, oid, pu, months in due:
+        by_user[uid].append((oid, pu, months))
+    for uid, orders in by_user.items():
+        try:
+            with session_scope(engine) as session:
+                outcome = auto_renew(session=session, user_id=uid, due=orders, now=now)
+        except Exception:
+            log.exception("auto-renewal of user %s failed; it is retried on the next run", uid)
+            continue
+        report.auto_renewed += outcome.renewed
+        report.auto_invoiced += outcome.invoiced
+        report.auto_failed += outcome.failed
+
+
+def _low_balance(session: Session, now: datetime) -> int:
+    """One notification when a balance falls below the customer's threshold; re-armed once it is back."""
+    total = sa.func.coalesce(sa.func.sum(col(LedgerEntry.amount_minor)), 0)
+    rows = session.execute(
+        sa.select(
+            col(Profile.user_id),
+            col(Profile.low_balance_threshold_minor),
+            col(Profile.low_balance_alerted),
+            col(Profile.currency),
+            total,
+        )
+        .select_from(Profile)
+        .outerjoin(
+            LedgerEntry,
+            sa.and_(
+                col(LedgerEntry.user_id) == col(Profile.user_id), col(LedgerEntry.currency) == col(Profile.currency)
+            ),
+        )
+        .where(col(Profile.low_balance_threshold_minor).isnot(None))
+        .group_by(
+            col(Profile.user_id),
+            col(Profile.low_balance_threshold_minor),
+            col(Profile.low_balance_alerted),
+            col(Profile.currency),
+        )
+    ).all()
+    alert, rearm = [], []
+    for uid, threshold, alerted, currency, bal in rows:
+        if int(bal) < threshold and not alerted:
+            alert.append((uid, threshold, currency, int(bal)))
+        elif int(bal) >= threshold and alerted:
+            rearm.append(uid)
+    for start in range(0, len(rearm), 900):
+        chunk = rearm[start : start + 900]
+        session.execute(sa.update(Profile).where(col(Profile.user_id).in_(chunk)).values(low_balance_alerted=False))
+        session.execute(
+            sa.update(Notification)
+            .where(
+                col(Notification.user_id).in_(chunk),
+                col(Notification.kind) == "low_balance",
+                col(Notification.resolved_at).is_(None),
+            )
+            .values(resolved_at=now)
+        )
+    if alert:
+        template = notifications.TEMPLATES["low_balance"]
+        session.execute(
+            sa.insert(Notification),
+            [
+                {
+                    "user_id": uid,
+                    "order_id": None,
+                    "severity": template.severity,
+                    "kind": "low_balance",
+                    "title": template.title,
+                    "body": "",
+                    "params": {
+                        "balance": {"minor": bal, "currency": cur},
+                        "threshold": {"minor": threshold, "currency": cur},
+                    },
+                    "email_state": "pending",
+                    "dedupe_key": None,
+                    "created_at": now,
+                }
+                for uid, threshold, cur, bal in alert
+            ],
+        )
+        ids = [uid for uid, _, _, _ in alert]
+        for start in range(0, len(ids), 900):
+            session.execute(
+                sa.update(Profile)
+                .where(col(Profile.user_id).in_(ids[start : start + 900]))
+                .values(low_balance_alerted=True)
+            )
+    return len(alert)
+
+
+def run(*, engine: Engine, now: datetime | None = None, calendar: LifecycleCalendar | None = None) -> RunReport:
+    """One run of the lifecycle job; returns what it did (`locked_out` when another process runs it)."""
+    now = now or utcnow()
+    cal = calendar or calendar_from_settings()
+    today = now.date()
+    report = RunReport()
+    with job_lock(engine, JOB) as lock:
+        if not lock.acquired:
+            report.locked_out = True
+            return report
+
+        def step(name: str, fn: Callable[[], None]) -> None:
+            start = time.perf_counter()
+            fn()
+            report.seconds[name] = round(time.perf_counter() - start, 3)
+            lock.extend()
+
+        def in_tx(apply: Callable[[Session], None]) -> Callable[[], None]:
+            def go() -> None:
+                with session_scope(engine) as session:
+                    apply(session)
+
+            return go
+
+        def set_(attr: str, fn: Callable[[Session], int]) -> Callable[[Session], None]:
+            return lambda session: setattr(report, attr, fn(session))
+
+        step(
+            "scheduled_cancellations",
+            in_tx(set_("cancelled_scheduled", lambda s: _scheduled_cancellations(s, today, now))),
+        )
+        step("auto_renewals", lambda: _auto_renewals(engine, cal, today, now, report))
+        step("reminders", in_tx(set_("reminders", lambda s: _reminders(s, cal, today, now))))
+        step("suspensions", in_tx(set_("suspended", lambda s: _suspensions(s, cal, today, now))))
+        step(
+            "nonpayment_cancellations",
+            in_tx(set_("cancelled_nonpayment", lambda s: _nonpayment_cancellations(s, cal, today, now))),
+        )
+        step("low_balance", in_tx(set_("low_balance", lambda s: _low_balance(s, now))))
+        step("emails", lambda: setattr(report, "emails", notifications.dispatch_emails(engine=engine, now=now)))
+    return report
+
+
+def idem_key(user_id: int, due: Sequence[tuple[int, date | None, int]]) -> str:
+    """The key of one customer's auto-renewal (same orders and dates → same invoice)."""
+    digest = hashlib.sha256(repr(sorted((o, str(p)) for o, p, _ in due)).encode()).hexdigest()[:32]
+    return f"auto-{user_id}-{digest}"
+
+
+# ---- support's status changes -----------------------------------------------------------------------
+
+MSG_ORDER_NOT_FOUND = N_("Order not found.")
+MSG_BAD_IP = N_("Enter the main IP address of the service (IPv4 or IPv6).")
+
+
+def deliver_order(
+    *, session: Session, viewer: Any, order_id: int, main_ip: object, ip: str = "", now: datetime | None = None
+) -> Order:
+    """Support marks a "Processing" order "Processed" (delivered) with its main IP; the customer is told."""
+    import ipaddress
+
+    from introserv_app.domain.lifecycle import TransitionRefused
+    from introserv_app.domain.statuses import STATUS_INFO
+    from introserv_app.domain.validation import is_row_id
+    from introserv_app.services import access, audit
+    from introserv_app.services.errors import ServiceError
+
+    now = now or utcnow()
+    access.require_staff(session=session, viewer=viewer, target="order.deliver", ip=ip)
+    try:
+        address = str(ipaddress.ip_address(main_ip.strip() if isinstance(main_ip, str) else ""))
+    except ValueError:
+        raise ServiceError(MSG_BAD_IP) from None
+    order = session.get(Order, order_id) if is_row_id(order_id) else None
+    if order is None:
+        raise ServiceError(MSG_ORDER_NOT_FOUND)
+    old = order.status
+    order.main_ip = address
+    try:
+        change_status(
+            session=session,
+            order=order,
+            new=S.PROCESSED,
+            cause=Cause.SUPPORT,
+            event="delivered",
+            actor_id=viewer.user_id,
+            now=now,
+        )
+    except TransitionRefused as exc:
+        raise ServiceError(exc.msgid, old=STATUS_INFO[exc.old].label, new=STATUS_INFO[exc.new].label) from None
+    audit.record(
+        session=session,
+        action="order.deliver",
+        actor_id=viewer.user_id,
+        subject_user_id=order.user_id,
+        ip=ip,
+        details={"order_id": order.id, "old": old, "main_ip": address},
+        now=now,
+    )
+    return order

@@ -1,0 +1,179 @@
+"""Texts of notifications and their emails, in the reader's language (English, Russian).
+
+A notification stores its `kind` and `params`; its title and body are rendered here when it is shown
+or mailed, so a customer who switches language reads every banner in the new one. Every template is a
+msgid (translated through the Babel catalogs). Params by convention: `order`, `invoice`, `ip`,
+`reason` are text; keys ending in `date` are ISO dates; `amount`, `balance`, `threshold` are
+`{"minor": int, "currency": str}`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+
+from introserv_app.domain.money import Money
+from introserv_app.domain.text import N_
+from introserv_app.i18n import format_date, format_money, gettext
+
+#: Which of the customer's notification addresses (Settings) each kind goes to.
+ADDRESS_INVOICES, ADDRESS_SUPPORT, ADDRESS_COMPLAINTS = "invoices", "support", "complaints"
+
+
+@dataclass(frozen=True)
+class Template:
+    title: str
+    body: str
+    severity: str = "info"
+    address: str = ADDRESS_INVOICES
+
+
+TEMPLATES: dict[str, Template] = {
+    "renewal_reminder": Template(
+        N_("Order {order} is paid until {date}"),
+        N_("{days} days are left. Renew it in the Orders tab to keep the service running."),
+    ),
+    "auto_renewed": Template(
+        N_("Order {order} was renewed automatically"),
+        N_("Invoice {invoice} for {amount} was paid from your balance; the order is now paid until {date}."),
+    ),
+    "auto_renew_invoice": Template(
+        N_("Order {order} could not be renewed automatically"),
+        N_(
+            "Your balance is not enough: invoice {invoice} for {amount} is waiting for payment. "
+            "Add funds and pay it before {date} to keep the service running."
+        ),
+        "warning",
+    ),
+    "auto_renew_failed": Template(
+        N_("Order {order} could not be renewed automatically"),
+        N_("{reason} Please renew it yourself before {date}."),
+        "warning",
+    ),
+    "order_accepted": Template(
+        N_("Order {order} is paid and accepted for processing"),
+        N_(
+            "We are preparing your service and will write to you when it is ready. "
+            "A support ticket is open for any questions."
+        ),
+    ),
+    "order_delivered": Template(
+        N_("Order {order} is ready"),
+        N_("Your service is active. Main IP address: {ip}."),
+    ),
+    "order_suspended": Template(
+        N_("Order {order} is suspended for non-payment"),
+        N_(
+            "Its paid period ended on {date}. Renew it to restore the service at once; "
+            "if it stays unpaid it will be cancelled on {cancel_date}."
+        ),
+        "critical",
+    ),
+    "order_suspended_violation": Template(
+        N_("Order {order} is suspended for a violation"),
+        N_("Reason: {reason} Please contact support."),
+        "critical",
+        ADDRESS_COMPLAINTS,
+    ),
+    "order_restored": Template(
+        N_("Order {order} is active again"),
+        N_("The suspension has been lifted; the service is running."),
+    ),
+    "order_cancelled": Template(
+        N_("Order {order} is cancelled"),
+        N_("The order has ended and its service is no longer available."),
+        "warning",
+    ),
+    "order_cancelled_nonpayment": Template(
+        N_("Order {order} is cancelled"),
+        N_("It stayed unpaid after its period ended on {date}, so it was cancelled and its service removed."),
+        "warning",
+    ),
+    "order_cancelled_scheduled": Template(
+        N_("Order {order} is cancelled"),
+        N_("As you asked, the order ended with its paid period on {date}."),
+    ),
+    "low_balance": Template(
+        N_("Your balance is low"),
+        N_("Your balance is {balance}, below the {threshold} you set in Settings. Add funds to keep renewals running."),
+        "warning",
+    ),
+    "notice": Template(
+        N_("Notice about order {order}"),
+        "",  # the staff member's own text (Notification.body)
+        "warning",
+        ADDRESS_SUPPORT,
+    ),
+}
+
+MAIL_GREETING = N_("Hello {name},")
+MAIL_FOOTER = N_("You can see all notifications in your INTROSERV panel: {link}")
+MAIL_DIGEST_SUBJECT = N_("INTROSERV: {count} updates about your account")
+MAIL_SIGNATURE = N_("INTROSERV billing")
+
+
+def _value(key: str, value: object, lang: str) -> object:
+    if isinstance(value, dict) and {"minor", "currency"} <= value.keys():
+        return format_money(Money(int(value["minor"]), str(value["currency"])), lang)  # type: ignore[arg-type]
+    if key.endswith("date") and isinstance(value, str):
+        try:
+            return format_date(date.fromisoformat(value), lang)
+        except ValueError:
+            return value
+    if isinstance(value, str) and key == "reason":
+        return gettext(lang, value)
+    return value
+
+
+@dataclass(frozen=True)
+class Rendered:
+    title: str
+    body: str
+
+
+class _Missing(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def render(kind: str, params: dict[str, object], body: str, lang: str, created: date | None = None) -> Rendered:
+    """The title and body of a notification in `lang` (a kind unknown to this version shows its body)."""
+    template = TEMPLATES.get(kind)
+    values = _Missing({k: _value(k, v, lang) for k, v in params.items()})
+    if "date" in params and created is not None and isinstance(params["date"], str):
+        try:
+            values.setdefault("days", (date.fromisoformat(params["date"]) - created).days)
+        except ValueError:
+            pass
+    if template is None:
+        return Rendered(kind, body)
+    title = gettext(lang, template.title).format_map(values)
+    text = gettext(lang, template.body).format_map(values) if template.body else ""
+    if body:
+        text = f"{text}\n{body}".strip()
+    return Rendered(title, text)
+
+
+def email_texts(*, items: list[Rendered], name: str, lang: str, link: str) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of one email carrying one or several notifications."""
+    subject = items[0].title if len(items) == 1 else gettext(lang, MAIL_DIGEST_SUBJECT).format(count=len(items))
+    greeting = gettext(lang, MAIL_GREETING).format(name=name)
+    footer = gettext(lang, MAIL_FOOTER).format(link=link)
+    signature = gettext(lang, MAIL_SIGNATURE)
+    blocks = [f"{item.title}\n{item.body}".strip() for item in items]
+    text = "\n\n".join([greeting, *blocks, footer, f"— {signature}"]) + "\n"
+    e = html.escape
+    html_blocks = "".join(
+        f'<h3 style="margin:16px 0 4px">{e(item.title)}</h3>'
+        + "".join(f'<p style="margin:0 0 8px">{e(line)}</p>' for line in item.body.splitlines() if line)
+        for item in items
+    )
+    anchor = f'<a href="{e(link)}">{e(link)}</a>'
+    body_html = (
+        '<!doctype html><html><body style="font-family:sans-serif;color:#1c2024">'
+        f"<p>{e(greeting)}</p>{html_blocks}"
+        f'<p style="margin-top:24px">{e(gettext(lang, MAIL_FOOTER)).format(link=anchor)}</p>'
+        f"<p>— {e(signature)}</p></body></html>"
+    )
+    return subject, text, body_html

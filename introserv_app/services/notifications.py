@@ -1,0 +1,383 @@
+"""Notifications: banners (Orders tab, dashboard), the notification list, and their emails.
+
+`notify` stores one notification in the caller's transaction and, for events a person just caused
+(a payment, a staff action), writes its email to the outbox at once. The lifecycle job inserts its
+notifications set-based with `email_state = 'pending'`; `dispatch_emails` then writes their emails in
+batches, one email per customer and batch (a digest when there are several), each batch in one
+transaction with the flag that says it was done, so a run killed in the middle neither loses nor
+repeats an email. Every read here is scoped to the viewer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from introserv_app.config import get_settings
+from introserv_app.db.session import session_scope
+from introserv_app.db.tables import EmailOutbox, Notification, Order, Profile, User
+from introserv_app.db.types import utcnow
+from introserv_app.domain.text import N_
+from introserv_app.domain.validation import is_row_id
+from introserv_app.i18n import format_datetime
+from introserv_app.services import access, audit
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.mail_templates import (
+    ADDRESS_COMPLAINTS,
+    ADDRESS_SUPPORT,
+    TEMPLATES,
+    Rendered,
+    email_texts,
+    render,
+)
+
+SEVERITIES = ("info", "warning", "critical")
+NOTICE_MAX = 2000
+BANNERS_MAX = 5
+PAGE_SIZE = 25
+DISPATCH_BATCH = 2000
+#: Kinds that say an order needs the customer's attention; a payment or a cancellation resolves them.
+ORDER_ATTENTION_KINDS = (
+    "renewal_reminder",
+    "auto_renew_invoice",
+    "auto_renew_failed",
+    "order_suspended",
+)
+
+#: Critical notices that stay on screen until their cause is resolved (payment, lifting, cancellation).
+STICKY_KINDS = ("order_suspended", "order_suspended_violation")
+
+MSG_NOT_FOUND = N_("Notification not found.")
+MSG_CRITICAL = N_("This notice stays until its cause is resolved.")
+MSG_NOTICE_EMPTY = N_("Write the notice.")
+MSG_NOTICE_LONG = N_("A notice can have at most 2,000 characters.")
+MSG_BAD_SEVERITY = N_("Choose how important the notice is.")
+
+
+def notify(
+    *,
+    session: Session,
+    user_id: int,
+    kind: str,
+    params: dict[str, object] | None = None,
+    order_id: int | None = None,
+    severity: str | None = None,
+    body: str = "",
+    dedupe_key: str | None = None,
+    email_now: bool = True,
+    now: datetime | None = None,
+) -> Notification | None:
+    """Store one notification (a repeated `dedupe_key` stores nothing and returns None); with `email_now`
+    its email goes to the outbox in the same transaction."""
+    now = now or utcnow()
+    if dedupe_key is not None:
+        exists = session.exec(select(Notification.id).where(Notification.dedupe_key == dedupe_key)).first()
+        if exists is not None:
+            return None
+    template = TEMPLATES[kind]
+    row = Notification(
+        user_id=user_id,
+        order_id=order_id,
+        severity=severity or template.severity,
+        kind=kind,
+        title=template.title[:200],
+        body=body,
+        params=dict(params or {}),
+        dedupe_key=dedupe_key,
+        email_state="pending",
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    if email_now:
+        _queue(session, [row], now)
+    return row
+
+
+def resolve(*, session: Session, order_id: int, kinds: Sequence[str] = ORDER_ATTENTION_KINDS, now: datetime) -> None:
+    """The order's open notifications of these kinds are resolved (their banners go)."""
+    session.execute(
+        sa.update(Notification)
+        .where(
+            col(Notification.order_id) == order_id,
+            col(Notification.kind).in_(kinds),
+            col(Notification.resolved_at).is_(None),
+        )
+        .values(resolved_at=now)
+    )
+
+
+# ---- emails -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    name: str
+    lang: str
+    addresses: dict[str, str]
+
+
+def _recipients(session: Session, user_ids: Iterable[int]) -> dict[int, _Recipient]:
+    ids = sorted(set(user_ids))
+    out: dict[int, _Recipient] = {}
+    for chunk in range(0, len(ids), 500):
+        rows = session.exec(
+            select(  # type: ignore[call-overload]
+                col(Profile.user_id),
+                col(User.username),
+                col(Profile.first_name),
+                col(Profile.language),
+                col(Profile.email),
+                col(Profile.email_invoices),
+                col(Profile.email_support),
+                col(Profile.email_complaints),
+            )
+            .join(User, col(User.id) == col(Profile.user_id))
+            .where(col(Profile.user_id).in_(ids[chunk : chunk + 500]))
+        ).all()
+        for uid, username, first, lang, main, invoices, support, complaints in rows:
+            out[uid] = _Recipient(
+                name=first or username,
+                lang=lang or "en",
+                addresses={
+                    "invoices": invoices or main or "",
+                    ADDRESS_SUPPORT: support or main or "",
+                    ADDRESS_COMPLAINTS: complaints or main or "",
+                },
+            )
+    return out
+
+
+def _queue(session: Session, rows: Sequence[Notification], now: datetime) -> int:
+    """Write the emails of `rows` (one per customer and address) and mark the rows queued."""
+    recipients = _recipients(session, (r.user_id for r in rows))
+    link = f"{get_settings().base_url}/notifications"
+    groups: dict[tuple[int, str], list[Notification]] = defaultdict(list)
+    for row in rows:
+        who = recipients.get(row.user_id)
+        template = TEMPLATES.get(row.kind)
+        address = who.addresses.get(template.address if template else "invoices", "") if who else ""
+        if address:
+            groups[(row.user_id, address)].append(row)
+    outbox = []
+    for (user_id, address), items in groups.items():
+        who = recipients[user_id]
+        rendered = [
+            render(n.kind, n.params or {}, n.body, who.lang, n.created_at.date() if n.created_at else None)
+            for n in items
+        ]
+        subject, text, body_html = email_texts(items=rendered, name=who.name, lang=who.lang, link=link)
+        ids = [n.id for n in items]
+        outbox.append(
+            {
+                "user_id": user_id,
+                "to_addr": address[:254],
+                "subject": subject.replace("\r", " ").replace("\n", " ")[:255],
+                "body_text": text,
+                "body_html": body_html,
+                "status": "pending",
+                "attempts": 0,
+                "dedupe_key": f"notif:{ids[0]}:{ids[-1]}:{len(ids)}"[:128],
+                "created_at": now,
+                "next_attempt_at": now,
+            }
+        )
+    if outbox:
+        session.execute(sa.insert(EmailOutbox), outbox)
+    ids = [r.id for r in rows]
+    for chunk in range(0, len(ids), 900):
+        session.execute(
+            sa.update(Notification)
+            .where(col(Notification.id).in_(ids[chunk : chunk + 900]))
+            .values(email_state="queued")
+        )
+    return len(outbox)
+
+
+def dispatch_emails(*, engine: Engine, now: datetime | None = None, batch: int | None = None) -> int:
+    """Write the emails of every notification still pending, batch by batch; returns emails written."""
+    now = now or utcnow()
+    batch = batch or DISPATCH_BATCH
+    written = 0
+    last_id = 0
+    while True:
+        with session_scope(engine) as session:
+            rows = list(
+                session.exec(
+                    select(Notification)
+                    .where(Notification.email_state == "pending", col(Notification.id) > last_id)
+                    .order_by(col(Notification.id))
+                    .limit(batch)
+                ).all()
+            )
+            if not rows:
+                return written
+            last_id = rows[-1].id or last_id
+            written += _queue(session, rows, now)
+
+
+# ---- reading and dismissing -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    id: int
+    severity: str
+    title: str
+    body: str
+    created: str
+    order_id: int | None
+    dismissible: bool
+    dismissed: bool
+    resolved: bool
+
+
+@dataclass(frozen=True)
+class Banners:
+    items: list[NotificationView]
+    more: int  # open notifications beyond the ones shown
+
+
+def _view(row: Notification, lang: str) -> NotificationView:
+    text: Rendered = render(row.kind, row.params or {}, row.body, lang, row.created_at.date())
+    return NotificationView(
+        id=row.id or 0,
+        severity=row.severity,
+        title=text.title,
+        body=text.body,
+        created=format_datetime(row.created_at, lang, "short"),
+        order_id=row.order_id,
+        dismissible=row.dismissed_at is None and not (row.kind in STICKY_KINDS and row.resolved_at is None),
+        dismissed=row.dismissed_at is not None,
+        resolved=row.resolved_at is not None,
+    )
+
+
+def _open(viewer: Viewer):  # type: ignore[no-untyped-def]
+    return (
+        col(Notification.user_id) == viewer.user_id,
+        col(Notification.dismissed_at).is_(None),
+        col(Notification.resolved_at).is_(None),
+    )
+
+
+def banners(*, session: Session, viewer: Viewer, lang: str) -> Banners:
+    """The viewer's open notifications for the banners: critical first, then newest. Staff have none."""
+    if viewer.is_staff:
+        return Banners([], 0)
+    rank = sa.case({"critical": 0, "warning": 1}, value=col(Notification.severity), else_=2)
+    rows = session.exec(
+        select(Notification)
+        .where(*_open(viewer))
+        .order_by(rank, col(Notification.created_at).desc(), col(Notification.id).desc())
+        .limit(BANNERS_MAX)
+    ).all()
+    total = int(session.exec(select(sa.func.count()).select_from(Notification).where(*_open(viewer))).one())
+    return Banners([_view(r, lang) for r in rows], max(total - len(rows), 0))
+
+
+@dataclass(frozen=True)
+class NotificationsPage:
+    items: list[NotificationView]
+    total: int
+    page: int
+    pages: int
+
+
+def notifications_page(*, session: Session, viewer: Viewer, lang: str, page: int = 1) -> NotificationsPage:
+    """All of the viewer's notifications, newest first, a page at a time."""
+    where = col(Notification.user_id) == viewer.user_id
+    total = int(session.exec(select(sa.func.count()).select_from(Notification).where(where)).one())
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(page if isinstance(page, int) and not isinstance(page, bool) else 1, 1), pages)
+    rows = session.exec(
+        select(Notification)
+        .where(where)
+        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return NotificationsPage([_view(r, lang) for r in rows], total, page, pages)
+
+
+def dismiss(*, session: Session, viewer: Viewer, notification_id: int, now: datetime | None = None) -> None:
+    """Hide one of the viewer's banners; a suspension notice stays until resolved."""
+    now = now or utcnow()
+    row = session.get(Notification, notification_id) if is_row_id(notification_id) else None
+    if row is None or row.user_id != viewer.user_id:
+        access.record_denied(
+            session=session, viewer=viewer, target="notification.dismiss", details={"id": str(notification_id)[:40]}
+        )
+        raise ServiceError(MSG_NOT_FOUND)
+    if row.kind in STICKY_KINDS and row.resolved_at is None:
+        raise ServiceError(MSG_CRITICAL)
+    if row.dismissed_at is None:
+        row.dismissed_at = now
+
+
+def dismiss_all(*, session: Session, viewer: Viewer, now: datetime | None = None) -> int:
+    """Hide every open banner of the viewer that may be hidden; returns how many."""
+    now = now or utcnow()
+    result = session.execute(
+        sa.update(Notification)
+        .where(*_open(viewer), col(Notification.kind).notin_(STICKY_KINDS))
+        .values(dismissed_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# ---- notices from support ---------------------------------------------------------------------------
+
+
+def post_notice(
+    *,
+    session: Session,
+    viewer: Viewer,
+    order_id: int,
+    message: object,
+    severity: object = "warning",
+    ip: str = "",
+    now: datetime | None = None,
+) -> Notification:
+    """Support tells the owner of an order something (e.g. a server error): banner and email."""
+    now = now or utcnow()
+    access.require_staff(session=session, viewer=viewer, target="order.notice", ip=ip)
+    text = message.strip() if isinstance(message, str) else ""
+    if not text:
+        raise ServiceError(MSG_NOTICE_EMPTY)
+    if len(text) > NOTICE_MAX:
+        raise ServiceError(MSG_NOTICE_LONG)
+    if severity not in SEVERITIES:
+        raise ServiceError(MSG_BAD_SEVERITY)
+    order = session.get(Order, order_id) if is_row_id(order_id) else None
+    if order is None:
+        raise ServiceError(N_("Order not found."))
+    row = notify(
+        session=session,
+        user_id=order.user_id,
+        kind="notice",
+        params={"order": order.service_name},
+        order_id=order.id,
+        severity=str(severity),
+        body=text,
+        now=now,
+    )
+    assert row is not None
+    audit.record(
+        session=session,
+        action="order.notice",
+        actor_id=viewer.user_id,
+        subject_user_id=order.user_id,
+        ip=ip,
+        details={"order_id": order.id, "severity": severity, "notice": text[:200]},
+        now=now,
+    )
+    return row
