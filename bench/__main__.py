@@ -4,6 +4,9 @@ seed: time to create N orders (with invoices, lines and ledger) through our seed
 migrated database, next to the raw floor measured in the same run: the same number of pre-built order
 rows written with a bare executemany (SQLite) or COPY (PostgreSQL) into an empty orders table, with no
 generation, no invoices and no ledger. Medians over --repeat runs; last line is JSON.
+
+Other scenarios: grid, export, renew, lifecycle (`python -m bench <scenario> --help`); each prints its
+runs on stderr and one JSON line last.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,7 +25,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import sqlalchemy as sa
@@ -414,6 +418,120 @@ def scenario_renew(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+RAW_DUE_SQL = {
+    # what the job must find, as bare counts over the same indexes: the floor for any lifecycle run
+    "reminders": "SELECT count(*) FROM orders WHERE status IN ('processing', 'processed') "
+    "AND paid_until > :today AND paid_until <= :horizon",
+    "suspensions": "SELECT count(*) FROM orders WHERE status IN ('processing', 'processed') AND paid_until < :grace",
+    "cancellations": "SELECT count(*) FROM orders WHERE status = 'suspended_nonpayment' AND paid_until < :cancel",
+    "auto_renew": "SELECT count(*) FROM orders o JOIN profiles p ON p.user_id = o.user_id WHERE p.auto_renew "
+    "AND o.status IN ('processing', 'processed', 'suspended_nonpayment') AND o.paid_until <= :auto",
+    "low_balance": "SELECT count(*) FROM (SELECT p.user_id FROM profiles p LEFT JOIN ledger_entries l "
+    "ON l.user_id = p.user_id AND l.currency = p.currency WHERE p.low_balance_threshold_minor IS NOT NULL "
+    "GROUP BY p.user_id) t",
+}
+
+
+@contextmanager
+def copy_of(url: str) -> Iterator[str]:
+    """A throw-away copy of a seeded database (a file copy, or CREATE DATABASE ... TEMPLATE)."""
+    if url.startswith("sqlite:///"):
+        src = url.removeprefix("sqlite:///")
+        dst = f"{src}.run.db"
+        shutil.copyfile(src, dst)
+        try:
+            yield f"sqlite:///{dst}"
+        finally:
+            os.remove(dst)
+        return
+    admin = create_db_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    template = make_url(url).database
+    name = f"{template}_run"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    base = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        admin = create_db_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def scenario_lifecycle(args: argparse.Namespace) -> dict[str, object]:
+    """A lifecycle run over N orders (first run: everything due; second run at the same moment: nothing new),
+    next to the bare SQL that only counts what is due, on a fresh copy of the same seeded database per repeat."""
+    from introserv_app.domain.lifecycle import LifecycleCalendar
+    from introserv_app.services import lifecycle
+
+    now = datetime(2026, 11, 22, 6, tzinfo=UTC)
+    cal = LifecycleCalendar()
+    today = now.date()
+    bounds = {
+        "today": today,
+        "horizon": today + timedelta(days=max(cal.reminder_days)),
+        "grace": cal.suspend_before(today),
+        "cancel": cal.cancel_before(today),
+        "auto": today + timedelta(days=cal.auto_renew_days),
+    }
+    with empty_database(args.db_url) as url:
+        engine = create_db_engine(url)
+        seed.ensure_demo_accounts(engine)
+        start = time.perf_counter()
+        seed.seed_volume(engine, customers=args.customers, orders=args.orders, seed=1, now=now)
+        with engine.begin() as conn:  # a realistic share opts in: 10 % auto-renewal, 20 % a low-balance threshold
+            conn.execute(sa.text("UPDATE profiles SET auto_renew = (user_id % 10 = 0)"))
+            conn.execute(sa.text("UPDATE profiles SET low_balance_threshold_minor = 5000 WHERE user_id % 5 = 0"))
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("VACUUM ANALYZE"))
+        else:
+            with engine.begin() as conn:
+                conn.execute(sa.text("ANALYZE"))
+        engine.dispose()
+        print(f"seeded {args.orders} orders in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        first, second, raw, reports = [], [], [], []
+        for r in range(args.repeat):
+            with copy_of(url) as run_url:
+                run_engine = create_db_engine(run_url)
+                with run_engine.connect() as conn:
+                    t0 = time.perf_counter()
+                    due = {k: conn.execute(sa.text(q), bounds).scalar() for k, q in RAW_DUE_SQL.items()}
+                    raw.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                report = lifecycle.run(engine=run_engine, now=now, calendar=cal)
+                first.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                again = lifecycle.run(engine=run_engine, now=now, calendar=cal)
+                second.append(time.perf_counter() - t0)
+                run_engine.dispose()
+            reports.append(report)
+            print(
+                f"run {r + 1}: first {first[-1]:.1f} s, second {second[-1]:.1f} s, raw due-counts {raw[-1]:.2f} s; "
+                f"due {due}; did {report.as_dict()}; second run did "
+                f"{ {k: v for k, v in again.as_dict().items() if k != 'seconds' and v} }",
+                file=sys.stderr,
+            )
+    last = reports[-1]
+    return {
+        "scenario": "lifecycle",
+        "orders": args.orders,
+        "backend": "postgresql" if args.db_url else "sqlite",
+        "first_run_s": round(statistics.median(first), 2),
+        "second_run_s": round(statistics.median(second), 2),
+        "raw_due_counts_s": round(statistics.median(raw), 2),
+        "ratio_first_to_raw": round(statistics.median(first) / statistics.median(raw), 1),
+        "reminders": last.reminders,
+        "suspended": last.suspended,
+        "cancelled": last.cancelled_nonpayment + last.cancelled_scheduled,
+        "auto_renewed": last.auto_renewed + last.auto_invoiced,
+        "low_balance": last.low_balance,
+        "emails": last.emails,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     sub = parser.add_subparsers(dest="scenario", required=True)
@@ -436,8 +554,19 @@ def main() -> int:
     p.add_argument("--orders", type=int, default=1_000)
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
+    p = sub.add_parser("lifecycle", help="the lifecycle job over N orders: first run and a second one")
+    p.add_argument("--orders", type=int, default=1_000_000)
+    p.add_argument("--customers", type=int, default=20_000)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
     args = parser.parse_args()
-    scenarios = {"seed": scenario_seed, "grid": scenario_grid, "export": scenario_export, "renew": scenario_renew}
+    scenarios = {
+        "seed": scenario_seed,
+        "grid": scenario_grid,
+        "export": scenario_export,
+        "renew": scenario_renew,
+        "lifecycle": scenario_lifecycle,
+    }
     result = scenarios[args.scenario](args)
     print(json.dumps(result))
     return 0

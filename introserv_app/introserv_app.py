@@ -14,6 +14,7 @@ from introserv_app.pages.dashboard import dashboard_page
 from introserv_app.pages.invoices import invoices_page
 from introserv_app.pages.login import login_page
 from introserv_app.pages.not_found import not_found_page
+from introserv_app.pages.notifications import notifications_page
 from introserv_app.pages.order_detail import order_detail_page
 from introserv_app.pages.orders import orders_page, staff_orders_page
 from introserv_app.pages.outbox import outbox_page
@@ -21,12 +22,14 @@ from introserv_app.pages.paylink import paylink_page
 from introserv_app.pages.settings import settings_page
 from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
+from introserv_app.services import lifecycle
 from introserv_app.services.email import deliver_due
 from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
 from introserv_app.state.invoices import InvoicesState
 from introserv_app.state.locale import PAGE_RELOADERS, SHELL_RELOADERS
 from introserv_app.state.login import LoginState
+from introserv_app.state.notifications import NotificationsState
 from introserv_app.state.order_detail import OrderDetailState
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.outbox import OutboxState
@@ -47,7 +50,12 @@ app = rx.App(
 )
 
 app.add_page(login_page, route="/login", title="INTROSERV", on_load=LoginState.open_page)
-app.add_page(dashboard_page, route="/", title="INTROSERV", on_load=[SessionState.check_login, DashboardState.load])
+app.add_page(
+    dashboard_page,
+    route="/",
+    title="INTROSERV",
+    on_load=[SessionState.check_login, DashboardState.load, NotificationsState.load_banners],
+)
 app.add_page(
     outbox_page, route="/staff/outbox", title="INTROSERV", on_load=[SessionState.check_staff, OutboxState.load]
 )
@@ -57,7 +65,18 @@ app.add_page(
     title="INTROSERV",
     on_load=[SessionState.check_login, OrderDetailState.load],
 )
-app.add_page(orders_page, route="/orders", title="INTROSERV", on_load=[SessionState.check_login, OrdersGridState.load])
+app.add_page(
+    orders_page,
+    route="/orders",
+    title="INTROSERV",
+    on_load=[SessionState.check_login, OrdersGridState.load, NotificationsState.load_banners],
+)
+app.add_page(
+    notifications_page,
+    route="/notifications",
+    title="INTROSERV",
+    on_load=[SessionState.check_login, NotificationsState.load],
+)
 app.add_page(
     staff_orders_page,
     route="/staff/orders",
@@ -98,9 +117,10 @@ PAGE_RELOADERS.update(
         "/order": CatalogState.load,
         "/tickets": TicketsState.load,
         "/tickets/[id]": TicketThreadState.load,
+        "/notifications": NotificationsState.load,
     }
 )
-SHELL_RELOADERS.append(SessionState.check_login)
+SHELL_RELOADERS.extend([SessionState.check_login, NotificationsState.load_banners])
 
 
 @app.register_lifespan_task
@@ -115,3 +135,18 @@ async def email_sender() -> None:
         except Exception:
             log.exception("email delivery run failed")
         await asyncio.sleep(30)
+
+
+@app.register_lifespan_task
+async def lifecycle_job() -> None:
+    """Run the lifecycle job every INTROSERV_LIFECYCLE_INTERVAL seconds (0: never); a lock keeps several
+    workers from running it at once."""
+    interval = get_settings().lifecycle_interval
+    if interval <= 0:
+        return
+    while True:
+        try:
+            await asyncio.to_thread(lifecycle.run, engine=get_engine())
+        except Exception:
+            log.exception("lifecycle run failed; it is retried on the next run")
+        await asyncio.sleep(interval)

@@ -19,6 +19,7 @@ NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ("/invoices", N_("Invoices"), "receipt", "all"),
     ("/order", N_("Order a service"), "shopping-cart", "customer"),
     ("/tickets", N_("Tickets"), "life-buoy", "customer"),
+    ("/notifications", N_("Notifications"), "bell", "customer"),
     ("/settings", N_("Settings"), "settings", "all"),
     ("/staff/tariffs", N_("Tariffs"), "tags", "staff"),
     ("/staff/outbox", N_("Email outbox"), "mail", "staff"),

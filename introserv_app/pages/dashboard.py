@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import shell
+from introserv_app.components.notifications import notification_banners
 from introserv_app.components.status_badge import status_badge
 from introserv_app.domain.text import N_
 from introserv_app.i18n.ui import t
@@ -26,6 +27,10 @@ def _stat(label: str, value: rx.Var, icon: str, el_id: str) -> rx.Component:
 
 
 def _banners() -> rx.Component:
+    return rx.vstack(notification_banners(), _unpaid(), spacing="2", width="100%")
+
+
+def _unpaid() -> rx.Component:
     return rx.cond(
         (DashboardState.unpaid_invoices > 0) & ~DashboardState.scope_all,
         rx.callout(

@@ -193,6 +193,50 @@ def _tickets() -> rx.Component:
     )
 
 
+def _staff_actions() -> rx.Component:
+    """Support: tell the customer something about the order, and deliver a processing order."""
+    return rx.card(
+        rx.heading(t("Support actions"), size="4", margin_bottom="0.5em"),
+        rx.cond(S.staff_error != "", rx.callout(S.staff_error, icon="triangle-alert", color_scheme="red", size="1")),
+        rx.form(
+            rx.vstack(
+                rx.text(t("Notice to the customer (banner and email)"), size="2", weight="bold"),
+                rx.text_area(name="notice", id="notice-text", max_length=2000, width="100%", required=True),
+                rx.hstack(
+                    rx.select.root(
+                        rx.select.trigger(id="notice-severity"),
+                        rx.select.content(
+                            rx.select.item(t("Information"), value="info"),
+                            rx.select.item(t("Warning"), value="warning"),
+                            rx.select.item(t("Critical"), value="critical"),
+                        ),
+                        name="severity",
+                        default_value="warning",
+                    ),
+                    rx.button(t("Send notice"), type="submit", id="notice-send"),
+                ),
+                width="100%",
+            ),
+            on_submit=S.post_notice,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        rx.cond(
+            S.fields["status"] == "processing",
+            rx.form(
+                rx.hstack(
+                    rx.input(name="main_ip", placeholder=t("Main IP"), id="deliver-ip", required=True),
+                    rx.button(t("Mark processed"), type="submit", id="deliver-order", color_scheme="green"),
+                    margin_top="1em",
+                ),
+                on_submit=S.deliver,
+            ),
+        ),
+        width="100%",
+        id="staff-actions",
+    )
+
+
 def order_detail_page() -> rx.Component:
     return shell(
         renew_dialog(),
@@ -217,6 +261,7 @@ def order_detail_page() -> rx.Component:
                     spacing="4",
                 ),
                 _controls(),
+                rx.cond(S.staff, _staff_actions()),
                 rx.grid(_params(), _timeline(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
                 _invoices(),
                 _tickets(),

@@ -8,6 +8,7 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
+from introserv_app.services import lifecycle, notifications
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoice_docs import MSG_PERIOD, STATUS_LABELS
 from introserv_app.services.order_detail import order_detail
@@ -22,7 +23,11 @@ EVENTS = {
     "cancelled": N_("Cancelled"),
     "cancel_scheduled": N_("Cancellation at the end of the period requested"),
     "cancel_withdrawn": N_("Cancellation withdrawn"),
+    "suspended": N_("Suspended for non-payment"),
+    "delivered": N_("Delivered"),
 }
+MSG_NOTICE_SENT = N_("The notice was sent to the customer.")
+MSG_DELIVERED = N_("The order is marked processed; the customer was told.")
 
 
 def _status_label(lang: str, status: str | None) -> str:
@@ -48,6 +53,8 @@ class OrderDetailState(rx.State):
     can_cancel: bool = False
     cancel_pending: bool = False
     lang: str = "en"
+    staff: bool = False
+    staff_error: str = ""
 
     @rx.event
     async def load(self):
@@ -71,6 +78,7 @@ class OrderDetailState(rx.State):
             return
         info = STATUS_INFO[d.status]
         self.found, self.order_id, self.owner = True, str(d.id), d.owner
+        self.staff, self.staff_error = viewer.is_staff and not d.owner, ""
         self.fields = {
             "name": d.service_name,
             "customer": d.customer,
@@ -132,3 +140,42 @@ class OrderDetailState(rx.State):
             }
             for t in d.tickets
         ]
+
+    async def _staff_action(self, action, done_msgid: str):  # type: ignore[no-untyped-def]
+        viewer = current_viewer(self)
+        if viewer is None:
+            return None
+        lang = (await self.get_state(LocaleState)).lang
+        try:
+            with session_scope() as session:
+                action(session, viewer)
+        except ServiceError as exc:
+            self.staff_error = translate_error(lang, exc.message, exc.values)
+            return None
+        await self.load()
+        return rx.toast.success(gettext(lang, done_msgid))
+
+    @rx.event
+    async def post_notice(self, form: dict):
+        order_id = int(self.order_id) if self.order_id.isdigit() else 0
+        return await self._staff_action(
+            lambda session, viewer: notifications.post_notice(
+                session=session,
+                viewer=viewer,
+                order_id=order_id,
+                message=form.get("notice", ""),
+                severity=form.get("severity", "warning"),
+                ip=client_ip(self),
+            ),
+            MSG_NOTICE_SENT,
+        )
+
+    @rx.event
+    async def deliver(self, form: dict):
+        order_id = int(self.order_id) if self.order_id.isdigit() else 0
+        return await self._staff_action(
+            lambda session, viewer: lifecycle.deliver_order(
+                session=session, viewer=viewer, order_id=order_id, main_ip=form.get("main_ip", ""), ip=client_ip(self)
+            ),
+            MSG_DELIVERED,
+        )

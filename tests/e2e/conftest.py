@@ -90,6 +90,7 @@ def server(e2e_db_url: str) -> Iterator[str]:
             "INTROSERV_BASE_URL": base,
             "INTROSERV_DEMO_MODE": "1",
             "INTROSERV_VIES": "format",  # tests never reach the internet
+            "INTROSERV_LIFECYCLE_INTERVAL": "0",  # the tests run the job themselves, at moments they choose
         }
     )
     for cmd in (["migrate"], ["seed", "--demo"]):

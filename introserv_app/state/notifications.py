@@ -1,0 +1,100 @@
+"""Notification banners (Orders tab, dashboard) and the /notifications list."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from introserv_app.db.session import session_scope
+from introserv_app.i18n import translate_error
+from introserv_app.services import notifications
+from introserv_app.services.errors import ServiceError
+from introserv_app.services.notifications import NotificationView
+from introserv_app.state.guard import current_viewer
+from introserv_app.state.locale import LocaleState
+
+
+def _row(view: NotificationView) -> dict[str, str]:
+    return {
+        "id": str(view.id),
+        "severity": view.severity,
+        "title": view.title,
+        "body": view.body,
+        "created": view.created,
+        "order_id": str(view.order_id or ""),
+        "dismissible": "1" if view.dismissible else "",
+        "state": "resolved" if view.resolved else ("dismissed" if view.dismissed else "open"),
+    }
+
+
+def _page_number(state: rx.State) -> int:
+    raw = (dict(state.router.url.query_parameters) if state.router.url else {}).get("page")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 6 else 1
+
+
+class NotificationsState(rx.State):
+    banners: list[dict[str, str]] = []
+    more: int = 0
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+
+    @rx.event
+    async def load_banners(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            self.banners, self.more = [], 0
+            return
+        lang = (await self.get_state(LocaleState)).lang
+        with session_scope() as session:
+            shown = notifications.banners(session=session, viewer=viewer, lang=lang)
+        self.banners, self.more = [_row(v) for v in shown.items], shown.more
+
+    @rx.event
+    async def load(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            self.rows = []
+            return
+        lang = (await self.get_state(LocaleState)).lang
+        with session_scope() as session:
+            page = notifications.notifications_page(session=session, viewer=viewer, lang=lang, page=_page_number(self))
+        self.rows, self.total, self.page, self.pages = [_row(v) for v in page.items], page.total, page.page, page.pages
+        await self.load_banners()
+
+    @rx.event
+    def go_page(self, page: int):
+        return rx.redirect(f"/notifications?page={max(int(page), 1)}")
+
+    @rx.event
+    async def dismiss(self, notification_id: str):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return None
+        lang = (await self.get_state(LocaleState)).lang
+        try:
+            with session_scope() as session:
+                notifications.dismiss(
+                    session=session,
+                    viewer=viewer,
+                    notification_id=int(notification_id) if str(notification_id).isdigit() else 0,
+                )
+        except ServiceError as exc:
+            return rx.toast.error(translate_error(lang, exc.message, exc.values))
+        self.banners = [b for b in self.banners if b["id"] != notification_id]
+        self.rows = [
+            {**r, "state": "dismissed", "dismissible": ""} if r["id"] == notification_id else r for r in self.rows
+        ]
+        await self.load_banners()
+        return None
+
+    @rx.event
+    async def dismiss_all(self):
+        viewer = current_viewer(self)
+        if viewer is None:
+            return
+        with session_scope() as session:
+            notifications.dismiss_all(session=session, viewer=viewer)
+        await self.load_banners()
+        if self.rows:
+            await self.load()
