@@ -398,3 +398,8 @@ class AuditEvent(SQLModel, table=True):
 
 
 ALL_TABLES = SQLModel.metadata
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a model (for set-based statements that bypass the ORM)."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]

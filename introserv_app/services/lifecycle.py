@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import LedgerEntry, Notification, Order, OrderStatusChange, Profile
+from introserv_app.db.tables import LedgerEntry, Notification, Order, OrderStatusChange, Profile, table_of
 from introserv_app.db.types import utcnow
 from introserv_app.domain.lifecycle import Cause, Effect, LifecycleCalendar, transition
 from introserv_app.domain.statuses import OrderStatus
@@ -47,6 +47,11 @@ TICKET_BODY = N_(
     "write here when it is ready. Reply to this ticket with any questions about the order."
 )
 SUSPENSION_KINDS = notifications.STICKY_KINDS
+AUTO_RENEW_CHUNK = 50
+ORDER_COLUMNS: Any = table_of(Order).c
+NOTIFICATION_INSERT = (
+    "user_id", "order_id", "severity", "kind", "title", "body", "params", "email_state", "dedupe_key", "created_at",
+)  # fmt: skip
 
 
 # ---- one order ------------------------------------------------------------------------------------
@@ -157,6 +162,19 @@ def _not_cancel_pending() -> Any:
     )
 
 
+def _json_object(session: Session, values: dict[str, Any]) -> Any:
+    """A JSON object built in SQL from {key: SQL expression or literal}."""
+    fn = sa.func.json_build_object if session.get_bind().dialect.name == "postgresql" else sa.func.json_object
+    args: list[Any] = []
+    for key, value in values.items():
+        args += [sa.literal(key), sa.literal(value) if isinstance(value, str | int) else value]
+    return fn(*args)
+
+
+def _now_literal(now: datetime) -> Any:
+    return sa.literal(now, type_=table_of(Order).c.created_at.type)
+
+
 def _bulk_change(
     session: Session,
     *,
@@ -165,74 +183,141 @@ def _bulk_change(
     where: Sequence[Any],
     event: str,
     kind: str,
-    params: Callable[[date | None], dict[str, object]],
+    params: Callable[[Any], dict[str, Any]],
     dedupe: str,
     now: datetime,
 ) -> int:
-    """Set-based status change: UPDATE ... RETURNING per source status, then the timeline entries and
-    notifications of exactly the rows changed, all in the caller's transaction."""
+    """Set-based status change, all in SQL: the timeline entries, the notifications and the update of
+    the orders matching `where`, in the caller's transaction. On SQLite (one writer at a time) these are
+    separate statements over the same condition; on PostgreSQL one statement (`_bulk_change_pg`), so a
+    payment committing meanwhile cannot slip between them."""
     for old in sources:
         transition(old, new, Cause.SYSTEM)  # the machine must allow every change the job makes
+    pg = session.get_bind().dialect.name == "postgresql"
+    template = notifications.TEMPLATES[kind]
     changed = 0
     for old in sources:
+        cond = (col(Order.status) == old.value, *where)
+        if pg:
+            changed += _bulk_change_pg(session, old=old, new=new, cond=cond, event=event, kind=kind, params=params,
+                                       dedupe=dedupe, now=now)  # fmt: skip
+            continue
+        session.execute(
+            sa.insert(table_of(OrderStatusChange)).from_select(
+                ["order_id", "old_status", "new_status", "event", "actor_id", "note", "created_at"],
+                sa.select(
+                    col(Order.id),
+                    sa.literal(old.value),
+                    sa.literal(new.value),
+                    sa.literal(event),
+                    sa.null(),
+                    sa.literal(""),
+                    _now_literal(now),
+                ).where(*cond),
+            )
+        )
+        session.execute(
+            sa.insert(table_of(Notification)).from_select(
+                [
+                    "user_id",
+                    "order_id",
+                    "severity",
+                    "kind",
+                    "title",
+                    "body",
+                    "params",
+                    "email_state",
+                    "dedupe_key",
+                    "created_at",
+                ],
+                sa.select(
+                    col(Order.user_id),
+                    col(Order.id),
+                    sa.literal(template.severity),
+                    sa.literal(kind),
+                    sa.literal(template.title[:200]),
+                    sa.literal(""),
+                    _json_object(session, {"order": col(Order.service_name), **params(ORDER_COLUMNS)}),
+                    sa.literal("pending"),
+                    _key_expr(dedupe, col(Order.id), col(Order.paid_until)),
+                    _now_literal(now),
+                ).where(*cond),
+            )
+        )
+        if new == S.CANCELLED:
+            session.execute(
+                sa.update(table_of(Notification))
+                .where(
+                    table_of(Notification).c.order_id.in_(sa.select(col(Order.id)).where(*cond)),
+                    table_of(Notification).c.kind.in_((*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS)),
+                    table_of(Notification).c.resolved_at.is_(None),
+                )
+                .values(resolved_at=now)
+            )
         values: dict[str, Any] = {"status": new.value}
         if new == S.CANCELLED:
             values["cancelled_at"] = now
-        rows = session.execute(
-            sa.update(Order)
-            .where(col(Order.status) == old.value, *where)
-            .values(**values)
-            .returning(col(Order.id), col(Order.user_id), col(Order.service_name), col(Order.paid_until))
-        ).all()
-        if not rows:
-            continue
-        changed += len(rows)
-        session.execute(
-            sa.insert(OrderStatusChange),
-            [
-                {
-                    "order_id": oid,
-                    "old_status": old.value,
-                    "new_status": new.value,
-                    "event": event,
-                    "actor_id": None,
-                    "note": "",
-                    "created_at": now,
-                }
-                for oid, _, _, _ in rows
-            ],
-        )
-        session.execute(
-            sa.insert(Notification),
-            [
-                {
-                    "user_id": uid,
-                    "order_id": oid,
-                    "severity": notifications.TEMPLATES[kind].severity,
-                    "kind": kind,
-                    "title": notifications.TEMPLATES[kind].title[:200],
-                    "body": "",
-                    "params": {"order": name, **params(pu)},
-                    "email_state": "pending",
-                    "dedupe_key": f"{dedupe}:{oid}:{pu}",
-                    "created_at": now,
-                }
-                for oid, uid, name, pu in rows
-            ],
-        )
-        if new == S.CANCELLED:
-            ids = [oid for oid, _, _, _ in rows]
-            for start in range(0, len(ids), 900):
-                session.execute(
-                    sa.update(Notification)
-                    .where(
-                        col(Notification.order_id).in_(ids[start : start + 900]),
-                        col(Notification.kind).in_((*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS)),
-                        col(Notification.resolved_at).is_(None),
-                    )
-                    .values(resolved_at=now)
-                )
+        result = session.execute(sa.update(table_of(Order)).where(*cond).values(**values))
+        changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return changed
+
+
+def _bulk_change_pg(
+    session: Session,
+    *,
+    old: OrderStatus,
+    new: OrderStatus,
+    cond: Sequence[Any],
+    event: str,
+    kind: str,
+    params: Callable[[Any], dict[str, Any]],
+    dedupe: str,
+    now: datetime,
+) -> int:
+    """One statement: UPDATE ... RETURNING as a CTE feeding the timeline and notification inserts."""
+    o = table_of(Order).c
+    values: dict[str, Any] = {"status": new.value}
+    if new == S.CANCELLED:
+        values["cancelled_at"] = now
+    changed = (
+        sa.update(table_of(Order))
+        .where(*cond)
+        .values(**values)
+        .returning(o.id, o.user_id, o.service_name, o.paid_until)
+        .cte("changed")
+    )
+    c = changed.c
+    template = notifications.TEMPLATES[kind]
+    history = sa.insert(table_of(OrderStatusChange)).from_select(
+        ["order_id", "old_status", "new_status", "event", "actor_id", "note", "created_at"],
+        sa.select(
+            c.id, sa.literal(old.value), sa.literal(new.value), sa.literal(event), sa.null(), sa.literal(""),
+            _now_literal(now),
+        ).select_from(changed),
+    ).cte("history")  # fmt: skip
+    notes = sa.insert(table_of(Notification)).from_select(
+        NOTIFICATION_INSERT,
+        sa.select(
+            c.user_id, c.id, sa.literal(template.severity), sa.literal(kind), sa.literal(template.title[:200]),
+            sa.literal(""), _json_object(session, {"order": c.service_name, **params(c)}), sa.literal("pending"),
+            _key_expr(dedupe, c.id, c.paid_until), _now_literal(now),
+        ).select_from(changed),
+    ).cte("notes")  # fmt: skip
+    stmt = sa.select(sa.func.count()).select_from(changed).add_cte(history, notes)
+    if new == S.CANCELLED:
+        n = table_of(Notification).c
+        resolved = (
+            sa.update(table_of(Notification))
+            .where(
+                n.order_id.in_(sa.select(c.id)),
+                n.kind.in_((*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS)),
+                n.resolved_at.is_(None),
+            )
+            .values(resolved_at=now)
+            .cte("resolved")
+        )
+        stmt = stmt.add_cte(resolved)
+    return int(session.execute(stmt).scalar() or 0)
 
 
 def _scheduled_cancellations(session: Session, today: date, now: datetime) -> int:
@@ -243,7 +328,7 @@ def _scheduled_cancellations(session: Session, today: date, now: datetime) -> in
         where=(_cancel_pending(), col(Order.paid_until) <= today),
         event="cancelled",
         kind="order_cancelled_scheduled",
-        params=lambda pu: {"date": pu.isoformat() if pu else ""},
+        params=lambda rows: {"date": rows.paid_until},
         dedupe="cancelled",
         now=now,
     )
@@ -257,8 +342,8 @@ def _suspensions(session: Session, cal: LifecycleCalendar, today: date, now: dat
         where=(col(Order.paid_until) < cal.suspend_before(today), _not_cancel_pending()),
         event="suspended",
         kind="order_suspended",
-        params=lambda pu: {
-            "date": pu.isoformat() if pu else "",
+        params=lambda rows: {
+            "date": rows.paid_until,
             "cancel_date": (today + timedelta(days=cal.cancel_after_days)).isoformat(),
         },
         dedupe="suspended",
@@ -274,7 +359,7 @@ def _nonpayment_cancellations(session: Session, cal: LifecycleCalendar, today: d
         where=(col(Order.paid_until) < cal.cancel_before(today),),
         event="cancelled",
         kind="order_cancelled_nonpayment",
-        params=lambda pu: {"date": pu.isoformat() if pu else ""},
+        params=lambda rows: {"date": rows.paid_until},
         dedupe="cancelled",
         now=now,
     )
@@ -298,9 +383,7 @@ def _reminders(session: Session, cal: LifecycleCalendar, today: date, now: datet
         else_=sa.literal(ascending[-1]),
     )
     key = _key_expr("reminder", col(Order.id), col(Order.paid_until), threshold)
-    pg = session.get_bind().dialect.name == "postgresql"
-    json_object = sa.func.json_build_object if pg else sa.func.json_object
-    params = json_object(sa.literal("order"), col(Order.service_name), sa.literal("date"), col(Order.paid_until))
+    params = _json_object(session, {"order": col(Order.service_name), "date": col(Order.paid_until)})
     template = notifications.TEMPLATES["renewal_reminder"]
     existing = sa.select(sa.literal(1)).select_from(Notification).where(col(Notification.dedupe_key) == key)
     source = sa.select(
@@ -313,7 +396,7 @@ def _reminders(session: Session, cal: LifecycleCalendar, today: date, now: datet
         params,
         sa.literal("pending"),
         key,
-        sa.literal(now, type_=Order.__table__.c.created_at.type),  # type: ignore[attr-defined]
+        _now_literal(now),
     ).where(
         col(Order.status).in_((S.PROCESSING.value, S.PROCESSED.value)),
         col(Order.paid_until) > today,
@@ -355,8 +438,11 @@ def _auto_renewals(engine: Engine, cal: LifecycleCalendar, today: date, now: dat
             .join(Profile, col(Profile.user_id) == col(Order.user_id))
             .where(
                 col(Profile.auto_renew).is_(True),
-                col(Order.status).in_((S.PROCESSING.value, S.PROCESSED.value, S.SUSPENDED_NONPAYMENT.value)),
+                col(Order.status).in_((S.PROCESSING.value, S.PROCESSED.value)),
+                # from a few days before paid-until to the end of the grace period; an order already
+                # suspended is renewed by the customer, not behind their back
                 col(Order.paid_until) <= today + timedelta(days=cal.auto_renew_days),
+                col(Order.paid_until) >= cal.suspend_before(today),
                 _not_cancel_pending(),
                 ~sa.exists(
                     sa.select(sa.literal(1)).select_from(Notification).where(col(Notification.dedupe_key) == key)
@@ -367,16 +453,28 @@ def _auto_renewals(engine: Engine, cal: LifecycleCalendar, today: date, now: dat
     by_user: dict[int, list[tuple[int, date, int]]] = defaultdict(list)
     for uid, oid, pu, months in due:
         by_user[uid].append((oid, pu, months))
-    for uid, orders in by_user.items():
+    users = list(by_user.items())
+
+    def apply(chunk: list[tuple[int, list[tuple[int, date, int]]]]) -> None:
+        with session_scope(engine) as session:
+            outcomes = [auto_renew(session=session, user_id=uid, due=orders, now=now) for uid, orders in chunk]
+        for outcome in outcomes:
+            report.auto_renewed += outcome.renewed
+            report.auto_invoiced += outcome.invoiced
+            report.auto_failed += outcome.failed
+
+    # Several customers per transaction (a commit each would cost more than the work); when one of them
+    # fails, the chunk is redone one customer per transaction so that only that one waits for the next run.
+    for start in range(0, len(users), AUTO_RENEW_CHUNK):
+        chunk = users[start : start + AUTO_RENEW_CHUNK]
         try:
-            with session_scope(engine) as session:
-                outcome = auto_renew(session=session, user_id=uid, due=orders, now=now)
-        except Exception:
-            log.exception("auto-renewal of user %s failed; it is retried on the next run", uid)
-            continue
-        report.auto_renewed += outcome.renewed
-        report.auto_invoiced += outcome.invoiced
-        report.auto_failed += outcome.failed
+            apply(chunk)
+        except Exception:  # noqa: BLE001 - redone customer by customer just below, where it is logged
+            for one in chunk:
+                try:
+                    apply([one])
+                except Exception:
+                    log.exception("auto-renewal of user %s failed; it is retried on the next run", one[0])
 
 
 def _low_balance(session: Session, now: datetime) -> int:
@@ -413,9 +511,15 @@ def _low_balance(session: Session, now: datetime) -> int:
             rearm.append(uid)
     for start in range(0, len(rearm), 900):
         chunk = rearm[start : start + 900]
-        session.execute(sa.update(Profile).where(col(Profile.user_id).in_(chunk)).values(low_balance_alerted=False))
+        session.execute(
+            sa.update(Profile)
+            .execution_options(synchronize_session=False)
+            .where(col(Profile.user_id).in_(chunk))
+            .values(low_balance_alerted=False)
+        )
         session.execute(
             sa.update(Notification)
+            .execution_options(synchronize_session=False)
             .where(
                 col(Notification.user_id).in_(chunk),
                 col(Notification.kind) == "low_balance",
@@ -425,8 +529,8 @@ def _low_balance(session: Session, now: datetime) -> int:
         )
     if alert:
         template = notifications.TEMPLATES["low_balance"]
-        session.execute(
-            sa.insert(Notification),
+        session.connection().execute(
+            sa.insert(table_of(Notification)),
             [
                 {
                     "user_id": uid,
@@ -450,6 +554,7 @@ def _low_balance(session: Session, now: datetime) -> int:
         for start in range(0, len(ids), 900):
             session.execute(
                 sa.update(Profile)
+                .execution_options(synchronize_session=False)
                 .where(col(Profile.user_id).in_(ids[start : start + 900]))
                 .values(low_balance_alerted=True)
             )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from introserv_app.domain.money import Money
 from introserv_app.domain.text import N_
@@ -113,14 +114,19 @@ MAIL_DIGEST_SUBJECT = N_("INTROSERV: {count} updates about your account")
 MAIL_SIGNATURE = N_("INTROSERV billing")
 
 
+@lru_cache(maxsize=4096)
+def _date_text(iso: str, lang: str) -> str:
+    try:
+        return format_date(date.fromisoformat(iso), lang)
+    except ValueError:
+        return iso
+
+
 def _value(key: str, value: object, lang: str) -> object:
     if isinstance(value, dict) and {"minor", "currency"} <= value.keys():
         return format_money(Money(int(value["minor"]), str(value["currency"])), lang)  # type: ignore[arg-type]
     if key.endswith("date") and isinstance(value, str):
-        try:
-            return format_date(date.fromisoformat(value), lang)
-        except ValueError:
-            return value
+        return _date_text(value, lang)
     if isinstance(value, str) and key == "reason":
         return gettext(lang, value)
     return value

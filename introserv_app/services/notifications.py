@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -22,7 +23,7 @@ from sqlmodel import Session, col, select
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import EmailOutbox, Notification, Order, Profile, User
+from introserv_app.db.tables import EmailOutbox, Notification, Order, Profile, User, table_of
 from introserv_app.db.types import utcnow
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
@@ -106,6 +107,7 @@ def resolve(*, session: Session, order_id: int, kinds: Sequence[str] = ORDER_ATT
     """The order's open notifications of these kinds are resolved (their banners go)."""
     session.execute(
         sa.update(Notification)
+        .execution_options(synchronize_session=False)
         .where(
             col(Notification.order_id) == order_id,
             col(Notification.kind).in_(kinds),
@@ -156,11 +158,12 @@ def _recipients(session: Session, user_ids: Iterable[int]) -> dict[int, _Recipie
     return out
 
 
-def _queue(session: Session, rows: Sequence[Notification], now: datetime) -> int:
-    """Write the emails of `rows` (one per customer and address) and mark the rows queued."""
+def _queue(session: Session, rows: Sequence[Any], now: datetime) -> int:
+    """Write the emails of `rows` (notifications, or rows with their id, user_id, kind, params, body and
+    created_at) one per customer and address, and mark the rows queued."""
     recipients = _recipients(session, (r.user_id for r in rows))
     link = f"{get_settings().base_url}/notifications"
-    groups: dict[tuple[int, str], list[Notification]] = defaultdict(list)
+    groups: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for row in rows:
         who = recipients.get(row.user_id)
         template = TEMPLATES.get(row.kind)
@@ -191,11 +194,12 @@ def _queue(session: Session, rows: Sequence[Notification], now: datetime) -> int
             }
         )
     if outbox:
-        session.execute(sa.insert(EmailOutbox), outbox)
+        session.connection().execute(sa.insert(table_of(EmailOutbox)), outbox)
     ids = [r.id for r in rows]
     for chunk in range(0, len(ids), 900):
         session.execute(
             sa.update(Notification)
+            .execution_options(synchronize_session=False)
             .where(col(Notification.id).in_(ids[chunk : chunk + 900]))
             .values(email_state="queued")
         )
@@ -210,13 +214,16 @@ def dispatch_emails(*, engine: Engine, now: datetime | None = None, batch: int |
     last_id = 0
     while True:
         with session_scope(engine) as session:
+            t = table_of(Notification).c
             rows = list(
-                session.exec(
-                    select(Notification)
-                    .where(Notification.email_state == "pending", col(Notification.id) > last_id)
-                    .order_by(col(Notification.id))
+                session.connection()
+                .execute(
+                    sa.select(t.id, t.user_id, t.kind, t.params, t.body, t.created_at)
+                    .where(t.email_state == "pending", t.id > last_id)
+                    .order_by(t.id)
                     .limit(batch)
-                ).all()
+                )
+                .all()
             )
             if not rows:
                 return written
@@ -328,6 +335,7 @@ def dismiss_all(*, session: Session, viewer: Viewer, now: datetime | None = None
     now = now or utcnow()
     result = session.execute(
         sa.update(Notification)
+        .execution_options(synchronize_session=False)
         .where(*_open(viewer), col(Notification.kind).notin_(STICKY_KINDS))
         .values(dismissed_at=now)
     )

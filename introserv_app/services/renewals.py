@@ -184,9 +184,11 @@ def renew(
     if done is not None:
         return done
     # Validate before taking the lock: a refusal is audited in its own transaction, which on SQLite
-    # must not wait for a write lock this transaction already holds.
-    require_payable(session=session, user_id=viewer.user_id)
-    quote_renewal(session=session, viewer=viewer, items=items, now=now)
+    # must not wait for a write lock this transaction already holds. (The job's auto-renewal checked
+    # the orders itself and runs inside its own write transaction.)
+    if not automatic:
+        require_payable(session=session, user_id=viewer.user_id)
+        quote_renewal(session=session, viewer=viewer, items=items, now=now)
     ledger.lock_account(session=session, user_id=viewer.user_id)
     done = _by_key(session, viewer, idem_key)  # another tab may have finished while we waited
     if done is not None:
