@@ -80,55 +80,37 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_clear_ip_restrictions(args: argparse.Namespace) -> int:
-    """Support's way in for a customer locked out by their own IP list (audited)."""
+def _support_action(username: str, action_name: str, done: str) -> int:
+    """Run a support action of services.settings (`clear_ip_restrictions`, ...) for a customer, audited
+    with no staff actor (the command line)."""
     from sqlmodel import select
 
     from introserv_app.db.session import session_scope
     from introserv_app.db.tables import User
-    from introserv_app.services.settings import clear_ip_restrictions
+    from introserv_app.services import settings
 
     with session_scope() as session:
-        user_id = session.exec(select(User.id).where(User.username == args.username)).first()
+        user_id = session.exec(select(User.id).where(User.username == username)).first()
         if user_id is None:
-            return _fail(f"no user {args.username!r}")
-        clear_ip_restrictions(session=session, staff=None, user_id=user_id)
-    print(f"IP restrictions of {args.username!r} cleared")
+            return _fail(f"no user {username!r}")
+        getattr(settings, action_name)(session=session, staff=None, user_id=user_id)
+    print(done.format(username=username))
     return 0
+
+
+def cmd_clear_ip_restrictions(args: argparse.Namespace) -> int:
+    """Support's way in for a customer locked out by their own IP list (audited)."""
+    return _support_action(args.username, "clear_ip_restrictions", "IP restrictions of {username!r} cleared")
 
 
 def cmd_reset_code_word(args: argparse.Namespace) -> int:
     """After support has checked the customer's identity: they can set a new code word (audited)."""
-    from sqlmodel import select
-
-    from introserv_app.db.session import session_scope
-    from introserv_app.db.tables import User
-    from introserv_app.services.settings import reset_code_word
-
-    with session_scope() as session:
-        user_id = session.exec(select(User.id).where(User.username == args.username)).first()
-        if user_id is None:
-            return _fail(f"no user {args.username!r}")
-        reset_code_word(session=session, staff=None, user_id=user_id)
-    print(f"code word of {args.username!r} reset")
-    return 0
+    return _support_action(args.username, "reset_code_word", "code word of {username!r} reset")
 
 
 def cmd_verify_company(args: argparse.Namespace) -> int:
     """Support has checked the company's documents: its invoices can be paid from now on (audited)."""
-    from sqlmodel import select
-
-    from introserv_app.db.session import session_scope
-    from introserv_app.db.tables import User
-    from introserv_app.services.settings import verify_company
-
-    with session_scope() as session:
-        user_id = session.exec(select(User.id).where(User.username == args.username)).first()
-        if user_id is None:
-            return _fail(f"no user {args.username!r}")
-        verify_company(session=session, staff=None, user_id=user_id)
-    print(f"company profile of {args.username!r} verified")
-    return 0
+    return _support_action(args.username, "verify_company", "company profile of {username!r} verified")
 
 
 def cmd_demo_logins(_: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import reflex as rx
 
 from introserv_app.components.layout import shell
 from introserv_app.components.notifications import severity_icon
+from introserv_app.components.pager import simple_pager
 from introserv_app.i18n.ui import t
 from introserv_app.state.notifications import NotificationsState
 
@@ -75,25 +76,7 @@ def notifications_page() -> rx.Component:
             ),
             rx.text(t("No notifications yet."), color_scheme="gray"),
         ),
-        rx.cond(
-            NotificationsState.pages > 1,
-            rx.hstack(
-                rx.button(
-                    t("Previous page"),
-                    on_click=NotificationsState.go_page(NotificationsState.page - 1),
-                    variant="soft",
-                    disabled=NotificationsState.page <= 1,
-                ),
-                rx.text(t("Page"), " ", NotificationsState.page, " ", t("of"), " ", NotificationsState.pages, size="2"),
-                rx.button(
-                    t("Next page"),
-                    on_click=NotificationsState.go_page(NotificationsState.page + 1),
-                    variant="soft",
-                    disabled=NotificationsState.page >= NotificationsState.pages,
-                ),
-                align="center",
-            ),
-        ),
+        simple_pager(NotificationsState.page, NotificationsState.pages, NotificationsState.go_page),
         active="/notifications",
         title=t("Notifications"),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import shell
+from introserv_app.components.pager import simple_pager
 from introserv_app.components.tickets import ticket_dialog
 from introserv_app.i18n.ui import t
 from introserv_app.state.tickets import TicketFormState, TicketsState, TicketThreadState
@@ -67,25 +68,7 @@ def tickets_page() -> rx.Component:
             ),
             rx.text(t("No tickets yet."), color_scheme="gray"),
         ),
-        rx.cond(
-            TicketsState.pages > 1,
-            rx.hstack(
-                rx.button(
-                    t("Previous page"),
-                    on_click=TicketsState.go_page(TicketsState.page - 1),
-                    variant="soft",
-                    disabled=TicketsState.page <= 1,
-                ),
-                rx.text(t("Page"), " ", TicketsState.page, " ", t("of"), " ", TicketsState.pages, size="2"),
-                rx.button(
-                    t("Next page"),
-                    on_click=TicketsState.go_page(TicketsState.page + 1),
-                    variant="soft",
-                    disabled=TicketsState.page >= TicketsState.pages,
-                ),
-                align="center",
-            ),
-        ),
+        simple_pager(TicketsState.page, TicketsState.pages, TicketsState.go_page),
         active="/tickets",
         title=t("Tickets"),
     )

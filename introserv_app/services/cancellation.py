@@ -8,9 +8,9 @@ from sqlmodel import Session
 
 from introserv_app.db.tables import Order
 from introserv_app.db.types import utcnow
-from introserv_app.domain.lifecycle import Cause, TransitionRefused
+from introserv_app.domain.lifecycle import Cause
 from introserv_app.domain.order_rules import MSG_CANCEL_NOT_PENDING, REASON_MAX, cancel_refusal
-from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
+from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.services import audit
 from introserv_app.services.auth import Viewer
@@ -52,19 +52,16 @@ def cancel_order(
         raise ServiceError(refusal)
     order.cancel_mode, order.cancel_requested_at, order.cancel_reason = mode, now, text or None
     if mode == "immediate":
-        try:
-            change_status(
-                session=session,
-                order=order,
-                new=OrderStatus.CANCELLED,
-                cause=Cause.CUSTOMER,
-                event="cancelled",
-                actor_id=viewer.user_id,
-                note=text,
-                now=now,
-            )
-        except TransitionRefused as exc:
-            raise ServiceError(exc.msgid, old=STATUS_INFO[exc.old].label, new=STATUS_INFO[exc.new].label) from None
+        change_status(
+            session=session,
+            order=order,
+            new=OrderStatus.CANCELLED,
+            cause=Cause.CUSTOMER,
+            event="cancelled",
+            actor_id=viewer.user_id,
+            note=text,
+            now=now,
+        )
     else:
         record_status_change(
             session=session,

@@ -13,6 +13,7 @@ run after one was killed, finds nothing left to do for work already done.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import time
 from collections import defaultdict
@@ -29,13 +30,16 @@ from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import LedgerEntry, Notification, Order, OrderStatusChange, Profile, table_of
 from introserv_app.db.types import utcnow
-from introserv_app.domain.lifecycle import Cause, Effect, LifecycleCalendar, transition
-from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.lifecycle import Cause, Effect, LifecycleCalendar, TransitionRefused, transition
+from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import is_row_id
 from introserv_app.i18n import gettext
-from introserv_app.services import notifications, tickets
+from introserv_app.services import access, audit, notifications, tickets
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
 from introserv_app.services.joblock import job_lock
-from introserv_app.services.orders import record_status_change
+from introserv_app.services.orders import MSG_ORDER_NOT_FOUND, record_status_change
 
 log = logging.getLogger("introserv.lifecycle")
 S = OrderStatus
@@ -47,6 +51,8 @@ TICKET_BODY = N_(
     "write here when it is ready. Reply to this ticket with any questions about the order."
 )
 SUSPENSION_KINDS = notifications.STICKY_KINDS
+#: What an order's end (cancellation) or restoration resolves: reminders, auto-renewal notices, suspensions.
+RESOLVED_BY_END = (*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS)
 AUTO_RENEW_CHUNK = 50
 ORDER_COLUMNS: Any = table_of(Order).c
 NOTIFICATION_INSERT = (
@@ -70,10 +76,13 @@ def change_status(
     params: dict[str, object] | None = None,
     now: datetime,
 ) -> None:
-    """Move `order` to `new` if the status machine lets `cause` do it (TransitionRefused otherwise),
-    record it on the timeline and set off what the change triggers."""
+    """Move `order` to `new` if the status machine lets `cause` do it (a ServiceError that names both
+    statuses otherwise), record it on the timeline and set off what the change triggers."""
     old = OrderStatus(order.status)
-    rule = transition(old, new, cause)
+    try:
+        rule = transition(old, new, cause)
+    except TransitionRefused as exc:
+        raise ServiceError(exc.msgid, old=STATUS_INFO[old].label, new=STATUS_INFO[new].label) from None
     order.status = new.value
     if new == S.CANCELLED and order.cancelled_at is None:
         order.cancelled_at = now
@@ -88,12 +97,7 @@ def change_status(
         now=now,
     )
     if Effect.RESOLVE_SUSPENSION in rule.effects or new == S.CANCELLED:
-        notifications.resolve(
-            session=session,
-            order_id=order.id or 0,
-            kinds=(*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS),
-            now=now,
-        )
+        notifications.resolve(session=session, order_ids=order.id or 0, kinds=RESOLVED_BY_END, now=now)
     if Effect.NOTIFY in rule.effects:
         values: dict[str, object] = {"order": order.service_name}
         if order.paid_until is not None:
@@ -175,6 +179,38 @@ def _now_literal(now: datetime) -> Any:
     return sa.literal(now, type_=table_of(Order).c.created_at.type)
 
 
+def _history_insert(rows: Any, old: OrderStatus, new: OrderStatus, event: str, now: datetime, *filters: Any) -> Any:
+    """INSERT ... SELECT of a timeline entry for each of `rows` (the orders table, or a CTE of changed orders)."""
+    return sa.insert(table_of(OrderStatusChange)).from_select(
+        ["order_id", "old_status", "new_status", "event", "actor_id", "note", "created_at"],
+        sa.select(
+            rows.id, sa.literal(old.value), sa.literal(new.value), sa.literal(event), sa.null(), sa.literal(""),
+            _now_literal(now),
+        ).where(*filters),
+    )  # fmt: skip
+
+
+def _notification_insert(
+    session: Session,
+    rows: Any,
+    kind: str,
+    params: Callable[[Any], dict[str, Any]],
+    dedupe: str,
+    now: datetime,
+    *filters: Any,
+) -> Any:
+    """INSERT ... SELECT of a `kind` notification (email pending) for each of `rows`."""
+    template = notifications.TEMPLATES[kind]
+    return sa.insert(table_of(Notification)).from_select(
+        NOTIFICATION_INSERT,
+        sa.select(
+            rows.user_id, rows.id, sa.literal(template.severity), sa.literal(kind), sa.literal(template.title[:200]),
+            sa.literal(""), _json_object(session, {"order": rows.service_name, **params(rows)}), sa.literal("pending"),
+            _key_expr(dedupe, rows.id, rows.paid_until), _now_literal(now),
+        ).where(*filters),
+    )  # fmt: skip
+
+
 def _bulk_change(
     session: Session,
     *,
@@ -189,134 +225,40 @@ def _bulk_change(
 ) -> int:
     """Set-based status change, all in SQL: the timeline entries, the notifications and the update of
     the orders matching `where`, in the caller's transaction. On SQLite (one writer at a time) these are
-    separate statements over the same condition; on PostgreSQL one statement (`_bulk_change_pg`), so a
-    payment committing meanwhile cannot slip between them."""
+    separate statements over the same condition; on PostgreSQL one statement (an UPDATE ... RETURNING
+    CTE feeding both inserts), so a payment committing meanwhile cannot slip between them."""
     for old in sources:
         transition(old, new, Cause.SYSTEM)  # the machine must allow every change the job makes
     pg = session.get_bind().dialect.name == "postgresql"
-    template = notifications.TEMPLATES[kind]
-    changed = 0
-    for old in sources:
-        cond = (col(Order.status) == old.value, *where)
-        if pg:
-            changed += _bulk_change_pg(session, old=old, new=new, cond=cond, event=event, kind=kind, params=params,
-                                       dedupe=dedupe, now=now)  # fmt: skip
-            continue
-        session.execute(
-            sa.insert(table_of(OrderStatusChange)).from_select(
-                ["order_id", "old_status", "new_status", "event", "actor_id", "note", "created_at"],
-                sa.select(
-                    col(Order.id),
-                    sa.literal(old.value),
-                    sa.literal(new.value),
-                    sa.literal(event),
-                    sa.null(),
-                    sa.literal(""),
-                    _now_literal(now),
-                ).where(*cond),
-            )
-        )
-        session.execute(
-            sa.insert(table_of(Notification)).from_select(
-                [
-                    "user_id",
-                    "order_id",
-                    "severity",
-                    "kind",
-                    "title",
-                    "body",
-                    "params",
-                    "email_state",
-                    "dedupe_key",
-                    "created_at",
-                ],
-                sa.select(
-                    col(Order.user_id),
-                    col(Order.id),
-                    sa.literal(template.severity),
-                    sa.literal(kind),
-                    sa.literal(template.title[:200]),
-                    sa.literal(""),
-                    _json_object(session, {"order": col(Order.service_name), **params(ORDER_COLUMNS)}),
-                    sa.literal("pending"),
-                    _key_expr(dedupe, col(Order.id), col(Order.paid_until)),
-                    _now_literal(now),
-                ).where(*cond),
-            )
-        )
-        if new == S.CANCELLED:
-            session.execute(
-                sa.update(table_of(Notification))
-                .where(
-                    table_of(Notification).c.order_id.in_(sa.select(col(Order.id)).where(*cond)),
-                    table_of(Notification).c.kind.in_((*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS)),
-                    table_of(Notification).c.resolved_at.is_(None),
-                )
-                .values(resolved_at=now)
-            )
-        values: dict[str, Any] = {"status": new.value}
-        if new == S.CANCELLED:
-            values["cancelled_at"] = now
-        result = session.execute(sa.update(table_of(Order)).where(*cond).values(**values))
-        changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
-    return changed
-
-
-def _bulk_change_pg(
-    session: Session,
-    *,
-    old: OrderStatus,
-    new: OrderStatus,
-    cond: Sequence[Any],
-    event: str,
-    kind: str,
-    params: Callable[[Any], dict[str, Any]],
-    dedupe: str,
-    now: datetime,
-) -> int:
-    """One statement: UPDATE ... RETURNING as a CTE feeding the timeline and notification inserts."""
-    o = table_of(Order).c
     values: dict[str, Any] = {"status": new.value}
     if new == S.CANCELLED:
         values["cancelled_at"] = now
-    changed = (
-        sa.update(table_of(Order))
-        .where(*cond)
-        .values(**values)
-        .returning(o.id, o.user_id, o.service_name, o.paid_until)
-        .cte("changed")
-    )
-    c = changed.c
-    template = notifications.TEMPLATES[kind]
-    history = sa.insert(table_of(OrderStatusChange)).from_select(
-        ["order_id", "old_status", "new_status", "event", "actor_id", "note", "created_at"],
-        sa.select(
-            c.id, sa.literal(old.value), sa.literal(new.value), sa.literal(event), sa.null(), sa.literal(""),
-            _now_literal(now),
-        ).select_from(changed),
-    ).cte("history")  # fmt: skip
-    notes = sa.insert(table_of(Notification)).from_select(
-        NOTIFICATION_INSERT,
-        sa.select(
-            c.user_id, c.id, sa.literal(template.severity), sa.literal(kind), sa.literal(template.title[:200]),
-            sa.literal(""), _json_object(session, {"order": c.service_name, **params(c)}), sa.literal("pending"),
-            _key_expr(dedupe, c.id, c.paid_until), _now_literal(now),
-        ).select_from(changed),
-    ).cte("notes")  # fmt: skip
-    if new == S.CANCELLED:
-        # a statement of its own: as a CTE over "changed" PostgreSQL planned it as a loop (250 s at 38,000 rows)
-        n = table_of(Notification).c
-        session.execute(
-            sa.update(table_of(Notification))
-            .where(
-                n.order_id.in_(sa.select(col(Order.id)).where(*cond)),
-                n.kind.in_((*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS)),
-                n.resolved_at.is_(None),
+    changed = 0
+    for old in sources:
+        cond = (col(Order.status) == old.value, *where)
+        if new == S.CANCELLED:
+            # its own statement also on PostgreSQL: as a CTE over the changed rows it was planned as a
+            # loop (250 s at 38,000 rows)
+            notifications.resolve(
+                session=session, order_ids=sa.select(col(Order.id)).where(*cond), kinds=RESOLVED_BY_END, now=now
             )
-            .values(resolved_at=now)
-        )
-    stmt = sa.select(sa.func.count()).select_from(changed).add_cte(history, notes)
-    return int(session.execute(stmt).scalar() or 0)
+
+        update = sa.update(table_of(Order)).where(*cond).values(**values)
+        if pg:
+            o = ORDER_COLUMNS
+            rows = update.returning(o.id, o.user_id, o.service_name, o.paid_until).cte("changed")
+            stmt = sa.select(sa.func.count()).select_from(rows)
+            stmt = stmt.add_cte(
+                _history_insert(rows.c, old, new, event, now).cte("history"),
+                _notification_insert(session, rows.c, kind, params, dedupe, now).cte("notes"),
+            )
+            changed += int(session.execute(stmt).scalar() or 0)
+            continue
+        session.execute(_history_insert(ORDER_COLUMNS, old, new, event, now, *cond))
+        session.execute(_notification_insert(session, ORDER_COLUMNS, kind, params, dedupe, now, *cond))
+        result = session.execute(update)
+        changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return changed
 
 
 def _scheduled_cancellations(session: Session, today: date, now: datetime) -> int:
@@ -406,18 +348,7 @@ def _reminders(session: Session, cal: LifecycleCalendar, today: date, now: datet
     inserted = session.execute(
         sa.insert(Notification)
         .from_select(
-            [
-                "user_id",
-                "order_id",
-                "severity",
-                "kind",
-                "title",
-                "body",
-                "params",
-                "email_state",
-                "dedupe_key",
-                "created_at",
-            ],
+            NOTIFICATION_INSERT,
             source,
         )
         .returning(col(Notification.id))
@@ -611,22 +542,13 @@ def idem_key(user_id: int, due: Sequence[tuple[int, date | None, int]]) -> str:
 
 # ---- support's status changes -----------------------------------------------------------------------
 
-MSG_ORDER_NOT_FOUND = N_("Order not found.")
 MSG_BAD_IP = N_("Enter the main IP address of the service (IPv4 or IPv6).")
 
 
 def deliver_order(
-    *, session: Session, viewer: Any, order_id: int, main_ip: object, ip: str = "", now: datetime | None = None
+    *, session: Session, viewer: Viewer, order_id: int, main_ip: object, ip: str = "", now: datetime | None = None
 ) -> Order:
     """Support marks a "Processing" order "Processed" (delivered) with its main IP; the customer is told."""
-    import ipaddress
-
-    from introserv_app.domain.lifecycle import TransitionRefused
-    from introserv_app.domain.statuses import STATUS_INFO
-    from introserv_app.domain.validation import is_row_id
-    from introserv_app.services import access, audit
-    from introserv_app.services.errors import ServiceError
-
     now = now or utcnow()
     access.require_staff(session=session, viewer=viewer, target="order.deliver", ip=ip)
     try:
@@ -638,18 +560,15 @@ def deliver_order(
         raise ServiceError(MSG_ORDER_NOT_FOUND)
     old = order.status
     order.main_ip = address
-    try:
-        change_status(
-            session=session,
-            order=order,
-            new=S.PROCESSED,
-            cause=Cause.SUPPORT,
-            event="delivered",
-            actor_id=viewer.user_id,
-            now=now,
-        )
-    except TransitionRefused as exc:
-        raise ServiceError(exc.msgid, old=STATUS_INFO[exc.old].label, new=STATUS_INFO[exc.new].label) from None
+    change_status(
+        session=session,
+        order=order,
+        new=S.PROCESSED,
+        cause=Cause.SUPPORT,
+        event="delivered",
+        actor_id=viewer.user_id,
+        now=now,
+    )
     audit.record(
         session=session,
         action="order.deliver",

@@ -39,6 +39,7 @@ from introserv_app.services.mail_templates import (
     email_texts,
     render,
 )
+from introserv_app.services.orders import MSG_ORDER_NOT_FOUND
 
 SEVERITIES = ("info", "warning", "critical")
 NOTICE_MAX = 2000
@@ -103,16 +104,16 @@ def notify(
     return row
 
 
-def resolve(*, session: Session, order_id: int, kinds: Sequence[str] = ORDER_ATTENTION_KINDS, now: datetime) -> None:
-    """The order's open notifications of these kinds are resolved (their banners go)."""
+def resolve(
+    *, session: Session, order_ids: int | Any, kinds: Sequence[str] = ORDER_ATTENTION_KINDS, now: datetime
+) -> None:
+    """The open notifications of these kinds about an order (an id) or orders (a SELECT of ids) are
+    resolved: their banners go."""
+    n = table_of(Notification).c
+    about = n.order_id == order_ids if isinstance(order_ids, int) else n.order_id.in_(order_ids)
     session.execute(
-        sa.update(Notification)
-        .execution_options(synchronize_session=False)
-        .where(
-            col(Notification.order_id) == order_id,
-            col(Notification.kind).in_(kinds),
-            col(Notification.resolved_at).is_(None),
-        )
+        sa.update(table_of(Notification))
+        .where(about, n.kind.in_(kinds), n.resolved_at.is_(None))
         .values(resolved_at=now)
     )
 
@@ -367,7 +368,7 @@ def post_notice(
         raise ServiceError(MSG_BAD_SEVERITY)
     order = session.get(Order, order_id) if is_row_id(order_id) else None
     if order is None:
-        raise ServiceError(N_("Order not found."))
+        raise ServiceError(MSG_ORDER_NOT_FOUND)
     row = notify(
         session=session,
         user_id=order.user_id,

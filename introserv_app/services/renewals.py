@@ -303,7 +303,7 @@ def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_i
             order.paid_until = renewed_until(start, line.period_months, now.date())
         new = status_after_payment(old)
         event = "paid" if first or not line.period_months else "renewed"
-        notifications.resolve(session=session, order_id=order.id or 0, now=now)
+        notifications.resolve(session=session, order_ids=order.id or 0, now=now)
         if new != old:
             lifecycle.change_status(
                 session=session,

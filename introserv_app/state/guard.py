@@ -24,3 +24,9 @@ def current_viewer(state: rx.State) -> Viewer | None:
         return None
     with session_scope() as session:
         return resolve_session(session=session, token=token, ip=client_ip(state))
+
+
+def page_from_url(state: rx.State) -> int:
+    """The `page` query parameter of the page being loaded (1 when missing or not a small number)."""
+    raw = (dict(state.router.url.query_parameters) if state.router.url else {}).get("page")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 6 else 1

@@ -9,7 +9,7 @@ from introserv_app.i18n import translate_error
 from introserv_app.services import notifications
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.notifications import NotificationView
-from introserv_app.state.guard import current_viewer
+from introserv_app.state.guard import current_viewer, page_from_url
 from introserv_app.state.locale import LocaleState
 
 
@@ -24,11 +24,6 @@ def _row(view: NotificationView) -> dict[str, str]:
         "dismissible": "1" if view.dismissible else "",
         "state": "resolved" if view.resolved else ("dismissed" if view.dismissed else "open"),
     }
-
-
-def _page_number(state: rx.State) -> int:
-    raw = (dict(state.router.url.query_parameters) if state.router.url else {}).get("page")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 6 else 1
 
 
 class NotificationsState(rx.State):
@@ -58,7 +53,7 @@ class NotificationsState(rx.State):
             return
         lang = (await self.get_state(LocaleState)).lang
         with session_scope() as session:
-            page = notifications.notifications_page(session=session, viewer=viewer, lang=lang, page=_page_number(self))
+            page = notifications.notifications_page(session=session, viewer=viewer, lang=lang, page=page_from_url(self))
         self.rows, self.total, self.page, self.pages = [_row(v) for v in page.items], page.total, page.page, page.pages
         await self.load_banners()
 
@@ -81,11 +76,7 @@ class NotificationsState(rx.State):
                 )
         except ServiceError as exc:
             return rx.toast.error(translate_error(lang, exc.message, exc.values))
-        self.banners = [b for b in self.banners if b["id"] != notification_id]
-        self.rows = [
-            {**r, "state": "dismissed", "dismissible": ""} if r["id"] == notification_id else r for r in self.rows
-        ]
-        await self.load_banners()
+        await self._reload()
         return None
 
     @rx.event
@@ -95,6 +86,11 @@ class NotificationsState(rx.State):
             return
         with session_scope() as session:
             notifications.dismiss_all(session=session, viewer=viewer)
-        await self.load_banners()
+        await self._reload()
+
+    async def _reload(self) -> None:
+        """The banners, and the list when this is the notifications page."""
         if self.rows:
-            await self.load()
+            await self.load()  # reloads the banners too
+        else:
+            await self.load_banners()

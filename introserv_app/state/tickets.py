@@ -9,16 +9,11 @@ from introserv_app.domain.text import N_
 from introserv_app.i18n import format_datetime, gettext, translate_error, translate_message
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.tickets import CATEGORIES, STATUSES, create_ticket, reply, ticket_thread, tickets_page
-from introserv_app.state.guard import client_ip, current_viewer
+from introserv_app.state.guard import client_ip, current_viewer, page_from_url
 from introserv_app.state.locale import LocaleState
 
 MSG_CREATED = N_("Ticket #{id} is open. Support will answer here.")
 MSG_ABOUT_ORDER = N_("Order {order}")
-
-
-def _page_number(state: rx.State) -> int:
-    raw = (dict(state.router.url.query_parameters) if state.router.url else {}).get("page")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 6 else 1
 
 
 class TicketFormState(rx.State):
@@ -110,7 +105,7 @@ class TicketsState(rx.State):
             return
         lang = (await self.get_state(LocaleState)).lang
         with session_scope() as session:
-            rows, self.page, self.pages = tickets_page(session=session, viewer=viewer, page=_page_number(self))
+            rows, self.page, self.pages = tickets_page(session=session, viewer=viewer, page=page_from_url(self))
         self.scope_all = viewer.is_staff
         self.rows = [_ticket_dict(t, lang) for t in rows]
 
