@@ -127,6 +127,8 @@ class Settings:
     auto_renew_days: int = 3
     #: Seconds between runs of the lifecycle job inside the app (0: the app does not run it).
     lifecycle_interval: int = 300
+    #: Where customers' new tickets and replies are mailed when no staff member is assigned.
+    support_email: str = "support@localhost"
 
     @property
     def cookie_secure(self) -> bool:
@@ -170,4 +172,5 @@ def get_settings() -> Settings:
         suspended_cancel_days=_int("INTROSERV_SUSPENDED_CANCEL_DAYS", 14, 0),
         auto_renew_days=_int("INTROSERV_AUTO_RENEW_DAYS", 3, 0),
         lifecycle_interval=_int("INTROSERV_LIFECYCLE_INTERVAL", 300, 0),
+        support_email=os.environ.get("INTROSERV_SUPPORT_EMAIL", "").strip() or "support@localhost",
     )

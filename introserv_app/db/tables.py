@@ -167,6 +167,7 @@ class Invoice(SQLModel, table=True):
         sa.Index("ix_invoices_user_issued_at", "user_id", "issued_at"),
         sa.Index("ix_invoices_user_status", "user_id", "status"),
         sa.Index("ix_invoices_idem_key", "idem_key", unique=True),
+        sa.Index("ix_invoices_status_paid_at", "status", "paid_at", "currency", "net_minor"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -227,7 +228,10 @@ class LedgerEntry(SQLModel, table=True):
 
 class Ticket(SQLModel, table=True):
     __tablename__ = "tickets"
-    __table_args__ = (sa.Index("ix_tickets_user_status", "user_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_tickets_user_status", "user_id", "status"),
+        sa.Index("ix_tickets_status_updated", "status", "updated_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id")
@@ -377,12 +381,25 @@ class CurrencyRate(SQLModel, table=True):
     updated_by: int | None = Field(default=None, foreign_key="users.id")
 
 
+class AppSetting(SQLModel, table=True):
+    """Settings an admin changes in the panel (the seller's VAT details); the environment gives defaults."""
+
+    __tablename__ = "app_settings"
+
+    key: str = Field(max_length=64, primary_key=True)
+    value: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_by: int | None = Field(default=None, foreign_key="users.id")
+
+
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
     __table_args__ = (
         sa.Index("ix_audit_action_ip_created", "action", "ip", "created_at"),
         sa.Index("ix_audit_action_key_created", "action", "subject_key", "created_at"),
         sa.Index("ix_audit_subject_user_created", "subject_user_id", "created_at"),
+        sa.Index("ix_audit_actor_created", "actor_id", "created_at"),
+        sa.Index("ix_audit_created", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -13,3 +13,7 @@ class Role(enum.StrEnum):
     @property
     def is_staff(self) -> bool:
         return self in (Role.SUPPORT, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self is Role.ADMIN

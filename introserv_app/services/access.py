@@ -17,6 +17,7 @@ from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import PermissionDenied
 
 MSG_STAFF_ONLY = N_("This page is for support staff only.")
+MSG_ADMIN_ONLY = N_("Only an administrator can do this.")
 
 
 def record_denied(
@@ -40,3 +41,10 @@ def require_staff(*, session: Session, viewer: Viewer, target: str, ip: str = ""
     if not viewer.is_staff:
         record_denied(session=session, viewer=viewer, target=target, ip=ip)
         raise PermissionDenied(MSG_STAFF_ONLY)
+
+
+def require_admin(*, session: Session, viewer: Viewer, target: str, ip: str = "") -> None:
+    """Raise PermissionDenied (audited) unless the viewer is an admin."""
+    if not viewer.role.is_admin:
+        record_denied(session=session, viewer=viewer, target=target, ip=ip)
+        raise PermissionDenied(MSG_STAFF_ONLY if not viewer.is_staff else MSG_ADMIN_ONLY)

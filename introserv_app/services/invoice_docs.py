@@ -11,23 +11,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from babel import Locale
 from sqlmodel import Session, col, select
 
-from introserv_app.config import get_settings
 from introserv_app.db.tables import Invoice, InvoiceLine, Order, Profile, TariffPlan, User
 from introserv_app.domain.money import Money
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import MSG_OUTSIDE_EU, MSG_REVERSE_CHARGE, is_eu
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, normalize_language
+from introserv_app.i18n.countries import country_name
 from introserv_app.services import access
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
+from introserv_app.services.seller import seller_settings
 
 MSG_INVOICE_NOT_FOUND = N_("Invoice not found.")
 MSG_PERIOD = N_("{months} mo.")
-MSG_OTHER_COUNTRY = N_("Other country")
 STATUS_LABELS = {"unpaid": N_("Unpaid"), "paid": N_("Paid"), "cancelled": N_("Cancelled")}
 
 
@@ -68,12 +67,6 @@ class InvoiceDocument:
     vat_note: str
 
 
-def country_name(code: str, lang: str) -> str:
-    if not code or code.upper() == "OTHER":
-        return gettext(lang, MSG_OTHER_COUNTRY)
-    return Locale.parse(normalize_language(lang)).territories.get(code.upper(), code.upper())
-
-
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -103,7 +96,7 @@ def document_for(*, session: Session, invoice_id: int, lang: str) -> InvoiceDocu
     if invoice is None:
         raise ServiceError(MSG_INVOICE_NOT_FOUND)
     lang = normalize_language(lang)
-    settings = get_settings()
+    settings = seller_settings(session=session)
     profile = session.get(Profile, invoice.user_id)
     user = session.get(User, invoice.user_id)
     rows = session.exec(

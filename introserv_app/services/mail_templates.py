@@ -17,6 +17,7 @@ from functools import lru_cache
 from introserv_app.domain.money import Money
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_date, format_money, gettext
+from introserv_app.i18n.countries import country_name
 
 #: Which of the customer's notification addresses (Settings) each kind goes to.
 ADDRESS_INVOICES, ADDRESS_SUPPORT, ADDRESS_COMPLAINTS = "invoices", "support", "complaints"
@@ -100,6 +101,44 @@ TEMPLATES: dict[str, Template] = {
         N_("Your balance is {balance}, below the {threshold} you set in Settings. Add funds to keep renewals running."),
         "warning",
     ),
+    "balance_adjusted": Template(
+        N_("Your balance was adjusted by {amount}"),
+        N_("Reason: {reason} Your balance is now {balance}."),
+    ),
+    "company_verified": Template(
+        N_("Your company profile is verified"),
+        N_("You can now pay invoices and renew orders as {company}."),
+    ),
+    "country_changed": Template(
+        N_("The country in your profile is now {country}"),
+        N_("Support changed it as you asked ({reason}). New invoices use the VAT rules of this country."),
+        "info",
+        ADDRESS_SUPPORT,
+    ),
+    "ip_restrictions_cleared": Template(
+        N_("The IP restrictions of your account were removed"),
+        N_("Support cleared the list of addresses allowed to sign in, as you asked. Set it again in Settings."),
+        "warning",
+        ADDRESS_SUPPORT,
+    ),
+    "code_word_reset": Template(
+        N_("The code word of your account was reset"),
+        N_("Support reset it after checking your identity. Set a new one in Settings."),
+        "warning",
+        ADDRESS_SUPPORT,
+    ),
+    "ticket_answered": Template(
+        N_("Support answered your ticket #{ticket}"),
+        N_("“{subject}”: read the answer and reply in the Tickets tab."),
+        "info",
+        ADDRESS_SUPPORT,
+    ),
+    "complaint_answered": Template(
+        N_("Support answered your complaint #{ticket}"),
+        N_("“{subject}”: read the answer and reply in the Tickets tab."),
+        "info",
+        ADDRESS_COMPLAINTS,
+    ),
     "notice": Template(
         N_("Notice about order {order}"),
         "",  # the staff member's own text (Notification.body)
@@ -129,6 +168,8 @@ def _value(key: str, value: object, lang: str) -> object:
         return _date_text(value, lang)
     if isinstance(value, str) and key == "reason":
         return gettext(lang, value)
+    if isinstance(value, str) and key == "country":
+        return country_name(value, lang)
     return value
 
 

@@ -51,6 +51,7 @@ class OrderDetail:
     id: int
     service_name: str
     customer: str
+    customer_id: int
     tariff: str
     product_type: str
     status: OrderStatus
@@ -121,6 +122,7 @@ def order_detail(*, session: Session, viewer: Viewer, order_id: int, ip: str = "
         id=order.id or 0,
         service_name=order.service_name,
         customer=owner.username if owner and viewer.is_staff else "",
+        customer_id=order.user_id if viewer.is_staff else 0,
         tariff=tariff.name,
         product_type=tariff.product_type,
         status=status,

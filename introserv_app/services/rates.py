@@ -44,7 +44,7 @@ def convert(money: Money, to: str, rates: dict[str, Decimal]) -> Money:
 
 
 def set_rate(*, session: Session, viewer: Viewer, currency: str, per_eur: object, ip: str = "") -> Decimal:
-    access.require_staff(session=session, viewer=viewer, target="rates.save", ip=ip)
+    access.require_admin(session=session, viewer=viewer, target="rates.save", ip=ip)
     if currency not in CURRENCIES or currency == "EUR":
         raise ServiceError(MSG_RATE)
     text = per_eur.strip().replace(",", ".") if isinstance(per_eur, str) else ""

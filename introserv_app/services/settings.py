@@ -459,26 +459,9 @@ def request_email_change(
         raise SettingsInvalid({"new_email": FieldError(MSG_EMAIL_SAME)})
     if not confirming_current:
         _check_password(session, viewer, password)
-    token = secrets.token_urlsafe(32)
-    session.add(
-        EmailChange(
-            user_id=viewer.user_id,
-            new_email=address,
-            token_hash=_hash(token),
-            created_at=now,
-            expires_at=now + EMAIL_LINK_TTL,
-        )
-    )
-    link = f"{get_settings().base_url}/settings/confirm-email?t={token}"
     lang = profile.language
-    values: dict[str, object] = {"username": viewer.username, "link": link, "new_email": address}
-    queue_email(
-        session=session,
-        user_id=viewer.user_id,
-        to_addr=address,
-        subject=translate_message(lang, MAIL_CONFIRM_SUBJECT),
-        body_text=translate_message(lang, MAIL_CONFIRM_BODY, values),
-        now=now,
+    values = send_confirmation_link(
+        session=session, user_id=viewer.user_id, username=viewer.username, address=address, lang=lang, now=now
     )
     if not confirming_current and profile.email:
         queue_email(
@@ -499,6 +482,29 @@ def request_email_change(
         now=now,
     )
     return address
+
+
+def send_confirmation_link(
+    *, session: Session, user_id: int, username: str, address: str, lang: str, now: datetime
+) -> dict[str, object]:
+    """Store a single-use 24-hour link confirming `address` and mail it there; returns the mail's values."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        EmailChange(
+            user_id=user_id, new_email=address, token_hash=_hash(token), created_at=now, expires_at=now + EMAIL_LINK_TTL
+        )
+    )
+    link = f"{get_settings().base_url}/settings/confirm-email?t={token}"
+    values: dict[str, object] = {"username": username, "link": link, "new_email": address}
+    queue_email(
+        session=session,
+        user_id=user_id,
+        to_addr=address,
+        subject=translate_message(lang, MAIL_CONFIRM_SUBJECT),
+        body_text=translate_message(lang, MAIL_CONFIRM_BODY, values),
+        now=now,
+    )
+    return values
 
 
 def confirm_email(*, session: Session, token: object, ip: str = "", now: datetime | None = None) -> str:

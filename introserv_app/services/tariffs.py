@@ -96,7 +96,7 @@ def save_tariff(
     ip: str = "",
 ) -> int:
     """Create (`tariff_id` None) or change a tariff; every field is checked before anything is written."""
-    access.require_staff(session=session, viewer=viewer, target="tariffs.save", ip=ip)
+    access.require_admin(session=session, viewer=viewer, target="tariffs.save", ip=ip)
     code = code.strip().lower() if isinstance(code, str) else ""
     if not CODE_RE.fullmatch(code):
         raise ServiceError(MSG_CODE)

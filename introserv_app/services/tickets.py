@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from introserv_app.db.tables import Order, Ticket, TicketMessage, User
+from introserv_app.config import get_settings
+from introserv_app.db.tables import Order, Profile, Ticket, TicketMessage, User, table_of
 from introserv_app.db.types import utcnow
+from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
-from introserv_app.services import access, audit
+from introserv_app.services import access, audit, notifications
 from introserv_app.services.auth import Viewer
+from introserv_app.services.email import queue_email
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.orders import own_order
 
@@ -26,6 +29,7 @@ CATEGORIES: dict[str, str] = {
     "billing": N_("Billing"),
     "technical": N_("Technical"),
     "abuse": N_("Abuse"),
+    "complaint": N_("Complaint"),
 }
 STATUSES: dict[str, str] = {
     "open": N_("Open"),
@@ -41,6 +45,24 @@ MSG_MESSAGE = N_("Enter a message of at most 10,000 characters.")
 MSG_CATEGORY = N_("Choose a category.")
 MSG_TICKET_NOT_FOUND = N_("Ticket not found.")
 MSG_TICKET_CLOSED = N_("This ticket is closed; open a new one.")
+MSG_ALREADY_CLOSED = N_("This ticket is already closed.")
+MSG_ASSIGNEE = N_("Choose a support staff member.")
+#: Queue filters: how long since the last message.
+AGES: dict[str, tuple[float | None, float | None]] = {
+    "lt1d": (None, 1),
+    "1to3d": (1, 3),
+    "3to7d": (3, 7),
+    "gt7d": (7, None),
+}
+AGE_LABELS: dict[str, str] = {
+    "lt1d": N_("Less than a day"),
+    "1to3d": N_("1 to 3 days"),
+    "3to7d": N_("3 to 7 days"),
+    "gt7d": N_("More than 7 days"),
+}
+ACTIVE_STATUSES = ("open", "waiting_staff")
+MAIL_DESK_SUBJECT = "[#{ticket}] {subject}"
+MAIL_DESK_BODY = "{who} wrote on ticket #{ticket} ({category}):\n\n{body}\n\n{link}\n"
 
 
 def _clean(text: object, limit: int) -> str | None:
@@ -63,6 +85,7 @@ class TicketRow:
     created_at: datetime
     updated_at: datetime
     messages: int
+    assigned: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,15 +148,18 @@ def create_ticket(
         details={"ticket": ticket.id, "order_id": order_id, "category": category},
     )
     session.flush()
+    _mail_staff(session, ticket, viewer.username, body, now)
     return ticket.id or 0
 
 
 def _base(viewer: Viewer) -> sa.Select:  # type: ignore[type-arg]
-    counts = (
-        sa.select(col(TicketMessage.ticket_id), sa.func.count().label("n"))
-        .group_by(col(TicketMessage.ticket_id))
-        .subquery()
+    messages = (
+        sa.select(sa.func.count())
+        .where(col(TicketMessage.ticket_id) == col(Ticket.id))
+        .correlate(Ticket)
+        .scalar_subquery()
     )
+    assignee = table_of(User).alias("assignee")
     stmt = (
         sa.select(
             col(Ticket.id),
@@ -145,11 +171,12 @@ def _base(viewer: Viewer) -> sa.Select:  # type: ignore[type-arg]
             col(User.username),
             col(Ticket.created_at),
             col(Ticket.updated_at),
-            sa.func.coalesce(counts.c.n, 0),
+            messages,
+            assignee.c.username,
         )
         .join(User, col(User.id) == col(Ticket.user_id))
         .outerjoin(Order, col(Order.id) == col(Ticket.order_id))
-        .outerjoin(counts, counts.c.ticket_id == col(Ticket.id))
+        .outerjoin(assignee, assignee.c.id == col(Ticket.assigned_to))
     )
     if not viewer.is_staff:
         stmt = stmt.where(col(Ticket.user_id) == viewer.user_id)
@@ -168,6 +195,7 @@ def _row(r: sa.Row, viewer: Viewer) -> TicketRow:  # type: ignore[type-arg]
         created_at=r[7],
         updated_at=r[8],
         messages=int(r[9]),
+        assigned=(r[10] or "") if viewer.is_staff else "",
     )
 
 
@@ -224,11 +252,27 @@ def reply(
     if body is None:
         raise ServiceError(MSG_MESSAGE)
     if ticket.status == "closed":
+        access.record_denied(
+            session=session, viewer=viewer, target="ticket.reply_closed", ip=ip, details={"ticket_id": ticket_id}
+        )
         raise ServiceError(MSG_TICKET_CLOSED)
     staff = viewer.is_staff and ticket.user_id != viewer.user_id
     session.add(TicketMessage(ticket_id=ticket_id, author_id=viewer.user_id, is_staff=staff, body=body, created_at=now))
     ticket.status = "answered" if staff else "waiting_staff"
     ticket.updated_at = now
+    if staff:
+        if ticket.assigned_to is None:
+            ticket.assigned_to = viewer.user_id
+        notifications.notify(
+            session=session,
+            user_id=ticket.user_id,
+            kind="complaint_answered" if ticket.category == "complaint" else "ticket_answered",
+            params={"ticket": ticket_id, "subject": ticket.subject},
+            body=body[:2000],
+            now=now,
+        )
+    else:
+        _mail_staff(session, ticket, viewer.username, body, now)
     audit.record(
         session=session,
         action="ticket.reply",
@@ -277,3 +321,164 @@ def open_system_ticket(
         )
     )
     return ticket.id or 0
+
+
+def customer_tickets(*, session: Session, user_id: int, limit: int = 10) -> list[TicketRow]:
+    """A customer's latest tickets, for the support console."""
+    staff = Viewer(user_id=0, username="", role=Role.SUPPORT, session_id=0, language="en")
+    rows = session.execute(
+        _base(staff)
+        .where(col(Ticket.user_id) == user_id)
+        .order_by(col(Ticket.updated_at).desc(), col(Ticket.id).desc())
+        .limit(limit)
+    ).all()
+    return [_row(r, staff) for r in rows]
+
+
+def _mail_staff(session: Session, ticket: Ticket, who: str, body: str, now: datetime) -> None:
+    """A customer's new ticket or reply goes to the assigned staff member's address, else the desk."""
+    address = ""
+    if ticket.assigned_to is not None:
+        address = session.exec(select(Profile.email).where(Profile.user_id == ticket.assigned_to)).first() or ""
+    settings = get_settings()
+    values = {
+        "ticket": ticket.id,
+        "subject": ticket.subject,
+        "who": who,
+        "category": ticket.category,
+        "body": body,
+        "link": f"{settings.base_url}/tickets/{ticket.id}",
+    }
+    queue_email(
+        session=session,
+        to_addr=address or settings.support_email,
+        subject=MAIL_DESK_SUBJECT.format(**values),
+        body_text=MAIL_DESK_BODY.format(**values),
+        now=now,
+    )
+
+
+def close_ticket(
+    *, session: Session, viewer: Viewer, ticket_id: int, ip: str = "", now: datetime | None = None
+) -> None:
+    """The customer (own ticket) or staff close a ticket; a closed ticket takes no more replies."""
+    now = now or utcnow()
+    ticket = _visible(session, viewer, ticket_id, "ticket.close")
+    if ticket.status == "closed":
+        raise ServiceError(MSG_ALREADY_CLOSED)
+    ticket.status, ticket.updated_at = "closed", now
+    audit.record(
+        session=session,
+        action="ticket.close",
+        actor_id=viewer.user_id,
+        subject_user_id=ticket.user_id,
+        ip=ip,
+        details={"ticket": ticket_id},
+        now=now,
+    )
+
+
+def staff_members(*, session: Session, viewer: Viewer, ip: str = "") -> list[tuple[int, str]]:
+    """(id, username) of the active staff, for assigning tickets."""
+    access.require_staff(session=session, viewer=viewer, target="ticket.staff_list", ip=ip)
+    rows = session.execute(
+        sa.select(col(User.id), col(User.username))
+        .where(col(User.role).in_((Role.SUPPORT.value, Role.ADMIN.value)), col(User.is_active).is_(True))
+        .order_by(col(User.username))
+    ).all()
+    return [(int(i), str(n)) for i, n in rows]
+
+
+def assign_ticket(
+    *,
+    session: Session,
+    viewer: Viewer,
+    ticket_id: int,
+    assignee_id: int | None,
+    ip: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Staff give a ticket to a staff member (None: back to the queue)."""
+    access.require_staff(session=session, viewer=viewer, target="ticket.assign", ip=ip)
+    ticket = _visible(session, viewer, ticket_id, "ticket.assign")
+    if assignee_id is not None and assignee_id not in dict(staff_members(session=session, viewer=viewer, ip=ip)):
+        raise ServiceError(MSG_ASSIGNEE)
+    old, ticket.assigned_to = ticket.assigned_to, assignee_id
+    audit.record(
+        session=session,
+        action="ticket.assign",
+        actor_id=viewer.user_id,
+        subject_user_id=ticket.user_id,
+        ip=ip,
+        details={"ticket": ticket_id, "old": old, "new": assignee_id},
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "active"  # a STATUSES key, "active" (open or waiting for support) or "all"
+    category: str = ""  # a CATEGORIES key or "" (any)
+    age: str = ""  # an AGES key or "" (any)
+    assigned: str = ""  # "me", "none" or "" (anyone)
+
+
+def clean_filters(raw: dict[str, object]) -> QueueFilters:
+    """Filters from a URL or a form; unknown values fall back to the default."""
+
+    def pick(key: str, allowed: object, default: str) -> str:
+        value = raw.get(key)
+        return value if isinstance(value, str) and value in allowed else default  # type: ignore[operator]
+
+    return QueueFilters(
+        status=pick("status", (*STATUSES, "active", "all"), "active"),
+        category=pick("category", CATEGORIES, ""),
+        age=pick("age", AGES, ""),
+        assigned=pick("assigned", ("me", "none"), ""),
+    )
+
+
+def staff_queue(
+    *, session: Session, viewer: Viewer, filters: QueueFilters, page: int = 1, ip: str = "", now: datetime | None = None
+) -> tuple[list[TicketRow], int, int, int]:
+    """(rows, page, pages, total): every customer's tickets by filter, the longest waiting first."""
+    now = now or utcnow()
+    access.require_staff(session=session, viewer=viewer, target="tickets.queue", ip=ip)
+    stmt = _base(viewer)
+    if filters.status == "active":
+        stmt = stmt.where(col(Ticket.status).in_(ACTIVE_STATUSES))
+    elif filters.status in STATUSES:
+        stmt = stmt.where(col(Ticket.status) == filters.status)
+    if filters.category:
+        stmt = stmt.where(col(Ticket.category) == filters.category)
+    if filters.age:
+        low, high = AGES[filters.age]
+        if low is not None:
+            stmt = stmt.where(col(Ticket.updated_at) <= now - timedelta(days=low))
+        if high is not None:
+            stmt = stmt.where(col(Ticket.updated_at) > now - timedelta(days=high))
+    if filters.assigned == "me":
+        stmt = stmt.where(col(Ticket.assigned_to) == viewer.user_id)
+    elif filters.assigned == "none":
+        stmt = stmt.where(col(Ticket.assigned_to).is_(None))
+    total = int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    oldest_first = filters.status in ("active", "open", "waiting_staff")
+    order = col(Ticket.updated_at).asc() if oldest_first else col(Ticket.updated_at).desc()
+    rows = session.execute(stmt.order_by(order, col(Ticket.id)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return [_row(r, viewer) for r in rows], page, pages, total
+
+
+def open_by_age(*, session: Session, now: datetime | None = None) -> dict[str, int]:
+    """Open tickets (open or waiting for support) by time since their last message, for the dashboard."""
+    now = now or utcnow()
+    out = {}
+    for key, (low, high) in AGES.items():
+        stmt = sa.select(sa.func.count()).select_from(Ticket).where(col(Ticket.status).in_(ACTIVE_STATUSES))
+        if low is not None:
+            stmt = stmt.where(col(Ticket.updated_at) <= now - timedelta(days=low))
+        if high is not None:
+            stmt = stmt.where(col(Ticket.updated_at) > now - timedelta(days=high))
+        out[key] = int(session.execute(stmt).scalar_one())
+    return out

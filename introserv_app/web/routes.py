@@ -14,8 +14,8 @@ from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine, session_scope
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import GridQuery, parse_grid_query
-from introserv_app.i18n import gettext, normalize_language
-from introserv_app.services import audit
+from introserv_app.i18n import gettext, normalize_language, translate_error
+from introserv_app.services import audit, audit_log
 from introserv_app.services.auth import (
     SESSION_COOKIE,
     Viewer,
@@ -23,7 +23,7 @@ from introserv_app.services.auth import (
     resolve_session,
     token_from_cookie_header,
 )
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.errors import PermissionDenied, ServiceError
 from introserv_app.services.export import export_count, iter_orders_csv
 from introserv_app.services.invoice_docs import InvoiceDocument, invoice_document
 from introserv_app.services.invoice_pdf import render_invoice_pdf
@@ -116,6 +116,44 @@ def export_orders(request: Request) -> Response:
     )
 
 
+def _stream_audit(filters: audit_log.AuditFilters) -> Iterator[bytes]:
+    with session_scope() as session:
+        for chunk in audit_log.iter_audit_csv(session=session, filters=filters):
+            yield chunk.encode("utf-8")
+
+
+def export_audit(request: Request) -> Response:
+    """GET /staff/audit.csv?<audit filters> : the filtered audit log as CSV, for staff only (a customer gets
+    403 and an `access.denied` event)."""
+    token = token_from_cookie_header(request.headers.get("cookie", ""))
+    filters = audit_log.clean_filters(dict(request.query_params))
+    with session_scope() as session:
+        viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
+        if viewer is None:
+            return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
+        lang = normalize_language(viewer.language)
+        try:
+            audit_log.check_export(session=session, viewer=viewer, filters=filters, ip=_peer_ip(request))
+        except PermissionDenied as exc:
+            return PlainTextResponse(gettext(lang, exc.message), status_code=403, headers=NO_STORE)
+        except ServiceError as exc:
+            return PlainTextResponse(translate_error(lang, exc.message, exc.values), status_code=400, headers=NO_STORE)
+        audit.record(
+            session=session,
+            action="audit.export",
+            actor_id=viewer.user_id,
+            ip=_peer_ip(request),
+            details={"filters": filters.query()},
+        )
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    headers = {
+        **NO_STORE,
+        "Content-Disposition": f'attachment; filename="audit-{stamp}.csv"',
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(_stream_audit(filters), media_type="text/csv; charset=utf-8", headers=headers)
+
+
 def _pdf(doc: InvoiceDocument) -> Response:
     headers = {
         **NO_STORE,
@@ -182,6 +220,7 @@ def build_api() -> Starlette:
             Route("/auth/complete", auth_complete, methods=["GET"]),
             Route("/auth/logout", auth_logout, methods=["GET"]),
             Route("/export/orders.csv", export_orders, methods=["GET"]),
+            Route("/staff/audit.csv", export_audit, methods=["GET"]),
             Route("/invoices/{invoice_id:int}.pdf", invoice_pdf, methods=["GET"]),
             Route("/pay/invoice.pdf", pay_link_pdf, methods=["GET"]),
             Route("/settings/confirm-email", confirm_email_link, methods=["GET"]),

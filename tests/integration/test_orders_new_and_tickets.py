@@ -190,7 +190,21 @@ def test_bad_tickets_say_why_and_save_nothing(engine: Engine, shop: dict[str, in
         assert session.exec(sa.select(sa.func.count()).select_from(Ticket)).scalar_one() == 0  # type: ignore[call-overload]
 
 
-def test_staff_maintain_the_catalog_customers_order_from(engine: Engine, shop: dict[str, int], staff: Viewer) -> None:
+def test_admins_maintain_the_catalog_customers_order_from(engine: Engine, shop: dict[str, int], staff: Viewer) -> None:
+    with session_scope(engine) as session, pytest.raises(ServiceError, match="administrator"):
+        save_tariff(  # support sees the catalog but may not change it
+            session=session,
+            viewer=staff,
+            tariff_id=None,
+            code="vps-xs",
+            name="VPS XS",
+            product_type="vps",
+            currency="EUR",
+            prices={"1": "1.00"},
+            is_active=True,
+        )
+    admin_id = make_user(engine, "boss", Role.ADMIN)
+    staff = Viewer(user_id=admin_id, username="boss", role=Role.ADMIN, session_id=0, language="en")
     with session_scope(engine) as session:
         new_id = save_tariff(
             session=session,

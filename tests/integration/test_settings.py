@@ -416,8 +416,8 @@ def test_prices_convert_to_the_account_currency_at_the_staff_rates(engine: Engin
     from introserv_app.services.rates import MSG_RATE, convert, current_rates, set_rate
 
     uid = make_user(engine, "alice")
-    support = make_user(engine, "helpdesk", Role.SUPPORT)
-    staff = Viewer(user_id=support, username="helpdesk", role=Role.SUPPORT, session_id=0, language="en")
+    support = make_user(engine, "helpdesk", Role.ADMIN)
+    staff = Viewer(user_id=support, username="helpdesk", role=Role.ADMIN, session_id=0, language="en")
     with session_scope(engine) as session:
         session.add(TariffPlan(code="vps-s", name="VPS S", product_type="vps", currency="EUR", prices_minor={"1": 400}))
     save(engine, uid, form(currency="USD"))

@@ -1,0 +1,85 @@
+"""The seller's details on invoices and for VAT (name, postal address, country, VAT number).
+
+The environment (INTROSERV_SELLER_*) gives the defaults; an admin overrides them in the panel
+(`app_settings`). Invoices keep the seller VAT number they were issued with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from sqlmodel import Session, select
+
+from introserv_app.config import get_settings
+from introserv_app.db.tables import AppSetting
+from introserv_app.db.types import utcnow
+from introserv_app.domain.text import N_
+from introserv_app.domain.vat import parse_vat_number
+from introserv_app.i18n.countries import is_country_code
+from introserv_app.services import access, audit
+from introserv_app.services.auth import Viewer
+from introserv_app.services.errors import ServiceError
+
+FIELDS = ("seller_name", "seller_address", "seller_country", "seller_vat_number")
+
+MSG_SELLER_NAME = N_("Enter the seller's name (at most 200 characters).")
+MSG_SELLER_ADDRESS = N_("The address can have at most 500 characters; separate lines with “;”.")
+MSG_SELLER_COUNTRY = N_("Choose the seller's country (a two-letter code such as NL).")
+MSG_SELLER_VAT = N_("Enter a VAT number with its country prefix, e.g. NL004495445B01, or leave it empty.")
+
+
+@dataclass(frozen=True)
+class SellerSettings:
+    seller_name: str
+    seller_address: str
+    seller_country: str
+    seller_vat_number: str
+
+
+def seller_settings(*, session: Session) -> SellerSettings:
+    env = get_settings()
+    current = SellerSettings(env.seller_name, env.seller_address, env.seller_country, env.seller_vat_number)
+    stored = dict(session.exec(select(AppSetting.key, AppSetting.value).where(AppSetting.key.in_(FIELDS))).all())  # type: ignore[attr-defined]
+    return replace(current, **{k: v for k, v in stored.items() if k in FIELDS})
+
+
+def _clean(raw: object, limit: int) -> str | None:
+    if not isinstance(raw, str):
+        return None
+    value = " ".join(raw.split())
+    return value if len(value) <= limit and value.isprintable() else None
+
+
+def save_seller_settings(
+    *, session: Session, viewer: Viewer, form: Mapping[str, object], ip: str = ""
+) -> SellerSettings:
+    """Admin only. Every field is checked first; nothing is saved when one is wrong."""
+    access.require_admin(session=session, viewer=viewer, target="seller.save", ip=ip)
+    name = _clean(form.get("seller_name"), 200)
+    if not name:
+        raise ServiceError(MSG_SELLER_NAME)
+    address = _clean(form.get("seller_address", ""), 500)
+    if address is None:
+        raise ServiceError(MSG_SELLER_ADDRESS)
+    country = (_clean(form.get("seller_country"), 2) or "").upper()
+    if not is_country_code(country):
+        raise ServiceError(MSG_SELLER_COUNTRY)
+    vat = (_clean(form.get("seller_vat_number", ""), 32) or "").replace(" ", "").upper()
+    if vat and parse_vat_number(vat) is None:
+        raise ServiceError(MSG_SELLER_VAT)
+    old = seller_settings(session=session)
+    new = SellerSettings(name, address, country, vat)
+    now = utcnow()
+    for key in FIELDS:
+        row = session.get(AppSetting, key)
+        if row is None:
+            session.add(AppSetting(key=key, value=getattr(new, key), updated_at=now, updated_by=viewer.user_id))
+        else:
+            row.value, row.updated_at, row.updated_by = getattr(new, key), now, viewer.user_id
+    changed = {
+        k: {"old": getattr(old, k), "new": getattr(new, k)} for k in FIELDS if getattr(old, k) != getattr(new, k)
+    }
+    audit.record(session=session, action="admin.seller_settings", actor_id=viewer.user_id, ip=ip, details=changed)
+    session.flush()
+    return new
