@@ -20,6 +20,8 @@ from introserv_app.pages.orders import orders_page, staff_orders_page
 from introserv_app.pages.outbox import outbox_page
 from introserv_app.pages.paylink import paylink_page
 from introserv_app.pages.settings import settings_page
+from introserv_app.pages.staff import customer_page, customers_page, staff_dashboard_page
+from introserv_app.pages.staff_admin import admin_page, audit_page, staff_tickets_page
 from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
 from introserv_app.services import lifecycle
@@ -36,6 +38,8 @@ from introserv_app.state.outbox import OutboxState
 from introserv_app.state.paylink import PayLinkState
 from introserv_app.state.session import SessionState
 from introserv_app.state.settings import SettingsState
+from introserv_app.state.staff import CustomerSearchState, CustomerState, StaffDashboardState
+from introserv_app.state.staff_admin import AdminState, AuditState, StaffTicketsState
 from introserv_app.state.tariffs import TariffsState
 from introserv_app.state.tickets import TicketsState, TicketThreadState
 from introserv_app.web.routes import build_api
@@ -101,6 +105,32 @@ app.add_page(
 app.add_page(
     settings_page, route="/settings", title="INTROSERV", on_load=[SessionState.check_login, SettingsState.load]
 )
+app.add_page(
+    staff_dashboard_page,
+    route="/staff",
+    title="INTROSERV",
+    on_load=[SessionState.check_staff, StaffDashboardState.load],
+)
+app.add_page(
+    customers_page,
+    route="/staff/customers",
+    title="INTROSERV",
+    on_load=[SessionState.check_staff, CustomerSearchState.load],
+)
+app.add_page(
+    customer_page,
+    route="/staff/customers/[customer_id]",
+    title="INTROSERV",
+    on_load=[SessionState.check_staff, CustomerState.load],
+)
+app.add_page(
+    staff_tickets_page,
+    route="/staff/tickets",
+    title="INTROSERV",
+    on_load=[SessionState.check_staff, StaffTicketsState.load],
+)
+app.add_page(audit_page, route="/staff/audit", title="INTROSERV", on_load=[SessionState.check_staff, AuditState.load])
+app.add_page(admin_page, route="/staff/admin", title="INTROSERV", on_load=[SessionState.check_staff, AdminState.load])
 app.add_page(not_found_page, route="404", title="INTROSERV")
 
 PAGE_RELOADERS.update(
@@ -118,6 +148,12 @@ PAGE_RELOADERS.update(
         "/tickets": TicketsState.load,
         "/tickets/[id]": TicketThreadState.load,
         "/notifications": NotificationsState.load,
+        "/staff": StaffDashboardState.load,
+        "/staff/customers": CustomerSearchState.load,
+        "/staff/customers/[id]": CustomerState.load,
+        "/staff/tickets": StaffTicketsState.load,
+        "/staff/audit": AuditState.load,
+        "/staff/admin": AdminState.load,
     }
 )
 SHELL_RELOADERS.extend([SessionState.check_login, NotificationsState.load_banners])

@@ -11,11 +11,14 @@ from introserv_app.i18n.ui import t
 from introserv_app.state.locale import LocaleState
 from introserv_app.state.session import SessionState
 
-#: (route, label msgid, icon, audience: "all", "customer" or "staff"). Listed here only once it works.
+#: (route, label msgid, icon, audience: "all", "customer", "staff" or "admin"). Listed here only once it works.
 NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
-    ("/", N_("Dashboard"), "layout-dashboard", "all"),
+    ("/", N_("Dashboard"), "layout-dashboard", "customer"),
+    ("/staff", N_("Dashboard"), "layout-dashboard", "staff"),
     ("/orders", N_("Orders"), "server", "customer"),
+    ("/staff/customers", N_("Customers"), "users", "staff"),
     ("/staff/orders", N_("All orders"), "server", "staff"),
+    ("/staff/tickets", N_("Ticket queue"), "life-buoy", "staff"),
     ("/invoices", N_("Invoices"), "receipt", "all"),
     ("/order", N_("Order a service"), "shopping-cart", "customer"),
     ("/tickets", N_("Tickets"), "life-buoy", "customer"),
@@ -23,6 +26,8 @@ NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ("/settings", N_("Settings"), "settings", "all"),
     ("/staff/tariffs", N_("Tariffs"), "tags", "staff"),
     ("/staff/outbox", N_("Email outbox"), "mail", "staff"),
+    ("/staff/audit", N_("Audit log"), "scroll-text", "staff"),
+    ("/staff/admin", N_("Administration"), "shield", "admin"),
 )
 
 
@@ -53,6 +58,8 @@ def nav(active: str) -> rx.Component:
         link = _nav_link(route, label, icon, active)
         if audience == "staff":
             link = rx.cond(SessionState.is_staff, link)
+        elif audience == "admin":
+            link = rx.cond(SessionState.role == "admin", link)
         elif audience == "customer":
             link = rx.cond(SessionState.is_staff, rx.fragment(), link)
         items.append(link)

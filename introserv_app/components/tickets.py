@@ -29,6 +29,7 @@ def ticket_dialog() -> rx.Component:
                         rx.el.option(t("Technical"), value="technical"),
                         rx.el.option(t("Billing"), value="billing"),
                         rx.el.option(t("Abuse"), value="abuse"),
+                        rx.el.option(t("Complaint"), value="complaint"),
                         name="category",
                         id="ticket-category",
                         class_name="native-select",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.components.charts import monthly_bars
 from introserv_app.components.layout import shell
 from introserv_app.components.notifications import notification_banners
 from introserv_app.components.status_badge import status_badge
@@ -119,6 +120,17 @@ def dashboard_page() -> rx.Component:
             width="100%",
         ),
         rx.grid(_status_table(), _renewals(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
+        rx.card(
+            rx.heading(t("Spending per month"), size="4"),
+            rx.text(
+                t("Paid from your balance over the last 12 months"),
+                ": ",
+                rx.text.strong(DashboardState.spending_total, id="spending-total"),
+                size="2",
+            ),
+            monthly_bars(DashboardState.spending, "spending-chart"),
+            width="100%",
+        ),
         active="/",
         title=t("Dashboard"),
         banners=_banners(),

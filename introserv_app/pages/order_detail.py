@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.components.confirm import confirm_action, reason_field
 from introserv_app.components.layout import shell
 from introserv_app.components.order_actions import cancel_dialog, renew_dialog
 from introserv_app.components.status_badge import status_badge
 from introserv_app.components.tickets import ticket_dialog
+from introserv_app.domain.text import N_
 from introserv_app.i18n.ui import t
 from introserv_app.state.order_actions import OrderActionsState as A
 from introserv_app.state.order_detail import OrderDetailState as S
@@ -232,9 +234,70 @@ def _staff_actions() -> rx.Component:
                 on_submit=S.deliver,
             ),
         ),
+        rx.hstack(
+            rx.cond(
+                S.fields["status"] == "processed",
+                confirm_action(
+                    key="suspend",
+                    label=N_("Suspend for a violation"),
+                    title=N_("Suspend this order for a violation?"),
+                    description=N_(
+                        "The service stops; the customer sees a critical banner and gets an email with the "
+                        "reason at the complaints address."
+                    ),
+                    fields=(reason_field(el_id="suspend-reason"),),
+                    confirm_label=N_("Suspend"),
+                    **_dialog_wiring(),
+                ),
+            ),
+            rx.cond(
+                S.fields["status"] == "suspended_violation",
+                confirm_action(
+                    key="lift",
+                    label=N_("Lift the suspension"),
+                    title=N_("Lift the suspension?"),
+                    description=N_("The service runs again and the customer is told."),
+                    fields=(reason_field(el_id="lift-reason"),),
+                    confirm_label=N_("Lift"),
+                    color="green",
+                    **_dialog_wiring(),
+                ),
+            ),
+            rx.cond(
+                S.fields["status"] != "cancelled",
+                confirm_action(
+                    key="cancel",
+                    label=N_("Cancel the order"),
+                    title=N_("Cancel this order now?"),
+                    description=N_(
+                        "The order ends at once and cannot be restored; nothing is refunded (refund with a "
+                        "balance adjustment). The customer is told."
+                    ),
+                    fields=(reason_field(el_id="cancel-reason"),),
+                    confirm_label=N_("Cancel the order"),
+                    **_dialog_wiring(),
+                ),
+            ),
+            rx.link(
+                t("Customer"), " ", S.fields["customer"], href="/staff/customers/" + S.fields["customer_id"], size="2"
+            ),
+            margin_top="1em",
+            spacing="3",
+            wrap="wrap",
+            align="center",
+        ),
         width="100%",
         id="staff-actions",
     )
+
+
+def _dialog_wiring() -> dict:  # type: ignore[type-arg]
+    return {
+        "current": S.staff_dialog,
+        "show": S.show_staff,
+        "on_submit": S.staff_order_action,
+        "error": S.staff_error,
+    }
 
 
 def order_detail_page() -> rx.Component:

@@ -100,7 +100,37 @@ def ticket_page() -> rx.Component:
                 rx.hstack(
                     rx.heading("#", S.ticket["id"], " ", S.ticket["subject"], size="4", id="ticket-subject-heading"),
                     rx.spacer(),
-                    ticket_status(S.ticket),
+                    rx.box(ticket_status(S.ticket), id="ticket-status"),
+                    width="100%",
+                    align="center",
+                ),
+                rx.hstack(
+                    rx.cond(
+                        S.staff,
+                        rx.hstack(
+                            rx.text(t("Assigned to"), size="2"),
+                            rx.el.select(
+                                rx.foreach(S.staff_options, lambda o: rx.el.option(o[1], value=o[0])),
+                                value=rx.cond(S.ticket["assigned"] != "", S.ticket["assigned"], "none"),
+                                on_change=S.assign,
+                                id="ticket-assign",
+                                class_name="native-select",
+                            ),
+                            rx.link(t("Ticket queue"), href="/staff/tickets", size="2"),
+                            align="center",
+                        ),
+                    ),
+                    rx.spacer(),
+                    rx.cond(
+                        S.ticket["status"] != "closed",
+                        rx.button(
+                            t("Close the ticket"),
+                            on_click=S.close,
+                            variant="soft",
+                            color_scheme="gray",
+                            id="ticket-close",
+                        ),
+                    ),
                     width="100%",
                     align="center",
                 ),
@@ -130,6 +160,12 @@ def ticket_page() -> rx.Component:
                         on_submit=S.send,
                         reset_on_submit=False,
                         width="100%",
+                    ),
+                    rx.callout(
+                        t("This ticket is closed; open a new one."),
+                        icon="lock",
+                        color_scheme="gray",
+                        id="ticket-closed",
                     ),
                 ),
                 spacing="3",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from introserv_app.db.session import session_scope
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.i18n import format_amount, format_date, format_money, gettext
 from introserv_app.services.dashboard import dashboard_summary
+from introserv_app.services.staff_dashboard import chart_value, spending_by_month
 from introserv_app.state.guard import current_viewer
 from introserv_app.state.locale import LocaleState
 
@@ -20,16 +23,29 @@ class DashboardState(rx.State):
     active_orders: str = "0"
     status_rows: list[dict[str, str]] = []
     renewals: list[dict[str, str]] = []
+    spending: list[dict[str, Any]] = []
+    spending_total: str = ""
 
     @rx.event
     async def load(self):
         viewer = current_viewer(self)
         if viewer is None:
             self.loaded = False
-            return
+            return None
+        if viewer.is_staff:
+            return rx.redirect("/staff", replace=True)
         lang = (await self.get_state(LocaleState)).lang
         with session_scope() as session:
             summary = dashboard_summary(session=session, viewer=viewer)
+            spending = spending_by_month(session=session, viewer=viewer)
+        self.spending = [
+            {"month": format_date(start, lang, "LLL yy"), "value": chart_value(m), "text": format_money(m, lang)}
+            for start, m in spending
+        ]
+        total = spending[0][1]
+        for _, m in spending[1:]:
+            total = total + m
+        self.spending_total = format_money(total, lang)
         self.scope_all = summary.scope_all
         self.balance_text = format_money(summary.balance, lang) if summary.balance else ""
         self.unpaid_invoices = summary.unpaid_invoices
@@ -57,3 +73,4 @@ class DashboardState(rx.State):
             for r in summary.next_renewals
         ]
         self.loaded = True
+        return None

@@ -6,10 +6,17 @@ session cookie of the websocket handshake (`router.headers.cookie`, never sent t
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import reflex as rx
 
 from introserv_app.db.session import session_scope
 from introserv_app.services.auth import Viewer, resolve_session, token_from_cookie_header
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def client_ip(state: rx.State) -> str:
@@ -30,3 +37,64 @@ def page_from_url(state: rx.State) -> int:
     """The `page` query parameter of the page being loaded (1 when missing or not a small number)."""
     raw = (dict(state.router.url.query_parameters) if state.router.url else {}).get("page")
     return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 6 else 1
+
+
+#: Every State class whose handlers are for staff only (tests/integration/test_staff_refusals.py calls each
+#: handler of each of them with a customer's session and expects a refusal).
+STAFF_STATES: list[type[rx.State]] = []
+
+
+def _refuse(state: rx.State, viewer: Viewer | None, target: str, msgid: str):  # type: ignore[no-untyped-def]
+    from introserv_app.i18n import translate_message
+    from introserv_app.services import access
+
+    if viewer is None:
+        return rx.redirect("/login", replace=True)
+    with session_scope() as session:
+        access.record_denied(session=session, viewer=viewer, target=target, ip=client_ip(state))
+    return rx.toast.error(translate_message(viewer.language, msgid))
+
+
+def _guarded(allowed: Callable[[Viewer], bool], msgid: str) -> Callable[[F], F]:
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        async def handler(self: rx.State, *args: Any, **kwargs: Any) -> Any:
+            viewer = current_viewer(self)
+            if viewer is None or not allowed(viewer):
+                return _refuse(self, viewer, f"{type(self).__name__}.{fn.__name__}", msgid)
+            result = fn(self, *args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+
+        handler.staff_guard = msgid  # type: ignore[attr-defined]
+        return handler  # type: ignore[return-value]
+
+    return decorate
+
+
+def staff_only(fn: F) -> F:
+    """A handler support staff and admins may run; anyone else is refused (audited, a toast)."""
+    from introserv_app.services.access import MSG_STAFF_ONLY
+
+    return _guarded(lambda v: v.is_staff, MSG_STAFF_ONLY)(fn)
+
+
+def admin_only(fn: F) -> F:
+    """A handler only admins may run; support staff and customers are refused (audited, a toast)."""
+    from introserv_app.services.access import MSG_ADMIN_ONLY
+
+    return _guarded(lambda v: v.role.is_admin, MSG_ADMIN_ONLY)(fn)
+
+
+def run_service(state: rx.State, lang: str, action: Callable[[Any, Viewer], object]) -> tuple[object, str]:
+    """(result, "") or (None, the translated refusal): `action(session, viewer)` in one transaction."""
+    from introserv_app.i18n import translate_error
+    from introserv_app.services.errors import ServiceError
+
+    viewer = current_viewer(state)
+    if viewer is None:
+        return None, ""
+    try:
+        with session_scope() as session:
+            return action(session, viewer), ""
+    except ServiceError as exc:
+        return None, translate_error(lang, exc.message, exc.values)

@@ -8,12 +8,12 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
-from introserv_app.services import lifecycle, notifications
+from introserv_app.services import lifecycle, notifications, staff
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoice_docs import MSG_PERIOD, STATUS_LABELS
 from introserv_app.services.order_detail import order_detail
 from introserv_app.services.tickets import CATEGORIES, STATUSES
-from introserv_app.state.guard import client_ip, current_viewer
+from introserv_app.state.guard import client_ip, current_viewer, staff_only
 from introserv_app.state.locale import LocaleState
 
 EVENTS = {
@@ -25,9 +25,14 @@ EVENTS = {
     "cancel_withdrawn": N_("Cancellation withdrawn"),
     "suspended": N_("Suspended for non-payment"),
     "delivered": N_("Delivered"),
+    "suspended_violation": N_("Suspended for a violation"),
+    "suspension_lifted": N_("Suspension lifted"),
 }
 MSG_NOTICE_SENT = N_("The notice was sent to the customer.")
 MSG_DELIVERED = N_("The order is marked processed; the customer was told.")
+MSG_SUSPENDED = N_("The order is suspended; the customer sees a banner and got an email.")
+MSG_LIFTED = N_("The suspension is lifted; the customer was told.")
+MSG_CANCELLED = N_("The order is cancelled; the customer was told.")
 
 
 def _status_label(lang: str, status: str | None) -> str:
@@ -55,6 +60,7 @@ class OrderDetailState(rx.State):
     lang: str = "en"
     staff: bool = False
     staff_error: str = ""
+    staff_dialog: str = ""
 
     @rx.event
     async def load(self):
@@ -82,6 +88,7 @@ class OrderDetailState(rx.State):
         self.fields = {
             "name": d.service_name,
             "customer": d.customer,
+            "customer_id": str(d.customer_id),
             "tariff": d.tariff,
             "status": d.status.value,
             "status_label": gettext(lang, info.label),
@@ -151,11 +158,19 @@ class OrderDetailState(rx.State):
                 action(session, viewer)
         except ServiceError as exc:
             self.staff_error = translate_error(lang, exc.message, exc.values)
-            return None
+            return rx.toast.error(self.staff_error)
+        self.staff_dialog = ""
         await self.load()
         return rx.toast.success(gettext(lang, done_msgid))
 
     @rx.event
+    @staff_only
+    def show_staff(self, dialog: str, open_: bool = True):
+        self.staff_dialog = dialog if open_ and isinstance(dialog, str) else ""
+        self.staff_error = ""
+
+    @rx.event
+    @staff_only
     async def post_notice(self, form: dict):
         order_id = int(self.order_id) if self.order_id.isdigit() else 0
         return await self._staff_action(
@@ -171,6 +186,7 @@ class OrderDetailState(rx.State):
         )
 
     @rx.event
+    @staff_only
     async def deliver(self, form: dict):
         order_id = int(self.order_id) if self.order_id.isdigit() else 0
         return await self._staff_action(
@@ -178,4 +194,25 @@ class OrderDetailState(rx.State):
                 session=session, viewer=viewer, order_id=order_id, main_ip=form.get("main_ip", ""), ip=client_ip(self)
             ),
             MSG_DELIVERED,
+        )
+
+    @rx.event
+    @staff_only
+    async def staff_order_action(self, form: dict):
+        """Suspend for a violation, lift a suspension or cancel, with the reason from the dialog."""
+        order_id = int(self.order_id) if self.order_id.isdigit() else 0
+        actions = {
+            "suspend": (staff.suspend_for_violation, MSG_SUSPENDED),
+            "lift": (staff.lift_suspension, MSG_LIFTED),
+            "cancel": (staff.cancel_by_staff, MSG_CANCELLED),
+        }
+        picked = actions.get(form.get("action", ""))
+        if picked is None:
+            return None
+        fn, done = picked
+        return await self._staff_action(
+            lambda session, viewer: fn(
+                session=session, viewer=viewer, order_id=order_id, reason=form.get("reason", ""), ip=client_ip(self)
+            ),
+            done,
         )

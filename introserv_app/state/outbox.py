@@ -9,7 +9,7 @@ from introserv_app.i18n import format_datetime, gettext
 from introserv_app.services.email import retry_message
 from introserv_app.services.errors import PermissionDenied
 from introserv_app.services.outbox import OUTBOX_STATUS_LABELS, OUTBOX_STATUSES, outbox_page
-from introserv_app.state.guard import client_ip, current_viewer
+from introserv_app.state.guard import STAFF_STATES, client_ip, current_viewer, staff_only
 from introserv_app.state.locale import LocaleState
 
 
@@ -19,6 +19,7 @@ class OutboxState(rx.State):
     status_filter: str = "all"
 
     @rx.event
+    @staff_only
     async def load(self):
         viewer = current_viewer(self)
         if viewer is None:
@@ -49,12 +50,14 @@ class OutboxState(rx.State):
         ]
 
     @rx.event
+    @staff_only
     async def set_filter(self, status: str | list[str]):
         value = status if isinstance(status, str) else (status[0] if status else "all")
         self.status_filter = value if value in (*OUTBOX_STATUSES, "all") else "all"
         await self.load()
 
     @rx.event
+    @staff_only
     async def retry(self, message_id: str):
         viewer = current_viewer(self)
         if viewer is None:
@@ -71,3 +74,6 @@ class OutboxState(rx.State):
         await self.load()
         lang = (await self.get_state(LocaleState)).lang
         return rx.toast.success(gettext(lang, "The message is queued for delivery again."))
+
+
+STAFF_STATES.append(OutboxState)

@@ -13,7 +13,7 @@ from introserv_app.services.errors import PermissionDenied, ServiceError
 from introserv_app.services.rates import current_rates, set_rate
 from introserv_app.services.tariffs import list_tariffs, save_tariff
 from introserv_app.state.catalog import PRODUCT_TYPES
-from introserv_app.state.guard import client_ip, current_viewer
+from introserv_app.state.guard import STAFF_STATES, admin_only, client_ip, current_viewer, staff_only
 from introserv_app.state.locale import LocaleState
 
 MSG_SAVED = N_("Tariff {code} is saved.")
@@ -33,6 +33,7 @@ class TariffsState(rx.State):
     _raw: dict[str, dict[str, str]] = {}
 
     @rx.event
+    @staff_only
     async def load(self):
         viewer = current_viewer(self)
         if viewer is None:
@@ -76,19 +77,23 @@ class TariffsState(rx.State):
         }
 
     @rx.event
+    @staff_only
     def open_new(self):
         self.form, self.error, self.busy, self.open = dict(EMPTY), "", False, True
 
     @rx.event
+    @staff_only
     def open_edit(self, tariff_id: str):
         if isinstance(tariff_id, str) and tariff_id in self._raw:
             self.form, self.error, self.busy, self.open = dict(self._raw[tariff_id]), "", False, True
 
     @rx.event
+    @staff_only
     def set_open(self, value: bool):
         self.open = bool(value)
 
     @rx.event
+    @admin_only
     async def save(self, form: dict):
         viewer = current_viewer(self)
         if viewer is None or self.busy:
@@ -118,6 +123,7 @@ class TariffsState(rx.State):
         return [TariffsState.load, rx.toast.success(translate_message(lang, MSG_SAVED, {"code": str(code)[:32]}))]
 
     @rx.event
+    @admin_only
     async def save_rates(self, form: dict):
         viewer = current_viewer(self)
         if viewer is None or self.busy:
@@ -132,3 +138,6 @@ class TariffsState(rx.State):
         except ServiceError as exc:
             return rx.toast.error(translate_error(lang, exc.message, exc.values))
         return [TariffsState.load, rx.toast.success(gettext(lang, MSG_RATES_SAVED))]
+
+
+STAFF_STATES.append(TariffsState)

@@ -8,12 +8,24 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_datetime, gettext, translate_error, translate_message
 from introserv_app.services.errors import ServiceError
-from introserv_app.services.tickets import CATEGORIES, STATUSES, create_ticket, reply, ticket_thread, tickets_page
-from introserv_app.state.guard import client_ip, current_viewer, page_from_url
+from introserv_app.services.tickets import (
+    CATEGORIES,
+    STATUSES,
+    assign_ticket,
+    close_ticket,
+    create_ticket,
+    reply,
+    staff_members,
+    ticket_thread,
+    tickets_page,
+)
+from introserv_app.state.guard import client_ip, current_viewer, page_from_url, run_service, staff_only
 from introserv_app.state.locale import LocaleState
 
 MSG_CREATED = N_("Ticket #{id} is open. Support will answer here.")
 MSG_ABOUT_ORDER = N_("Order {order}")
+MSG_CLOSED = N_("The ticket is closed.")
+MSG_ASSIGNED = N_("The ticket is assigned.")
 
 
 class TicketFormState(rx.State):
@@ -123,6 +135,8 @@ class TicketThreadState(rx.State):
     messages: list[dict[str, str]] = []
     reply_error: str = ""
     busy: bool = False
+    staff: bool = False
+    staff_options: list[list[str]] = []
 
     def _id(self) -> int:
         raw = (self.router.url.path if self.router.url else "").rstrip("/").rpartition("/")[2]
@@ -141,7 +155,12 @@ class TicketThreadState(rx.State):
         except ServiceError as exc:
             self.error = translate_error(lang, exc.message, exc.values)
             return
-        self.found, self.ticket = True, _ticket_dict(thread.ticket, lang)
+        self.found, self.ticket = True, _ticket_dict(thread.ticket, lang) | {"assigned": thread.ticket.assigned}
+        self.staff = viewer.is_staff
+        if viewer.is_staff:
+            with session_scope() as session:
+                members = staff_members(session=session, viewer=viewer)
+            self.staff_options = [["none", gettext(lang, "Nobody")], *[[n, n] for _, n in members]]
         support = gettext(lang, "Support")
         self.messages = [
             {
@@ -174,3 +193,33 @@ class TicketThreadState(rx.State):
             return None
         self.busy = False
         return [TicketThreadState.load, rx.set_value("ticket-reply", "")]
+
+    @rx.event
+    async def close(self):
+        """The customer closes their ticket, or staff close any."""
+        lang = (await self.get_state(LocaleState)).lang
+        tid = self._id()
+        _, error = run_service(
+            self, lang, lambda s, v: close_ticket(session=s, viewer=v, ticket_id=tid, ip=client_ip(self))
+        )
+        if error:
+            return rx.toast.error(error)
+        await self.load()
+        return rx.toast.success(gettext(lang, MSG_CLOSED))
+
+    @rx.event
+    @staff_only
+    async def assign(self, username: str):
+        lang = (await self.get_state(LocaleState)).lang
+        tid = self._id()
+
+        def act(session, viewer):  # type: ignore[no-untyped-def]
+            members = {name: uid for uid, name in staff_members(session=session, viewer=viewer)}
+            target = None if username == "none" else members.get(username, -1)
+            assign_ticket(session=session, viewer=viewer, ticket_id=tid, assignee_id=target, ip=client_ip(self))
+
+        _, error = run_service(self, lang, act)
+        if error:
+            return rx.toast.error(error)
+        await self.load()
+        return rx.toast.success(gettext(lang, MSG_ASSIGNED))

@@ -1,0 +1,407 @@
+"""The support console: the staff dashboard, customer search and one customer's page with its actions.
+
+Every handler here is `staff_only` (refused and audited for anyone else); the services check again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import reflex as rx
+
+from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
+from introserv_app.domain.text import N_
+from introserv_app.i18n import format_amount, format_date, format_datetime, format_money, gettext, translate_message
+from introserv_app.i18n.countries import country_choices, country_name
+from introserv_app.services import staff
+from introserv_app.services.email import retry_message
+from introserv_app.services.outbox import outbox_page
+from introserv_app.services.staff_dashboard import chart_value, staff_dashboard
+from introserv_app.services.tickets import AGE_LABELS, CATEGORIES, STATUSES
+from introserv_app.state.guard import STAFF_STATES, client_ip, page_from_url, run_service, staff_only
+from introserv_app.state.locale import LocaleState
+
+MSG_DONE = N_("Done: the customer was told where it matters, and the action is in the audit log.")
+MSG_ADJUSTED = N_("The balance is now {balance}.")
+MSG_RETRIED = N_("The message is queued for delivery again.")
+ACTION_LABELS = {
+    "verify_company": N_("Verify the company profile"),
+    "clear_ip": N_("Clear IP restrictions"),
+    "reset_code_word": N_("Reset the code word"),
+    "resend_confirmation": N_("Resend the email confirmation"),
+}
+
+
+async def _lang(state: rx.State) -> str:
+    return (await state.get_state(LocaleState)).lang
+
+
+def _status_label(lang: str, status: OrderStatus) -> str:
+    return gettext(lang, STATUS_INFO[status].label)
+
+
+class StaffDashboardState(rx.State):
+    cards: dict[str, str] = {}
+    status_rows: list[dict[str, str]] = []
+    tickets_by_age: list[dict[str, str]] = []
+    revenue: list[dict[str, Any]] = []
+    revenue_total: str = ""
+    failed: list[dict[str, str]] = []
+
+    @rx.event
+    @staff_only
+    async def load(self):
+        lang = await _lang(self)
+        ip = client_ip(self)
+
+        def read(session, viewer):  # type: ignore[no-untyped-def]
+            return staff_dashboard(session=session, viewer=viewer, ip=ip), outbox_page(
+                session=session, viewer=viewer, status="failed", ip=ip
+            )
+
+        result, error = run_service(self, lang, read)
+        if result is None:
+            return rx.toast.error(error) if error else None
+        d, failed = result  # type: ignore[misc]
+        self.cards = {
+            "running": format_amount(
+                d.status_counts[OrderStatus.PROCESSED] + d.status_counts[OrderStatus.PROCESSING], lang
+            ),
+            "expiring": format_amount(d.expiring_7d, lang),
+            "suspended": format_amount(d.suspended, lang),
+            "tickets": format_amount(sum(d.tickets_by_age.values()), lang),
+            "outbox_pending": format_amount(d.outbox_pending, lang),
+            "outbox_failed": format_amount(d.outbox_failed, lang),
+            "not_processed": format_amount(d.status_counts[OrderStatus.NOT_PROCESSED], lang),
+            "processing": format_amount(d.status_counts[OrderStatus.PROCESSING], lang),
+        }
+        self.status_rows = [
+            {"status": s.value, "label": _status_label(lang, s), "count": format_amount(n, lang)}
+            for s, n in d.status_counts.items()
+        ]
+        self.tickets_by_age = [
+            {"age": key, "label": gettext(lang, AGE_LABELS[key]), "count": str(n)}
+            for key, n in d.tickets_by_age.items()
+        ]
+        self.revenue = [
+            {"month": format_date(start, lang, "LLL yy"), "value": chart_value(m), "text": format_money(m, lang)}
+            for start, m in d.revenue
+        ]
+        total = d.revenue[0][1]
+        for _, m in d.revenue[1:]:
+            total = total + m
+        self.revenue_total = format_money(total, lang)
+        self.failed = [
+            {
+                "id": str(r.id),
+                "to": r.to_addr,
+                "subject": r.subject,
+                "error": r.last_error,
+                "created": format_datetime(r.created_at, lang, "short"),
+            }
+            for r in failed.rows[:10]
+        ]
+        return None
+
+    @rx.event
+    @staff_only
+    async def retry(self, message_id: str):
+        lang = await _lang(self)
+        mid = int(message_id) if isinstance(message_id, str) and message_id.isdigit() and len(message_id) < 12 else 0
+        _, error = run_service(
+            self, lang, lambda s, v: retry_message(session=s, message_id=mid, viewer=v, ip=client_ip(self))
+        )
+        if error:
+            return rx.toast.error(error)
+        await self.load()
+        return rx.toast.success(gettext(lang, MSG_RETRIED))
+
+
+class CustomerSearchState(rx.State):
+    query: str = ""
+    rows: list[dict[str, str]] = []
+    page: int = 1
+    pages: int = 1
+    total: str = "0"
+    error: str = ""
+
+    @rx.event
+    @staff_only
+    async def load(self):
+        lang = await _lang(self)
+        params = dict(self.router.url.query_parameters) if self.router.url else {}
+        raw = params.get("q", "")
+        self.query = raw[:100] if isinstance(raw, str) else ""
+        page = page_from_url(self)
+        result, self.error = run_service(
+            self,
+            lang,
+            lambda s, v: staff.search_customers(session=s, viewer=v, query=self.query, page=page, ip=client_ip(self)),
+        )
+        if result is None:
+            self.rows = []
+            return
+        rows, self.page, self.pages, total = result  # type: ignore[misc]
+        self.total = format_amount(total, lang)
+        self.rows = [
+            {
+                "id": str(r.id),
+                "username": r.username,
+                "name": r.name,
+                "company": r.company,
+                "email": r.email,
+                "country": country_name(r.country, lang),
+                "orders": format_amount(r.orders, lang),
+                "active": "1" if r.is_active else "",
+                "since": format_date(r.created_at.date(), lang),
+            }
+            for r in rows
+        ]
+
+    @rx.event
+    @staff_only
+    def search(self, form: dict):
+        q = form.get("q", "") if isinstance(form.get("q"), str) else ""
+        return rx.redirect("/staff/customers?" + _query({"q": " ".join(q.split())[:100]}))
+
+    @rx.event
+    @staff_only
+    def go_page(self, page: int):
+        if isinstance(page, int) and not isinstance(page, bool):
+            return rx.redirect("/staff/customers?" + _query({"q": self.query, "page": min(max(1, page), self.pages)}))
+        return None
+
+
+def _query(values: dict[str, object]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
+
+
+class CustomerState(rx.State):
+    found: bool = False
+    error: str = ""
+    customer_id: str = ""
+    info: dict[str, str] = {}
+    flags: dict[str, bool] = {}
+    status_rows: list[dict[str, str]] = []
+    orders: list[dict[str, str]] = []
+    ledger: list[dict[str, str]] = []
+    invoices: list[dict[str, str]] = []
+    tickets: list[dict[str, str]] = []
+    logins: list[dict[str, str]] = []
+    audit: list[dict[str, str]] = []
+    countries: list[list[str]] = []
+    adjust_key: str = ""
+    dialog: str = ""
+    action_error: str = ""
+
+    def _id(self) -> int:
+        raw = (self.router.url.path if self.router.url else "").rstrip("/").rpartition("/")[2]
+        return int(raw) if raw.isdigit() and len(raw) <= 12 else 0
+
+    @rx.event
+    @staff_only
+    async def load(self):
+        lang = await _lang(self)
+        uid = self._id()
+        card, error = run_service(
+            self, lang, lambda s, v: staff.customer_card(session=s, viewer=v, user_id=uid, ip=client_ip(self))
+        )
+        self.found, self.error = card is not None, error
+        if card is None:
+            return
+        self._fill(card, lang)  # type: ignore[arg-type]
+
+    def _fill(self, c: staff.CustomerCard, lang: str) -> None:
+        p = c.profile
+        yes, no = gettext(lang, "Yes"), gettext(lang, "No")
+        self.customer_id = str(c.id)
+        self.info = {
+            "username": c.username,
+            "name": f"{p.first_name} {p.last_name}".strip() or "—",
+            "type": gettext(lang, "Company") if p.profile_type == "company" else gettext(lang, "Individual"),
+            "company": p.company_name or "",
+            "vat_number": p.vat_number or "—",
+            "vat_valid": "—" if p.vat_valid is None else (yes if p.vat_valid else no),
+            "verification": {"verified": gettext(lang, "Verified"), "pending": gettext(lang, "Pending")}.get(
+                p.company_verification, "—"
+            ),
+            "email": p.email or "—",
+            "email_confirmed": yes if p.email_confirmed else no,
+            "email_pending": c.email_pending,
+            "phone": p.phone or "—",
+            "phone_verified": yes if p.phone_verified_at else no,
+            "country": country_name(p.country, lang),
+            "country_code": p.country,
+            "address": ", ".join(x for x in (p.address, p.postal_code or "", p.city, p.region or "") if x) or "—",
+            "currency": p.currency,
+            "language": p.language,
+            "balance": format_money(c.balance, lang),
+            "since": format_datetime(c.created_at, lang),
+            "last_login": format_datetime(c.last_login_at, lang) or "—",
+            "last_ip": c.last_login_ip or "—",
+            "ip_rules": p.ip_restrictions.strip() or "—",
+            "code_word": yes if p.code_word_hash else no,
+            "auto_renew": yes if p.auto_renew else no,
+            "orders_total": format_amount(c.orders_total, lang),
+        }
+        self.flags = {
+            "active": c.is_active,
+            "company": p.profile_type == "company",
+            "pending_verification": p.profile_type == "company" and p.company_verification != "verified",
+            "ip_rules": bool(p.ip_restrictions.strip()),
+            "code_word": bool(p.code_word_hash),
+            "unconfirmed": bool(c.email_pending) or (bool(p.email) and not p.email_confirmed),
+        }
+        self.status_rows = [
+            {"status": s.value, "label": _status_label(lang, s), "count": format_amount(n, lang)}
+            for s, n in c.status_counts.items()
+            if n
+        ]
+        self.orders = [
+            {
+                "id": str(o.id),
+                "name": o.service_name,
+                "tariff": o.tariff,
+                "status": o.status.value,
+                "status_label": _status_label(lang, o.status),
+                "paid_until": format_date(o.paid_until, lang) or "—",
+                "price": format_money(o.price, lang),
+                "ip": o.main_ip or "—",
+            }
+            for o in c.orders
+        ]
+        self.ledger = [
+            {
+                "at": format_datetime(e.created_at, lang, "short"),
+                "kind": gettext(lang, LEDGER_KINDS.get(e.kind, e.kind)),
+                "amount": format_money(e.amount, lang),
+                "note": e.note,
+                "actor": e.actor,
+            }
+            for e in c.ledger
+        ]
+        self.invoices = [
+            {
+                "id": str(i.id),
+                "number": i.number,
+                "status": i.status,
+                "issued": format_date(i.issued_at.date(), lang),
+                "gross": format_money(i.gross, lang),
+            }
+            for i in c.invoices
+        ]
+        self.tickets = [
+            {
+                "id": str(t.id),
+                "subject": t.subject,
+                "category": gettext(lang, CATEGORIES.get(t.category, t.category)),
+                "status": gettext(lang, STATUSES.get(t.status, t.status)),
+                "updated": format_datetime(t.updated_at, lang, "short"),
+            }
+            for t in c.tickets
+        ]
+        self.logins = [
+            {
+                "at": format_datetime(e.at, lang, "short"),
+                "ip": e.ip or "—",
+                "result": gettext(lang, LOGIN_RESULTS[(e.detail, e.success)])
+                if (e.detail, e.success) in LOGIN_RESULTS
+                else e.detail,
+            }
+            for e in c.logins
+        ]
+        self.audit = [
+            {
+                "at": format_datetime(e.at, lang, "short"),
+                "actor": e.actor or "—",
+                "action": e.action,
+                "ok": "1" if e.success else "",
+                "ip": e.ip or "—",
+                "details": json.dumps(e.details, ensure_ascii=False, sort_keys=True, default=str)[:300],
+            }
+            for e in c.audit
+        ]
+        self.countries = [[code, name] for code, name in country_choices(lang)]
+
+    @rx.event
+    @staff_only
+    def show(self, dialog: str, open_: bool = True):
+        self.dialog = dialog if open_ and isinstance(dialog, str) else ""
+        self.action_error = ""
+        if self.dialog == "adjust":
+            self.adjust_key = staff.new_adjustment_key()
+
+    async def _act(self, action, done: str = MSG_DONE, values: dict[str, object] | None = None):  # type: ignore[no-untyped-def]
+        lang = await _lang(self)
+        uid = self._id()
+        result, error = run_service(self, lang, lambda s, v: action(s, v, uid))
+        if error:
+            self.action_error = error
+            return rx.toast.error(error)
+        self.dialog, self.action_error = "", ""
+        await self.load()
+        extra = values(result) if callable(values) else values
+        return rx.toast.success(translate_message(lang, done, extra))
+
+    @rx.event
+    @staff_only
+    async def adjust(self, form: dict):
+        ip, key = client_ip(self), self.adjust_key
+        lang = await _lang(self)
+        return await self._act(
+            lambda s, v, uid: staff.adjust_balance(
+                session=s,
+                viewer=v,
+                user_id=uid,
+                amount=form.get("amount", ""),
+                reason=form.get("reason", ""),
+                idem_key=key,
+                ip=ip,
+            ),
+            MSG_ADJUSTED,
+            lambda result: {"balance": format_money(result, lang)},  # type: ignore[arg-type]
+        )
+
+    @rx.event
+    @staff_only
+    async def change_country(self, form: dict):
+        ip = client_ip(self)
+        return await self._act(
+            lambda s, v, uid: staff.change_country(
+                session=s, viewer=v, user_id=uid, country=form.get("country", ""), reason=form.get("reason", ""), ip=ip
+            )
+        )
+
+    @rx.event
+    @staff_only
+    async def account_action(self, name: str):
+        ip = client_ip(self)
+        actions = {
+            "verify_company": staff.verify_company,
+            "clear_ip": staff.clear_ip_restrictions,
+            "reset_code_word": staff.reset_code_word,
+            "resend_confirmation": staff.resend_email_confirmation,
+        }
+        fn = actions.get(name) if isinstance(name, str) else None
+        if fn is None:
+            return None
+        return await self._act(lambda s, v, uid: fn(session=s, viewer=v, user_id=uid, ip=ip))
+
+
+LEDGER_KINDS = {
+    "topup": N_("Top-up"),
+    "charge": N_("Payment"),
+    "refund": N_("Refund"),
+    "adjustment": N_("Adjustment"),
+}
+LOGIN_RESULTS = {
+    ("", True): N_("Signed in"),
+    ("", False): N_("Wrong password"),
+    ("login.throttled", False): N_("Too many attempts"),
+    ("logout", True): N_("Signed out"),
+}
+
+STAFF_STATES.extend([StaffDashboardState, CustomerSearchState, CustomerState])
