@@ -17,7 +17,7 @@ from introserv_app.services.invoices import Line, issue_invoice
 from introserv_app.services.ledger import post
 from tests.e2e.test_order_actions import first_processed
 from tests.e2e.test_orders_grid import open_orders, sql
-from tests.e2e.test_shell import SUPPORT, log_in
+from tests.e2e.test_shell import ADMIN, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -152,8 +152,8 @@ def test_order_a_service_pay_it_manage_it_and_open_a_ticket(server: str, page: P
     expect(page.locator("#order-not-found")).to_have_text("Order not found.")
 
 
-def test_support_changes_a_tariff_price_in_the_catalog(server: str, page: Page, e2e_db_url: str) -> None:
-    log_in(page, server, SUPPORT.username, SUPPORT.password)
+def test_an_admin_changes_a_tariff_price_in_the_catalog(server: str, page: Page, e2e_db_url: str) -> None:
+    log_in(page, server, ADMIN.username, ADMIN.password)
     page.goto(f"{server}/staff/tariffs")
     row = page.locator('.tariff-row[data-code="storage-1t"]')
     row.locator(".tariff-edit").click()

@@ -12,6 +12,7 @@ from introserv_app.services.seed import DEMO_ACCOUNTS
 pytestmark = pytest.mark.e2e
 CUSTOMER = next(a for a in DEMO_ACCOUNTS if a.username == "demo")
 SUPPORT = next(a for a in DEMO_ACCOUNTS if a.username == "support")
+ADMIN = next(a for a in DEMO_ACCOUNTS if a.username == "admin")
 
 
 def log_in(page: Page, base: str, username: str, password: str) -> None:
