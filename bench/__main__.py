@@ -5,7 +5,7 @@ migrated database, next to the raw floor measured in the same run: the same numb
 rows written with a bare executemany (SQLite) or COPY (PostgreSQL) into an empty orders table, with no
 generation, no invoices and no ledger. Medians over --repeat runs; last line is JSON.
 
-Other scenarios: grid, export, renew, lifecycle (`python -m bench <scenario> --help`); each prints its
+Other scenarios: grid, export, renew, lifecycle, staff (`python -m bench <scenario> --help`); each prints its
 runs on stderr and one JSON line last.
 """
 
@@ -534,6 +534,153 @@ def scenario_lifecycle(args: argparse.Namespace) -> dict[str, object]:
     }
 
 
+STAFF_RAW_SQL = {
+    # the bare statements behind each staff view, hand-written, for the floor measured in the same run
+    "staff dashboard": [
+        "SELECT status, COUNT(*) FROM orders GROUP BY status",
+        "SELECT COUNT(*) FROM orders WHERE status IN ('processed', 'processing') AND paid_until BETWEEN :d0 AND :d7",
+        "SELECT currency, SUM(net_minor) FROM invoices WHERE status = 'paid' AND paid_at >= :y0 GROUP BY currency",
+        "SELECT COUNT(*) FROM tickets WHERE status IN ('open', 'waiting_staff')",
+        "SELECT status, COUNT(*) FROM email_outbox WHERE status IN ('pending', 'failed') GROUP BY status",
+    ],
+    "search: username": [
+        "SELECT id FROM users WHERE role = 'customer' AND lower(username) LIKE :like ORDER BY id DESC LIMIT 25",
+    ],
+    "search: order name": [
+        "SELECT user_id FROM orders WHERE service_name = :order_name",
+    ],
+    "search: IP address": [
+        "SELECT user_id FROM orders WHERE main_ip = :ip",
+    ],
+    "customer card": [
+        "SELECT * FROM orders WHERE user_id = :uid ORDER BY created_at DESC LIMIT 20",
+        "SELECT * FROM ledger_entries WHERE user_id = :uid ORDER BY created_at DESC LIMIT 20",
+        "SELECT * FROM audit_events WHERE subject_user_id = :uid ORDER BY created_at DESC LIMIT 30",
+    ],
+    "audit log, first page": ["SELECT * FROM audit_events ORDER BY created_at DESC, id DESC LIMIT 51"],
+    "audit log, one customer": [
+        "SELECT * FROM audit_events WHERE subject_user_id = :uid ORDER BY created_at DESC, id DESC LIMIT 51"
+    ],
+    "audit log, action prefix": [
+        "SELECT * FROM audit_events WHERE action LIKE 'order.%' ORDER BY created_at DESC, id DESC LIMIT 51"
+    ],
+}
+
+
+def scenario_staff(args: argparse.Namespace) -> dict[str, object]:
+    """The support console over N orders and as many audit events: each view through our services next to
+    its hand-written SQL (the floor), medians of --repeat runs."""
+    from introserv_app.db.tables import User
+    from introserv_app.domain.roles import Role
+    from introserv_app.services import audit_log, staff, tickets
+    from introserv_app.services.auth import Viewer
+    from introserv_app.services.staff_dashboard import staff_dashboard
+
+    seeded_at = datetime(2026, 11, 22, 6, tzinfo=UTC)
+    with empty_database(args.db_url) as url:
+        engine = create_db_engine(url)
+        seed.ensure_demo_accounts(engine)
+        start = time.perf_counter()
+        seed.seed_volume(engine, customers=args.customers, orders=args.orders, seed=1, now=seeded_at)
+        with engine.begin() as conn:  # one audit event per order: a year of a busy panel's staff and logins
+            conn.execute(
+                sa.text(
+                    "INSERT INTO audit_events (created_at, actor_id, subject_user_id, action, success, ip, details) "
+                    "SELECT created_at, user_id, user_id, CASE WHEN id % 3 = 0 THEN 'order.deliver' ELSE 'login' END, "
+                    "true, '192.0.2.1', '{}' FROM orders"
+                )
+            )
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("VACUUM ANALYZE"))
+        else:
+            with engine.begin() as conn:
+                conn.execute(sa.text("ANALYZE"))
+        print(f"seeded {args.orders} orders and audit events in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        with engine.connect() as conn:
+            staff_id = conn.execute(sa.select(User.id).where(User.username == "support")).scalar_one()  # type: ignore[arg-type]
+            uid, count = conn.execute(
+                sa.text("SELECT user_id, COUNT(*) FROM orders GROUP BY user_id ORDER BY COUNT(*) DESC LIMIT 1")
+            ).one()
+            username = conn.execute(sa.text("SELECT username FROM users WHERE id = :u"), {"u": uid}).scalar_one()
+            order_name, ip = conn.execute(
+                sa.text("SELECT service_name, main_ip FROM orders WHERE user_id = :u AND main_ip IS NOT NULL LIMIT 1"),
+                {"u": uid},
+            ).one()
+        viewer = Viewer(user_id=staff_id or 0, username="support", role=Role.SUPPORT, session_id=0, language="en")
+        now = datetime.now(UTC)
+        params = {
+            "d0": now.date(),
+            "d7": now.date() + timedelta(days=7),
+            "y0": now - timedelta(days=366),
+            "like": f"%{username[:6]}%",
+            "order_name": order_name,
+            "ip": ip,
+            "uid": uid,
+        }
+        ours: dict[str, Callable[[object], object]] = {
+            "staff dashboard": lambda s: staff_dashboard(session=s, viewer=viewer),
+            "search: username": lambda s: staff.search_customers(session=s, viewer=viewer, query=username[:6]),
+            "search: order name": lambda s: staff.search_customers(session=s, viewer=viewer, query=order_name),
+            "search: IP address": lambda s: staff.search_customers(session=s, viewer=viewer, query=ip),
+            "customer card": lambda s: staff.customer_card(session=s, viewer=viewer, user_id=uid),
+            "audit log, first page": lambda s: audit_log.audit_page(
+                session=s, viewer=viewer, filters=audit_log.AuditFilters()
+            ),
+            "audit log, one customer": lambda s: audit_log.audit_page(
+                session=s, viewer=viewer, filters=audit_log.AuditFilters(customer=username)
+            ),
+            "audit log, action prefix": lambda s: audit_log.audit_page(
+                session=s, viewer=viewer, filters=audit_log.AuditFilters(action="order.")
+            ),
+            "ticket queue": lambda s: tickets.staff_queue(session=s, viewer=viewer, filters=tickets.QueueFilters()),
+        }
+        from sqlmodel import Session
+
+        views = []
+        for name, fn in ours.items():
+            with Session(engine) as session:
+                our_ms = _median_ms(lambda fn=fn, session=session: fn(session), args.repeat)  # type: ignore[misc]
+                raw_ms = None
+                if name in STAFF_RAW_SQL:
+                    conn = session.connection()
+                    raw_ms = _median_ms(
+                        lambda name=name, conn=conn: [
+                            conn.execute(sa.text(q), params).all() for q in STAFF_RAW_SQL[name]
+                        ],
+                        args.repeat,
+                    )
+            views.append(
+                {
+                    "view": name,
+                    "ours_ms": round(our_ms, 1),
+                    "raw_ms": None if raw_ms is None else round(raw_ms, 1),
+                    "ratio": None if not raw_ms else round(our_ms / raw_ms, 1),
+                }
+            )
+            print(
+                f"{name}: ours {our_ms:.1f} ms, raw {raw_ms if raw_ms is None else round(raw_ms, 1)} ms",
+                file=sys.stderr,
+            )
+        with Session(engine) as session:  # the audit CSV of the busiest customer's events
+            t0 = time.perf_counter()
+            size = sum(
+                len(chunk)
+                for chunk in audit_log.iter_audit_csv(
+                    session=session, filters=audit_log.AuditFilters(customer=username)
+                )
+            )
+            csv_s = time.perf_counter() - t0
+    return {
+        "scenario": "staff",
+        "orders": args.orders,
+        "backend": "postgresql" if args.db_url else "sqlite",
+        "busiest_customer_orders": count,
+        "views": views,
+        "audit_csv_one_customer": {"events": count, "bytes": size, "seconds": round(csv_s, 2)},
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     sub = parser.add_subparsers(dest="scenario", required=True)
@@ -561,8 +708,14 @@ def main() -> int:
     p.add_argument("--customers", type=int, default=20_000)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
+    p = sub.add_parser("staff", help="the support console's views over N orders and N audit events")
+    p.add_argument("--orders", type=int, default=1_000_000)
+    p.add_argument("--customers", type=int, default=20_000)
+    p.add_argument("--repeat", type=int, default=7)
+    p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
     args = parser.parse_args()
     scenarios = {
+        "staff": scenario_staff,
         "seed": scenario_seed,
         "grid": scenario_grid,
         "export": scenario_export,
