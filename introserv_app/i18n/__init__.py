@@ -64,9 +64,12 @@ def translate_message(lang: str, msgid: str, values: dict[str, object] | None = 
 
 
 def translate_error(lang: str, msgid: str, values: dict[str, object]) -> str:
-    """A service refusal: the message and its values that are messages themselves (a reason), translated."""
+    """A service refusal: the message and its values that are messages themselves (a reason), translated;
+    amounts formatted for `lang`."""
 
     def one(value: object) -> object:
+        if isinstance(value, Money):
+            return format_money(value, lang)
         if isinstance(value, str):
             return gettext(lang, value)
         if isinstance(value, list | tuple):

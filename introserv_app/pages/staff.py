@@ -485,7 +485,14 @@ def customer_page() -> rx.Component:
         rx.cond(
             S.found,
             rx.vstack(
-                rx.link(rx.icon("arrow-left", size=14), t("Customers"), href="/staff/customers", size="2"),
+                rx.link(
+                    rx.icon("arrow-left", size=14),
+                    t("Customers"),
+                    href="/staff/customers",
+                    size="2",
+                    display="inline-flex",
+                    align_items="center",
+                ),
                 rx.cond(~S.flags["active"], rx.callout(t("This account is switched off."), color_scheme="gray")),
                 _actions(),
                 rx.grid(

@@ -79,11 +79,19 @@ def _customer(session: Session, user_id: object) -> tuple[User, Profile]:
     return user, profile
 
 
-def _refused(session: Session, viewer: Viewer, action: str, user_id: int, details: dict[str, Any]) -> None:
+def _refused(
+    session: Session, viewer: Viewer, action: str, user_id: int, details: dict[str, Any], ip: str = ""
+) -> None:
     """Audit a refused staff request in its own transaction (the caller's is rolled back)."""
     with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]
         audit.record(
-            session=own, action=action, actor_id=viewer.user_id, subject_user_id=user_id, success=False, details=details
+            session=own,
+            action=action,
+            actor_id=viewer.user_id,
+            subject_user_id=user_id,
+            success=False,
+            ip=ip,
+            details=details,
         )
 
 
@@ -508,6 +516,7 @@ def adjust_balance(
             "customer.adjust_balance",
             uid,
             {"amount": delta.minor, "reason": text, "refused": "negative"},
+            ip=ip,
         )
         raise ServiceError(MSG_ADJUST_NEGATIVE, balance=current) from None
     new_balance = ledger.balance(session=session, user_id=uid)

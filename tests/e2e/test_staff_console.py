@@ -53,15 +53,22 @@ def _server(server: str) -> None:
     SERVER[0] = server
 
 
-def _demo_order(db: str, status: str) -> tuple[int, str]:
-    row = sql(db, f"SELECT o.id, o.service_name {OWN} AND o.status = ? ORDER BY o.service_name DESC LIMIT 1", status)
+def _demo_order(db: str, status: str, offset: int = 0) -> tuple[int, str]:
+    row = sql(
+        db,
+        f"SELECT o.id, o.service_name {OWN} AND o.status = ? AND o.cancel_mode IS NULL "
+        f"ORDER BY o.service_name DESC LIMIT 1 OFFSET {offset}",
+        status,
+    )
     return row[0][0], row[0][1]
 
 
 def test_support_finds_a_customer_marks_an_order_processed_and_the_customer_sees_it(
     server: str, page: Page, staff: Page, e2e_db_url: str
 ) -> None:
-    oid, name = _demo_order(e2e_db_url, "processing")
+    # the demo customer's newest paid order, as it is right after payment: processing, no main IP yet
+    oid, name = _demo_order(e2e_db_url, "processed")
+    sql(e2e_db_url, "UPDATE orders SET status = 'processing', main_ip = NULL WHERE id = ?", oid)
     expect(staff.locator("#page-title")).to_have_text("Support dashboard")
     expect(staff.locator("#revenue-chart")).to_be_visible()
     staff.get_by_role("link", name="Customers").click()
@@ -92,7 +99,7 @@ def test_support_finds_a_customer_marks_an_order_processed_and_the_customer_sees
 def test_support_suspends_for_a_violation_and_the_customer_sees_the_banner(
     server: str, page: Page, staff: Page, e2e_db_url: str
 ) -> None:
-    oid, name = _demo_order(e2e_db_url, "processed")
+    oid, name = _demo_order(e2e_db_url, "processed", offset=1)
     staff.goto(f"{server}/orders/{oid}")
     staff.locator("#action-suspend").click()
     staff.locator("#action-suspend-confirm").click()  # no reason: refused, the dialog stays
