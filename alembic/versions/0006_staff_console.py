@@ -5,7 +5,7 @@ Revises: 0005
 Create Date: 2026-11-23
 
 app_settings holds what an admin changes in the panel (the seller's VAT details; the environment gives
-the defaults). The indexes serve the staff ticket queue (status, age), the revenue chart (paid invoices
+the defaults). The indexes serve the customer search by an order's IP, the staff ticket queue (status, age), the revenue chart (paid invoices
 by month) and the audit log filtered by actor or time.
 """
 
@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["updated_by"], ["users.id"]),
         sa.PrimaryKeyConstraint("key"),
     )
+    op.create_index("ix_orders_main_ip", "orders", ["main_ip"], unique=False)
+    op.create_index("ix_sessions_ip", "sessions", ["ip"], unique=False)
     op.create_index("ix_tickets_status_updated", "tickets", ["status", "updated_at"], unique=False)
     op.create_index("ix_invoices_status_paid_at", "invoices", ["status", "paid_at", "currency", "net_minor"], unique=False)
     op.create_index("ix_audit_actor_created", "audit_events", ["actor_id", "created_at"], unique=False)
@@ -45,4 +47,6 @@ def downgrade() -> None:
     op.drop_index("ix_audit_actor_created", table_name="audit_events")
     op.drop_index("ix_invoices_status_paid_at", table_name="invoices")
     op.drop_index("ix_tickets_status_updated", table_name="tickets")
+    op.drop_index("ix_orders_main_ip", table_name="orders")
+    op.drop_index("ix_sessions_ip", table_name="sessions")
     op.drop_table("app_settings")

@@ -115,6 +115,7 @@ class Order(SQLModel, table=True):
         sa.Index("ix_orders_created_at", "created_at"),
         sa.Index("ix_orders_status_created_at", "status", "created_at"),
         sa.Index("ix_orders_tariff_id", "tariff_id"),
+        sa.Index("ix_orders_main_ip", "main_ip"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -322,6 +323,7 @@ class UserSession(SQLModel, table=True):
     """A login session. Only hashes of the tokens are stored."""
 
     __tablename__ = "sessions"
+    __table_args__ = (sa.Index("ix_sessions_ip", "ip"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)

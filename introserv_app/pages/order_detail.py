@@ -235,49 +235,14 @@ def _staff_actions() -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.cond(
-                S.fields["status"] == "processed",
-                confirm_action(
-                    key="suspend",
-                    label=N_("Suspend for a violation"),
-                    title=N_("Suspend this order for a violation?"),
-                    description=N_(
-                        "The service stops; the customer sees a critical banner and gets an email with the "
-                        "reason at the complaints address."
-                    ),
-                    fields=(reason_field(el_id="suspend-reason"),),
-                    confirm_label=N_("Suspend"),
-                    **_dialog_wiring(),
-                ),
-            ),
-            rx.cond(
-                S.fields["status"] == "suspended_violation",
-                confirm_action(
-                    key="lift",
-                    label=N_("Lift the suspension"),
-                    title=N_("Lift the suspension?"),
-                    description=N_("The service runs again and the customer is told."),
-                    fields=(reason_field(el_id="lift-reason"),),
-                    confirm_label=N_("Lift"),
-                    color="green",
-                    **_dialog_wiring(),
-                ),
-            ),
-            rx.cond(
-                S.fields["status"] != "cancelled",
-                confirm_action(
-                    key="cancel",
-                    label=N_("Cancel the order"),
-                    title=N_("Cancel this order now?"),
-                    description=N_(
-                        "The order ends at once and cannot be restored; nothing is refunded (refund with a "
-                        "balance adjustment). The customer is told."
-                    ),
-                    fields=(reason_field(el_id="cancel-reason"),),
-                    confirm_label=N_("Cancel the order"),
-                    **_dialog_wiring(),
-                ),
-            ),
+            *[
+                rx.cond(shown, _order_action(key, texts, color))
+                for key, shown, texts, color in (
+                    ("suspend", S.fields["status"] == "processed", SUSPEND_TEXTS, "red"),
+                    ("lift", S.fields["status"] == "suspended_violation", LIFT_TEXTS, "green"),
+                    ("cancel", S.fields["status"] != "cancelled", CANCEL_TEXTS, "red"),
+                )
+            ],
             rx.link(
                 t("Customer"), " ", S.fields["customer"], href="/staff/customers/" + S.fields["customer_id"], size="2"
             ),
@@ -291,13 +256,48 @@ def _staff_actions() -> rx.Component:
     )
 
 
-def _dialog_wiring() -> dict:  # type: ignore[type-arg]
-    return {
-        "current": S.staff_dialog,
-        "show": S.show_staff,
-        "on_submit": S.staff_order_action,
-        "error": S.staff_error,
-    }
+#: (button, dialog title, what happens, confirm button) of support's status actions on an order.
+SUSPEND_TEXTS = (
+    N_("Suspend for a violation"),
+    N_("Suspend this order for a violation?"),
+    N_(
+        "The service stops; the customer sees a critical banner and gets an email with the "
+        "reason at the complaints address."
+    ),
+    N_("Suspend"),
+)
+LIFT_TEXTS = (
+    N_("Lift the suspension"),
+    N_("Lift the suspension?"),
+    N_("The service runs again and the customer is told."),
+    N_("Lift"),
+)
+CANCEL_TEXTS = (
+    N_("Cancel the order"),
+    N_("Cancel this order now?"),
+    N_(
+        "The order ends at once and cannot be restored; nothing is refunded (refund with a "
+        "balance adjustment). The customer is told."
+    ),
+    N_("Cancel the order"),
+)
+
+
+def _order_action(key: str, texts: tuple[str, str, str, str], color: str) -> rx.Component:
+    label, title, description, confirm = texts
+    return confirm_action(
+        key=key,
+        label=label,
+        title=title,
+        description=description,
+        fields=(reason_field(el_id=f"{key}-reason"),),
+        confirm_label=confirm,
+        color=color,
+        current=S.staff_dialog,
+        show=S.show_staff,
+        on_submit=S.staff_order_action,
+        error=S.staff_error,
+    )
 
 
 def order_detail_page() -> rx.Component:

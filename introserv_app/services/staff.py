@@ -134,10 +134,10 @@ def search_customers(
             address = ""
         if address:
             stmt = stmt.where(
-                sa.or_(
+                sa.or_(  # each IN is one indexed lookup, run once (not an EXISTS per customer)
                     col(User.last_login_ip) == address,
-                    sa.exists().where(col(Order.user_id) == col(User.id), col(Order.main_ip) == address),
-                    sa.exists().where(col(UserSession.user_id) == col(User.id), col(UserSession.ip) == address),
+                    col(User.id).in_(sa.select(col(Order.user_id)).where(col(Order.main_ip) == address)),
+                    col(User.id).in_(sa.select(col(UserSession.user_id)).where(col(UserSession.ip) == address)),
                 )
             )
         else:
@@ -148,7 +148,7 @@ def search_customers(
                 sa.or_(
                     *(sa.func.lower(col(f)).like(pattern, escape="\\") for f in fields),
                     full_name.like(pattern, escape="\\"),
-                    sa.exists().where(col(Order.user_id) == col(User.id), col(Order.service_name) == q.lower()),
+                    col(User.id).in_(sa.select(col(Order.user_id)).where(col(Order.service_name) == q.lower())),
                 )
             )
     total = int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
@@ -371,29 +371,41 @@ def _order(session: Session, order_id: object) -> Order:
     return order
 
 
-def suspend_for_violation(
-    *, session: Session, viewer: Viewer, order_id: object, reason: object, ip: str = "", now: datetime | None = None
+def _order_status_action(
+    *,
+    session: Session,
+    viewer: Viewer,
+    order_id: object,
+    reason: object,
+    ip: str,
+    now: datetime | None,
+    new: OrderStatus,
+    event: str,
+    action: str,
+    params: bool = False,
 ) -> Order:
-    """A processed order is suspended for a violation (abuse, terms); the customer gets a critical banner and
-    an email to the complaints address with the reason."""
+    """Support moves an order to `new` with a reason: the status machine decides, the timeline keeps the
+    reason, the customer is notified (the transition's notification) and the audit log has it."""
     now = now or utcnow()
-    access.require_staff(session=session, viewer=viewer, target="order.suspend_violation", ip=ip)
+    access.require_staff(session=session, viewer=viewer, target=action, ip=ip)
     text = _reason(reason)
     order = _order(session, order_id)
     change_status(
         session=session,
         order=order,
-        new=OrderStatus.SUSPENDED_VIOLATION,
+        new=new,
         cause=Cause.SUPPORT,
-        event="suspended_violation",
+        event=event,
         actor_id=viewer.user_id,
         note=text,
-        params={"reason": text},
+        params={"reason": text} if params else None,
         now=now,
     )
+    if new == OrderStatus.CANCELLED:
+        order.cancel_mode, order.cancel_requested_at, order.cancel_reason = "immediate", now, text
     audit.record(
         session=session,
-        action="order.suspend_violation",
+        action=action,
         actor_id=viewer.user_id,
         subject_user_id=order.user_id,
         ip=ip,
@@ -401,67 +413,59 @@ def suspend_for_violation(
         now=now,
     )
     return order
+
+
+def suspend_for_violation(
+    *, session: Session, viewer: Viewer, order_id: object, reason: object, ip: str = "", now: datetime | None = None
+) -> Order:
+    """A processed order is suspended for a violation (abuse, terms); the customer gets a critical banner and
+    an email to the complaints address with the reason."""
+    return _order_status_action(
+        session=session,
+        viewer=viewer,
+        order_id=order_id,
+        reason=reason,
+        ip=ip,
+        now=now,
+        new=OrderStatus.SUSPENDED_VIOLATION,
+        event="suspended_violation",
+        action="order.suspend_violation",
+        params=True,
+    )
 
 
 def lift_suspension(
     *, session: Session, viewer: Viewer, order_id: object, reason: object, ip: str = "", now: datetime | None = None
 ) -> Order:
     """A suspension for a violation ends: the order runs again and the banner goes."""
-    now = now or utcnow()
-    access.require_staff(session=session, viewer=viewer, target="order.lift_suspension", ip=ip)
-    text = _reason(reason)
-    order = _order(session, order_id)
-    change_status(
+    return _order_status_action(
         session=session,
-        order=order,
-        new=OrderStatus.PROCESSED,
-        cause=Cause.SUPPORT,
-        event="suspension_lifted",
-        actor_id=viewer.user_id,
-        note=text,
-        now=now,
-    )
-    audit.record(
-        session=session,
-        action="order.lift_suspension",
-        actor_id=viewer.user_id,
-        subject_user_id=order.user_id,
+        viewer=viewer,
+        order_id=order_id,
+        reason=reason,
         ip=ip,
-        details={"order_id": order.id, "reason": text},
         now=now,
+        new=OrderStatus.PROCESSED,
+        event="suspension_lifted",
+        action="order.lift_suspension",
     )
-    return order
 
 
 def cancel_by_staff(
     *, session: Session, viewer: Viewer, order_id: object, reason: object, ip: str = "", now: datetime | None = None
 ) -> Order:
     """Support ends an order now (no refund: a refund is a balance adjustment with its own reason)."""
-    now = now or utcnow()
-    access.require_staff(session=session, viewer=viewer, target="order.cancel_by_staff", ip=ip)
-    text = _reason(reason)
-    order = _order(session, order_id)
-    change_status(
+    return _order_status_action(
         session=session,
-        order=order,
-        new=OrderStatus.CANCELLED,
-        cause=Cause.SUPPORT,
-        event="cancelled",
-        actor_id=viewer.user_id,
-        note=text,
-        now=now,
-    )
-    order.cancel_mode, order.cancel_requested_at, order.cancel_reason = "immediate", now, text
-    audit.record(
-        session=session,
-        action="order.cancel_by_staff",
-        actor_id=viewer.user_id,
-        subject_user_id=order.user_id,
+        viewer=viewer,
+        order_id=order_id,
+        reason=reason,
         ip=ip,
-        details={"order_id": order.id, "reason": text},
         now=now,
+        new=OrderStatus.CANCELLED,
+        event="cancelled",
+        action="order.cancel_by_staff",
     )
-    return order
 
 
 # ---- actions on the account ----------------------------------------------------------------------------

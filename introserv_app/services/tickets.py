@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -438,6 +439,16 @@ def clean_filters(raw: dict[str, object]) -> QueueFilters:
     )
 
 
+def _aged(stmt: Any, age: str, now: datetime) -> Any:
+    """`stmt` limited to tickets whose last message is in the AGES bucket `age`."""
+    low, high = AGES[age]
+    if low is not None:
+        stmt = stmt.where(col(Ticket.updated_at) <= now - timedelta(days=low))
+    if high is not None:
+        stmt = stmt.where(col(Ticket.updated_at) > now - timedelta(days=high))
+    return stmt
+
+
 def staff_queue(
     *, session: Session, viewer: Viewer, filters: QueueFilters, page: int = 1, ip: str = "", now: datetime | None = None
 ) -> tuple[list[TicketRow], int, int, int]:
@@ -452,11 +463,7 @@ def staff_queue(
     if filters.category:
         stmt = stmt.where(col(Ticket.category) == filters.category)
     if filters.age:
-        low, high = AGES[filters.age]
-        if low is not None:
-            stmt = stmt.where(col(Ticket.updated_at) <= now - timedelta(days=low))
-        if high is not None:
-            stmt = stmt.where(col(Ticket.updated_at) > now - timedelta(days=high))
+        stmt = _aged(stmt, filters.age, now)
     if filters.assigned == "me":
         stmt = stmt.where(col(Ticket.assigned_to) == viewer.user_id)
     elif filters.assigned == "none":
@@ -474,11 +481,7 @@ def open_by_age(*, session: Session, now: datetime | None = None) -> dict[str, i
     """Open tickets (open or waiting for support) by time since their last message, for the dashboard."""
     now = now or utcnow()
     out = {}
-    for key, (low, high) in AGES.items():
+    for key in AGES:
         stmt = sa.select(sa.func.count()).select_from(Ticket).where(col(Ticket.status).in_(ACTIVE_STATUSES))
-        if low is not None:
-            stmt = stmt.where(col(Ticket.updated_at) <= now - timedelta(days=low))
-        if high is not None:
-            stmt = stmt.where(col(Ticket.updated_at) > now - timedelta(days=high))
-        out[key] = int(session.execute(stmt).scalar_one())
+        out[key] = int(session.execute(_aged(stmt, key, now)).scalar_one())
     return out
