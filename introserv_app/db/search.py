@@ -90,8 +90,13 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
     return not (name.startswith(SQLITE_TABLE) or name == PG_INDEX)
 
 
+def like_escaped(text: str) -> str:
+    """`text` with LIKE's wildcards and the escape character escaped (use with `escape="\\"`)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + like_escaped(text) + "%"
 
 
 def _fts_query(text: str) -> str:

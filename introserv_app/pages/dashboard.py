@@ -7,24 +7,11 @@ import reflex as rx
 from introserv_app.components.charts import monthly_bars
 from introserv_app.components.layout import shell
 from introserv_app.components.notifications import notification_banners
+from introserv_app.components.stat import stat_card
 from introserv_app.components.status_badge import status_badge
 from introserv_app.domain.text import N_
 from introserv_app.i18n.ui import t
 from introserv_app.state.dashboard import DashboardState
-
-
-def _stat(label: str, value: rx.Var, icon: str, el_id: str) -> rx.Component:
-    return rx.card(
-        rx.hstack(
-            rx.icon(icon, size=28, color=rx.color("accent", 9)),
-            rx.vstack(
-                rx.text(t(label), size="2", color_scheme="gray"), rx.heading(value, size="6", id=el_id), spacing="1"
-            ),
-            align="center",
-            spacing="4",
-        ),
-        min_width="14em",
-    )
 
 
 def _banners() -> rx.Component:
@@ -108,12 +95,13 @@ def dashboard_page() -> rx.Component:
     return shell(
         rx.flex(
             rx.cond(
-                ~DashboardState.scope_all, _stat(N_("Balance"), DashboardState.balance_text, "wallet", "stat-balance")
+                ~DashboardState.scope_all,
+                stat_card(N_("Balance"), DashboardState.balance_text, "wallet", "stat-balance"),
             ),
-            _stat(N_("Active orders"), DashboardState.active_orders, "server", "stat-active"),
+            stat_card(N_("Active orders"), DashboardState.active_orders, "server", "stat-active"),
             rx.cond(
                 ~DashboardState.scope_all,
-                _stat(N_("Unpaid invoices"), DashboardState.unpaid_invoices, "receipt", "stat-unpaid"),
+                stat_card(N_("Unpaid invoices"), DashboardState.unpaid_invoices, "receipt", "stat-unpaid"),
             ),
             wrap="wrap",
             spacing="4",

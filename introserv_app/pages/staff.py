@@ -8,20 +8,11 @@ from introserv_app.components.charts import monthly_bars
 from introserv_app.components.confirm import confirm_action, reason_field
 from introserv_app.components.layout import shell
 from introserv_app.components.pager import simple_pager
+from introserv_app.components.stat import stat_card
 from introserv_app.components.status_badge import status_badge
 from introserv_app.domain.text import N_
 from introserv_app.i18n.ui import t
 from introserv_app.state.staff import CustomerSearchState, CustomerState, StaffDashboardState
-
-
-def _stat(label: str, value: rx.Var, icon: str, el_id: str, href: str = "") -> rx.Component:
-    body = rx.hstack(
-        rx.icon(icon, size=26, color=rx.color("accent", 9)),
-        rx.vstack(rx.text(t(label), size="2", color_scheme="gray"), rx.heading(value, size="6", id=el_id), spacing="1"),
-        align="center",
-        spacing="4",
-    )
-    return rx.card(rx.link(body, href=href, underline="none") if href else body, min_width="13em")
 
 
 def _counts_table(rows: rx.Var, prefix: str, key: str) -> rx.Component:
@@ -44,23 +35,23 @@ def staff_dashboard_page() -> rx.Component:
     S = StaffDashboardState
     return shell(
         rx.flex(
-            _stat(
+            stat_card(
                 N_("Running orders"),
                 S.cards["running"],
                 "server",
                 "staff-stat-running",
                 "/staff/orders?status=processed",
             ),
-            _stat(
+            stat_card(
                 N_("Waiting to be processed"),
                 S.cards["processing"],
                 "loader",
                 "staff-stat-processing",
                 "/staff/orders?status=processing",
             ),
-            _stat(N_("Expiring within 7 days"), S.cards["expiring"], "calendar-clock", "staff-stat-expiring"),
-            _stat(N_("Suspended"), S.cards["suspended"], "circle-pause", "staff-stat-suspended"),
-            _stat(N_("Open tickets"), S.cards["tickets"], "life-buoy", "staff-stat-tickets", "/staff/tickets"),
+            stat_card(N_("Expiring within 7 days"), S.cards["expiring"], "calendar-clock", "staff-stat-expiring"),
+            stat_card(N_("Suspended"), S.cards["suspended"], "circle-pause", "staff-stat-suspended"),
+            stat_card(N_("Open tickets"), S.cards["tickets"], "life-buoy", "staff-stat-tickets", "/staff/tickets"),
             wrap="wrap",
             spacing="4",
             width="100%",

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
 from introserv_app.services import audit
 from introserv_app.services.auth import Viewer
@@ -24,16 +23,15 @@ def record_denied(
     *, session: Session, viewer: Viewer, target: str, ip: str = "", details: dict[str, Any] | None = None
 ) -> None:
     """Write an `access.denied` audit event, committed independently of `session`'s transaction."""
-    with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]
-        audit.record(
-            session=own,
-            action="access.denied",
-            actor_id=viewer.user_id,
-            subject_user_id=viewer.user_id,
-            success=False,
-            ip=ip,
-            details={"target": target, **(details or {})},
-        )
+    audit.record_apart(
+        session=session,
+        action="access.denied",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        success=False,
+        ip=ip,
+        details={"target": target, **(details or {})},
+    )
 
 
 def require_staff(*, session: Session, viewer: Viewer, target: str, ip: str = "") -> None:

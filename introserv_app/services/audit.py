@@ -36,3 +36,12 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_apart(*, session: Session, **event: Any) -> None:
+    """Write one audit event in a transaction of its own, committed now: it survives the rollback of
+    `session`'s transaction (a refusal that is about to raise)."""
+    from introserv_app.db.session import session_scope
+
+    with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]
+        record(session=own, **event)

@@ -16,6 +16,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from introserv_app.db.search import like_escaped
 from introserv_app.db.tables import AuditEvent, User, table_of
 from introserv_app.domain.csvcells import neutralize_formulas
 from introserv_app.domain.text import N_
@@ -96,8 +97,7 @@ def _statement(session: Session, filters: AuditFilters) -> sa.Select:  # type: i
     if filters.customer:
         stmt = stmt.where(col(AuditEvent.subject_user_id) == _user_id(session, filters.customer))
     if filters.action.endswith("."):
-        escaped = filters.action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(col(AuditEvent.action).like(escaped + "%", escape="\\"))
+        stmt = stmt.where(col(AuditEvent.action).like(like_escaped(filters.action) + "%", escape="\\"))
     elif filters.action:
         stmt = stmt.where(col(AuditEvent.action) == filters.action)
     start, end = _day(filters.date_from), _day(filters.date_to)

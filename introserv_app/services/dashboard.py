@@ -43,6 +43,17 @@ class DashboardSummary:
     balance: Money | None
 
 
+def status_counts(*, session: Session, user_id: int | None) -> dict[OrderStatus, int]:
+    """Orders per status (every status, zeros included) of one customer, or of everyone (None)."""
+    stmt = sa.select(col(Order.status), sa.func.count()).group_by(col(Order.status))
+    if user_id is not None:
+        stmt = stmt.where(col(Order.user_id) == user_id)
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for status, n in session.execute(stmt):
+        counts[OrderStatus(status)] = int(n)
+    return counts
+
+
 def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None = None) -> DashboardSummary:
     """Counts by status, the next renewals and unpaid invoices; customers see their own, staff everyone's."""
     now = now or utcnow()
@@ -51,9 +62,7 @@ def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None 
     def scoped(stmt):  # type: ignore[no-untyped-def]
         return stmt if scope_all else stmt.where(Order.user_id == viewer.user_id)
 
-    counts = dict.fromkeys(STATUS_ORDER, 0)
-    for status, n in session.exec(scoped(select(Order.status, sa.func.count()).group_by(Order.status))).all():
-        counts[OrderStatus(status)] = int(n)
+    counts = status_counts(session=session, user_id=None if scope_all else viewer.user_id)
     renewals_q = scoped(
         select(  # type: ignore[call-overload]
             col(Order.id),

@@ -14,12 +14,11 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from introserv_app.db.session import session_scope
+from introserv_app.db.search import like_escaped
 from introserv_app.db.tables import (
     AuditEvent,
     EmailChange,
@@ -41,6 +40,7 @@ from introserv_app.domain.validation import is_row_id
 from introserv_app.i18n.countries import is_country_code
 from introserv_app.services import access, audit, ledger, notifications, settings
 from introserv_app.services.auth import Viewer
+from introserv_app.services.dashboard import status_counts
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.lifecycle import change_status
 from introserv_app.services.orders import MSG_ORDER_NOT_FOUND
@@ -79,22 +79,6 @@ def _customer(session: Session, user_id: object) -> tuple[User, Profile]:
     return user, profile
 
 
-def _refused(
-    session: Session, viewer: Viewer, action: str, user_id: int, details: dict[str, Any], ip: str = ""
-) -> None:
-    """Audit a refused staff request in its own transaction (the caller's is rolled back)."""
-    with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]
-        audit.record(
-            session=own,
-            action=action,
-            actor_id=viewer.user_id,
-            subject_user_id=user_id,
-            success=False,
-            ip=ip,
-            details=details,
-        )
-
-
 # ---- search -------------------------------------------------------------------------------------------
 
 
@@ -112,7 +96,7 @@ class CustomerRow:
 
 
 def _like(text: str) -> str:
-    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + like_escaped(text.lower()) + "%"
 
 
 def search_customers(
@@ -274,11 +258,7 @@ def customer_card(
     access.require_staff(session=session, viewer=viewer, target="customers.view", ip=ip)
     user, profile = _customer(session, user_id)
     uid = user.id or 0
-    counts = dict.fromkeys(OrderStatus, 0)
-    for status, n in session.execute(
-        sa.select(col(Order.status), sa.func.count()).where(col(Order.user_id) == uid).group_by(col(Order.status))
-    ):
-        counts[OrderStatus(status)] = int(n)
+    counts = status_counts(session=session, user_id=uid)
     orders = [
         OrderLine(
             o.id or 0,
@@ -514,13 +494,14 @@ def adjust_balance(
     except ledger.InsufficientFunds:
         current = ledger.balance(session=session, user_id=uid)
         session.rollback()
-        _refused(
-            session,
-            viewer,
-            "customer.adjust_balance",
-            uid,
-            {"amount": delta.minor, "reason": text, "refused": "negative"},
+        audit.record_apart(
+            session=session,
+            action="customer.adjust_balance",
+            actor_id=viewer.user_id,
+            subject_user_id=uid,
+            success=False,
             ip=ip,
+            details={"amount": delta.minor, "reason": text, "refused": "negative"},
         )
         raise ServiceError(MSG_ADJUST_NEGATIVE, balance=current) from None
     new_balance = ledger.balance(session=session, user_id=uid)

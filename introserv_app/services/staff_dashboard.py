@@ -16,9 +16,10 @@ from sqlmodel import Session, col
 from introserv_app.db.tables import EmailOutbox, Invoice, LedgerEntry, Order
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
-from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
+from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import access, ledger, tickets
 from introserv_app.services.auth import Viewer
+from introserv_app.services.dashboard import status_counts
 from introserv_app.services.rates import convert, current_rates
 
 MONTHS = 12
@@ -58,9 +59,7 @@ class StaffDashboard:
 def staff_dashboard(*, session: Session, viewer: Viewer, ip: str = "", now: datetime | None = None) -> StaffDashboard:
     now = now or utcnow()
     access.require_staff(session=session, viewer=viewer, target="staff.dashboard", ip=ip)
-    counts = dict.fromkeys(STATUS_ORDER, 0)
-    for status, n in session.execute(sa.select(col(Order.status), sa.func.count()).group_by(col(Order.status))):
-        counts[OrderStatus(status)] = int(n)
+    counts = status_counts(session=session, user_id=None)
     today = now.date()
     expiring = session.execute(
         sa.select(sa.func.count())
@@ -123,9 +122,3 @@ def spending_by_month(*, session: Session, viewer: Viewer, now: datetime | None 
         if key in totals:
             totals[key] -= int(minor)
     return [(start, Money(max(total, 0), currency)) for start, total in totals.items()]
-
-
-def chart_value(money: Money) -> float:
-    """The bar height for a chart (a drawing coordinate, never used for money: the labels and tooltips
-    show the exact amount formatted from minor units)."""
-    return float(money.amount)

@@ -153,7 +153,8 @@ def create_ticket(
     return ticket.id or 0
 
 
-def _base(viewer: Viewer) -> sa.Select:  # type: ignore[type-arg]
+def _base(owner_id: int | None) -> sa.Select:  # type: ignore[type-arg]
+    """Ticket rows with their order, customer, message count and assignee; one customer's (None: all)."""
     messages = (
         sa.select(sa.func.count())
         .where(col(TicketMessage.ticket_id) == col(Ticket.id))
@@ -179,12 +180,17 @@ def _base(viewer: Viewer) -> sa.Select:  # type: ignore[type-arg]
         .outerjoin(Order, col(Order.id) == col(Ticket.order_id))
         .outerjoin(assignee, assignee.c.id == col(Ticket.assigned_to))
     )
-    if not viewer.is_staff:
-        stmt = stmt.where(col(Ticket.user_id) == viewer.user_id)
+    if owner_id is not None:
+        stmt = stmt.where(col(Ticket.user_id) == owner_id)
     return stmt
 
 
-def _row(r: sa.Row, viewer: Viewer) -> TicketRow:  # type: ignore[type-arg]
+def _scope(viewer: Viewer) -> int | None:
+    """Whose tickets the viewer sees: their own, or (staff) everyone's."""
+    return None if viewer.is_staff else viewer.user_id
+
+
+def _row(r: sa.Row, staff: bool) -> TicketRow:  # type: ignore[type-arg]
     return TicketRow(
         id=int(r[0]),
         subject=r[1],
@@ -192,11 +198,11 @@ def _row(r: sa.Row, viewer: Viewer) -> TicketRow:  # type: ignore[type-arg]
         status=r[3],
         order_id=r[4],
         order_name=r[5] or "",
-        customer=r[6] if viewer.is_staff else "",
+        customer=r[6] if staff else "",
         created_at=r[7],
         updated_at=r[8],
         messages=int(r[9]),
-        assigned=(r[10] or "") if viewer.is_staff else "",
+        assigned=(r[10] or "") if staff else "",
     )
 
 
@@ -204,7 +210,7 @@ def tickets_page(
     *, session: Session, viewer: Viewer, order_id: int | None = None, page: int = 1
 ) -> tuple[list[TicketRow], int, int]:
     """(rows, page, pages): the viewer's tickets (staff: all), most recently updated first."""
-    stmt = _base(viewer)
+    stmt = _base(_scope(viewer))
     if order_id is not None:
         stmt = stmt.where(col(Ticket.order_id) == order_id)
     total = int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
@@ -215,7 +221,7 @@ def tickets_page(
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    return [_row(r, viewer) for r in rows], page, pages
+    return [_row(r, viewer.is_staff) for r in rows], page, pages
 
 
 def _visible(session: Session, viewer: Viewer, ticket_id: int, target: str) -> Ticket:
@@ -228,7 +234,7 @@ def _visible(session: Session, viewer: Viewer, ticket_id: int, target: str) -> T
 
 def ticket_thread(*, session: Session, viewer: Viewer, ticket_id: int) -> TicketThread:
     _visible(session, viewer, ticket_id, "ticket.view")
-    row = session.execute(_base(viewer).where(col(Ticket.id) == ticket_id)).one()
+    row = session.execute(_base(_scope(viewer)).where(col(Ticket.id) == ticket_id)).one()
     messages = session.execute(
         sa.select(
             col(User.username), col(TicketMessage.is_staff), col(TicketMessage.body), col(TicketMessage.created_at)
@@ -238,7 +244,7 @@ def ticket_thread(*, session: Session, viewer: Viewer, ticket_id: int) -> Ticket
         .order_by(col(TicketMessage.created_at), col(TicketMessage.id))
     ).all()
     return TicketThread(
-        ticket=_row(row, viewer),
+        ticket=_row(row, viewer.is_staff),
         messages=[TicketMessageView(m[0] or "", bool(m[1]), m[2], m[3]) for m in messages],
     )
 
@@ -326,14 +332,13 @@ def open_system_ticket(
 
 def customer_tickets(*, session: Session, user_id: int, limit: int = 10) -> list[TicketRow]:
     """A customer's latest tickets, for the support console."""
-    staff = Viewer(user_id=0, username="", role=Role.SUPPORT, session_id=0, language="en")
     rows = session.execute(
-        _base(staff)
+        _base(user_id)
         .where(col(Ticket.user_id) == user_id)
         .order_by(col(Ticket.updated_at).desc(), col(Ticket.id).desc())
         .limit(limit)
     ).all()
-    return [_row(r, staff) for r in rows]
+    return [_row(r, True) for r in rows]
 
 
 def _mail_staff(session: Session, ticket: Ticket, who: str, body: str, now: datetime) -> None:
@@ -455,7 +460,7 @@ def staff_queue(
     """(rows, page, pages, total): every customer's tickets by filter, the longest waiting first."""
     now = now or utcnow()
     access.require_staff(session=session, viewer=viewer, target="tickets.queue", ip=ip)
-    stmt = _base(viewer)
+    stmt = _base(None)
     if filters.status == "active":
         stmt = stmt.where(col(Ticket.status).in_(ACTIVE_STATUSES))
     elif filters.status in STATUSES:
@@ -474,7 +479,7 @@ def staff_queue(
     oldest_first = filters.status in ("active", "open", "waiting_staff")
     order = col(Ticket.updated_at).asc() if oldest_first else col(Ticket.updated_at).desc()
     rows = session.execute(stmt.order_by(order, col(Ticket.id)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return [_row(r, viewer) for r in rows], page, pages, total
+    return [_row(r, True) for r in rows], page, pages, total
 
 
 def open_by_age(*, session: Session, now: datetime | None = None) -> dict[str, int]:

@@ -10,7 +10,8 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.i18n import format_amount, format_date, format_money, gettext
 from introserv_app.services.dashboard import dashboard_summary
-from introserv_app.services.staff_dashboard import chart_value, spending_by_month
+from introserv_app.services.staff_dashboard import spending_by_month
+from introserv_app.state.charts import monthly_points
 from introserv_app.state.guard import current_viewer
 from introserv_app.state.locale import LocaleState
 
@@ -38,14 +39,7 @@ class DashboardState(rx.State):
         with session_scope() as session:
             summary = dashboard_summary(session=session, viewer=viewer)
             spending = spending_by_month(session=session, viewer=viewer)
-        self.spending = [
-            {"month": format_date(start, lang, "LLL yy"), "value": chart_value(m), "text": format_money(m, lang)}
-            for start, m in spending
-        ]
-        total = spending[0][1]
-        for _, m in spending[1:]:
-            total = total + m
-        self.spending_total = format_money(total, lang)
+        self.spending, self.spending_total = monthly_points(spending, lang)
         self.scope_all = summary.scope_all
         self.balance_text = format_money(summary.balance, lang) if summary.balance else ""
         self.unpaid_invoices = summary.unpaid_invoices

@@ -42,3 +42,8 @@ class LocaleState(rx.State):
                 set_language(session=session, viewer=viewer, language=lang)
         page = reloader_for(self.router.url.path if self.router.url else "/")
         return [*SHELL_RELOADERS, *([page] if page is not None else [])]
+
+
+async def viewer_lang(state: rx.State) -> str:
+    """The language of the tab the event came from."""
+    return (await state.get_state(LocaleState)).lang

@@ -13,8 +13,8 @@ from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoice_docs import MSG_PERIOD, STATUS_LABELS
 from introserv_app.services.order_detail import order_detail
 from introserv_app.services.tickets import CATEGORIES, STATUSES
-from introserv_app.state.guard import client_ip, current_viewer, staff_only
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.guard import client_ip, current_viewer, run_service, staff_only
+from introserv_app.state.locale import LocaleState, viewer_lang
 
 EVENTS = {
     "created": N_("Order created"),
@@ -149,15 +149,9 @@ class OrderDetailState(rx.State):
         ]
 
     async def _staff_action(self, action, done_msgid: str):  # type: ignore[no-untyped-def]
-        viewer = current_viewer(self)
-        if viewer is None:
-            return None
-        lang = (await self.get_state(LocaleState)).lang
-        try:
-            with session_scope() as session:
-                action(session, viewer)
-        except ServiceError as exc:
-            self.staff_error = translate_error(lang, exc.message, exc.values)
+        lang = await viewer_lang(self)
+        _, self.staff_error = run_service(self, lang, action)
+        if self.staff_error:
             return rx.toast.error(self.staff_error)
         self.staff_dialog = ""
         await self.load()

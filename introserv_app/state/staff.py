@@ -17,10 +17,11 @@ from introserv_app.i18n.countries import country_choices, country_name
 from introserv_app.services import staff
 from introserv_app.services.email import retry_message
 from introserv_app.services.outbox import outbox_page
-from introserv_app.services.staff_dashboard import chart_value, staff_dashboard
+from introserv_app.services.staff_dashboard import staff_dashboard
 from introserv_app.services.tickets import AGE_LABELS, CATEGORIES, STATUSES
+from introserv_app.state.charts import monthly_points
 from introserv_app.state.guard import STAFF_STATES, client_ip, page_from_url, run_service, staff_only
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.locale import viewer_lang
 
 MSG_DONE = N_("Done: the customer was told where it matters, and the action is in the audit log.")
 MSG_ADJUSTED = N_("The balance is now {balance}.")
@@ -31,10 +32,6 @@ ACTION_LABELS = {
     "reset_code_word": N_("Reset the code word"),
     "resend_confirmation": N_("Resend the email confirmation"),
 }
-
-
-async def _lang(state: rx.State) -> str:
-    return (await state.get_state(LocaleState)).lang
 
 
 def _status_label(lang: str, status: OrderStatus) -> str:
@@ -52,7 +49,7 @@ class StaffDashboardState(rx.State):
     @rx.event
     @staff_only
     async def load(self):
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         ip = client_ip(self)
 
         def read(session, viewer):  # type: ignore[no-untyped-def]
@@ -84,14 +81,7 @@ class StaffDashboardState(rx.State):
             {"age": key, "label": gettext(lang, AGE_LABELS[key]), "count": str(n)}
             for key, n in d.tickets_by_age.items()
         ]
-        self.revenue = [
-            {"month": format_date(start, lang, "LLL yy"), "value": chart_value(m), "text": format_money(m, lang)}
-            for start, m in d.revenue
-        ]
-        total = d.revenue[0][1]
-        for _, m in d.revenue[1:]:
-            total = total + m
-        self.revenue_total = format_money(total, lang)
+        self.revenue, self.revenue_total = monthly_points(d.revenue, lang)
         self.failed = [
             {
                 "id": str(r.id),
@@ -107,7 +97,7 @@ class StaffDashboardState(rx.State):
     @rx.event
     @staff_only
     async def retry(self, message_id: str):
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         mid = int(message_id) if isinstance(message_id, str) and message_id.isdigit() and len(message_id) < 12 else 0
         _, error = run_service(
             self, lang, lambda s, v: retry_message(session=s, message_id=mid, viewer=v, ip=client_ip(self))
@@ -129,7 +119,7 @@ class CustomerSearchState(rx.State):
     @rx.event
     @staff_only
     async def load(self):
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         params = dict(self.router.url.query_parameters) if self.router.url else {}
         raw = params.get("q", "")
         self.query = raw[:100] if isinstance(raw, str) else ""
@@ -204,7 +194,7 @@ class CustomerState(rx.State):
     @rx.event
     @staff_only
     async def load(self):
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         uid = self._id()
         card, error = run_service(
             self, lang, lambda s, v: staff.customer_card(session=s, viewer=v, user_id=uid, ip=client_ip(self))
@@ -335,7 +325,7 @@ class CustomerState(rx.State):
             self.adjust_key = staff.new_adjustment_key()
 
     async def _act(self, action, done: str = MSG_DONE, values: dict[str, object] | None = None):  # type: ignore[no-untyped-def]
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         uid = self._id()
         result, error = run_service(self, lang, lambda s, v: action(s, v, uid))
         if error:
@@ -350,7 +340,7 @@ class CustomerState(rx.State):
     @staff_only
     async def adjust(self, form: dict):
         ip, key = client_ip(self), self.adjust_key
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         return await self._act(
             lambda s, v, uid: staff.adjust_balance(
                 session=s,

@@ -21,16 +21,12 @@ from introserv_app.services.tickets import (
     staff_queue,
 )
 from introserv_app.state.guard import STAFF_STATES, admin_only, client_ip, page_from_url, run_service, staff_only
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.locale import viewer_lang
 from introserv_app.state.tickets import _ticket_dict
 
 MSG_SAVED = N_("Saved.")
 MSG_STAFF_ADDED = N_("The staff user {username} can sign in now.")
 ROLE_LABELS = {"support": N_("Support"), "admin": N_("Administrator")}
-
-
-async def _lang(state: rx.State) -> str:
-    return (await state.get_state(LocaleState)).lang
 
 
 def _params(state: rx.State) -> dict[str, str]:
@@ -51,7 +47,7 @@ class StaffTicketsState(rx.State):
     @rx.event
     @staff_only
     async def load(self):
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         f = clean_filters(_params(self))
         self.filters = {
             "status": f.status,
@@ -76,7 +72,7 @@ class StaffTicketsState(rx.State):
             return
         rows, self.page, self.pages, total = result  # type: ignore[misc]
         self.total = str(total)
-        self.rows = [_ticket_dict(r, lang) | {"assigned": r.assigned} for r in rows]
+        self.rows = [_ticket_dict(r, lang) for r in rows]
 
     def _url(self, **change: object) -> str:
         values = {**self.filters, **change}
@@ -113,7 +109,7 @@ class AuditState(rx.State):
     @rx.event
     @staff_only
     async def load(self):
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         f = audit_log.clean_filters(_params(self))
         self.filters = {
             "actor": f.actor,
@@ -175,7 +171,7 @@ class AdminState(rx.State):
     @rx.event
     @admin_only
     async def load(self):
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         ip = client_ip(self)
         result, self.error = run_service(
             self,
@@ -203,7 +199,7 @@ class AdminState(rx.State):
     @rx.event
     @admin_only
     async def add_staff(self, form: dict):
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         ip = client_ip(self)
         _, self.form_error = run_service(
             self,
@@ -229,7 +225,7 @@ class AdminState(rx.State):
         ]
 
     async def _change(self, action) -> object:  # type: ignore[no-untyped-def]
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         _, error = run_service(self, lang, action)
         if error:
             return rx.toast.error(error)
@@ -255,7 +251,7 @@ class AdminState(rx.State):
     @rx.event
     @admin_only
     async def save_seller(self, form: dict):
-        lang = await _lang(self)
+        lang = await viewer_lang(self)
         ip = client_ip(self)
         _, self.seller_error = run_service(
             self, lang, lambda s, v: seller.save_seller_settings(session=s, viewer=v, form=form, ip=ip)

@@ -101,6 +101,7 @@ def _ticket_dict(t, lang: str) -> dict[str, str]:  # type: ignore[no-untyped-def
         "created": format_datetime(t.created_at, lang),
         "updated": format_datetime(t.updated_at, lang),
         "messages": str(t.messages),
+        "assigned": t.assigned,
     }
 
 
@@ -155,7 +156,7 @@ class TicketThreadState(rx.State):
         except ServiceError as exc:
             self.error = translate_error(lang, exc.message, exc.values)
             return
-        self.found, self.ticket = True, _ticket_dict(thread.ticket, lang) | {"assigned": thread.ticket.assigned}
+        self.found, self.ticket = True, _ticket_dict(thread.ticket, lang)
         self.staff = viewer.is_staff
         if viewer.is_staff:
             with session_scope() as session:
