@@ -16,7 +16,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test setup setup-dev bun catalogs extract-messages compile-messages migrate \
+.PHONY: help run run-prod test setup setup-dev bun catalogs extract-messages compile-messages migrate \
         seed-demo chromium services lint typecheck unit integration e2e clean
 
 help:
@@ -70,6 +70,12 @@ run: seed-demo
 	@$(PY) -m introserv_app demo-logins
 	@echo "Starting the panel in production mode on http://localhost:3000 (first build takes a few minutes) ..."
 	@INTROSERV_DEMO_MODE="$${INTROSERV_DEMO_MODE:-1}" NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" exec .venv/bin/reflex run --env prod --single-port
+
+# Production mode (docs/deploy.md): PostgreSQL + Redis given by INTROSERV_DB_URL / INTROSERV_REDIS_URL,
+# migrations first, INTROSERV_WORKERS (default 2) backend workers behind one port.
+run-prod: setup
+	@$(PY) -m introserv_app check-frontend
+	@NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" exec $(PY) -m introserv_app serve-prod
 
 # ---------------------------------------------------------------- tests
 chromium:

@@ -202,6 +202,62 @@ def cmd_export_orders(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_redis(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise ConfigError(f"cannot reach Redis at INTROSERV_REDIS_URL: {exc}") from exc
+    finally:
+        client.close()
+
+
+def _reflex_env() -> dict[str, str]:
+    """The environment `make run` gives Reflex (offline bun, no telemetry), for a command started from here."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    tools = os.path.join(root, ".tools")
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([os.path.join(tools, "bin"), os.path.dirname(sys.executable), env.get("PATH", "")])
+    env.setdefault("REFLEX_USE_SYSTEM_BUN", "1")
+    env.setdefault("REFLEX_DIR", os.path.join(tools, "reflex"))
+    env.setdefault("BUN_INSTALL_CACHE_DIR", os.path.join(tools, "bun-cache"))
+    env["REFLEX_TELEMETRY_ENABLED"] = "false"
+    env["REFLEX_CHECK_LATEST_VERSION"] = "false"
+    return env
+
+
+def cmd_serve_prod(args: argparse.Namespace) -> int:
+    """Scale-out mode: PostgreSQL + Redis, migrations first, then several backend workers on one port."""
+    settings = get_settings()
+    if not settings.db_url.startswith("postgresql"):
+        return _fail("production mode needs PostgreSQL: set INTROSERV_DB_URL=postgresql://user:password@host/db")
+    if not settings.redis_url:
+        return _fail(
+            "production mode needs Redis for the workers' shared state: set INTROSERV_REDIS_URL=redis://host:6379/0"
+        )
+    if not os.environ.get("INTROSERV_SECRET_KEY", "").strip():
+        return _fail(
+            "production mode needs INTROSERV_SECRET_KEY (the same on every machine), e.g. `openssl rand -hex 32`"
+        )
+    workers = args.workers or int(os.environ.get("INTROSERV_WORKERS", "0") or 0) or 2
+    if workers < 1:
+        return _fail("--workers must be at least 1")
+    _check_redis(settings.redis_url)
+    if not args.skip_migrate:
+        cmd_migrate(args)
+    env = _reflex_env()
+    env["GRANIAN_WORKERS"] = str(workers)
+    env["REFLEX_USE_GRANIAN"] = "true"
+    reflex = shutil.which("reflex", path=env["PATH"])
+    if reflex is None:
+        return _fail("reflex is not installed: run `make setup`")
+    print(f"starting {workers} backend workers on {settings.base_url} (PostgreSQL + Redis) ...", flush=True)
+    os.execve(reflex, [reflex, "run", "--env", "prod", "--single-port", "--loglevel", "warning"], env)  # noqa: S606
+    return 0  # not reached
+
+
 def cmd_check_frontend(_: argparse.Namespace) -> int:
     bun = shutil.which("bun")
     if bun is None:
@@ -210,7 +266,7 @@ def cmd_check_frontend(_: argparse.Namespace) -> int:
 
 
 def cmd_check_services(_: argparse.Namespace) -> int:
-    """Test prerequisites: PostgreSQL must answer (integration tests run on it too)."""
+    """Test prerequisites: PostgreSQL and Redis must answer (integration and scale-out browser tests use them)."""
     from introserv_app.db.session import check_connection
 
     url = os.environ.get("INTROSERV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -219,6 +275,13 @@ def cmd_check_services(_: argparse.Namespace) -> int:
     except ConfigError as exc:
         return _fail(
             f"PostgreSQL for the tests is not reachable at {url}: {exc}. Start it, or set INTROSERV_TEST_PG_URL"
+        )
+    redis_url = os.environ.get("INTROSERV_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+    try:
+        _check_redis(redis_url)
+    except ConfigError as exc:
+        return _fail(
+            f"Redis for the scale-out tests is not reachable: {exc}. Start it, or set INTROSERV_TEST_REDIS_URL"
         )
     return 0
 
@@ -261,6 +324,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--sort", help="a grid column, e.g. paid_until (default created_at)")
     p.add_argument("--dir", choices=("asc", "desc"))
     p.add_argument("--out", required=True, help="file to write, or - for standard output")
+    p = sub.add_parser("serve-prod", help="production mode: PostgreSQL + Redis, migrations, several workers")
+    p.add_argument("--workers", type=int, default=0, help="backend worker processes (default INTROSERV_WORKERS or 2)")
+    p.add_argument("--skip-migrate", action="store_true", help="another machine already applied the migrations")
     sub.add_parser("check-frontend", help=argparse.SUPPRESS)
     sub.add_parser("check-services", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -275,6 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "send-emails": cmd_send_emails,
         "lifecycle": cmd_lifecycle,
         "export-orders": cmd_export_orders,
+        "serve-prod": cmd_serve_prod,
         "check-frontend": cmd_check_frontend,
         "check-services": cmd_check_services,
     }

@@ -28,6 +28,7 @@ from introserv_app.services import lifecycle
 from introserv_app.services.email import deliver_due
 from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
+from introserv_app.state.errors import on_backend_error
 from introserv_app.state.invoices import InvoicesState
 from introserv_app.state.locale import PAGE_RELOADERS, SHELL_RELOADERS
 from introserv_app.state.login import LoginState
@@ -51,6 +52,7 @@ app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[rx.script(src="/export.js")],
     toaster=rx.toast.provider(position="top-right"),
+    backend_exception_handler=on_backend_error,
 )
 
 app.add_page(login_page, route="/login", title="INTROSERV", on_load=LoginState.open_page)

@@ -23,7 +23,7 @@ from introserv_app.services.migrations import upgrade_head
 PG_ADMIN_URL = os.environ.get("INTROSERV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _pg_database() -> Iterator[str]:
+def new_pg_database() -> Iterator[str]:
     admin = create_db_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
     name = f"introserv_t_{uuid.uuid4().hex[:10]}"
     try:
@@ -48,7 +48,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         upgrade_head(url)
         yield url
         return
-    gen = _pg_database()
+    gen = new_pg_database()
     url = next(gen)
     upgrade_head(url)
     yield url

@@ -177,4 +177,6 @@ def shell(
         spacing="0",
         width="100%",
         align="start",
+        # Which backend worker ran the last page load ("host:pid"): support and the scale-out tests read it.
+        custom_attrs={"data-worker": SessionState.served_by},
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from urllib.parse import quote
 
 import reflex as rx
@@ -15,12 +17,19 @@ from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 
 
+def worker_id() -> str:
+    """This backend worker, "host:pid" (read per call: workers are forked after the app is imported)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 class SessionState(rx.State):
     username: str = ""
     role: str = ""
     is_staff: bool = False
     balance_text: str = ""
     checked: bool = False
+    #: "host:pid" of the backend worker that ran the last page load (several workers share the state in Redis).
+    served_by: str = ""
 
     async def _apply(self, viewer: Viewer) -> None:
         self.username, self.role, self.is_staff = viewer.username, viewer.role.value, viewer.is_staff
@@ -32,6 +41,7 @@ class SessionState(rx.State):
             with session_scope() as session:
                 self.balance_text = format_money(balance(session=session, user_id=viewer.user_id), locale.lang)
         self.checked = True
+        self.served_by = worker_id()
 
     def _to_login(self):
         self.checked = False

@@ -1,7 +1,12 @@
-"""Browser tests: the production build (`reflex run --env prod --single-port`) in Debian's Chromium.
+"""Browser tests: the production build in Debian's Chromium, in two modes, each test once per mode.
 
-The server runs once per test session on its own port with a fresh SQLite database (absolute
-path), migrated and seeded with the demo data. Its log is kept in test-artifacts/e2e-server.log.
+- `embedded`: `reflex run --env prod --single-port`, one process, a fresh SQLite database (absolute path).
+- `scaleout`: `python -m introserv_app serve-prod --workers 2`, the documented production mode: a fresh
+  PostgreSQL database on INTROSERV_TEST_PG_URL's server, Reflex's state in Redis (INTROSERV_TEST_REDIS_URL,
+  default redis://127.0.0.1:6379/9, flushed first), two backend workers on one port.
+
+Each server is migrated and seeded with the demo data and runs once per mode; its log is kept in
+test-artifacts/e2e-server-<mode>.log.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.conftest import new_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -68,14 +75,39 @@ def reflex_env(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
+MODES = ["embedded", "scaleout"]
+REDIS_URL = os.environ.get("INTROSERV_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+SCALEOUT_WORKERS = 2
+
+
+@pytest.fixture(scope="session", params=MODES)
+def e2e_mode(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def e2e_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def e2e_db_url(e2e_mode: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The browser tests' database (tests read it to know what the page must show)."""
-    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+    if e2e_mode == "embedded":
+        yield f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+    else:
+        yield from new_pg_database()
+
+
+def _flush_redis(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is required for the scale-out browser tests ({url}): {exc}", pytrace=False)
+    finally:
+        client.close()
 
 
 @pytest.fixture(scope="session")
-def server(e2e_db_url: str) -> Iterator[str]:
+def server(e2e_mode: str, e2e_db_url: str) -> Iterator[str]:
     """Base URL of a running production build with the demo data."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is required for the browser tests (make test installs it)", pytrace=False)
@@ -93,15 +125,23 @@ def server(e2e_db_url: str) -> Iterator[str]:
             "INTROSERV_LIFECYCLE_INTERVAL": "0",  # the tests run the job themselves, at moments they choose
         }
     )
+    if e2e_mode == "scaleout":
+        _flush_redis(REDIS_URL)
+        env.update({"INTROSERV_REDIS_URL": REDIS_URL, "INTROSERV_SECRET_KEY": "e2e-" + "k" * 40})
+        command = [sys.executable, "-m", "introserv_app", "serve-prod", "--workers", str(SCALEOUT_WORKERS)]
+    else:
+        env.pop("INTROSERV_REDIS_URL", None)
+        command = [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod", "--single-port"]
     for cmd in (["migrate"], ["seed", "--demo"]):
         subprocess.run(
             [sys.executable, "-m", "introserv_app", *cmd], cwd=ROOT, env=env, check=True, capture_output=True
         )
     logs = ROOT / "test-artifacts"
     logs.mkdir(exist_ok=True)
-    log = (logs / "e2e-server.log").open("w")
+    log_path = logs / f"e2e-server-{e2e_mode}.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod", "--single-port"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -112,7 +152,7 @@ def server(e2e_db_url: str) -> Iterator[str]:
         deadline = time.monotonic() + BUILD_TIMEOUT
         while not (_answers(f"{base}/healthz") and _answers(f"{base}/login")):
             if proc.poll() is not None:
-                pytest.fail(f"the panel exited early (see {logs / 'e2e-server.log'})", pytrace=False)
+                pytest.fail(f"the panel exited early (see {log_path})", pytrace=False)
             if time.monotonic() > deadline:
                 pytest.fail("the panel did not answer in time", pytrace=False)
             time.sleep(1)

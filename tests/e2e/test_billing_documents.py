@@ -85,7 +85,7 @@ def test_pay_an_invoice_through_its_pay_link_without_logging_in(
     row.locator(".invoice-link").click()
     expect(page.locator("#pay-link-error")).to_contain_text("Payment Without Authorization")  # off by default
     page.keyboard.press("Escape")
-    sql(e2e_db_url, "UPDATE profiles SET pay_without_auth = 1 WHERE user_id = ?", demo_id(e2e_db_url))
+    sql(e2e_db_url, "UPDATE profiles SET pay_without_auth = ? WHERE user_id = ?", True, demo_id(e2e_db_url))
     row.locator(".invoice-link").click()
     url = page.locator("#pay-link-url").input_value()
     path = url[url.index("/pay?t=") :]

@@ -6,6 +6,7 @@ import csv
 import re
 import sqlite3
 
+import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -20,8 +21,13 @@ OWN = (
 
 
 def sql(db_url: str, query: str, *params: object) -> list[tuple]:
-    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
-        return conn.execute(query, params).fetchall()
+    """Run one statement on the browser tests' database (SQLite or PostgreSQL), `?` placeholders."""
+    if db_url.startswith("sqlite"):
+        with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
+            return conn.execute(query, params).fetchall()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        cur = conn.execute(query.replace("?", "%s"), params)  # type: ignore[arg-type]
+        return [tuple(r) for r in cur.fetchall()] if cur.description else []
 
 
 def names(db_url: str, where: str = "", order: str = "o.created_at DESC, o.id DESC", limit: int = 25, offset: int = 0):
