@@ -5,7 +5,7 @@ migrated database, next to the raw floor measured in the same run: the same numb
 rows written with a bare executemany (SQLite) or COPY (PostgreSQL) into an empty orders table, with no
 generation, no invoices and no ledger. Medians over --repeat runs; last line is JSON.
 
-Other scenarios: grid, export, renew, lifecycle, staff (`python -m bench <scenario> --help`); each prints its
+Other scenarios: grid, export, renew, lifecycle, staff, load (`python -m bench <scenario> --help`); each prints its
 runs on stderr and one JSON line last.
 """
 
@@ -31,6 +31,7 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from bench import load
 from introserv_app.db.session import create_db_engine
 from introserv_app.services import seed
 from introserv_app.services.migrations import upgrade_head
@@ -712,8 +713,10 @@ def main() -> int:
     p.add_argument("--customers", type=int, default=20_000)
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
+    load.add_parser(sub)
     args = parser.parse_args()
     scenarios = {
+        "load": load.scenario_load,
         "staff": scenario_staff,
         "seed": scenario_seed,
         "grid": scenario_grid,

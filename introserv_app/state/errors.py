@@ -14,6 +14,7 @@ import logging
 import reflex as rx
 import sqlalchemy.exc as sa_exc
 from reflex.event import EventSpec
+from reflex.state import BaseState
 
 from introserv_app.domain.text import N_
 from introserv_app.i18n import translate_message
@@ -55,9 +56,10 @@ def is_state_store_error(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("redis")
 
 
-def _states_with_busy_flags() -> list[type[rx.State]]:
+def _states_with_busy_flags() -> list[type[BaseState]]:
     """Our page states that lock a form while its event runs (`busy`, `busy_id`)."""
-    found, todo = [], list(rx.State.get_substates())
+    found: list[type[BaseState]] = []
+    todo: list[type[BaseState]] = list(rx.State.get_substates())
     while todo:
         cls = todo.pop()
         todo.extend(cls.get_substates())
@@ -71,10 +73,10 @@ class ErrorState(rx.State):
         """The failed event may have left its form locked: a retry must be possible."""
         for cls in _states_with_busy_flags():
             state = await self.get_state(cls)
-            if "busy" in cls.base_vars and getattr(state, "busy", False):
-                state.busy = False
-            if "busy_id" in cls.base_vars and getattr(state, "busy_id", ""):
-                state.busy_id = ""
+            if "busy" in cls.base_vars and state.busy:  # type: ignore[attr-defined]
+                state.busy = False  # type: ignore[attr-defined]
+            if "busy_id" in cls.base_vars and state.busy_id:  # type: ignore[attr-defined]
+                state.busy_id = ""  # type: ignore[attr-defined]
 
     @rx.event
     async def database_unavailable(self):
@@ -92,9 +94,9 @@ def on_backend_error(exception: Exception) -> EventSpec:
     exc = exception
     if is_database_unavailable(exc):
         log.warning("database unavailable during an event: %s", str(exc).strip().splitlines()[0] if str(exc) else exc)
-        return ErrorState.database_unavailable()
+        return ErrorState.database_unavailable()  # type: ignore[operator]
     if is_state_store_error(exc):
         log.warning("state store (Redis) error during an event: %s", exc)
         return rx.toast.error(MSG_STATE_STORE, id=TOAST_ID)
     log.error("event failed", exc_info=exc)
-    return ErrorState.failed()
+    return ErrorState.failed()  # type: ignore[operator]

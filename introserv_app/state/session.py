@@ -30,6 +30,8 @@ class SessionState(rx.State):
     checked: bool = False
     #: "host:pid" of the backend worker that ran the last page load (several workers share the state in Redis).
     served_by: str = ""
+    #: Last value of `echo` (the load test's no-op round trip: no database, no service).
+    echo_value: int = 0
 
     async def _apply(self, viewer: Viewer) -> None:
         self.username, self.role, self.is_staff = viewer.username, viewer.role.value, viewer.is_staff
@@ -76,6 +78,11 @@ class SessionState(rx.State):
                 rx.toast.error(translate_message(locale.lang, access.MSG_STAFF_ONLY)),
             ]
         return None
+
+    @rx.event
+    def echo(self, value: int):
+        """A no-op round trip: the floor the load test (`python -m bench load`) compares real actions with."""
+        self.echo_value = value if isinstance(value, int) else 0
 
     @rx.event
     def sign_out(self):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import sqlalchemy as sa
+import sqlalchemy.exc as sa_exc
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
@@ -29,7 +31,10 @@ from introserv_app.services.invoice_docs import InvoiceDocument, invoice_documen
 from introserv_app.services.invoice_pdf import render_invoice_pdf
 from introserv_app.services.paylinks import link_document
 from introserv_app.services.settings import confirm_email
+from introserv_app.state.errors import MSG_DB_UNAVAILABLE
 from introserv_app.state.login import safe_next
+
+log = logging.getLogger("introserv")
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
@@ -214,8 +219,23 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def database_unavailable(request: Request, exc: Exception) -> Response:
+    """A route that needs the database while it is down or restarting: 503, retry later, no stack trace."""
+    log.warning("database unavailable during a request: %s", type(exc).__name__)
+    lang = normalize_language(request.cookies.get("introserv_lang", ""))
+    return PlainTextResponse(
+        gettext(lang, MSG_DB_UNAVAILABLE),
+        status_code=503,
+        headers={"Retry-After": "10"},
+    )
+
+
 def build_api() -> Starlette:
     return Starlette(
+        exception_handlers={
+            sa_exc.OperationalError: database_unavailable,
+            sa_exc.InterfaceError: database_unavailable,
+        },
         routes=[
             Route("/auth/complete", auth_complete, methods=["GET"]),
             Route("/auth/logout", auth_logout, methods=["GET"]),
@@ -225,5 +245,5 @@ def build_api() -> Starlette:
             Route("/pay/invoice.pdf", pay_link_pdf, methods=["GET"]),
             Route("/settings/confirm-email", confirm_email_link, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
-        ]
+        ],
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -200,3 +202,43 @@ def test_a_redis_restart_loses_no_data_and_leaks_no_session(
         assert sql(e2e_db_url, "SELECT count(*) FROM tickets WHERE id = ?", tid) == [(1,)]
     finally:
         staff_ctx.close()
+
+
+def _socket_accepted(server: str, origin: str) -> bool:
+    """Open Reflex's websocket the way the browser does, from `origin`; True when the server accepts it."""
+    import asyncio
+
+    import socketio
+
+    async def attempt() -> bool:
+        client = socketio.AsyncClient(reconnection=False)
+        try:
+            await client.connect(
+                f"{server}?token=origin-check-{origin.rsplit('/', 1)[-1]}",
+                socketio_path="/_event",
+                namespaces=["/_event"],
+                transports=["websocket"],
+                headers={"Origin": origin},
+                wait_timeout=10,
+            )
+        except socketio.exceptions.ConnectionError:
+            return False
+        await client.disconnect()
+        return True
+
+    result: list[bool] = []
+    worker = threading.Thread(target=lambda: result.append(asyncio.run(attempt())))  # Playwright owns this loop
+    worker.start()
+    worker.join(30)
+    return result[0]
+
+
+def test_the_websocket_and_the_routes_accept_only_the_panels_origin(server: str) -> None:
+    assert _socket_accepted(server, server)
+    assert not _socket_accepted(server, "https://evil.example")
+    own = urllib.request.Request(f"{server}/healthz", headers={"Origin": server})  # noqa: S310
+    with urllib.request.urlopen(own, timeout=10) as resp:  # noqa: S310 - our own test server
+        assert resp.headers.get("access-control-allow-origin") == server
+    foreign = urllib.request.Request(f"{server}/healthz", headers={"Origin": "https://evil.example"})  # noqa: S310
+    with urllib.request.urlopen(foreign, timeout=10) as resp:  # noqa: S310
+        assert resp.headers.get("access-control-allow-origin") is None
