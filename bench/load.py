@@ -301,8 +301,10 @@ def prepare_database(url: str, users: int, orders: int, customers: int) -> list[
         print(f"seeded {orders - have} orders in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     with engine.begin() as conn:
         picked = conn.execute(
+            # a fixed pseudo-random sample of the volume customers (the lowest ids hold the seed's biggest accounts)
             sa.text(
-                "SELECT id, username FROM users WHERE role = 'customer' AND username LIKE 'cust%' ORDER BY id LIMIT :n"
+                "SELECT id, username FROM users WHERE role = 'customer' AND username LIKE 'cust%' "
+                "ORDER BY md5(username) LIMIT :n"
             ),
             {"n": users},
         ).all()
@@ -340,6 +342,24 @@ def kept_database(server_url: str, name: str) -> Iterator[str]:
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     upgrade_head(url)
     yield url
+
+
+def _orders_per_user(url: str, usernames: list[str]) -> dict[str, float]:
+    """How many orders the simulated customers own (their grids' sizes): min, median, max."""
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        counts = [
+            r[0]
+            for r in conn.execute(
+                sa.text(
+                    "SELECT count(o.id) FROM users u LEFT JOIN orders o ON o.user_id = u.id "
+                    "WHERE u.username = ANY(:names) GROUP BY u.id"
+                ),
+                {"names": usernames},
+            )
+        ]
+    engine.dispose()
+    return {"min": min(counts), "median": statistics.median(counts), "max": max(counts)}
 
 
 def start_panel(db_url: str, redis_url: str, workers: int, log_path: Path) -> tuple[subprocess.Popen, str]:
@@ -528,6 +548,7 @@ def scenario_load(args: argparse.Namespace) -> dict[str, object]:
     log_dir.mkdir(exist_ok=True)
     with kept_database(args.db_url, args.keep_db) if args.keep_db else empty_database(args.db_url) as url:
         users = prepare_database(url, max(counts), args.orders, args.customers)
+        sizes = _orders_per_user(url, [u for u, _ in users])
         proc, base = start_panel(url, args.redis_url, args.workers, log_dir / "bench-load-server.log")
         result: dict[str, object] = {}
         try:
@@ -535,6 +556,7 @@ def scenario_load(args: argparse.Namespace) -> dict[str, object]:
                 stats, times = asyncio.run(drive(base, users, n, args.seconds, args.think, args.fault, args.redis_url))
                 result = summarize(stats, n, args.seconds, times)
                 result.update({"workers": args.workers, "orders": args.orders, "think_s": args.think})
+                result["orders_per_client"] = sizes
                 if args.fault != "none":
                     result["fault"] = {"kind": args.fault, **fault_report(stats, times, url)}
                 if n != counts[-1]:

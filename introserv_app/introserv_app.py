@@ -69,13 +69,13 @@ app.add_page(
     order_detail_page,
     route="/orders/[order_id]",
     title="INTROSERV",
-    on_load=[SessionState.check_login, OrderDetailState.load],
+    on_load=OrderDetailState.open_page,
 )
 app.add_page(
     orders_page,
     route="/orders",
     title="INTROSERV",
-    on_load=[SessionState.check_login, OrdersGridState.load, NotificationsState.load_banners],
+    on_load=OrdersGridState.open_page,
 )
 app.add_page(
     notifications_page,

@@ -116,6 +116,8 @@ class Order(SQLModel, table=True):
         sa.Index("ix_orders_status_created_at", "status", "created_at"),
         sa.Index("ix_orders_tariff_id", "tariff_id"),
         sa.Index("ix_orders_main_ip", "main_ip"),
+        sa.Index("ix_orders_user_service_name", "user_id", "service_name"),
+        sa.Index("ix_orders_user_main_ip", "user_id", "main_ip"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

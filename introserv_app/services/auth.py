@@ -235,8 +235,22 @@ def resolve_session(
     )
 
 
+#: Bumped whenever this process ends sessions or changes what a viewer may do (logout, password change,
+#: IP restrictions, a staff member's role or switch-off): short-lived viewer caches compare it.
+_SESSIONS_GENERATION = [0]
+
+
+def sessions_changed() -> None:
+    _SESSIONS_GENERATION[0] += 1
+
+
+def sessions_generation() -> int:
+    return _SESSIONS_GENERATION[0]
+
+
 def logout(*, session: Session, token: str | None, ip: str = "", now: datetime | None = None) -> None:
     """Revoke the session of `token` (no-op when unknown)."""
+    sessions_changed()
     if not token or len(token) > 128:
         return
     now = now or utcnow()

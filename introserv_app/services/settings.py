@@ -27,7 +27,7 @@ from introserv_app.domain.vat import parse_vat_number
 from introserv_app.i18n import SUPPORTED_LANGUAGES, translate_message
 from introserv_app.services import audit, ledger
 from introserv_app.services.access import MSG_STAFF_ONLY, record_denied
-from introserv_app.services.auth import Viewer
+from introserv_app.services.auth import Viewer, sessions_changed
 from introserv_app.services.email import queue_email
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.passwords import hash_password, verify_password
@@ -289,6 +289,8 @@ def save_settings(
     if errors:
         raise SettingsInvalid(errors)
     new_ips = str(values["ip_restrictions"])
+    if new_ips != profile.ip_restrictions:
+        sessions_changed()
     if new_ips != profile.ip_restrictions and new_ips and not rules.ip_allowed(new_ips, ip) and not confirm_ip_lockout:
         return SaveOutcome(changed=[], confirm_ip_lockout=True)
 
@@ -384,6 +386,7 @@ def change_password(
         )
         .values(revoked_at=now)
     ).rowcount
+    sessions_changed()
     audit.record(
         session=session,
         action="settings.password",
@@ -541,6 +544,7 @@ def clear_ip_restrictions(*, session: Session, staff: Viewer | None, user_id: in
         raise ServiceError(MSG_STAFF_ONLY)
     profile = _profile(session, user_id)
     old, profile.ip_restrictions = profile.ip_restrictions, ""
+    sessions_changed()
     audit.record(
         session=session,
         action="settings.ip_cleared",

@@ -18,7 +18,7 @@ from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.services import access, audit
-from introserv_app.services.auth import Viewer
+from introserv_app.services.auth import Viewer, sessions_changed
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.users import create_user
 
@@ -92,6 +92,7 @@ def set_role(*, session: Session, viewer: Viewer, user_id: object, role: object,
         raise ServiceError(MSG_ROLE)
     user = _staff(session, viewer, user_id)
     old, user.role = user.role, str(role)
+    sessions_changed()
     audit.record(
         session=session,
         action="admin.staff_role",
@@ -105,6 +106,7 @@ def set_active(*, session: Session, viewer: Viewer, user_id: object, active: boo
     access.require_admin(session=session, viewer=viewer, target="staff_users.active", ip=ip)
     user = _staff(session, viewer, user_id)
     user.is_active = bool(active)
+    sessions_changed()
     audit.record(
         session=session,
         action="admin.staff_active",

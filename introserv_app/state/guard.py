@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import reflex as rx
 
 from introserv_app.db.session import session_scope
-from introserv_app.services.auth import Viewer, resolve_session, token_from_cookie_header
+from introserv_app.services.auth import Viewer, resolve_session, sessions_generation, token_from_cookie_header
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,13 +25,33 @@ def client_ip(state: rx.State) -> str:
     return state.router.session.client_ip or ""
 
 
+#: A page load runs several handlers in a row (the session check, the page's data, the banners), each of
+#: which must know the viewer: the answer is reused for VIEWER_TTL seconds by the same worker, unless this
+#: process ended a session or changed a viewer's rights meanwhile (`auth.sessions_changed`). A session
+#: ended on another worker or machine stops working there at most VIEWER_TTL later.
+VIEWER_TTL = 1.0
+_viewers: dict[tuple[str, str], tuple[float, int, Viewer]] = {}
+
+
 def current_viewer(state: rx.State) -> Viewer | None:
     """The logged-in viewer of this event, or None."""
     token = token_from_cookie_header(state.router.headers.cookie)
     if not token:
         return None
+    ip = client_ip(state)
+    key, now, generation = (token, ip), time.monotonic(), sessions_generation()
+    hit = _viewers.get(key)
+    if hit is not None and hit[0] > now and hit[1] == generation:
+        return hit[2]
     with session_scope() as session:
-        return resolve_session(session=session, token=token, ip=client_ip(state))
+        viewer = resolve_session(session=session, token=token, ip=ip)
+    if len(_viewers) > 10_000:
+        _viewers.clear()
+    if viewer is None:
+        _viewers.pop(key, None)
+    else:
+        _viewers[key] = (now + VIEWER_TTL, generation, viewer)
+    return viewer
 
 
 def page_from_url(state: rx.State) -> int:

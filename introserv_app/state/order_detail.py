@@ -15,6 +15,7 @@ from introserv_app.services.order_detail import order_detail
 from introserv_app.services.tickets import CATEGORIES, STATUSES
 from introserv_app.state.guard import client_ip, current_viewer, run_service, staff_only
 from introserv_app.state.locale import LocaleState, viewer_lang
+from introserv_app.state.session import SessionState
 
 EVENTS = {
     "created": N_("Order created"),
@@ -61,6 +62,14 @@ class OrderDetailState(rx.State):
     staff: bool = False
     staff_error: str = ""
     staff_dialog: str = ""
+
+    @rx.event
+    async def open_page(self):
+        """on_load of /orders/<id> in one event: the session check, then the order."""
+        refused = await (await self.get_state(SessionState)).check_login()
+        if refused is not None:
+            return refused
+        return await self.load()
 
     @rx.event
     async def load(self):

@@ -45,6 +45,8 @@ from introserv_app.services.orders import (
 )
 from introserv_app.state.guard import current_viewer
 from introserv_app.state.locale import LocaleState
+from introserv_app.state.notifications import NotificationsState
+from introserv_app.state.session import SessionState
 
 CUSTOMER_PATH, STAFF_PATH = "/orders", "/staff/orders"
 MSG_SELECTION_CAPPED = N_("At most {limit} orders can be selected at once; the first {limit} were selected.")
@@ -135,6 +137,17 @@ class OrdersGridState(rx.State):
         self.rows = [{**row, "selected": "1" if int(row["id"]) in selected else ""} for row in self.rows]
         self.selected_count = len(selected)
         self.page_all_selected = bool(self.rows) and all(row["selected"] for row in self.rows)
+
+    @rx.event
+    async def open_page(self):
+        """on_load of /orders in one event (one state round trip instead of three): the session check,
+        the page of orders, the banners."""
+        refused = await (await self.get_state(SessionState)).check_login()
+        if refused is not None:
+            return refused
+        out = await self.load()
+        await (await self.get_state(NotificationsState)).load_banners()
+        return out
 
     @rx.event
     async def load(self):

@@ -164,5 +164,5 @@ def test_an_admin_changes_a_tariff_price_in_the_catalog(server: str, page: Page,
     page.locator("#tariff-save").click()
     expect(page.get_by_text("Tariff storage-1t is saved.")).to_be_visible()
     expect(row).to_contain_text("€13.50")
-    prices = sql(e2e_db_url, "SELECT prices_minor FROM tariff_plans WHERE code = 'storage-1t'")[0][0]
+    prices = sql(e2e_db_url, "SELECT CAST(prices_minor AS TEXT) FROM tariff_plans WHERE code = 'storage-1t'")[0][0]
     assert '"1": 1350' in prices

@@ -89,9 +89,9 @@ def test_upgrading_a_database_with_data_keeps_every_row(backend: str, tmp_path: 
     from alembic import command
     from introserv_app.db.session import create_db_engine
     from introserv_app.services.migrations import alembic_config, upgrade_head
-    from tests.conftest import _pg_database
+    from tests.conftest import new_pg_database
 
-    gen = _pg_database() if backend == "postgresql" else iter([f"sqlite:///{tmp_path / 'old.db'}"])
+    gen = new_pg_database() if backend == "postgresql" else iter([f"sqlite:///{tmp_path / 'old.db'}"])
     url = next(gen)
     try:
         command.upgrade(alembic_config(url), "0001")
