@@ -7,7 +7,7 @@ from sqlmodel import Session
 from introserv_app.db.tables import Profile
 from introserv_app.i18n import SUPPORTED_LANGUAGES
 from introserv_app.services import audit
-from introserv_app.services.auth import Viewer
+from introserv_app.services.auth import Viewer, sessions_changed
 from introserv_app.services.errors import ServiceError
 
 
@@ -19,6 +19,7 @@ def set_language(*, session: Session, viewer: Viewer, language: str) -> None:
     if profile is None or profile.language == language:
         return
     old, profile.language = profile.language, language
+    sessions_changed()  # the viewer carries the language
     audit.record(
         session=session,
         action="settings.language",

@@ -294,6 +294,8 @@ def save_settings(
     if new_ips != profile.ip_restrictions and new_ips and not rules.ip_allowed(new_ips, ip) and not confirm_ip_lockout:
         return SaveOutcome(changed=[], confirm_ip_lockout=True)
 
+    if values.get("language", profile.language) != profile.language:
+        sessions_changed()  # the viewer carries the language
     stored = {
         **values,
         "low_balance_threshold_minor": values["low_balance_threshold"],
