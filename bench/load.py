@@ -272,11 +272,15 @@ def _echoed(update: dict[str, Any], value: int) -> bool:
     return any(d.get("echo_value_rx_state_") == value for d in update.get("delta", {}).values())
 
 
+_RU_UNAVAILABLE = "временно недоступен".encode("unicode_escape").decode().replace("\\", "\\\\")
+
+
 def _server_error(update: dict[str, Any]) -> str:
     for event in update.get("events", []):
         text = json.dumps(event.get("payload", {}), ensure_ascii=False)
         if "server-error" in text or "backend_error" in text:
-            if "temporarily unavailable" in text:
+            # the customers' own languages: English, or Russian (inside the toast's JS, \u-escaped)
+            if "temporarily unavailable" in text or "временно недоступен" in text or _RU_UNAVAILABLE in text:
                 return "temporarily unavailable (toast)"
             if "reload the page" in text:
                 return "connection interrupted, reload (toast)"
