@@ -38,8 +38,9 @@ from introserv_app.services.migrations import upgrade_head
 
 
 @contextmanager
-def empty_database(base_url: str | None) -> Iterator[str]:
-    """A new migrated database: a temp SQLite file, or a new database on the given PostgreSQL server."""
+def empty_database(base_url: str | None, keep: str | None = None) -> Iterator[str]:
+    """A new migrated database: a temp SQLite file, or a new database on the given PostgreSQL server.
+    `keep`: use (create if missing) the database of that name on the server and leave it there."""
     if not base_url:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/bench.db"
@@ -47,17 +48,29 @@ def empty_database(base_url: str | None) -> Iterator[str]:
             yield url
         return
     admin = create_db_engine(base_url).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"introserv_bench_{uuid.uuid4().hex[:8]}"
+    name = keep or f"introserv_bench_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = make_url(base_url).set(database=name).render_as_string(hide_password=False)
     try:
         upgrade_head(url)
         yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if not keep:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def analyze(engine: sa.Engine) -> None:
+    """Fresh planner statistics after a bulk load (VACUUM ANALYZE on PostgreSQL, ANALYZE on SQLite)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -486,12 +499,7 @@ def scenario_lifecycle(args: argparse.Namespace) -> dict[str, object]:
         with engine.begin() as conn:  # a realistic share opts in: 10 % auto-renewal, 20 % a low-balance threshold
             conn.execute(sa.text("UPDATE profiles SET auto_renew = (user_id % 10 = 0)"))
             conn.execute(sa.text("UPDATE profiles SET low_balance_threshold_minor = 5000 WHERE user_id % 5 = 0"))
-        if engine.dialect.name == "postgresql":
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text("VACUUM ANALYZE"))
-        else:
-            with engine.begin() as conn:
-                conn.execute(sa.text("ANALYZE"))
+        analyze(engine)
         engine.dispose()
         print(f"seeded {args.orders} orders in {time.perf_counter() - start:.0f} s", file=sys.stderr)
         first, second, raw, reports = [], [], [], []
@@ -597,12 +605,7 @@ def scenario_staff(args: argparse.Namespace) -> dict[str, object]:
                     "true, '192.0.2.1', '{}' FROM orders"
                 )
             )
-        if engine.dialect.name == "postgresql":
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(sa.text("VACUUM ANALYZE"))
-        else:
-            with engine.begin() as conn:
-                conn.execute(sa.text("ANALYZE"))
+        analyze(engine)
         print(f"seeded {args.orders} orders and audit events in {time.perf_counter() - start:.0f} s", file=sys.stderr)
         with engine.connect() as conn:
             staff_id = conn.execute(sa.text("SELECT id FROM users WHERE username = 'support'")).scalar_one()

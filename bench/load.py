@@ -34,8 +34,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,9 @@ from urllib.parse import urlencode
 import aiohttp
 import socketio
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+
+from bench import local_services
+from introserv_app.db.session import create_db_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 ST = "reflex___state____state"
@@ -307,7 +308,7 @@ def _free_port() -> int:
 
 def prepare_database(url: str, users: int, orders: int, customers: int) -> list[tuple[str, int]]:
     """Seed, then give `users` volume customers a known password and one ticket each: (username, ticket id)."""
-    from introserv_app.db.session import create_db_engine, session_scope
+    from introserv_app.db.session import session_scope
     from introserv_app.domain.roles import Role
     from introserv_app.services import seed
     from introserv_app.services.auth import Viewer
@@ -352,25 +353,9 @@ def prepare_database(url: str, users: int, orders: int, customers: int) -> list[
     return out
 
 
-@contextmanager
-def kept_database(server_url: str, name: str) -> Iterator[str]:
-    """A named database that outlives the run (seeded once, reused by the next curve point)."""
-    from introserv_app.db.session import create_db_engine
-    from introserv_app.services.migrations import upgrade_head
-
-    admin = create_db_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    upgrade_head(url)
-    yield url
-
-
 def _orders_per_user(url: str, usernames: list[str]) -> dict[str, float]:
     """How many orders the simulated customers own (their grids' sizes): min, median, max."""
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_db_engine(url)
     with engine.connect() as conn:
         counts = [
             r[0]
@@ -432,40 +417,15 @@ def stop_panel(proc: subprocess.Popen) -> None:
 # ---------------------------------------------------------------- faults
 
 
-def _pg_cluster() -> list[str]:
-    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
-
-
-REDIS_START = [
-    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-    "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
-]  # fmt: skip
-
-
 def restart(kind: str, redis_url: str) -> tuple[float, float]:
     """Restart the service; returns (went down, back up) as monotonic times."""
     down = time.monotonic()
     if kind == "postgres":
-        subprocess.run([*_pg_cluster(), "stop", "-m", "fast"], check=True, capture_output=True)
+        local_services.stop_postgres()
         time.sleep(5)
-        subprocess.run([*_pg_cluster(), "start"], check=True, capture_output=True)
+        local_services.start_postgres()
     else:
-        import redis
-
-        client = redis.Redis.from_url(redis_url)
-        try:
-            client.shutdown(nosave=True)
-        except redis.ConnectionError:
-            pass
-        time.sleep(2)
-        subprocess.run(REDIS_START, check=True, capture_output=True)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.1)
+        local_services.restart_redis(redis_url, down_for=2)
     return down, time.monotonic()
 
 
@@ -548,7 +508,7 @@ def fault_report(stats: Stats, times: dict[str, float], db_url: str) -> dict[str
     texts: dict[str, int] = {}
     for _, action, what in during:
         texts[f"{action}: {what}"] = texts.get(f"{action}: {what}", 0) + 1
-    engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_db_engine(db_url)
     with engine.connect() as conn:
         stored = {
             (r.ticket_id, r.body)
@@ -575,7 +535,7 @@ def scenario_load(args: argparse.Namespace) -> dict[str, object]:
     counts = [int(c) for c in str(args.clients).split(",") if c.strip()]
     log_dir = ROOT / "test-artifacts"
     log_dir.mkdir(exist_ok=True)
-    with kept_database(args.db_url, args.keep_db) if args.keep_db else empty_database(args.db_url) as url:
+    with empty_database(args.db_url, keep=args.keep_db) as url:
         users = prepare_database(url, max(counts), args.orders, args.customers)
         sizes = _orders_per_user(url, [u for u, _ in users])
         proc, base = start_panel(url, args.redis_url, args.workers, log_dir / f"bench-load-server-{args.fault}.log")

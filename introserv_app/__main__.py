@@ -214,7 +214,7 @@ def _check_redis(url: str) -> None:
         client.close()
 
 
-def _reflex_env() -> dict[str, str]:
+def reflex_env() -> dict[str, str]:
     """The environment `make run` gives Reflex (offline bun, no telemetry), for a command started from here."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     tools = os.path.join(root, ".tools")
@@ -247,7 +247,7 @@ def cmd_serve_prod(args: argparse.Namespace) -> int:
     _check_redis(settings.redis_url)
     if not args.skip_migrate:
         cmd_migrate(args)
-    env = _reflex_env()
+    env = reflex_env()
     env["GRANIAN_WORKERS"] = str(workers)
     env["REFLEX_USE_GRANIAN"] = "true"
     reflex = shutil.which("reflex", path=env["PATH"])

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from introserv_app.__main__ import reflex_env as app_reflex_env
 from tests.conftest import new_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,20 +60,8 @@ def _answers(url: str) -> bool:
 
 
 def reflex_env(extra: dict[str, str]) -> dict[str, str]:
-    tools = ROOT / ".tools"
-    env = {**os.environ}
-    env.update(
-        {
-            "PATH": f"{tools / 'bin'}:{ROOT / '.venv' / 'bin'}:{env.get('PATH', '')}",
-            "REFLEX_USE_SYSTEM_BUN": "1",
-            "REFLEX_DIR": str(tools / "reflex"),
-            "BUN_INSTALL_CACHE_DIR": str(tools / "bun-cache"),
-            "REFLEX_TELEMETRY_ENABLED": "false",
-            "REFLEX_CHECK_LATEST_VERSION": "false",
-        }
-    )
-    env.update(extra)
-    return env
+    """The environment `make` gives Reflex (offline bun, no telemetry), plus the test's settings."""
+    return {**app_reflex_env(), **extra}
 
 
 MODES = ["embedded", "scaleout"]

@@ -45,14 +45,20 @@ def test_renew_one_order_from_its_actions_menu(server: str, page: Page, e2e_db_u
     assert (paid == "paid" and new_paid > paid_until) or (paid == "unpaid" and new_paid == paid_until)
 
 
-def test_batch_renew_three_orders_with_different_periods(server: str, page: Page, e2e_db_url: str) -> None:
-    names = [first_processed(e2e_db_url, k)[1] for k in (1, 2, 3)]
-    open_orders(page, server, PROCESSED_BY_NAME)
+def select_in_grid(page: Page, names: list[str]) -> None:
+    """Show the batch column of the grid and tick the rows of these orders."""
     page.locator("#show-menu").click()
     page.locator("#show-batch").click()
     page.keyboard.press("Escape")
     for name in names:
         row_of(page, name).locator(".row-select").click()
+    expect(page.locator("#selected-count")).to_have_text(str(len(names)))
+
+
+def test_batch_renew_three_orders_with_different_periods(server: str, page: Page, e2e_db_url: str) -> None:
+    names = [first_processed(e2e_db_url, k)[1] for k in (1, 2, 3)]
+    open_orders(page, server, PROCESSED_BY_NAME)
+    select_in_grid(page, names)
     expect(page.locator("#selected-count")).to_have_text("3")
     page.locator("#renew-selected").click()
     items = page.locator(".renew-item")

@@ -8,21 +8,18 @@ and the start command from the design guide.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
-import redis
 from playwright.sync_api import Browser, Page, expect
 
+from bench import local_services
 from tests.e2e.conftest import REDIS_URL
-from tests.e2e.test_order_actions import PROCESSED_BY_NAME, first_processed, row_of
+from tests.e2e.test_order_actions import PROCESSED_BY_NAME, first_processed, select_in_grid
 from tests.e2e.test_orders_grid import open_orders, sql
 from tests.e2e.test_shell import CUSTOMER, SUPPORT, log_in
 
@@ -54,11 +51,7 @@ def test_a_session_keeps_its_selection_when_the_next_event_lands_on_another_work
 ) -> None:
     names = [first_processed(e2e_db_url, k)[1] for k in (1, 2)]
     open_orders(page, server, PROCESSED_BY_NAME)
-    page.locator("#show-menu").click()
-    page.locator("#show-batch").click()
-    page.keyboard.press("Escape")
-    for name in names:
-        row_of(page, name).locator(".row-select").click()
+    select_in_grid(page, names)
     expect(page.locator("#selected-count")).to_have_text("2")
     first = worker_of(page)
 
@@ -83,55 +76,20 @@ def test_a_session_keeps_its_selection_when_the_next_event_lands_on_another_work
 # ---------------------------------------------------------------- faults
 
 
-def _run(*cmd: str) -> None:
-    subprocess.run(cmd, check=True, capture_output=True, timeout=60)
-
-
-def _pg_cluster() -> list[str]:
-    if shutil.which("pg_ctlcluster") is None:
-        pytest.fail("the fault tests restart the local PostgreSQL with pg_ctlcluster, which is missing", pytrace=False)
-    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
-
-
 @contextmanager
 def postgres_stopped() -> Iterator[None]:
-    cluster = _pg_cluster()
-    _run(*cluster, "stop", "-m", "fast")
+    try:
+        local_services.stop_postgres()
+    except local_services.LocalServiceError as exc:
+        pytest.fail(f"the fault tests restart the local PostgreSQL: {exc}", pytrace=False)
     try:
         yield
     finally:
-        _run(*cluster, "start")
-
-
-REDIS_START = [
-    "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379", "--save", "",
-    "--appendonly", "no", "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log",
-]  # fmt: skip
+        local_services.start_postgres()
 
 
 def restart_redis() -> None:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.shutdown(nosave=True)
-    except redis.ConnectionError:
-        pass  # it went down while answering: expected
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            client.ping()
-        except redis.ConnectionError:
-            break
-        time.sleep(0.2)
-    _run(*REDIS_START)
-    while True:
-        try:
-            client.ping()
-            return
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    local_services.restart_redis(REDIS_URL)
 
 
 def _open_ticket(page: Page, server: str, subject: str) -> int:
