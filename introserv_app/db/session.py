@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -67,9 +68,25 @@ def get_engine() -> Engine:
     return _engine_for(get_settings().db_url)
 
 
+#: The unit of work of the running page load, when one is open (`page_load_session`).
+_SHARED: ContextVar[Session | None] = ContextVar("introserv_shared_session", default=None)
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """One unit of work: commit on success, roll back on any error.
+
+    Inside `page_load_session` (and without an explicit engine) it is that shared session: the outer
+    scope commits. An error inside rolls the shared transaction back at once, so a caught error never
+    leaves half a unit of work to be committed later."""
+    shared = _SHARED.get() if engine is None else None
+    if shared is not None:
+        try:
+            yield shared
+        except BaseException:
+            shared.rollback()
+            raise
+        return
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         try:
             yield session
@@ -77,6 +94,25 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def page_load_session() -> Iterator[Session]:
+    """One session (one pooled connection, one transaction) for every `session_scope()` of a page load.
+
+    A page load asks several services in a row (the viewer, the top bar's balance, the page's data, the
+    banners); each of them opening its own session cost a pool checkout with a liveness ping, a BEGIN and
+    a COMMIT apiece. Work that must survive a rollback passes its engine explicitly and stays apart."""
+    if _SHARED.get() is not None:
+        with session_scope() as session:
+            yield session
+        return
+    with session_scope() as session:
+        token = _SHARED.set(session)
+        try:
+            yield session
+        finally:
+            _SHARED.reset(token)
 
 
 def check_connection(url: str) -> None:

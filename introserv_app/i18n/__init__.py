@@ -79,15 +79,20 @@ def translate_error(lang: str, msgid: str, values: dict[str, object]) -> str:
     return translate_message(lang, msgid, {k: one(v) for k, v in values.items()})
 
 
+# The formatters are pure and a grid shows the same prices, dates and counts again and again: each answer
+# is kept (bounded), so a page load formats only what it has not seen before.
+@lru_cache(maxsize=8192)
 def format_money(money: Money, lang: str) -> str:
     """e.g. `€4.00` (en) or `4,00 €` (ru)."""
     return format_currency(money.amount, money.currency, locale=normalize_language(lang))
 
 
+@lru_cache(maxsize=4096)
 def format_amount(value: Decimal | int, lang: str) -> str:
     return format_decimal(value, locale=normalize_language(lang))
 
 
+@lru_cache(maxsize=8192)
 def format_date(value: date | None, lang: str, fmt: str = "medium") -> str:
     return "" if value is None else _format_date(value, format=fmt, locale=normalize_language(lang))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.config import Settings, get_settings
@@ -206,33 +207,46 @@ def resolve_session(
         return None
     settings = settings or get_settings()
     now = now or utcnow()
-    row = session.exec(
-        select(UserSession, User, Profile.language, Profile.ip_restrictions)
-        .join(User, User.id == UserSession.user_id)  # type: ignore[arg-type]
-        .join(Profile, Profile.user_id == User.id, isouter=True)  # type: ignore[arg-type]
-        .where(UserSession.token_hash == token_hash(token))
-    ).first()
+    row = session.connection().execute(_SESSION_VIEWER, {"token_hash": token_hash(token)}).first()
     if row is None:
         return None
-    user_session, user, language, restrictions = row
+    session_id, revoked_at, expires_at, last_seen_at, user_id, username, role, active, language, restrictions = row
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
     if (
-        user_session.revoked_at is not None
-        or now >= user_session.expires_at
-        or now - user_session.last_seen_at > idle_limit
-        or not user.is_active
+        revoked_at is not None
+        or now >= expires_at
+        or now - last_seen_at > idle_limit
+        or not active
         or (ip is not None and restrictions and not ip_allowed(restrictions, ip))
     ):
         return None
-    if now - user_session.last_seen_at >= TOUCH_EVERY:
-        user_session.last_seen_at = now
+    if now - last_seen_at >= TOUCH_EVERY:
+        session.connection().execute(
+            sa.update(UserSession).where(col(UserSession.id) == session_id).values(last_seen_at=now)
+        )
     return Viewer(
-        user_id=user.id,  # type: ignore[arg-type]
-        username=user.username,
-        role=Role(user.role),
-        session_id=user_session.id,  # type: ignore[arg-type]
-        language=language or "en",
+        user_id=user_id or 0, username=username, role=Role(role), session_id=session_id or 0, language=language or "en"
     )
+
+
+# Built once: every event of a signed-in page resolves its session (columns only, no ORM objects).
+_SESSION_VIEWER = (
+    sa.select(
+        col(UserSession.id),
+        col(UserSession.revoked_at),
+        col(UserSession.expires_at),
+        col(UserSession.last_seen_at),
+        col(User.id),
+        col(User.username),
+        col(User.role),
+        col(User.is_active),
+        col(Profile.language),
+        col(Profile.ip_restrictions),
+    )
+    .join(User, col(User.id) == col(UserSession.user_id))
+    .join(Profile, col(Profile.user_id) == col(User.id), isouter=True)
+    .where(col(UserSession.token_hash) == sa.bindparam("token_hash"))
+)
 
 
 #: Bumped whenever this process ends sessions or changes what a viewer may do (logout, password change,

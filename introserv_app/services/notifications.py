@@ -277,18 +277,33 @@ def _open(viewer: Viewer):  # type: ignore[no-untyped-def]
     )
 
 
+_OPEN = (
+    col(Notification.user_id) == sa.bindparam("user_id"),
+    col(Notification.dismissed_at).is_(None),
+    col(Notification.resolved_at).is_(None),
+)
+# Built once: the banners are asked for on every page load.
+_BANNERS = (
+    select(Notification)
+    .where(*_OPEN)
+    .order_by(
+        sa.case({"critical": 0, "warning": 1}, value=col(Notification.severity), else_=2),
+        col(Notification.created_at).desc(),
+        col(Notification.id).desc(),
+    )
+    .limit(BANNERS_MAX)
+)
+_OPEN_COUNT = sa.select(sa.func.count()).select_from(Notification).where(*_OPEN)
+
+
 def banners(*, session: Session, viewer: Viewer, lang: str) -> Banners:
     """The viewer's open notifications for the banners: critical first, then newest. Staff have none."""
     if viewer.is_staff:
         return Banners([], 0)
-    rank = sa.case({"critical": 0, "warning": 1}, value=col(Notification.severity), else_=2)
-    rows = session.exec(
-        select(Notification)
-        .where(*_open(viewer))
-        .order_by(rank, col(Notification.created_at).desc(), col(Notification.id).desc())
-        .limit(BANNERS_MAX)
-    ).all()
-    total = int(session.exec(select(sa.func.count()).select_from(Notification).where(*_open(viewer))).one())
+    rows = session.execute(_BANNERS, {"user_id": viewer.user_id}).scalars().all()
+    total = len(rows)
+    if total == BANNERS_MAX:  # only then can there be more than are shown
+        total = int(session.connection().execute(_OPEN_COUNT, {"user_id": viewer.user_id}).scalar_one())
     return Banners([_view(r, lang) for r in rows], max(total - len(rows), 0))
 
 

@@ -182,9 +182,7 @@ def record_status_change(
 def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: date | None = None) -> OrdersPage:
     """One page of the grid for `viewer`; a page past the end gives the last page."""
     today = today or utcnow().date()
-    total = count_orders(session=session, viewer=viewer, filters=query.filters)
-    pages = max(1, math.ceil(total / query.page_size))
-    page = min(query.page, pages)
+    size = query.page_size
     # Plain columns, not ORM entities: building model instances per page costs more than the query.
     columns = (
         col(Order.id),
@@ -202,15 +200,29 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
     )
     # Deferred join: the page's ids are found first (an index-only walk when the sort column is indexed),
     # then only those rows are joined to tariffs and users. A deep page no longer joins every skipped row.
-    ids = ordered_ids(session=session, viewer=viewer, query=query)
-    ids = ids.offset((page - 1) * query.page_size).limit(query.page_size)
-    stmt = (
-        sa.select(*columns)
-        .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
-        .join(User, col(User.id) == col(Order.user_id))
-        .where(col(Order.id).in_(ids.scalar_subquery()))
-        .order_by(*order_by(query, viewer))
-    )
+    ordered = ordered_ids(session=session, viewer=viewer, query=query)
+
+    def fetch(page: int) -> list[Any]:
+        ids = ordered.offset((page - 1) * size).limit(size)
+        stmt = (
+            sa.select(*columns)
+            .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
+            .join(User, col(User.id) == col(Order.user_id))
+            .where(col(Order.id).in_(ids.scalar_subquery()))
+            .order_by(*order_by(query, viewer))
+        )
+        return list(session.connection().execute(stmt).all())
+
+    # The page first: a page that is not full (most customers' only page) tells the total without a count.
+    page, found = query.page, fetch(query.page)
+    if len(found) < size and (found or page == 1):
+        total = (page - 1) * size + len(found)
+    else:
+        total = count_orders(session=session, viewer=viewer, filters=query.filters)
+        last = max(1, math.ceil(total / size))
+        if page > last:  # past the end: the last page
+            page, found = last, fetch(last)
+    pages = max(1, math.ceil(total / size))
     rows = [
         OrderRow(
             id=int(oid or 0),
@@ -227,12 +239,10 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
             cancel_pending=cancel_mode == "period_end" and status != OrderStatus.CANCELLED.value,
         )
         for oid, name, tariff, ip, paid_until, status, price, currency, comment, created_at, username, cancel_mode in (
-            session.connection().execute(stmt).all()
+            found
         )
     ]
-    return OrdersPage(
-        rows=rows, total=total, page=page, pages=pages, page_size=query.page_size, scope_all=viewer.is_staff
-    )
+    return OrdersPage(rows=rows, total=total, page=page, pages=pages, page_size=size, scope_all=viewer.is_staff)
 
 
 #: "Select all N matching" takes at most this many orders (a batch renewal larger than that is not a click).
@@ -290,13 +300,18 @@ def set_comment(*, session: Session, viewer: Viewer, order_id: int, comment: str
 GRID_COLUMNS_KEY = "orders.columns"
 
 
+_GRID_COLUMNS = sa.select(col(UserPreference.value)).where(
+    col(UserPreference.user_id) == sa.bindparam("user_id"), col(UserPreference.key) == GRID_COLUMNS_KEY
+)
+
+
 def grid_columns(*, session: Session, user_id: int) -> tuple[str, ...]:
     """The optional columns the user chose in the "Show:" menu (none by default)."""
-    pref = session.get(UserPreference, (user_id, GRID_COLUMNS_KEY))
-    if pref is None:
+    value = session.connection().execute(_GRID_COLUMNS, {"user_id": user_id}).scalar()
+    if value is None:
         return ()
     try:
-        stored = json.loads(pref.value)
+        stored = json.loads(value)
     except ValueError:
         return ()
     return tuple(c for c in OPTIONAL_COLUMNS if isinstance(stored, list) and c in stored)

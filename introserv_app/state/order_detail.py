@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from introserv_app.db.session import session_scope
+from introserv_app.db.session import page_load_session, session_scope
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
@@ -65,11 +65,12 @@ class OrderDetailState(rx.State):
 
     @rx.event
     async def open_page(self):
-        """on_load of /orders/<id> in one event: the session check, then the order."""
-        refused = await (await self.get_state(SessionState)).check_login()
-        if refused is not None:
-            return refused
-        return await self.load()
+        """on_load of /orders/<id> in one event and one database session: the session check, then the order."""
+        with page_load_session():
+            refused = await (await self.get_state(SessionState)).check_login()
+            if refused is not None:
+                return refused
+            return await self.load()
 
     @rx.event
     async def load(self):

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 import reflex as rx
 
 from introserv_app.db.search import MIN_INDEXED
-from introserv_app.db.session import session_scope
+from introserv_app.db.session import page_load_session, session_scope
 from introserv_app.domain.grid import (
     OPTIONAL_COLUMNS,
     PAGE_SIZES,
@@ -140,13 +140,14 @@ class OrdersGridState(rx.State):
 
     @rx.event
     async def open_page(self):
-        """on_load of /orders in one event (one state round trip instead of three): the session check,
-        the page of orders, the banners."""
-        refused = await (await self.get_state(SessionState)).check_login()
-        if refused is not None:
-            return refused
-        out = await self.load()
-        await (await self.get_state(NotificationsState)).load_banners()
+        """on_load of /orders in one event (one state round trip instead of three) and one database
+        session (`page_load_session`): the session check, the page of orders, the banners."""
+        with page_load_session():
+            refused = await (await self.get_state(SessionState)).check_login()
+            if refused is not None:
+                return refused
+            out = await self.load()
+            await (await self.get_state(NotificationsState)).load_banners()
         return out
 
     @rx.event

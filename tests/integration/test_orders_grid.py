@@ -211,6 +211,18 @@ def test_pages_past_the_end_and_page_sizes(data: Engine) -> None:
     assert page(data, demo, page_size=50).pages == 2
     empty = page(data, demo, filters=OrderFilters(ids=(10**9,)))
     assert (empty.total, empty.page, empty.pages, empty.rows) == (0, 1, 1, [])
+    # a full page needs the count; one that is not full tells the total by itself; both agree with SQL
+    ids = tuple(sorted(db_ids(data, "user_id = :u", u=demo.user_id))[:25])
+    full = page(data, demo, filters=OrderFilters(ids=ids), page_size=25)
+    assert (full.total, full.page, full.pages, len(full.rows)) == (25, 1, 1, 25)
+    after_full = page(data, demo, filters=OrderFilters(ids=ids), page_size=25, page=2)
+    assert (after_full.total, after_full.page, after_full.pages, len(after_full.rows)) == (25, 1, 1, 25)
+    few = page(data, demo, filters=OrderFilters(ids=ids[:7]), page_size=25)
+    assert (few.total, few.page, few.pages, len(few.rows)) == (7, 1, 1, 7)
+    for n, size in ((1, 25), (2, 25), (3, 25), (1, 50), (2, 50), (1, 100)):
+        shown = page(data, demo, page=n, page_size=size)
+        assert (shown.total, shown.pages) == (60, -(-60 // size))
+        assert len(shown.rows) == min(size, 60 - (n - 1) * size)
 
 
 def test_days_left_is_negative_when_overdue(data: Engine) -> None:

@@ -1,0 +1,58 @@
+"""One database session per page load (`db.session.page_load_session`), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from introserv_app.db import session as db_session
+from introserv_app.db.session import page_load_session, session_scope
+from introserv_app.db.tables import AuditEvent
+from introserv_app.services import audit
+
+
+@pytest.fixture
+def default_engine(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    monkeypatch.setattr(db_session, "get_engine", lambda: engine)
+    return engine
+
+
+def _actions(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(conn.execute(sa.select(AuditEvent.action)).scalars())  # type: ignore[call-overload]
+
+
+def test_the_services_of_a_page_load_share_one_session_and_commit_together(default_engine: Engine) -> None:
+    with page_load_session() as outer:
+        with session_scope() as first:
+            audit.record(session=first, action="test.first", actor_id=None)
+        with session_scope() as second:
+            assert first is second is outer
+            audit.record(session=second, action="test.second", actor_id=None)
+        assert _actions(default_engine) == []  # not committed before the page load ends
+    assert _actions(default_engine) == ["test.first", "test.second"]
+    with session_scope() as alone:  # outside a page load every scope is its own unit of work again
+        assert alone is not outer
+
+
+def test_a_caught_error_inside_a_page_load_leaves_nothing_half_saved(default_engine: Engine) -> None:
+    with page_load_session():
+        try:
+            with session_scope() as session:
+                audit.record(session=session, action="test.half", actor_id=None)
+                raise ValueError("refused")
+        except ValueError:
+            pass
+        with session_scope() as session:
+            # work apart from the page load (an audited refusal) survives whatever happens to it
+            audit.record_apart(session=session, action="test.apart", actor_id=None)
+            audit.record(session=session, action="test.after", actor_id=None)
+    assert _actions(default_engine) == ["test.after", "test.apart"]
+
+
+def test_an_error_that_leaves_the_page_load_rolls_it_back(default_engine: Engine) -> None:
+    with pytest.raises(RuntimeError), page_load_session(), session_scope() as session:
+        audit.record(session=session, action="test.lost", actor_id=None)
+        raise RuntimeError("the database went away")
+    assert _actions(default_engine) == []
