@@ -308,6 +308,7 @@ def _free_port() -> int:
 
 def prepare_database(url: str, users: int, orders: int, customers: int) -> list[tuple[str, int]]:
     """Seed, then give `users` volume customers a known password and one ticket each: (username, ticket id)."""
+    from bench.__main__ import analyze
     from introserv_app.db.session import session_scope
     from introserv_app.domain.roles import Role
     from introserv_app.services import seed
@@ -349,6 +350,7 @@ def prepare_database(url: str, users: int, orders: int, customers: int) -> list[
                 message="Opened by the load test.",
             )
             out.append((r.username, tid))
+    analyze(engine)  # planner statistics: a server without autovacuum would plan every query blind
     engine.dispose()
     return out
 

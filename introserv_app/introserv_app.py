@@ -44,6 +44,7 @@ from introserv_app.state.staff_admin import AdminState, AuditState, StaffTickets
 from introserv_app.state.tariffs import TariffsState
 from introserv_app.state.tickets import TicketsState, TicketThreadState
 from introserv_app.web.routes import build_api
+from introserv_app.web.state_store import keep_keyspace_notifications
 
 log = logging.getLogger("introserv")
 
@@ -188,3 +189,11 @@ async def lifecycle_job() -> None:
         except Exception:
             log.exception("lifecycle run failed; it is retried on the next run")
         await asyncio.sleep(interval)
+
+
+@app.register_lifespan_task
+async def state_store_watch() -> None:
+    """Scale-out mode: keep Redis's keyspace notifications on (web/state_store.py)."""
+    url = get_settings().redis_url
+    if url:
+        await keep_keyspace_notifications(url)
