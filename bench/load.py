@@ -572,7 +572,13 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("load", help="N simulated customers over the websocket against the production mode")
     p.add_argument("--clients", default="25", help="simulated customers; a list (25,50,100,200) runs a curve")
     p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--think", type=float, default=1.0, help="mean think time between actions, seconds")
+    p.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="mean think time between a customer's actions, seconds (uniform between half and 1.5 times it); "
+        "5 s is a customer reading a page, 1 s a stress test (each customer clicks every second)",
+    )
     p.add_argument("--orders", type=int, default=1_000_000)
     p.add_argument("--customers", type=int, default=20_000)
     p.add_argument("--workers", type=int, default=2)
