@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.config import Settings, get_settings
+from introserv_app.db.session import session_scope
 from introserv_app.db.tables import AuditEvent, Profile, User, UserSession
 from introserv_app.db.types import utcnow
 from introserv_app.domain.roles import Role
@@ -221,9 +222,12 @@ def resolve_session(
     ):
         return None
     if now - last_seen_at >= TOUCH_EVERY:
-        session.connection().execute(
-            sa.update(UserSession).where(col(UserSession.id) == session_id).values(last_seen_at=now)
-        )
+        # In a transaction of its own, committed at once: a page load's shared session
+        # (`db.session.page_load_session`) must not hold this row's lock while its handler awaits.
+        with session_scope(session.get_bind()) as own:  # type: ignore[arg-type]
+            own.connection().execute(
+                sa.update(UserSession).where(col(UserSession.id) == session_id).values(last_seen_at=now)
+            )
     return Viewer(
         user_id=user_id or 0, username=username, role=Role(role), session_id=session_id or 0, language=language or "en"
     )

@@ -56,3 +56,28 @@ def test_an_error_that_leaves_the_page_load_rolls_it_back(default_engine: Engine
         audit.record(session=session, action="test.lost", actor_id=None)
         raise RuntimeError("the database went away")
     assert _actions(default_engine) == []
+
+
+def test_the_session_touch_is_committed_at_once_not_held_by_the_page_load(default_engine: Engine) -> None:
+    """The last-seen time of a sign-in is written in its own short transaction: a page load that awaits
+    with its shared session open must not hold that row's lock, and its rollback must not undo it."""
+    from datetime import timedelta
+
+    from introserv_app.db.tables import UserSession
+    from introserv_app.services.auth import TOUCH_EVERY, complete_login, resolve_session
+    from tests.integration.helpers import PASSWORD, make_user
+    from tests.integration.test_auth import T0, login
+
+    make_user(default_engine)
+    outcome = login(default_engine, "alice", PASSWORD)
+    with session_scope(default_engine) as session:
+        token = complete_login(session=session, ticket=outcome.ticket or "", ip="198.51.100.7", now=T0)
+    later = T0 + TOUCH_EVERY + timedelta(seconds=1)
+    with pytest.raises(RuntimeError), page_load_session(), session_scope() as session:
+        assert resolve_session(session=session, token=token, now=later) is not None
+        with default_engine.connect() as other:  # another connection sees the touch before the page load ends
+            seen = other.execute(sa.select(UserSession.last_seen_at)).scalar_one()  # type: ignore[call-overload]
+        assert seen == later
+        raise RuntimeError("the rest of the page load failed")
+    with default_engine.connect() as conn:
+        assert conn.execute(sa.select(UserSession.last_seen_at)).scalar_one() == later  # type: ignore[call-overload]
