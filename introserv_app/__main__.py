@@ -228,6 +228,12 @@ def reflex_env() -> dict[str, str]:
     return env
 
 
+def default_workers() -> int:
+    """One backend worker per CPU core, at least 2: on the 2-core test machine 2 workers served more than
+    4 (85 against 55 grid actions/s at saturation; docs/benchmarks.md, "load")."""
+    return max(2, os.cpu_count() or 1)
+
+
 def cmd_serve_prod(args: argparse.Namespace) -> int:
     """Scale-out mode: PostgreSQL + Redis, migrations first, then several backend workers on one port."""
     settings = get_settings()
@@ -241,7 +247,7 @@ def cmd_serve_prod(args: argparse.Namespace) -> int:
         return _fail(
             "production mode needs INTROSERV_SECRET_KEY (the same on every machine), e.g. `openssl rand -hex 32`"
         )
-    workers = args.workers or int(os.environ.get("INTROSERV_WORKERS", "0") or 0) or 2
+    workers = args.workers or int(os.environ.get("INTROSERV_WORKERS", "0") or 0) or default_workers()
     if workers < 1:
         return _fail("--workers must be at least 1")
     _check_redis(settings.redis_url)
@@ -328,7 +334,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--dir", choices=("asc", "desc"))
     p.add_argument("--out", required=True, help="file to write, or - for standard output")
     p = sub.add_parser("serve-prod", help="production mode: PostgreSQL + Redis, migrations, several workers")
-    p.add_argument("--workers", type=int, default=0, help="backend worker processes (default INTROSERV_WORKERS or 2)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="backend worker processes (default INTROSERV_WORKERS or one per CPU core, at least 2)",
+    )
     p.add_argument("--skip-migrate", action="store_true", help="another machine already applied the migrations")
     sub.add_parser("check-frontend", help=argparse.SUPPRESS)
     sub.add_parser("check-services", help=argparse.SUPPRESS)

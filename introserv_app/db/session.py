@@ -102,7 +102,9 @@ def page_load_session() -> Iterator[Session]:
 
     A page load asks several services in a row (the viewer, the top bar's balance, the page's data, the
     banners); each of them opening its own session cost a pool checkout with a liveness ping, a BEGIN and
-    a COMMIT apiece. Work that must survive a rollback passes its engine explicitly and stays apart."""
+    a COMMIT apiece. Work that must survive a rollback passes its engine explicitly and stays apart.
+    Only reads belong inside: the transaction stays open while the handler awaits (another event of the
+    same worker must never wait for a row lock it holds)."""
     if _SHARED.get() is not None:
         with session_scope() as session:
             yield session
