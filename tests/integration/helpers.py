@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -56,3 +59,10 @@ def make_customer_with_order(engine: Engine, username: str = "bob", status: str 
         session.add(order)
         session.flush()
         return order.id or 0
+
+
+def run_coroutine(coroutine: Any) -> Any:
+    """Run a coroutine on a loop of its own thread (the browser tests' Playwright keeps an event loop
+    running in this one when the whole suite runs)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

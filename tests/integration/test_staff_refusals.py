@@ -9,10 +9,8 @@ the websocket handshake, against the test database.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -34,7 +32,7 @@ from introserv_app.services.auth import SESSION_COOKIE, authenticate, complete_l
 from introserv_app.state.guard import STAFF_STATES
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.session import SessionState
-from tests.integration.helpers import PASSWORD, make_customer_with_order, make_user
+from tests.integration.helpers import PASSWORD, make_customer_with_order, make_user, run_coroutine
 
 # Reflex's own field setter (a client-side value of this tab's state; it reads and writes no data).
 BUILTIN = {"setvar"}
@@ -91,17 +89,10 @@ def _dummy(param: inspect.Parameter) -> object:
     return "1"
 
 
-def _run(coroutine: Any) -> object:
-    """Run a handler's coroutine on a loop of its own thread (the browser tests' Playwright keeps an event
-    loop running in this one when the whole suite runs)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def _call(state: rx.State, handler: Any) -> object:
     params = list(inspect.signature(handler.fn).parameters.values())[1:]
     args = [_dummy(p) for p in params if p.default is inspect.Parameter.empty]
-    return _run(handler.fn(state, *args))
+    return run_coroutine(handler.fn(state, *args))
 
 
 def _snapshot(engine: Engine) -> dict[str, int]:
@@ -213,7 +204,7 @@ def test_check_staff_sends_a_customer_home_and_audits(app_db: Engine) -> None:
     token = _token(app_db, "mallory")
     for route in [r for r in web_app.app._unevaluated_pages if r.startswith("staff")]:
         state = _state_for(SessionState, token, "/" + route)
-        result = _run(SessionState.check_staff.fn(state))
+        result = run_coroutine(SessionState.check_staff.fn(state))
         assert "redirect" in repr(result).lower()
     with session_scope(app_db) as session:
         n = session.execute(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 from redis.asyncio import Redis
 from reflex.istate.manager.redis import NOTIFY_KEYSPACE_EVENTS
 
 from introserv_app.web.state_store import ensure_keyspace_notifications
+from tests.integration.helpers import run_coroutine
 
 REDIS_URL = os.environ.get("INTROSERV_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
@@ -27,4 +27,4 @@ def test_forgotten_keyspace_notifications_are_switched_on_again() -> None:
             await redis.config_set("notify-keyspace-events", before)
             await redis.aclose()
 
-    asyncio.run(run())
+    run_coroutine(run())
