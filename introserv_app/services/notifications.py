@@ -269,19 +269,16 @@ def _view(row: Notification, lang: str) -> NotificationView:
     )
 
 
-def _open(viewer: Viewer):  # type: ignore[no-untyped-def]
+def _open(user_id: Any) -> tuple[Any, ...]:
+    """The user's open notifications (neither dismissed nor resolved); `user_id` a value or a bind parameter."""
     return (
-        col(Notification.user_id) == viewer.user_id,
+        col(Notification.user_id) == user_id,
         col(Notification.dismissed_at).is_(None),
         col(Notification.resolved_at).is_(None),
     )
 
 
-_OPEN = (
-    col(Notification.user_id) == sa.bindparam("user_id"),
-    col(Notification.dismissed_at).is_(None),
-    col(Notification.resolved_at).is_(None),
-)
+_OPEN = _open(sa.bindparam("user_id"))
 # Built once: the banners are asked for on every page load.
 _BANNERS = (
     select(Notification)
@@ -352,7 +349,7 @@ def dismiss_all(*, session: Session, viewer: Viewer, now: datetime | None = None
     result = session.execute(
         sa.update(Notification)
         .execution_options(synchronize_session=False)
-        .where(*_open(viewer), col(Notification.kind).notin_(STICKY_KINDS))
+        .where(*_open(viewer.user_id), col(Notification.kind).notin_(STICKY_KINDS))
         .values(dismissed_at=now)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -289,9 +289,10 @@ def save_settings(
     if errors:
         raise SettingsInvalid(errors)
     new_ips = str(values["ip_restrictions"])
-    if new_ips != profile.ip_restrictions:
+    ips_changed = new_ips != profile.ip_restrictions
+    if ips_changed:
         sessions_changed()
-    if new_ips != profile.ip_restrictions and new_ips and not rules.ip_allowed(new_ips, ip) and not confirm_ip_lockout:
+    if ips_changed and new_ips and not rules.ip_allowed(new_ips, ip) and not confirm_ip_lockout:
         return SaveOutcome(changed=[], confirm_ip_lockout=True)
 
     if values.get("language", profile.language) != profile.language:
