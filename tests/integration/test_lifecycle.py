@@ -500,3 +500,16 @@ def test_support_delivers_a_processing_order_and_the_customer_is_told(engine: En
     assert kinds == ["order_delivered"] and "Main IP address: 198.51.100.4." in mails[0].body_text
     with pytest.raises(ServiceError, match="cannot go from"), session_scope(engine) as session:
         lifecycle.deliver_order(session=session, viewer=staff, order_id=oid, main_ip="198.51.100.5")
+
+
+def test_dismiss_all_hides_the_viewers_own_banners_but_not_a_suspension_or_anyone_elses(engine: Engine) -> None:
+    uid = make_user(engine, "ann")
+    other = make_user(engine, "bob")
+    with session_scope(engine) as session:
+        for kind in ("renewal_reminder", "order_delivered", "order_suspended"):
+            notifications.notify(session=session, user_id=uid, kind=kind, params={"order": "ann01"}, email_now=False)
+        notifications.notify(session=session, user_id=other, kind="renewal_reminder", params={"order": "bob01"})
+    with session_scope(engine) as session:
+        assert notifications.dismiss_all(session=session, viewer=viewer(uid, "ann")) == 2
+    assert [sev for sev, _ in open_banners(engine, uid, "ann")] == ["critical"]  # the suspension stays
+    assert len(open_banners(engine, other, "bob")) == 1
