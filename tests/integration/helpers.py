@@ -66,3 +66,16 @@ def run_coroutine(coroutine: Any) -> Any:
     running in this one when the whole suite runs)."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def session_token(engine: Engine, username: str, password: str = PASSWORD, ip: str = "127.0.0.1") -> str:
+    """Sign `username` in the way the login form and the /auth/complete exchange do; the session token."""
+    from introserv_app.services.auth import authenticate, complete_login
+
+    with session_scope(engine) as session:
+        outcome = authenticate(session=session, username=username, password=password, ip=ip)
+    assert outcome.ok and outcome.ticket, outcome.error
+    with session_scope(engine) as session:
+        token = complete_login(session=session, ticket=outcome.ticket, ip=ip)
+    assert token
+    return token
