@@ -158,10 +158,17 @@ class Client:
         await self._emit(LOGIN, {"form_data": form}, "/login")
         got = await self._until(lambda u: any(e.get("name") == "_call_script" for e in u.get("events", [])))
         script = next(e for u in got for e in u.get("events", []) if e.get("name") == "_call_script")
-        target = json.loads(script["payload"]["javascript_code"].removeprefix("window.location.assign(")[:-1])
+        # window.introservSignIn({...}) (assets/auth.js): the binding cookie, then a same-origin POST.
+        args = json.loads(script["payload"]["javascript_code"].removeprefix("window.introservSignIn(")[:-1])
+        headers = {"Origin": self.base, "Sec-Fetch-Site": "same-origin", "Cookie": f"introserv_login={args['binding']}"}
         async with (
             aiohttp.ClientSession() as http,
-            http.get(self.base + target, allow_redirects=False, headers={"Origin": self.base}) as resp,
+            http.post(
+                self.base + "/auth/complete",
+                data={"ticket": args["ticket"], "next": args["next"]},
+                allow_redirects=False,
+                headers=headers,
+            ) as resp,
         ):
             if resp.status != 303 or "introserv_session" not in resp.cookies:
                 raise ServerSaid(f"login route answered {resp.status}")

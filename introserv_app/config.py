@@ -105,6 +105,8 @@ class Settings:
     login_max_failures_per_account: int
     login_max_failures_per_ip: int
     login_window_seconds: int
+    #: Failed sign-ins to one account from all addresses before browsers it never signed in from must wait.
+    login_max_failures_per_account_any_ip: int
     trusted_proxy_hops: int
     export_workers: int
     seller_country: str
@@ -156,6 +158,7 @@ def get_settings() -> Settings:
         login_max_failures_per_account=_int("INTROSERV_LOGIN_MAX_FAILURES_ACCOUNT", 5, 1),
         login_max_failures_per_ip=_int("INTROSERV_LOGIN_MAX_FAILURES_IP", 20, 1),
         login_window_seconds=_int("INTROSERV_LOGIN_WINDOW_SECONDS", 900, 1),
+        login_max_failures_per_account_any_ip=_int("INTROSERV_LOGIN_MAX_FAILURES_ACCOUNT_ANY_IP", 50, 1),
         trusted_proxy_hops=_int("INTROSERV_TRUSTED_PROXY_HOPS", 0, 0),
         export_workers=_int("INTROSERV_EXPORT_WORKERS", 2, 0),
         seller_country=(os.environ.get("INTROSERV_SELLER_COUNTRY", "").strip() or "NL").upper(),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 
 import reflex as rx
 
+from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.i18n import translate_message
-from introserv_app.services.auth import authenticate
+from introserv_app.services.auth import MSG_EXCHANGE_FAILED, authenticate, cookie_from_header
+from introserv_app.services.login_throttle import DEVICE_COOKIE
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 
@@ -28,11 +29,13 @@ class LoginState(rx.State):
     busy: bool = False
 
     @rx.event
-    def open_page(self):
-        """Signed-in users go straight to the dashboard."""
+    async def open_page(self):
+        """Signed-in users go straight to the dashboard; `?failed=1` comes from a refused /auth/complete."""
         self.error, self.busy = "", False
         if current_viewer(self) is not None:
             return rx.redirect("/", replace=True)
+        if self.router.url and "failed" in self.router.url.query_parameters:
+            self.error = translate_message((await self.get_state(LocaleState)).lang, MSG_EXCHANGE_FAILED)
         return None
 
     @rx.event
@@ -48,12 +51,18 @@ class LoginState(rx.State):
                 password=password if isinstance(password, str) else "",
                 ip=client_ip(self),
                 user_agent=self.router.headers.user_agent or "",
+                device_cookie=cookie_from_header(self.router.headers.cookie, DEVICE_COOKIE),
             )
-        if not outcome.ok or not outcome.ticket:
+        if not outcome.ok or not outcome.ticket or not outcome.binding:
             self.busy = False
             self.error = translate_message(locale.lang, outcome.error or "", {"seconds": outcome.retry_after})
             return None
         self.error = ""
         next_path = safe_next(self.router.url.query_parameters.get("next", "/") if self.router.url else "/")
-        target = f"/auth/complete?ticket={quote(outcome.ticket)}&next={quote(next_path, safe='/')}"
-        return rx.call_script(f"window.location.assign({json.dumps(target)})")
+        return rx.call_script(sign_in_script(ticket=outcome.ticket, binding=outcome.binding, next_path=next_path))
+
+
+def sign_in_script(*, ticket: str, binding: str, next_path: str) -> str:
+    """The browser's half of signing in (assets/auth.js): the binding cookie, then a same-origin POST."""
+    args = {"ticket": ticket, "binding": binding, "next": next_path, "secure": get_settings().cookie_secure}
+    return f"window.introservSignIn({json.dumps(args)})"

@@ -1,9 +1,10 @@
-"""HTTP routes: the login ticket exchange (sets the HttpOnly session cookie), logout, CSV export, health."""
+"""HTTP routes: the sign-in exchange (sets the HttpOnly session cookie), sign-out, CSV export, PDFs, health."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
@@ -19,9 +20,11 @@ from introserv_app.domain.grid import GridQuery, parse_grid_query
 from introserv_app.i18n import gettext, normalize_language, translate_error
 from introserv_app.services import audit, audit_log
 from introserv_app.services.auth import (
+    LOGIN_BINDING_COOKIE,
     SESSION_COOKIE,
     Viewer,
     complete_login,
+    logout,
     resolve_session,
     token_from_cookie_header,
 )
@@ -29,6 +32,7 @@ from introserv_app.services.errors import PermissionDenied, ServiceError
 from introserv_app.services.export import export_count, iter_orders_csv
 from introserv_app.services.invoice_docs import InvoiceDocument, invoice_document
 from introserv_app.services.invoice_pdf import render_invoice_pdf
+from introserv_app.services.login_throttle import DEVICE_COOKIE, DEVICE_DAYS
 from introserv_app.services.paylinks import link_document
 from introserv_app.services.settings import confirm_email
 from introserv_app.state.errors import MSG_DB_UNAVAILABLE
@@ -37,6 +41,7 @@ from introserv_app.state.login import safe_next
 log = logging.getLogger("introserv")
 
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+FORM_MAX_BYTES = 4096
 
 
 def _peer_ip(request: Request) -> str:
@@ -50,30 +55,64 @@ def _peer_ip(request: Request) -> str:
     return peer
 
 
+def _cross_site(request: Request) -> bool:
+    """A request a browser sent on behalf of another site (or from an opaque origin). Browsers say so in
+    `Sec-Fetch-Site` and, for a POST, in `Origin`; a client that sends neither is not a browser acting for a
+    page elsewhere, and gets no further than its own credentials allow."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site != "same-origin":
+        return True
+    origin = request.headers.get("origin")
+    return origin is not None and origin.rstrip("/") != get_settings().base_url
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """A small urlencoded form body (the sign-in and sign-out POSTs); anything else is empty."""
+    if "application/x-www-form-urlencoded" not in request.headers.get("content-type", ""):
+        return {}
+    body = await request.body()
+    if len(body) > FORM_MAX_BYTES:
+        return {}
+    pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=10)
+    return {k: v for k, v in pairs}
+
+
+def _login_failed() -> Response:
+    response = RedirectResponse("/login?failed=1", status_code=303, headers=NO_STORE)
+    response.delete_cookie(LOGIN_BINDING_COOKIE, path="/auth/complete", samesite="strict")
+    return response
+
+
 async def auth_complete(request: Request) -> Response:
-    """GET /auth/complete?ticket=...&next=/path : one-time ticket -> session cookie -> full page load."""
-    ticket = request.query_params.get("ticket", "")
-    next_path = safe_next(request.query_params.get("next", "/"))
+    """POST /auth/complete (ticket, next; the binding cookie): one-time ticket -> session cookie -> full page
+    load. Refused when cross-site, and useless without the binding cookie of the browser that signed in."""
+    if _cross_site(request):
+        log.warning("cross-site sign-in exchange refused (%s)", request.headers.get("origin", "no origin"))
+        return _login_failed()
+    form = await _form(request)
+    next_path = safe_next(form.get("next", "/"))
+    binding = request.cookies.get(LOGIN_BINDING_COOKIE, "")
+    ip = _peer_ip(request)
     with session_scope() as session:
-        token = complete_login(session=session, ticket=ticket, ip=_peer_ip(request))
-    if token is None:
-        return RedirectResponse("/login", status_code=303, headers=NO_STORE)
+        done = complete_login(session=session, ticket=form.get("ticket", ""), binding=binding, ip=ip)
+    if done is None:
+        return _login_failed()
     settings = get_settings()
     response = RedirectResponse(next_path, status_code=303, headers=NO_STORE)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=settings.session_absolute_hours * 3600,
-        path="/",
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="strict",
-    )
+    response.delete_cookie(LOGIN_BINDING_COOKIE, path="/auth/complete", samesite="strict")
+    cookie = {"path": "/", "httponly": True, "secure": settings.cookie_secure, "samesite": "strict"}
+    response.set_cookie(SESSION_COOKIE, done.token, max_age=settings.session_absolute_hours * 3600, **cookie)  # type: ignore[arg-type]
+    response.set_cookie(DEVICE_COOKIE, done.device_cookie, max_age=DEVICE_DAYS * 86400, **cookie)  # type: ignore[arg-type]
     return response
 
 
 async def auth_logout(request: Request) -> Response:
-    """GET /auth/logout : the session row was revoked by the event handler; drop the cookie here."""
+    """POST /auth/logout : revoke the cookie's session on the server and delete the cookie. A GET, or a
+    request from another site, signs nobody out."""
+    if request.method != "POST" or _cross_site(request):
+        return RedirectResponse("/", status_code=303, headers=NO_STORE)
+    with session_scope() as session:
+        logout(session=session, token=token_from_cookie_header(request.headers.get("cookie", "")), ip=_peer_ip(request))
     response = RedirectResponse("/login", status_code=303, headers=NO_STORE)
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, secure=get_settings().cookie_secure, samesite="strict"
@@ -237,8 +276,8 @@ def build_api() -> Starlette:
             sa_exc.InterfaceError: database_unavailable,
         },
         routes=[
-            Route("/auth/complete", auth_complete, methods=["GET"]),
-            Route("/auth/logout", auth_logout, methods=["GET"]),
+            Route("/auth/complete", auth_complete, methods=["POST"]),
+            Route("/auth/logout", auth_logout, methods=["GET", "POST"]),
             Route("/export/orders.csv", export_orders, methods=["GET"]),
             Route("/staff/audit.csv", export_audit, methods=["GET"]),
             Route("/invoices/{invoice_id:int}.pdf", invoice_pdf, methods=["GET"]),

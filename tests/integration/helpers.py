@@ -70,12 +70,20 @@ def run_coroutine(coroutine: Any) -> Any:
 
 def session_token(engine: Engine, username: str, password: str = PASSWORD, ip: str = "127.0.0.1") -> str:
     """Sign `username` in the way the login form and the /auth/complete exchange do; the session token."""
-    from introserv_app.services.auth import authenticate, complete_login
+    from introserv_app.services.auth import authenticate
 
     with session_scope(engine) as session:
         outcome = authenticate(session=session, username=username, password=password, ip=ip)
     assert outcome.ok and outcome.ticket, outcome.error
     with session_scope(engine) as session:
-        token = complete_login(session=session, ticket=outcome.ticket, ip=ip)
+        token = exchange(session, outcome, ip=ip)
     assert token
     return token
+
+
+def exchange(session: Any, outcome: Any, ip: str = "127.0.0.1", now: Any = None) -> str | None:
+    """/auth/complete's part of signing in, by the browser that signed in: the session token, or None."""
+    from introserv_app.services.auth import complete_login
+
+    done = complete_login(session=session, ticket=outcome.ticket or "", binding=outcome.binding or "", ip=ip, now=now)
+    return done.token if done else None

@@ -16,28 +16,34 @@ from introserv_app.domain.roles import Role
 from introserv_app.services.auth import (
     MSG_EMPTY,
     MSG_INVALID,
-    MSG_THROTTLED,
     authenticate,
     complete_login,
     logout,
     resolve_session,
     token_hash,
 )
-from tests.integration.helpers import PASSWORD, make_user
+from tests.integration.helpers import PASSWORD, exchange, make_user
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def login(engine: Engine, username: str, password: str, ip: str = "198.51.100.7", now: datetime = T0):
+def login(
+    engine: Engine,
+    username: str,
+    password: str,
+    ip: str = "198.51.100.7",
+    now: datetime = T0,
+    device: str | None = None,
+):
     with session_scope(engine) as session:
-        return authenticate(session=session, username=username, password=password, ip=ip, now=now)
+        return authenticate(session=session, username=username, password=password, ip=ip, now=now, device_cookie=device)
 
 
 def full_login(engine: Engine, username: str = "alice", now: datetime = T0) -> str:
     outcome = login(engine, username, PASSWORD, now=now)
     assert outcome.ok and outcome.ticket
     with session_scope(engine) as session:
-        token = complete_login(session=session, ticket=outcome.ticket, ip="198.51.100.7", now=now)
+        token = exchange(session, outcome, ip="198.51.100.7", now=now)
     assert token
     return token
 
@@ -72,20 +78,30 @@ def test_each_login_gets_a_new_token_and_tickets_are_single_use(engine: Engine) 
     outcome = login(engine, "alice", PASSWORD)
     assert outcome.ticket
     with session_scope(engine) as session:
-        first = complete_login(session=session, ticket=outcome.ticket, ip="", now=T0)
+        first = exchange(session, outcome, ip="", now=T0)
     with session_scope(engine) as session:
-        assert complete_login(session=session, ticket=outcome.ticket, ip="", now=T0) is None
+        assert exchange(session, outcome, ip="", now=T0) is None
     second = full_login(engine)
     assert first and second and first != second
+
+
+def test_a_ticket_is_worth_nothing_without_the_binding_of_the_browser_that_signed_in(engine: Engine) -> None:
+    make_user(engine)
+    outcome = login(engine, "alice", PASSWORD)
+    assert outcome.ticket and outcome.binding and outcome.ticket != outcome.binding
+    for binding in ("", "x", outcome.ticket, (outcome.binding or "")[::-1]):
+        with session_scope(engine) as session:
+            assert complete_login(session=session, ticket=outcome.ticket, binding=binding, ip="", now=T0) is None
+    with session_scope(engine) as session:
+        done = complete_login(session=session, ticket=outcome.ticket, binding=outcome.binding, ip="", now=T0)
+    assert done is not None and viewer(engine, done.token, T0) is not None
 
 
 def test_a_ticket_expires_after_a_minute(engine: Engine) -> None:
     make_user(engine)
     outcome = login(engine, "alice", PASSWORD)
     with session_scope(engine) as session:
-        assert (
-            complete_login(session=session, ticket=outcome.ticket or "", ip="", now=T0 + timedelta(seconds=61)) is None
-        )
+        assert exchange(session, outcome, ip="", now=T0 + timedelta(seconds=61)) is None
 
 
 def test_unknown_user_and_wrong_password_get_the_same_message(engine: Engine) -> None:
@@ -127,29 +143,6 @@ def test_bad_login_input_writes_only_the_audit_event(
     with session_scope(engine) as session:
         event = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()  # type: ignore[union-attr]
         assert event is not None and len(event.subject_key or "") <= 64
-
-
-def test_throttling_per_account_with_a_retry_time(engine: Engine) -> None:
-    make_user(engine)
-    limit = get_settings().login_max_failures_per_account
-    for i in range(limit):
-        assert login(engine, "alice", "wrong", ip=f"203.0.113.{i}", now=T0 + timedelta(seconds=i)).error == MSG_INVALID
-    blocked = login(engine, "alice", PASSWORD, ip="203.0.113.200", now=T0 + timedelta(seconds=10))
-    assert not blocked.ok and blocked.error == MSG_THROTTLED
-    assert blocked.retry_after is not None and 0 < blocked.retry_after <= get_settings().login_window_seconds
-    # after the window the right password works again
-    later = T0 + timedelta(seconds=get_settings().login_window_seconds + limit + 1)
-    assert login(engine, "alice", PASSWORD, now=later).ok
-
-
-def test_throttling_per_ip_across_accounts(engine: Engine) -> None:
-    make_user(engine)
-    limit = get_settings().login_max_failures_per_ip
-    for i in range(limit):
-        login(engine, f"user{i}", "wrong", ip="203.0.113.9", now=T0 + timedelta(seconds=i))
-    blocked = login(engine, "alice", PASSWORD, ip="203.0.113.9", now=T0 + timedelta(seconds=limit))
-    assert blocked.error == MSG_THROTTLED
-    assert login(engine, "alice", PASSWORD, ip="203.0.113.10", now=T0 + timedelta(seconds=limit)).ok
 
 
 def test_idle_and_absolute_expiry(engine: Engine) -> None:

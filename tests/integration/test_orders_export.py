@@ -22,9 +22,10 @@ from introserv_app.domain.csvcells import neutralize_formulas
 from introserv_app.domain.grid import GridQuery, OrderFilters, parse_grid_query
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import seed
-from introserv_app.services.auth import SESSION_COOKIE, authenticate, complete_login
+from introserv_app.services.auth import SESSION_COOKIE, authenticate
 from introserv_app.services.export import PARALLEL_MIN_ROWS, iter_orders_csv
 from introserv_app.services.orders import orders_page, set_comment
+from tests.integration.helpers import exchange
 from tests.integration.test_orders_grid import viewer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,9 +165,9 @@ def client(data: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient
 
 def _cookie(engine: Engine, username: str, password: str) -> str:
     with session_scope(engine) as session:
-        ticket = authenticate(session=session, username=username, password=password, ip="127.0.0.1").ticket
+        outcome = authenticate(session=session, username=username, password=password, ip="127.0.0.1")
     with session_scope(engine) as session:
-        token = complete_login(session=session, ticket=ticket or "", ip="127.0.0.1")
+        token = exchange(session, outcome)
     assert token
     return token
 

@@ -64,14 +64,14 @@ def test_the_session_touch_is_committed_at_once_not_held_by_the_page_load(defaul
     from datetime import timedelta
 
     from introserv_app.db.tables import UserSession
-    from introserv_app.services.auth import TOUCH_EVERY, complete_login, resolve_session
-    from tests.integration.helpers import PASSWORD, make_user
+    from introserv_app.services.auth import TOUCH_EVERY, resolve_session
+    from tests.integration.helpers import PASSWORD, exchange, make_user
     from tests.integration.test_auth import T0, login
 
     make_user(default_engine)
     outcome = login(default_engine, "alice", PASSWORD)
     with session_scope(default_engine) as session:
-        token = complete_login(session=session, ticket=outcome.ticket or "", ip="198.51.100.7", now=T0)
+        token = exchange(session, outcome, ip="198.51.100.7", now=T0)
     later = T0 + TOUCH_EVERY + timedelta(seconds=1)
     with pytest.raises(RuntimeError), page_load_session(), session_scope() as session:
         assert resolve_session(session=session, token=token, now=later) is not None

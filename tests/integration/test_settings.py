@@ -19,11 +19,11 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
 from introserv_app.services import phone as phone_service
 from introserv_app.services import settings as svc
-from introserv_app.services.auth import Viewer, authenticate, complete_login, resolve_session
+from introserv_app.services.auth import Viewer, authenticate, resolve_session
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.ledger import payment_provider, post, top_up
 from introserv_app.services.payability import MSG_PROFILE_INCOMPLETE, PaymentBlocked
-from tests.integration.helpers import PASSWORD, make_user
+from tests.integration.helpers import PASSWORD, exchange, make_user
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -207,7 +207,7 @@ def test_ip_restrictions_need_the_password_warn_before_a_lockout_and_are_enforce
         outcome = authenticate(session=session, username="alice", password=PASSWORD, ip="10.0.0.5")
         assert outcome.ok and outcome.ticket
     with session_scope(engine) as session:
-        token = complete_login(session=session, ticket=outcome.ticket, ip="10.0.0.5")
+        token = exchange(session, outcome, ip="10.0.0.5")
     with session_scope(engine) as session:
         assert resolve_session(session=session, token=token, ip="10.0.0.5") is not None
         assert resolve_session(session=session, token=token, ip="192.0.2.1") is None  # every event checks
@@ -226,9 +226,9 @@ def test_ip_restrictions_need_the_password_warn_before_a_lockout_and_are_enforce
 
 def _login(engine: Engine, name: str, password: str = PASSWORD) -> tuple[str, Viewer]:
     with session_scope(engine) as session:
-        ticket = authenticate(session=session, username=name, password=password, ip="127.0.0.1").ticket
+        outcome = authenticate(session=session, username=name, password=password, ip="127.0.0.1")
     with session_scope(engine) as session:
-        token = complete_login(session=session, ticket=ticket or "", ip="127.0.0.1")
+        token = exchange(session, outcome)
     with session_scope(engine) as session:
         who = resolve_session(session=session, token=token)
     assert token and who

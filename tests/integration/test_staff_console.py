@@ -29,12 +29,12 @@ from introserv_app.db.tables import (
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
 from introserv_app.services import audit_log, seller, staff, staff_users, tickets
-from introserv_app.services.auth import SESSION_COOKIE, Viewer, authenticate, complete_login, resolve_session
+from introserv_app.services.auth import SESSION_COOKIE, Viewer, authenticate, resolve_session
 from introserv_app.services.errors import PermissionDenied, ServiceError
 from introserv_app.services.ledger import balance, post
 from introserv_app.services.staff_dashboard import month_starts, spending_by_month, staff_dashboard
 from introserv_app.services.vies import vat_for_customer
-from tests.integration.helpers import PASSWORD, make_customer_with_order, make_user
+from tests.integration.helpers import PASSWORD, exchange, make_customer_with_order, make_user
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
@@ -299,7 +299,7 @@ def test_the_audit_log_filters_and_exports_csv(engine: Engine, people: dict, cli
         staff.lift_suspension(session=session, viewer=support, order_id=people["order"], reason="ok")
     with session_scope(engine) as session:
         outcome = authenticate(session=session, username="helper", password=PASSWORD, ip="127.0.0.1")
-        token = complete_login(session=session, ticket=outcome.ticket or "", ip="127.0.0.1")
+        token = exchange(session, outcome)
 
     def page(**raw: str) -> list[str]:
         with session_scope(engine) as session:
@@ -389,7 +389,7 @@ def test_admins_manage_staff_users_and_seller_settings(engine: Engine, people: d
         staff_users.set_role(session=session, viewer=admin, user_id=uid, role="admin")
     with session_scope(engine) as session:
         outcome = authenticate(session=session, username="newbie", password="a-long-enough-pass", ip="127.0.0.1")
-        token = complete_login(session=session, ticket=outcome.ticket or "", ip="127.0.0.1")
+        token = exchange(session, outcome)
     with session_scope(engine) as session:
         staff_users.set_active(session=session, viewer=admin, user_id=uid, active=False)
     with session_scope(engine) as session:

@@ -28,11 +28,11 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import ALL_TABLES, AuditEvent, table_of
 from introserv_app.domain.roles import Role
 from introserv_app.services.access import MSG_ADMIN_ONLY
-from introserv_app.services.auth import SESSION_COOKIE, authenticate, complete_login
+from introserv_app.services.auth import SESSION_COOKIE, authenticate
 from introserv_app.state.guard import STAFF_STATES
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.session import SessionState
-from tests.integration.helpers import PASSWORD, make_customer_with_order, make_user, run_coroutine
+from tests.integration.helpers import PASSWORD, exchange, make_customer_with_order, make_user, run_coroutine
 
 # Reflex's own field setter (a client-side value of this tab's state; it reads and writes no data).
 BUILTIN = {"setvar"}
@@ -66,7 +66,7 @@ def _token(engine: Engine, username: str) -> str:
         outcome = authenticate(session=session, username=username, password=PASSWORD, ip="127.0.0.1")
     assert outcome.ticket
     with session_scope(engine) as session:
-        token = complete_login(session=session, ticket=outcome.ticket, ip="127.0.0.1")
+        token = exchange(session, outcome)
     assert token
     return token
 
