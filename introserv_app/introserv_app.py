@@ -26,6 +26,7 @@ from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
 from introserv_app.services import lifecycle
 from introserv_app.services.email import deliver_due
+from introserv_app.state.binding import SessionBinding
 from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
 from introserv_app.state.errors import on_backend_error
@@ -43,18 +44,22 @@ from introserv_app.state.staff import CustomerSearchState, CustomerState, StaffD
 from introserv_app.state.staff_admin import AdminState, AuditState, StaffTicketsState
 from introserv_app.state.tariffs import TariffsState
 from introserv_app.state.tickets import TicketsState, TicketThreadState
+from introserv_app.web.origin import require_socket_origin
 from introserv_app.web.routes import build_api
 from introserv_app.web.state_store import keep_keyspace_notifications
 
 log = logging.getLogger("introserv")
 
 app = rx.App(
-    api_transformer=build_api(),
+    # Our HTTP routes next to Reflex's, then the event socket's Origin check around both (web/origin.py).
+    api_transformer=[build_api(), require_socket_origin],
     stylesheets=["/styles.css"],
-    head_components=[rx.script(src="/export.js")],
+    head_components=[rx.script(src="/export.js"), rx.script(src="/auth.js")],
     toaster=rx.toast.provider(position="top-right"),
     backend_exception_handler=on_backend_error,
 )
+# A tab's states belong to the sign-in that loaded them (state/binding.py): checked before every event.
+app.add_middleware(SessionBinding(), index=0)
 
 app.add_page(login_page, route="/login", title="INTROSERV", on_load=LoginState.open_page)
 app.add_page(

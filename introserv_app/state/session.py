@@ -13,6 +13,7 @@ from introserv_app.i18n import format_money, normalize_language, translate_messa
 from introserv_app.services import access
 from introserv_app.services.auth import Viewer, logout, token_from_cookie_header
 from introserv_app.services.ledger import balance
+from introserv_app.state.binding import clear_user_states
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 
@@ -85,10 +86,11 @@ class SessionState(rx.State):
         self.echo_value = value if isinstance(value, int) else 0
 
     @rx.event
-    def sign_out(self):
+    async def sign_out(self):
+        """Revoke the session, empty every state of this tab, then the POST route deletes the HttpOnly cookie
+        and the browser loads the login page (a new socket without the cookie)."""
         token = token_from_cookie_header(self.router.headers.cookie)
         with session_scope() as session:
             logout(session=session, token=token, ip=client_ip(self))
-        self.username, self.role, self.is_staff, self.balance_text, self.checked = "", "", False, "", False
-        # The route clears the HttpOnly cookie; a full page load then reconnects without it.
-        return rx.call_script("window.location.assign('/auth/logout')")
+        await clear_user_states(self, "")
+        return rx.call_script("window.introservSignOut()")

@@ -8,7 +8,6 @@ and the start command from the design guide.
 from __future__ import annotations
 
 import re
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from bench import local_services
 from tests.e2e.conftest import REDIS_URL
+from tests.e2e.sockets import open_socket
 from tests.e2e.test_order_actions import PROCESSED_BY_NAME, first_processed, select_in_grid
 from tests.e2e.test_orders_grid import open_orders, sql
 from tests.e2e.test_shell import CUSTOMER, SUPPORT, log_in
@@ -162,38 +162,9 @@ def test_a_redis_restart_loses_no_data_and_leaks_no_session(
         staff_ctx.close()
 
 
-def _socket_accepted(server: str, origin: str) -> bool:
-    """Open Reflex's websocket the way the browser does, from `origin`; True when the server accepts it."""
-    import asyncio
-
-    import socketio
-
-    async def attempt() -> bool:
-        client = socketio.AsyncClient(reconnection=False)
-        try:
-            await client.connect(
-                f"{server}?token=origin-check-{origin.rsplit('/', 1)[-1]}",
-                socketio_path="/_event",
-                namespaces=["/_event"],
-                transports=["websocket"],
-                headers={"Origin": origin},
-                wait_timeout=10,
-            )
-        except socketio.exceptions.ConnectionError:
-            return False
-        await client.disconnect()
-        return True
-
-    result: list[bool] = []
-    worker = threading.Thread(target=lambda: result.append(asyncio.run(attempt())))  # Playwright owns this loop
-    worker.start()
-    worker.join(30)
-    return result[0]
-
-
 def test_the_websocket_and_the_routes_accept_only_the_panels_origin(server: str) -> None:
-    assert _socket_accepted(server, server)
-    assert not _socket_accepted(server, "https://evil.example")
+    assert open_socket(server, "origin-check-own", origin=server, settle=0) is not None
+    assert open_socket(server, "origin-check-evil", origin="https://evil.example", settle=0) is None
     own = urllib.request.Request(f"{server}/healthz", headers={"Origin": server})  # noqa: S310
     with urllib.request.urlopen(own, timeout=10) as resp:  # noqa: S310 - our own test server
         assert resp.headers.get("access-control-allow-origin") == server

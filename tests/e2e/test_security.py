@@ -1,0 +1,240 @@
+"""What a tab keeps after its sign-in ends, and who may talk to the event socket (issue 17, items 1-3 and 8).
+
+A victim customer with data nobody else has (e-mail, phone, address, an order's name and comment) opens
+the pages that load it; the tests then look at every websocket frame the browser (or a script holding the
+tab's token) receives afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
+from sqlmodel import select
+
+from introserv_app.db.session import create_db_engine, session_scope
+from introserv_app.db.tables import Order, Profile, TariffPlan
+from introserv_app.services.users import create_user
+from tests.e2e.sockets import as_text, open_socket
+from tests.e2e.test_shell import log_in
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "security-e2e-passphrase"
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    email: str
+    phone: str
+    address: str
+    order_id: int
+    order_name: str
+    comment: str
+
+    def secrets(self) -> list[str]:
+        """What only this customer's pages show."""
+        return [self.email, self.phone, self.address, self.order_name, self.comment]
+
+
+def new_person(db_url: str, prefix: str) -> Person:
+    tag = secrets.token_hex(3)
+    name = f"{prefix}{tag}"
+    engine = create_db_engine(db_url)
+    with session_scope(engine) as session:
+        user = create_user(
+            session=session, username=name, password=PASSWORD, email_addr=f"{name}@private.example", send_welcome=False
+        )
+        profile = session.get(Profile, user.id)
+        assert profile is not None
+        profile.first_name, profile.last_name, profile.country = "Vera", "Tajna", "CZ"
+        profile.phone, profile.city, profile.address = f"+420777{int(tag, 16) % 10**6:06d}", "Praha", f"Tajná {tag} 13"
+        tariff = session.exec(select(TariffPlan).where(TariffPlan.currency == "EUR")).first()
+        assert tariff is not None
+        order = Order(
+            user_id=user.id or 0,
+            service_name=f"srv-{tag}",
+            tariff_id=tariff.id or 0,
+            status="processed",
+            paid_until=date(2030, 1, 1),
+            price_minor=1000,
+            currency="EUR",
+            main_ip="192.0.2.77",
+            comment=f"private note {tag}",
+        )
+        session.add(order)
+        session.flush()
+        person = Person(
+            name, profile.email, profile.phone, profile.address, order.id or 0, order.service_name, order.comment
+        )
+    engine.dispose()
+    return person
+
+
+def open_private_pages(page: Page, server: str, who: Person) -> None:
+    """The pages that put the person's data into the tab's state."""
+    log_in(page, server, who.username, PASSWORD)
+    page.goto(f"{server}/settings")
+    expect(page.locator("#f-address")).to_have_value(who.address)
+    page.goto(f"{server}/orders")
+    expect(page.locator("#orders-table")).to_contain_text(who.order_name)
+    page.goto(f"{server}/orders/{who.order_id}")
+    expect(page.get_by_text(who.comment)).to_be_visible()
+
+
+def record_frames(page: Page) -> list[str | bytes]:
+    """Every websocket frame the page receives from now on (the sockets it opens after this too)."""
+    frames: list[str | bytes] = []
+
+    def watch(ws: WebSocket) -> None:
+        ws.on("framereceived", lambda payload: frames.append(payload))
+
+    page.on("websocket", watch)
+    return frames
+
+
+def leaked(frames: list, who: Person) -> list[str]:
+    text = as_text([f.decode("utf-8", "replace") if isinstance(f, bytes) else f for f in frames])
+    return [s for s in who.secrets() if s in text]
+
+
+def sign_out(page: Page) -> None:
+    page.locator("#user-menu").click()
+    page.get_by_role("menuitem", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    expect(page.get_by_label("Username")).to_be_visible()
+
+
+def test_after_sign_out_the_login_page_receives_nothing_of_the_user(server: str, page: Page, e2e_db_url: str) -> None:
+    victim = new_person(e2e_db_url, "vera")
+    open_private_pages(page, server, victim)
+    frames = record_frames(page)
+    sign_out(page)
+    page.wait_for_timeout(1500)  # the login page's hydrate and on_load answers
+    page.locator("#language-switcher").click()  # one more event on the login page
+    page.get_by_role("option", name="Русский").click()
+    expect(page.get_by_role("button", name="Войти")).to_be_visible()
+    page.locator("#language-switcher").click()
+    page.get_by_role("option", name="English").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert any("hydrate" in str(f) or "is_hydrated" in str(f) for f in frames), "the login page was not loaded"
+    assert leaked(frames, victim) == []
+
+
+def test_the_next_person_signing_in_on_the_same_tab_gets_nothing_of_the_previous_one(
+    server: str, page: Page, e2e_db_url: str
+) -> None:
+    first, second = new_person(e2e_db_url, "anna"), new_person(e2e_db_url, "boris")
+    open_private_pages(page, server, first)
+    sign_out(page)
+    frames = record_frames(page)
+    open_private_pages(page, server, second)
+    assert leaked(frames, second) != []  # the frames do carry the second person's own data ...
+    assert leaked(frames, first) == []  # ... and nothing of the first
+
+
+def test_a_tab_token_with_another_users_cookie_reads_nothing(
+    server: str, browser: Browser, context: BrowserContext, e2e_db_url: str
+) -> None:
+    victim, attacker = new_person(e2e_db_url, "viktor"), new_person(e2e_db_url, "mallory")
+    tab = context.new_page()
+    open_private_pages(tab, server, victim)
+    tab.goto(f"{server}/settings")
+    expect(tab.locator("#f-address")).to_have_value(victim.address)
+    token = tab.evaluate("window.sessionStorage.getItem('token')")
+    assert token
+    tab.close()  # the victim's state stays on the server under that token
+
+    own = browser.new_context()
+    try:
+        mallory = own.new_page()
+        log_in(mallory, server, attacker.username, PASSWORD)
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in own.cookies())
+    finally:
+        own.close()
+    for path in ("/settings", "/orders", f"/orders/{victim.order_id}"):
+        got = open_socket(server, token, origin=server, cookie=cookie, path=path)
+        assert got is not None and got, "the socket was refused"
+        assert leaked(got, victim) == [], path
+    # nor with no cookie at all
+    got = open_socket(server, token, origin=server, path="/settings")
+    assert got is not None and leaked(got, victim) == []
+
+
+def test_a_copied_session_cookie_is_dead_after_sign_out(
+    server: str, page: Page, context: BrowserContext, browser: Browser, e2e_db_url: str
+) -> None:
+    who = new_person(e2e_db_url, "cora")
+    log_in(page, server, who.username, PASSWORD)
+    copied = [c for c in context.cookies() if c["name"] == "introserv_session"]
+    assert copied
+    sign_out(page)
+    other = browser.new_context()
+    try:
+        other.add_cookies(copied)  # type: ignore[arg-type]
+        replay = other.new_page()
+        replay.goto(f"{server}/settings")
+        expect(replay).to_have_url(re.compile(r"/login"))
+        assert replay.request.get(f"{server}/export/orders.csv").status == 401
+    finally:
+        other.close()
+
+
+def test_another_site_cannot_sign_a_visitor_in_or_out(
+    server: str, page: Page, browser: Browser, e2e_db_url: str
+) -> None:
+    """Login CSRF: the attacker signs in on their own machine, stops before the exchange and hands the
+    ticket to the victim's browser through a form on another site. The victim stays signed out. A link to
+    the sign-out URL from another site signs nobody out."""
+    attacker = new_person(e2e_db_url, "eve")
+    captured: dict[str, str] = {}
+    own = browser.new_context()
+    try:
+        mine = own.new_page()
+
+        def hold(route) -> None:  # type: ignore[no-untyped-def]
+            captured["body"] = route.request.post_data or ""
+            route.abort()
+
+        mine.route("**/auth/complete", hold)
+        mine.goto(f"{server}/login")
+        mine.get_by_label("Username").fill(attacker.username)
+        mine.get_by_label("Password").fill(PASSWORD)
+        mine.get_by_role("button", name="Sign in").click()
+        mine.wait_for_timeout(3000)
+    finally:
+        own.close()
+    assert "ticket=" in captured.get("body", "")
+    # the attacker's page elsewhere posts the ticket to the panel from the victim's browser
+    page.goto("about:blank")
+    page.set_content(
+        f'<form id="f" method="POST" action="{server}/auth/complete">'
+        + "".join(
+            f'<input type="hidden" name="{k}" value="{v}">'
+            for k, v in (p.split("=", 1) for p in captured["body"].split("&"))
+        )
+        + "</form>"
+    )
+    page.evaluate("document.getElementById('f').submit()")
+    expect(page).to_have_url(re.compile(r"/login/?\?failed=1"))
+    expect(page.locator("#login-error")).to_contain_text("could not be completed")
+    page.goto(f"{server}/settings")
+    expect(page).to_have_url(re.compile(r"/login"))
+
+    # a signed-in customer following a link to the sign-out URL stays signed in
+    who = new_person(e2e_db_url, "finn")
+    log_in(page, server, who.username, PASSWORD)
+    page.goto(f"{server}/auth/logout")
+    page.goto(f"{server}/settings")
+    expect(page.locator("#f-address")).to_have_value(who.address)
+
+
+def test_the_event_socket_needs_the_panels_own_origin(server: str) -> None:
+    assert open_socket(server, "origin-check-own", origin=server, settle=0) is not None
+    assert open_socket(server, "origin-check-none", origin=None, settle=0) is None
+    assert open_socket(server, "origin-check-evil", origin="https://evil.example", settle=0) is None
+    assert open_socket(server, "origin-check-null", origin="null", settle=0) is None
