@@ -293,7 +293,18 @@ def _billing() -> rx.Component:
             "pay_without_auth",
             t("Payment without authorization: invoices can be paid through their pay links without logging in"),
         ),
+        _pay_link_ip_note("pay-link-ip-note"),
         section_id="settings-billing",
+    )
+
+
+def _pay_link_ip_note(note_id: str) -> rx.Component:
+    """Shown next to both settings it links: pay links obey the IP restrictions too."""
+    return rx.text(
+        t("With IP restrictions set, pay links and their PDFs work only from the listed addresses."),
+        size="1",
+        color_scheme="gray",
+        id=note_id,
     )
 
 
@@ -335,6 +346,7 @@ def _security() -> rx.Component:
                 max_length=5000,
             ),
             _error("ip_restrictions"),
+            _pay_link_ip_note("ip-pay-link-note"),
             spacing="1",
             width="100%",
         ),

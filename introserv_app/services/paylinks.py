@@ -21,6 +21,7 @@ from introserv_app.config import get_settings
 from introserv_app.db.tables import Invoice, Profile
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
+from introserv_app.domain.settings_rules import ip_allowed
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.services import access, audit, ledger
@@ -36,6 +37,9 @@ MSG_LINK_DISABLED = N_("Payment without logging in is switched off for this acco
 MSG_ENABLE_FIRST = N_("Allow “Payment Without Authorization” in your settings to share pay links.")
 MSG_NOT_UNPAID = N_("This invoice is not awaiting payment.")
 MSG_ALREADY_PAID = N_("This invoice has been paid.")
+MSG_LINK_IP_BLOCKED = N_(
+    "This account accepts payments only from the addresses in its IP restrictions, and yours is not one of them."
+)
 TOKEN_MAX = 200
 
 
@@ -95,19 +99,34 @@ def pay_link(*, session: Session, viewer: Viewer, invoice_id: int, now: datetime
     return PayLink(url=f"{get_settings().base_url}/pay?t={token}", expires_at=expires)
 
 
-def _check(session: Session, token: str, now: datetime | None) -> Invoice:
+def _check(session: Session, token: str, ip: str, now: datetime | None) -> Invoice:
+    """The link's invoice, if the link is genuine, its owner allows such links and, when the owner has IP
+    restrictions, `ip` (the requester's address) is within them (a refusal is audited)."""
     invoice_id, user_id = read_token(token, now=now)
     invoice = session.get(Invoice, invoice_id)
     if invoice is None or invoice.user_id != user_id:
         raise ServiceError(MSG_LINK_INVALID)
-    if not _allowed(session, user_id):
+    allowed, restrictions = session.exec(
+        select(Profile.pay_without_auth, Profile.ip_restrictions).where(Profile.user_id == user_id)
+    ).first() or (False, "")
+    if not allowed:
         raise ServiceError(MSG_LINK_DISABLED)
+    if restrictions and not ip_allowed(restrictions, ip):
+        audit.record_apart(
+            session=session,
+            action="invoice.pay_link",
+            subject_user_id=user_id,
+            success=False,
+            ip=ip,
+            details={"invoice": invoice.number, "reason": "ip_restricted"},
+        )
+        raise ServiceError(MSG_LINK_IP_BLOCKED)
     return invoice
 
 
-def link_document(*, session: Session, token: str, lang: str, now: datetime | None = None) -> InvoiceDocument:
-    """The invoice a pay link points at (any status: a paid one is shown as paid)."""
-    invoice = _check(session, token, now)
+def link_document(*, session: Session, token: str, lang: str, ip: str, now: datetime | None = None) -> InvoiceDocument:
+    """The invoice a pay link points at (any status: a paid one is shown as paid), for a requester at `ip`."""
+    invoice = _check(session, token, ip, now)
     return document_for(session=session, invoice_id=invoice.id or 0, lang=lang)
 
 
@@ -124,13 +143,13 @@ def pay_by_link(
     idem_key: str,
     provider: ledger.PaymentProvider,
     method: str = "card",
-    ip: str = "",
+    ip: str,
     now: datetime | None = None,
 ) -> LinkPayment:
     """Charge the provider for the invoice's total and settle the invoice with it, exactly once."""
     now = now or utcnow()
     ledger.check_idem_key(idem_key)
-    invoice = _check(session, token, now)
+    invoice = _check(session, token, ip, now)
     require_payable(session=session, user_id=invoice.user_id)
     ledger.lock_account(session=session, user_id=invoice.user_id)
     session.refresh(invoice)

@@ -48,7 +48,7 @@ class PayLinkState(rx.State):
 
     async def _show(self, lang: str) -> None:
         with session_scope() as session:
-            doc = link_document(session=session, token=self._token, lang=lang)
+            doc = link_document(session=session, token=self._token, lang=lang, ip=client_ip(self))
         self.ok, self.number, self.status, self.status_label = True, doc.number, doc.status, doc.status_label
         self.seller, self.customer = doc.seller_name, doc.customer_name
         self.issued, self.due = doc.issued, doc.due

@@ -233,7 +233,9 @@ def pay_link_pdf(request: Request) -> Response:
     lang = normalize_language(request.query_params.get("lang"))
     with session_scope() as session:
         try:
-            doc = link_document(session=session, token=request.query_params.get("t", ""), lang=lang)
+            doc = link_document(
+                session=session, token=request.query_params.get("t", ""), lang=lang, ip=_peer_ip(request)
+            )
         except ServiceError as exc:
             return PlainTextResponse(gettext(lang, exc.message), status_code=404, headers=NO_STORE)
     return _pdf(doc)

@@ -238,3 +238,46 @@ def test_the_event_socket_needs_the_panels_own_origin(server: str) -> None:
     assert open_socket(server, "origin-check-none", origin=None, settle=0) is None
     assert open_socket(server, "origin-check-evil", origin="https://evil.example", settle=0) is None
     assert open_socket(server, "origin-check-null", origin="null", settle=0) is None
+
+
+def test_a_pay_link_is_refused_outside_the_customers_ip_list(
+    server: str, page: Page, browser: Browser, e2e_db_url: str
+) -> None:
+    from tests.e2e.test_billing_documents import demo_id, unpaid_renewal
+    from tests.e2e.test_orders_grid import open_orders, sql
+
+    _, number, _ = unpaid_renewal(e2e_db_url, 11)
+    demo = demo_id(e2e_db_url)
+    sql(e2e_db_url, "UPDATE profiles SET pay_without_auth = ? WHERE user_id = ?", True, demo)
+    open_orders(page, server)
+    page.goto(f"{server}/settings")
+    for note in ("#pay-link-ip-note", "#ip-pay-link-note"):  # next to both options
+        expect(page.locator(note)).to_have_text(
+            "With IP restrictions set, pay links and their PDFs work only from the listed addresses."
+        )
+    page.goto(f"{server}/invoices?status=unpaid&number={number}")
+    page.locator(f'.invoice-row[data-number="{number}"] .invoice-link').click()
+    url = page.locator("#pay-link-url").input_value()
+    path = url[url.index("/pay?t=") :]
+    stranger = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    try:
+        sql(e2e_db_url, "UPDATE profiles SET ip_restrictions = ? WHERE user_id = ?", "10.0.0.0/8", demo)
+        payer = stranger.new_page()
+        payer.goto(server + path)
+        expect(payer.locator("#paylink-error")).to_contain_text("IP restrictions")
+        expect(payer.locator("#paylink-number")).to_have_count(0)
+        expect(payer.locator("#paylink-pay")).to_have_count(0)
+        pdf = stranger.request.get(server + "/pay/invoice.pdf?" + path.split("?", 1)[1])
+        assert pdf.status == 404 and "IP restrictions" in pdf.text()
+        sql(e2e_db_url, "UPDATE profiles SET ip_restrictions = ? WHERE user_id = ?", "127.0.0.1\n::1", demo)
+        payer.goto(server + path)
+        expect(payer.locator("#paylink-number")).to_contain_text(number)
+    finally:
+        sql(
+            e2e_db_url,
+            "UPDATE profiles SET ip_restrictions = ?, pay_without_auth = ? WHERE user_id = ?",
+            "",
+            False,
+            demo,
+        )
+        stranger.close()

@@ -27,6 +27,7 @@ from introserv_app.services.paylinks import (
     MSG_LINK_DISABLED,
     MSG_LINK_EXPIRED,
     MSG_LINK_INVALID,
+    MSG_LINK_IP_BLOCKED,
     link_document,
     pay_by_link,
     pay_link,
@@ -160,6 +161,9 @@ def test_invoices_filter_by_number_and_issue_date(engine: Engine, shop: dict[str
         assert ids(issued_from=date(2030, 1, 1)) == []
 
 
+ANYWHERE = "198.51.100.23"
+
+
 def allow_links(engine: Engine, user_id: int, on: bool = True) -> None:
     with session_scope(engine) as session:
         session.get(Profile, user_id).pay_without_auth = on  # type: ignore[union-attr]
@@ -190,10 +194,10 @@ def test_a_pay_link_needs_the_setting_and_cannot_be_tampered_with(engine: Engine
         read_token(token, now=link.expires_at)
     assert late.value.message == MSG_LINK_EXPIRED
     with session_scope(engine) as session:
-        assert link_document(session=session, token=token, lang="en", now=NOW).number
+        assert link_document(session=session, token=token, lang="en", ip=ANYWHERE, now=NOW).number
     allow_links(engine, shop["user"], on=False)  # switching the setting off disables the link
     with session_scope(engine) as session, pytest.raises(ServiceError) as off:
-        link_document(session=session, token=token, lang="en", now=NOW)
+        link_document(session=session, token=token, lang="en", ip=ANYWHERE, now=NOW)
     assert off.value.message == MSG_LINK_DISABLED
     stranger = Viewer(user_id=shop["other"], username="other", role=Role.CUSTOMER, session_id=0, language="en")
     allow_links(engine, shop["other"])
@@ -210,7 +214,13 @@ def test_paying_through_a_link_charges_once_and_renews_the_order(engine: Engine,
     provider = CountingProvider()
     with session_scope(engine) as session:
         declined = pay_by_link(
-            session=session, token=token, idem_key="paylink-decline-0001", provider=provider, method="decline", now=NOW
+            session=session,
+            token=token,
+            idem_key="paylink-decline-0001",
+            provider=provider,
+            method="decline",
+            ip=ANYWHERE,
+            now=NOW,
         )
     assert not declined.paid and declined.error
     with session_scope(engine) as session:
@@ -220,7 +230,7 @@ def test_paying_through_a_link_charges_once_and_renews_the_order(engine: Engine,
         with session_scope(engine) as session:
             # two open pages (two keys), each submitted many times
             key = f"paylink-page-{i % 2:012d}"
-            return pay_by_link(session=session, token=token, idem_key=key, provider=provider, now=NOW).paid
+            return pay_by_link(session=session, token=token, idem_key=key, provider=provider, ip=ANYWHERE, now=NOW).paid
 
     assert all(run_concurrently(ATTEMPTS, attempt))
     assert len(provider.charges) == 1  # the card is charged once
@@ -243,7 +253,9 @@ def test_a_link_to_a_cancelled_order_is_refused_before_the_card_is_charged(
         session.get(Order, shop["active"]).status = "cancelled"  # type: ignore[union-attr]
     provider = CountingProvider()
     with session_scope(engine) as session, pytest.raises(ServiceError):
-        pay_by_link(session=session, token=token, idem_key="paylink-page-000000000001", provider=provider, now=NOW)
+        pay_by_link(
+            session=session, token=token, idem_key="paylink-page-000000000001", provider=provider, ip=ANYWHERE, now=NOW
+        )
     assert provider.charges == [] and ledger(engine, shop["user"]) == []
 
 
@@ -262,3 +274,51 @@ def test_the_pay_link_pdf_route_serves_only_a_genuine_link(
     assert forged.status_code == 404 and forged.text == "This payment link is not valid. Ask for a new one."
     # the signed-in route: no cookie, no PDF
     assert client.get(f"/invoices/{invoice_id}.pdf", follow_redirects=False).status_code == 303
+
+
+def test_pay_links_honour_the_owners_ip_restrictions(engine: Engine, shop: dict[str, int], client: TestClient) -> None:
+    """Issue 17, item 7: with an IP list, a pay link, its PDF and its payment work only from listed addresses."""
+    invoice_id = unpaid_invoice(engine, shop)
+    allow_links(engine, shop["user"])
+    with session_scope(engine) as session:
+        token = pay_link(session=session, viewer=who(shop), invoice_id=invoice_id, now=NOW).url.split("?t=")[1]
+        session.get(Profile, shop["user"]).ip_restrictions = "10.0.0.0/8\n192.0.2.1-192.0.2.9"  # type: ignore[union-attr]
+    provider = CountingProvider()
+    for outside in (ANYWHERE, "", "10.0.0.x", "192.0.2.10", "::ffff:198.51.100.23"):
+        with session_scope(engine) as session, pytest.raises(ServiceError) as shown:
+            link_document(session=session, token=token, lang="en", ip=outside, now=NOW)
+        assert shown.value.message == MSG_LINK_IP_BLOCKED
+        with session_scope(engine) as session, pytest.raises(ServiceError) as paid:
+            pay_by_link(
+                session=session,
+                token=token,
+                idem_key="paylink-page-0000000ip001",
+                provider=provider,
+                ip=outside,
+                now=NOW,
+            )
+        assert paid.value.message == MSG_LINK_IP_BLOCKED
+    assert provider.charges == [] and ledger(engine, shop["user"]) == []
+    with session_scope(engine) as session:
+        assert session.get(Invoice, invoice_id).status == "unpaid"  # type: ignore[union-attr]
+        refusals = session.connection().execute(
+            sa.text("SELECT count(*) FROM audit_events WHERE action = 'invoice.pay_link' AND success = :f"),
+            {"f": False},
+        )
+        assert refusals.scalar_one() == 10  # each refusal is audited
+    # the PDF route, from the test client's address (not in the list): nothing shown
+    pdf = client.get("/pay/invoice.pdf", params={"t": token})
+    assert pdf.status_code == 404 and "IP restrictions" in pdf.text and pdf.headers["content-type"].startswith("text")
+    # inside the list the link works as before
+    with session_scope(engine) as session:
+        assert link_document(session=session, token=token, lang="en", ip="10.20.30.40", now=NOW).number
+    with session_scope(engine) as session:
+        assert pay_by_link(
+            session=session,
+            token=token,
+            idem_key="paylink-page-0000000ip002",
+            provider=provider,
+            ip="192.0.2.5",
+            now=NOW,
+        ).paid
+    assert len(provider.charges) == 1
