@@ -152,3 +152,23 @@ def test_the_audit_log_shows_the_attack(engine: Engine) -> None:
     refusal = events[-1]
     assert refusal.action == "login.throttled" and refusal.ip == OFFICE_NAT
     assert refusal.details["scope"] == "account_ip" and refusal.details["retry_after"] > 0
+
+
+def test_staff_see_the_attack_on_the_customer(engine: Engine) -> None:
+    from introserv_app.services.login_throttle import sign_in_attempts
+
+    make_user(engine)
+    with session_scope(engine) as session:
+        calm = sign_in_attempts(session=session, username="alice", now=s(600))
+    assert calm.failures_7d == 0 and not calm.under_attack and calm.last_failure_at is None
+    limit = get_settings().login_max_failures_per_account
+    fail_times(engine, limit, ip=OFFICE_NAT)
+    fail_times(engine, 2, ip="192.0.2.9", start=100)
+    assert throttled(login(engine, "alice", "wrong-password", ip=OFFICE_NAT, now=s(limit)))
+    login(engine, "alice", "wrong-password", ip="192.0.2.9", now=s(-8 * 86400))  # too old to count
+    with session_scope(engine) as session:
+        seen = sign_in_attempts(session=session, username="alice", now=s(600))
+    assert seen.under_attack
+    assert (seen.failures_24h, seen.failures_7d, seen.throttled_7d, seen.addresses_7d) == (limit + 2, limit + 2, 1, 2)
+    assert seen.top_addresses == [(OFFICE_NAT, limit), ("192.0.2.9", 2)]
+    assert seen.last_failure_ip == "192.0.2.9" and seen.last_failure_at == s(101)
