@@ -4,6 +4,8 @@ import os
 
 import reflex as rx
 
+from introserv_app.web.tab_token import SecureTabTokens
+
 _base_url = (os.environ.get("INTROSERV_BASE_URL", "").strip() or "http://localhost:3000").rstrip("/")
 _port = int(os.environ.get("INTROSERV_PORT", "3000"))
 
@@ -19,6 +21,10 @@ config = rx.Config(
     cors_allowed_origins=[_base_url],
     # X-Forwarded-For is trusted only through this many reverse proxies (0: use the socket peer).
     trusted_proxy_hops=int(os.environ.get("INTROSERV_TRUSTED_PROXY_HOPS", "0") or 0),
-    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
+    plugins=[
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium")),
+        # Tab tokens from crypto.getRandomValues instead of Math.random (introserv_app/web/tab_token.py).
+        SecureTabTokens(),
+    ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

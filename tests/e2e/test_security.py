@@ -281,3 +281,24 @@ def test_a_pay_link_is_refused_outside_the_customers_ip_list(
             demo,
         )
         stranger.close()
+
+
+def test_tab_tokens_come_from_the_browsers_cryptographic_random_source(server: str, browser: Browser) -> None:
+    """With Math.random and the clocks made constant, Reflex's own generator gives every tab the same token;
+    ours (web/tab_token.py) still gives each tab its own random one."""
+    frozen = "Math.random = () => 0.5; Date.prototype.getTime = () => 0; performance.now = () => 0;"
+    tokens = []
+    for _ in range(2):
+        ctx = browser.new_context()
+        try:
+            ctx.add_init_script(frozen)
+            tab = ctx.new_page()
+            tab.goto(f"{server}/login")
+            expect(tab.get_by_label("Username")).to_be_visible()
+            tab.wait_for_function("window.sessionStorage.getItem('token') !== null")
+            tokens.append(tab.evaluate("window.sessionStorage.getItem('token')"))
+        finally:
+            ctx.close()
+    uuid4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+    assert all(uuid4.fullmatch(t) for t in tokens), tokens
+    assert tokens[0] != tokens[1]
