@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import ID_MAX
+from introserv_app.domain.validation import ID_MAX, clean_search, parse_date, parse_number, parse_page
 
 #: Every column: key -> label msgid. The first seven are always shown; the rest via the "Show:" menu.
 COLUMNS: dict[str, str] = {
@@ -76,24 +76,21 @@ class GridQuery:
 
 
 def _text(raw: str | None, errors: list[str]) -> str:
-    # control characters become spaces, then runs of space fold and the ends are trimmed
-    value = " ".join("".join(ch if ch.isprintable() else " " for ch in (raw or "")[: TEXT_MAX * 4]).split())
+    # unusable characters (controls, lone surrogates) become spaces, runs of space fold, the ends are trimmed
+    value = clean_search(raw, TEXT_MAX + 1)
     if len(value) > TEXT_MAX:
         errors.append(MSG_TOO_LONG)
-        value = value[:TEXT_MAX]
+        value = value[:TEXT_MAX].strip()
     return value
 
 
 def _date(raw: str | None, errors: list[str]) -> date | None:
     if not raw:
         return None
-    try:
-        if len(raw) != 10:
-            raise ValueError
-        return date.fromisoformat(raw)
-    except ValueError:
+    value = parse_date(raw)
+    if value is None:
         errors.append(MSG_BAD_DATE)
-        return None
+    return value
 
 
 def _range(lo: date | None, hi: date | None, errors: list[str]) -> tuple[date | None, date | None]:
@@ -107,17 +104,11 @@ def parse_ids(raw: str, errors: list[str]) -> tuple[int, ...]:
     parts = [p for p in re.split(r"[\s,;]+", raw.strip()) if p]
     if not parts:
         return ()
-    if len(raw) > 2000 or not all(p.isascii() and p.isdigit() and len(p) <= 10 and int(p) <= ID_MAX for p in parts):
+    ids = [parse_number(p, minimum=0, maximum=ID_MAX) for p in parts] if len(raw) <= 2000 else [None]
+    if None in ids:
         errors.append(MSG_BAD_IDS)
         return ()
-    return tuple(dict.fromkeys(int(p) for p in parts))[:IDS_MAX]
-
-
-def _int(raw: str | None, default: int) -> int:
-    try:
-        return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 9 else default
-    except ValueError:
-        return default
+    return tuple(dict.fromkeys(i for i in ids if i is not None))[:IDS_MAX]
 
 
 def parse_grid_query(params: Mapping[str, str]) -> tuple[GridQuery, list[str]]:
@@ -147,12 +138,12 @@ def parse_grid_query(params: Mapping[str, str]) -> tuple[GridQuery, list[str]]:
     )
     sort = params.get("sort") or DEFAULT_SORT
     direction = params.get("dir") or DEFAULT_DIRECTION
-    size = _int(params.get("size"), PAGE_SIZES[0])
+    size = parse_number(params.get("size"), maximum=max(PAGE_SIZES)) or PAGE_SIZES[0]
     query = GridQuery(
         filters=filters,
         sort=sort if sort in SORT_KEYS else DEFAULT_SORT,
         direction=direction if direction in ("asc", "desc") else DEFAULT_DIRECTION,
-        page=max(1, _int(params.get("page"), 1)),
+        page=parse_page(params.get("page")) or 1,
         page_size=size if size in PAGE_SIZES else PAGE_SIZES[0],
     )
     return query, list(dict.fromkeys(errors))

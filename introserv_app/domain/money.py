@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -62,19 +63,38 @@ class Money:
             raise MoneyError(f"cannot combine {self.currency} and {other.currency}")
 
 
-def parse_amount(text: str, currency: str) -> Money | None:
-    """A positive amount typed by a user ("50", "50.5", "1 234,56"), or None when it is not one.
+#: An amount as typed: one optional sign, ASCII digits (groups of three may be separated by a space, also a
+#: thin or non-breaking one), then optionally one decimal separator (point or comma) and its decimals.
+_AMOUNT_RE = re.compile(r"([+-]?)([0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]+)(?:[.,]([0-9]+))?")
+AMOUNT_TEXT_MAX = 32
+WHOLE_DIGITS_MAX = 12
 
-    One decimal separator (point or comma), at most the currency's number of decimals, no signs or
-    exponents; spaces (also thin and non-breaking) between digit groups are ignored.
-    """
-    if currency not in CURRENCY_EXPONENT or not isinstance(text, str) or len(text) > 32:
+
+def _typed_amount(text: object, currency: str, *, signed: bool) -> Money | None:
+    if currency not in CURRENCY_EXPONENT or not isinstance(text, str) or len(text) > AMOUNT_TEXT_MAX:
         return None
-    raw = "".join(text.split()).replace("\u202f", "").replace("\xa0", "")
-    whole, sep, frac = raw.replace(",", ".").partition(".")
-    if not whole.isdigit() or not whole.isascii() or (sep and not (frac.isdigit() and frac.isascii())):
+    match = _AMOUNT_RE.fullmatch(text.strip())
+    if match is None:
         return None
+    sign, whole, frac = match.group(1), re.sub("[^0-9]", "", match.group(2)), match.group(3) or ""
     exp = CURRENCY_EXPONENT[currency]
-    if len(frac) > exp or len(whole) > 12:
+    if (sign and not signed) or len(frac) > exp or len(whole) > WHOLE_DIGITS_MAX:
         return None
-    return Money(int(whole) * 10**exp + int((frac or "0").ljust(exp, "0") or "0"), currency)
+    minor = int(whole) * 10**exp + int(frac.ljust(exp, "0") or "0")
+    return Money(-minor if sign == "-" else minor, currency)
+
+
+def parse_amount(text: object, currency: str) -> Money | None:
+    """A non-negative amount typed by a user ("50", "50.5", "1 234,56"), or None when it is not one.
+
+    One decimal separator (point or comma), at most the currency's number of decimals, no sign, no
+    exponent, ASCII digits only; spaces (also thin and non-breaking) only between groups of three digits
+    and around the amount.
+    """
+    return _typed_amount(text, currency, signed=False)
+
+
+def parse_signed_amount(text: object, currency: str) -> Money | None:
+    """Like `parse_amount`, with one optional sign directly before the digits ("-5.50", "+10"): a credit or
+    a debit. `+-100`, `--1`, `- 1`, `1.234`, `1e3` and full-width digits are not amounts (None)."""
+    return _typed_amount(text, currency, signed=True)

@@ -10,6 +10,7 @@ from datetime import date
 from introserv_app.domain.periods import PERIODS, add_months
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import TextError, check_text
 
 MSG_RENEW_CANCELLED = N_("A cancelled order cannot be renewed.")
 MSG_RENEW_VIOLATION = N_("This order is suspended for a violation; please contact support.")
@@ -22,6 +23,20 @@ MSG_CANCEL_DONE = N_("This order is already cancelled.")
 MSG_CANCEL_NOT_PENDING = N_("This order has no cancellation to withdraw.")
 MSG_CANCEL_NO_PERIOD = N_("This order has no paid period to wait for; cancel it immediately instead.")
 REASON_MAX = 500
+MSG_REASON_REQUIRED = N_("Give a reason.")
+MSG_REASON_TOO_LONG = N_("A reason can have at most 500 characters.")
+MSG_REASON_CHARACTERS = N_("The reason contains characters that cannot be used (invisible control characters).")
+
+
+def reason_refusal(raw: object, *, required: bool) -> tuple[str, str | None]:
+    """(the reason as stored: one line, spaces folded; None) or ("", why it is refused)."""
+    try:
+        text = check_text(raw, max_len=REASON_MAX, fold_spaces=True)
+    except TextError as exc:
+        return "", MSG_REASON_CHARACTERS if exc.problem == "characters" else MSG_REASON_TOO_LONG
+    if required and not text:
+        return "", MSG_REASON_REQUIRED
+    return text, None
 
 
 def renewal_refusal(status: OrderStatus, cancel_pending: bool) -> str | None:

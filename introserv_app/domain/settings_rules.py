@@ -1,8 +1,8 @@
 """Rules of the Settings page, without a database: each field's check and normal form.
 
 Every check returns the stored value or raises `FieldError` with a msgid saying what is wrong. Text
-fields lose surrounding spaces and are refused when they hold control characters or are too long;
-what passes is stored exactly.
+fields lose surrounding spaces and are refused when they hold unusable characters (controls, lone
+surrogates: `validation.check_text`) or are too long; what passes is stored exactly.
 """
 
 from __future__ import annotations
@@ -16,6 +16,13 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import (
+    MSG_TEXT_CHARACTERS,
+    TextError,
+    check_text,
+    clean_search,
+    has_unusable_characters,
+)
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -27,7 +34,7 @@ COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "resources" / "commo
 
 MSG_REQUIRED = N_("This field is required.")
 MSG_TOO_LONG = N_("At most {max} characters.")
-MSG_CONTROL = N_("Use letters, digits and punctuation only.")
+MSG_CHARACTERS = MSG_TEXT_CHARACTERS
 MSG_EMAIL = N_("Enter a valid email address.")
 MSG_PHONE = N_("Enter a mobile number with its country code, e.g. +49 30 123456.")
 MSG_POSTAL = N_("Use letters, digits, spaces and dashes, at most 20.")
@@ -35,6 +42,7 @@ MSG_PASSWORD_LENGTH = N_("Use 12 to 128 characters.")
 MSG_PASSWORD_COMMON = N_("This password is among the most common ones; choose another.")
 MSG_PASSWORD_USERNAME = N_("The password must not be your username.")
 MSG_PASSWORD_MATCH = N_("The two new passwords differ.")
+MSG_PASSWORD_CHARACTERS = N_("The password contains characters that cannot be used (invisible control characters).")
 MSG_SECRET_LENGTH = N_("Use 4 to 64 characters.")
 MSG_IP_LINE = N_("Line {line}: “{text}” is not an IP address, a network (CIDR) or a range a-b.")
 MSG_IP_RANGE = N_("Line {line}: the range goes backwards or mixes IPv4 and IPv6.")
@@ -59,15 +67,14 @@ class FieldError(ValueError):
 
 def text(raw: object, *, max_len: int, required: bool = False) -> str:
     """Trimmed single-line text; refused when required and empty, too long or with control characters."""
-    value = raw.strip() if isinstance(raw, str) else ""
-    if not value:
-        if required:
-            raise FieldError(MSG_REQUIRED)
-        return ""
-    if len(value) > max_len:
-        raise FieldError(MSG_TOO_LONG, max=max_len)
-    if not value.isprintable():
-        raise FieldError(MSG_CONTROL)
+    try:
+        value = check_text(raw, max_len=max_len)
+    except TextError as exc:
+        raise (
+            FieldError(MSG_CHARACTERS) if exc.problem == "characters" else FieldError(MSG_TOO_LONG, max=max_len)
+        ) from None
+    if not value and required:
+        raise FieldError(MSG_REQUIRED)
     return value
 
 
@@ -117,6 +124,8 @@ def common_passwords() -> frozenset[str]:
 
 def password_problem(new: object, confirm: object, username: str) -> str | None:
     """None when `new` may be a password; otherwise the reason (a msgid)."""
+    if isinstance(new, str) and has_unusable_characters(new):
+        return MSG_PASSWORD_CHARACTERS
     if not isinstance(new, str) or not PASSWORD_MIN <= len(new) <= PASSWORD_MAX:
         return MSG_PASSWORD_LENGTH
     if new != confirm:
@@ -129,9 +138,12 @@ def password_problem(new: object, confirm: object, username: str) -> str | None:
 
 
 def secret(raw: object) -> str:
-    """A code word or call password: 4-64 printable characters (stored hashed)."""
-    value = raw.strip() if isinstance(raw, str) else ""
-    if not SECRET_MIN <= len(value) <= SECRET_MAX or not value.isprintable():
+    """A code word or call password: 4-64 characters without unusable ones (stored hashed)."""
+    try:
+        value = check_text(raw, max_len=SECRET_MAX)
+    except TextError as exc:
+        raise FieldError(MSG_CHARACTERS if exc.problem == "characters" else MSG_SECRET_LENGTH) from None
+    if len(value) < SECRET_MIN:
         raise FieldError(MSG_SECRET_LENGTH)
     return value
 
@@ -151,6 +163,8 @@ class IpRule:
 
 
 def _rule(line: str) -> IpRule | None:
+    if "%" in line:
+        return None  # an IPv6 zone ("fe80::1%eth0") names an interface of one host, not an address of the internet
     if "-" in line and "/" not in line:
         start, _, end = (p.strip() for p in line.partition("-"))
         a, b = ipaddress.ip_address(start), ipaddress.ip_address(end)
@@ -170,9 +184,10 @@ def parse_ip_rules(raw: object) -> tuple[str, list[IpRule]]:
     rules: list[IpRule] = []
     problems: list[FieldError] = []
     for number, line in numbered:
-        shown = line[:40] + ("…" if len(line) > 40 else "")
+        printable = clean_search(line, 41)
+        shown = printable[:40] + ("…" if len(printable) > 40 else "")
         try:
-            rule = _rule(line) if len(line) <= IP_LINE_MAX and line.isprintable() else None
+            rule = _rule(line) if len(line) <= IP_LINE_MAX and line.isascii() and line.isprintable() else None
         except ValueError:
             rule = None
         if rule is not None:
@@ -187,6 +202,8 @@ def parse_ip_rules(raw: object) -> tuple[str, list[IpRule]]:
 
 
 def _both_addresses(line: str) -> bool:
+    if "%" in line:
+        return False
     start, _, end = (p.strip() for p in line.partition("-"))
     try:
         ipaddress.ip_address(start), ipaddress.ip_address(end)

@@ -20,6 +20,7 @@ from introserv_app.db.search import like_escaped
 from introserv_app.db.tables import AuditEvent, User, table_of
 from introserv_app.domain.csvcells import neutralize_formulas
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import clean_search, parse_date
 from introserv_app.services import access
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
@@ -47,8 +48,7 @@ class AuditFilters:
 
 def clean_filters(raw: Mapping[str, object]) -> AuditFilters:
     def text(key: str, limit: int) -> str:
-        value = raw.get(key)
-        return " ".join(value.split())[:limit] if isinstance(value, str) else ""
+        return clean_search(raw.get(key), limit)
 
     return AuditFilters(
         actor=text("actor", 64).lower(),
@@ -62,10 +62,10 @@ def clean_filters(raw: Mapping[str, object]) -> AuditFilters:
 def _day(value: str) -> date | None:
     if not value:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ServiceError(MSG_BAD_DATE) from None
+    day = parse_date(value)
+    if day is None:
+        raise ServiceError(MSG_BAD_DATE)
+    return day
 
 
 def _user_id(session: Session, username: str) -> int:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from introserv_app.db.tables import Order
 from introserv_app.db.types import utcnow
 from introserv_app.domain.lifecycle import Cause
-from introserv_app.domain.order_rules import MSG_CANCEL_NOT_PENDING, REASON_MAX, cancel_refusal
+from introserv_app.domain.order_rules import MSG_CANCEL_NOT_PENDING, cancel_refusal, reason_refusal
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.services import audit
@@ -20,13 +20,12 @@ from introserv_app.services.orders import own_order, record_status_change
 
 MODES = ("immediate", "period_end")
 MSG_BAD_MODE = N_("Choose when to cancel: now or at the end of the paid period.")
-MSG_REASON_TOO_LONG = N_("A reason can have at most 500 characters.")
 
 
-def _reason(raw: str) -> str:
-    text = " ".join((raw if isinstance(raw, str) else "")[: REASON_MAX * 4].split())
-    if len(text) > REASON_MAX:
-        raise ServiceError(MSG_REASON_TOO_LONG)
+def _reason(raw: object) -> str:
+    text, refusal = reason_refusal(raw, required=False)
+    if refusal is not None:
+        raise ServiceError(refusal)
     return text
 
 

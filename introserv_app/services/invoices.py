@@ -110,10 +110,10 @@ INVOICE_STATUSES = ("unpaid", "paid", "cancelled")
 NUMBER_MAX = 11  # 2026-000123
 
 
-def normalize_number(raw: str) -> str:
+def normalize_number(raw: object) -> str:
     """An invoice number or its beginning, digits and one dash only ("" when it cannot be one)."""
-    value = (raw or "").strip()[: NUMBER_MAX + 1]
-    if not value or len(value) > NUMBER_MAX or not all(c.isdigit() or c == "-" for c in value):
+    value = raw.strip()[: NUMBER_MAX + 1] if isinstance(raw, str) else ""
+    if not value or len(value) > NUMBER_MAX or not all(c in "0123456789-" for c in value):
         return ""
     return value if value.count("-") <= 1 else ""
 

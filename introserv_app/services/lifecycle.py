@@ -551,10 +551,14 @@ def deliver_order(
     """Support marks a "Processing" order "Processed" (delivered) with its main IP; the customer is told."""
     now = now or utcnow()
     access.require_staff(session=session, viewer=viewer, target="order.deliver", ip=ip)
+    text = main_ip.strip() if isinstance(main_ip, str) else ""
     try:
-        address = str(ipaddress.ip_address(main_ip.strip() if isinstance(main_ip, str) else ""))
+        # no IPv6 zone ("fe80::1%eth0"): it names an interface of one host, and may hold any text
+        address = str(ipaddress.ip_address(text)) if "%" not in text else ""
     except ValueError:
-        raise ServiceError(MSG_BAD_IP) from None
+        address = ""
+    if not address:
+        raise ServiceError(MSG_BAD_IP)
     order = session.get(Order, order_id) if is_row_id(order_id) else None
     if order is None:
         raise ServiceError(MSG_ORDER_NOT_FOUND)

@@ -26,7 +26,7 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox, Notification, Order, Profile, User, table_of
 from introserv_app.db.types import utcnow
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import is_row_id
+from introserv_app.domain.validation import TextError, check_text, is_row_id
 from introserv_app.i18n import format_datetime
 from introserv_app.services import access, audit
 from introserv_app.services.auth import Viewer
@@ -61,6 +61,7 @@ MSG_NOT_FOUND = N_("Notification not found.")
 MSG_CRITICAL = N_("This notice stays until its cause is resolved.")
 MSG_NOTICE_EMPTY = N_("Write the notice.")
 MSG_NOTICE_LONG = N_("A notice can have at most 2,000 characters.")
+MSG_NOTICE_CHARACTERS = N_("The notice contains characters that cannot be used (invisible control characters).")
 MSG_BAD_SEVERITY = N_("Choose how important the notice is.")
 
 
@@ -371,11 +372,12 @@ def post_notice(
     """Support tells the owner of an order something (e.g. a server error): banner and email."""
     now = now or utcnow()
     access.require_staff(session=session, viewer=viewer, target="order.notice", ip=ip)
-    text = message.strip() if isinstance(message, str) else ""
+    try:
+        text = check_text(message, max_len=NOTICE_MAX, multiline=True)
+    except TextError as exc:
+        raise ServiceError(MSG_NOTICE_CHARACTERS if exc.problem == "characters" else MSG_NOTICE_LONG) from None
     if not text:
         raise ServiceError(MSG_NOTICE_EMPTY)
-    if len(text) > NOTICE_MAX:
-        raise ServiceError(MSG_NOTICE_LONG)
     if severity not in SEVERITIES:
         raise ServiceError(MSG_BAD_SEVERITY)
     order = session.get(Order, order_id) if is_row_id(order_id) else None

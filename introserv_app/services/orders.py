@@ -24,7 +24,7 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import ID_MAX, is_row_id
+from introserv_app.domain.validation import TextError, check_text, is_row_id, parse_id
 from introserv_app.services import access, audit
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
@@ -110,8 +110,8 @@ def filtered(stmt: Any, *, session: Session, viewer: Viewer, filters: OrderFilte
         # text matches IDs and tariffs, never a table scan per keystroke. One customer's orders are few.
         if len(q) >= search.MIN_INDEXED or not viewer.is_staff:
             matches.append(search.text_condition(dialect, q))
-        if q.isascii() and q.isdigit() and len(q) <= 10 and int(q) <= ID_MAX:
-            matches.append(col(Order.id) == int(q))
+        if (order_id := parse_id(q)) is not None:
+            matches.append(col(Order.id) == order_id)
         # tariffs are a short list: resolve the names first, so a text that names no tariff adds nothing
         tariff_ids = (
             session.connection()
@@ -261,12 +261,16 @@ COMMENT_MAX = 255
 MSG_ORDER_NOT_FOUND = N_("Order not found.")
 MSG_SEARCH_SHORT = N_("Names, IPs and comments are searched from 3 characters on; shorter text finds IDs and tariffs.")
 MSG_COMMENT_TOO_LONG = N_("A comment can have at most 255 characters.")
+MSG_COMMENT_CHARACTERS = N_("The comment contains characters that cannot be used (invisible control characters).")
 
 
-def normalize_comment(raw: str) -> str:
-    """Trimmed, control characters removed; scripts and formulas stay as plain text (escaped where shown)."""
-    text = raw if isinstance(raw, str) else ""
-    return "".join(ch for ch in text[: COMMENT_MAX * 8] if ch.isprintable() or ch == " ").strip()
+def normalize_comment(raw: object) -> str:
+    """Trimmed one-line text; refused (ServiceError) when too long or with unusable characters (NUL and
+    other controls, lone surrogates). Scripts and formulas stay plain text (escaped where shown)."""
+    try:
+        return check_text(raw, max_len=COMMENT_MAX)
+    except TextError as exc:
+        raise ServiceError(MSG_COMMENT_CHARACTERS if exc.problem == "characters" else MSG_COMMENT_TOO_LONG) from None
 
 
 def own_order(*, session: Session, viewer: Viewer, order_id: int, target: str) -> Order:
@@ -282,8 +286,6 @@ def own_order(*, session: Session, viewer: Viewer, order_id: int, target: str) -
 def set_comment(*, session: Session, viewer: Viewer, order_id: int, comment: str) -> str:
     """Save the owner's comment on an order; returns the stored text. Foreign ids are refused and audited."""
     text = normalize_comment(comment)
-    if len(text) > COMMENT_MAX:
-        raise ServiceError(MSG_COMMENT_TOO_LONG)
     order = own_order(session=session, viewer=viewer, order_id=order_id, target="order.comment")
     if order.comment != text:
         audit.record(

@@ -16,9 +16,10 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """True when `password` matches; never raises for a wrong password or a malformed hash."""
+    """True when `password` matches; never raises for a wrong password, a malformed hash or text that is not
+    valid Unicode (a lone surrogate from a crafted event: encoded as such, it matches no hash, at the same cost)."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash, password.encode("utf-8", "surrogatepass"))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -178,7 +178,8 @@ def check_code(*, session: Session, viewer: Viewer, code: object, ip: str = "", 
         raise ServiceError(MSG_LOCKED)
     value = code.strip() if isinstance(code, str) else ""
     row.attempts += 1
-    if not (value.isdigit() and len(value) <= 6 and hmac.compare_digest(row.code_hash, _hash(viewer.user_id, value))):
+    well_formed = value.isascii() and value.isdigit() and len(value) <= 6
+    if not (well_formed and hmac.compare_digest(row.code_hash, _hash(viewer.user_id, value))):
         session.commit()  # the attempt counts even though the check fails
         raise ServiceError(MSG_WRONG_CODE)
     row.verified_at = now

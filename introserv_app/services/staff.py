@@ -32,11 +32,12 @@ from introserv_app.db.tables import (
 )
 from introserv_app.db.types import utcnow
 from introserv_app.domain.lifecycle import Cause
-from introserv_app.domain.money import Money, parse_amount
+from introserv_app.domain.money import Money, parse_signed_amount
+from introserv_app.domain.order_rules import reason_refusal
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import is_row_id
+from introserv_app.domain.validation import clean_search, is_row_id
 from introserv_app.i18n.countries import is_country_code
 from introserv_app.services import access, audit, ledger, notifications, settings
 from introserv_app.services.auth import Viewer
@@ -47,12 +48,14 @@ from introserv_app.services.orders import MSG_ORDER_NOT_FOUND
 from introserv_app.services.tickets import TicketRow, customer_tickets
 
 PAGE_SIZE = 25
-REASON_MAX = 500
+SEARCH_MAX = 100
 ADJUST_MAX_MINOR = 10_000_000  # 100,000.00
 
 MSG_CUSTOMER_NOT_FOUND = N_("Customer not found.")
-MSG_REASON = N_("Give a reason (at most 500 characters).")
-MSG_ADJUST_AMOUNT = N_("Enter an amount such as 10.00 or -5.50: not zero, at most 100,000.00 either way.")
+MSG_ADJUST_AMOUNT = N_(
+    "Enter an amount such as 10.00 or -5.50 (one optional sign, at most two decimals): not zero, "
+    "at most 100,000.00 either way."
+)
 MSG_ADJUST_NEGATIVE = N_("This adjustment would make the balance negative ({balance} now); nothing was changed.")
 MSG_COUNTRY = N_("Choose a country.")
 MSG_COUNTRY_SAME = N_("The customer already has this country.")
@@ -65,9 +68,10 @@ MSG_NO_CODE_WORD = N_("The customer has no code word.")
 
 
 def _reason(raw: object) -> str:
-    text = " ".join(raw.split()) if isinstance(raw, str) else ""
-    if not text or len(text) > REASON_MAX or not text.isprintable():
-        raise ServiceError(MSG_REASON)
+    """A required one-line reason (spaces folded); refused when empty, too long or with unusable characters."""
+    text, refusal = reason_refusal(raw, required=True)
+    if refusal is not None:
+        raise ServiceError(refusal)
     return text
 
 
@@ -105,7 +109,7 @@ def search_customers(
     """(rows, page, pages, total): customers whose username, name, company, email, order name or an IP
     (order main IP, last login, a session) matches `query`; the newest customers without a query."""
     access.require_staff(session=session, viewer=viewer, target="customers.search", ip=ip)
-    q = " ".join(query.split())[:100] if isinstance(query, str) else ""
+    q = clean_search(query, SEARCH_MAX)
     stmt = (
         sa.select(User.id)  # type: ignore[call-overload]
         .join(Profile, col(Profile.user_id) == col(User.id))
@@ -473,12 +477,9 @@ def adjust_balance(
     access.require_staff(session=session, viewer=viewer, target="customer.adjust_balance", ip=ip)
     user, profile = _customer(session, user_id)
     text = _reason(reason)
-    raw = amount.strip() if isinstance(amount, str) else ""
-    negative = raw.startswith("-")
-    value = parse_amount(raw.lstrip("+-").strip(), profile.currency)
-    if value is None or value.minor == 0 or value.minor > ADJUST_MAX_MINOR:
+    delta = parse_signed_amount(amount, profile.currency)
+    if delta is None or delta.minor == 0 or abs(delta.minor) > ADJUST_MAX_MINOR:
         raise ServiceError(MSG_ADJUST_AMOUNT)
-    delta = Money(-value.minor if negative else value.minor, profile.currency)
     uid = user.id or 0
     try:
         ledger.post(

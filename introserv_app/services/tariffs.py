@@ -16,7 +16,7 @@ from introserv_app.db.tables import Order, TariffPlan
 from introserv_app.domain.money import CURRENCIES, Money, parse_amount
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import is_row_id
+from introserv_app.domain.validation import TextError, check_text, is_row_id
 from introserv_app.services import access, audit
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
@@ -28,6 +28,8 @@ PRICE_MAX_MINOR = 100_000_000  # 1,000,000.00
 MSG_CODE = N_("The code needs 2–32 lower-case letters, digits or dashes.")
 MSG_CODE_TAKEN = N_("Another tariff already has this code.")
 MSG_NAME = N_("Enter a name of at most 100 characters.")
+MSG_NAME_CHARACTERS = N_("The name contains characters that cannot be used (invisible control characters).")
+NAME_MAX = 100
 MSG_TYPE = N_("Choose a product type.")
 MSG_CURRENCY = N_("Choose a currency.")
 MSG_PRICE = N_("Prices are amounts from 0 to 1,000,000.00; leave a period empty to not offer it.")
@@ -100,8 +102,11 @@ def save_tariff(
     code = code.strip().lower() if isinstance(code, str) else ""
     if not CODE_RE.fullmatch(code):
         raise ServiceError(MSG_CODE)
-    name = name.strip() if isinstance(name, str) else ""
-    if not name or len(name) > 100 or not name.isprintable():
+    try:
+        name = check_text(name, max_len=NAME_MAX)
+    except TextError as exc:
+        raise ServiceError(MSG_NAME_CHARACTERS if exc.problem == "characters" else MSG_NAME) from None
+    if not name:
         raise ServiceError(MSG_NAME)
     if product_type not in PRODUCT_TYPES:
         raise ServiceError(MSG_TYPE)

@@ -19,7 +19,7 @@ from introserv_app.db.tables import Order, Profile, Ticket, TicketMessage, User,
 from introserv_app.db.types import utcnow
 from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import is_row_id
+from introserv_app.domain.validation import TextError, check_text, is_row_id
 from introserv_app.services import access, audit, notifications
 from introserv_app.services.auth import Viewer
 from introserv_app.services.email import queue_email
@@ -43,6 +43,8 @@ PAGE_SIZE = 25
 
 MSG_SUBJECT = N_("Enter a subject of at most 200 characters.")
 MSG_MESSAGE = N_("Enter a message of at most 10,000 characters.")
+MSG_SUBJECT_CHARACTERS = N_("The subject contains characters that cannot be used (invisible control characters).")
+MSG_MESSAGE_CHARACTERS = N_("The message contains characters that cannot be used (invisible control characters).")
 MSG_CATEGORY = N_("Choose a category.")
 MSG_TICKET_NOT_FOUND = N_("Ticket not found.")
 MSG_TICKET_CLOSED = N_("This ticket is closed; open a new one.")
@@ -66,12 +68,16 @@ MAIL_DESK_SUBJECT = "[#{ticket}] {subject}"
 MAIL_DESK_BODY = "{who} wrote on ticket #{ticket} ({category}):\n\n{body}\n\n{link}\n"
 
 
-def _clean(text: object, limit: int) -> str | None:
-    """Trimmed text without control characters (new lines kept); None when empty or too long."""
-    if not isinstance(text, str):
-        return None
-    value = "".join(ch for ch in text[: limit * 4] if ch.isprintable() or ch in "\n\t").strip()
-    return value if value and len(value) <= limit else None
+def _clean(text: object, limit: int, *, multiline: bool, refusal: str, characters: str) -> str:
+    """Trimmed text (line breaks kept when `multiline`); refused when empty, too long or with unusable
+    characters (NUL and other controls, lone surrogates)."""
+    try:
+        value = check_text(text, max_len=limit, multiline=multiline)
+    except TextError as exc:
+        raise ServiceError(characters if exc.problem == "characters" else refusal) from None
+    if not value:
+        raise ServiceError(refusal)
+    return value
 
 
 @dataclass(frozen=True)
@@ -118,14 +124,12 @@ def create_ticket(
     now = now or utcnow()
     if order_id is not None:
         own_order(session=session, viewer=viewer, order_id=order_id, target="ticket.create")
-    clean_subject = _clean(subject, SUBJECT_MAX)
-    if clean_subject is None or "\n" in clean_subject:
-        raise ServiceError(MSG_SUBJECT)
+    clean_subject = _clean(
+        subject, SUBJECT_MAX, multiline=False, refusal=MSG_SUBJECT, characters=MSG_SUBJECT_CHARACTERS
+    )
     if not isinstance(category, str) or category not in CATEGORIES:
         raise ServiceError(MSG_CATEGORY)
-    body = _clean(message, MESSAGE_MAX)
-    if body is None:
-        raise ServiceError(MSG_MESSAGE)
+    body = _clean(message, MESSAGE_MAX, multiline=True, refusal=MSG_MESSAGE, characters=MSG_MESSAGE_CHARACTERS)
     ticket = Ticket(
         user_id=viewer.user_id,
         order_id=order_id,
@@ -255,9 +259,7 @@ def reply(
     """Add a message: a customer's puts the ticket to support, a staff member's marks it answered."""
     now = now or utcnow()
     ticket = _visible(session, viewer, ticket_id, "ticket.reply")
-    body = _clean(message, MESSAGE_MAX)
-    if body is None:
-        raise ServiceError(MSG_MESSAGE)
+    body = _clean(message, MESSAGE_MAX, multiline=True, refusal=MSG_MESSAGE, characters=MSG_MESSAGE_CHARACTERS)
     if ticket.status == "closed":
         access.record_denied(
             session=session, viewer=viewer, target="ticket.reply_closed", ip=ip, details={"ticket_id": ticket_id}

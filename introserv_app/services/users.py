@@ -10,8 +10,9 @@ from introserv_app.db.tables import Profile, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import CURRENCIES
 from introserv_app.domain.roles import Role
+from introserv_app.domain.settings_rules import MSG_PASSWORD_CHARACTERS
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import is_valid_new_username, normalize_username
+from introserv_app.domain.validation import has_unusable_characters, is_valid_new_username, normalize_username
 from introserv_app.i18n import SUPPORTED_LANGUAGES, gettext
 from introserv_app.services import audit, email
 from introserv_app.services.errors import ServiceError
@@ -42,8 +43,10 @@ def create_user(
     name = normalize_username(username)
     if not is_valid_new_username(name):
         raise ServiceError(N_("Username: 2-64 characters: letters a-z, digits, dot, underscore or hyphen."))
-    if not (PASSWORD_MIN <= len(password) <= PASSWORD_MAX):
+    if not isinstance(password, str) or not (PASSWORD_MIN <= len(password) <= PASSWORD_MAX):
         raise ServiceError(N_("Password: between 12 and 128 characters."))
+    if has_unusable_characters(password):
+        raise ServiceError(MSG_PASSWORD_CHARACTERS)
     if language not in SUPPORTED_LANGUAGES:
         raise ServiceError(N_("Unknown language."))
     if currency not in CURRENCIES:

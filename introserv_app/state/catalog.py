@@ -85,7 +85,7 @@ class CatalogState(rx.State):
 
     @rx.event
     async def open_order(self, tariff_id: str):
-        if not (isinstance(tariff_id, str) and tariff_id.isdigit() and tariff_id in self.periods):
+        if not (isinstance(tariff_id, str) and tariff_id in self.periods):  # the ids of the tariffs shown
             return
         self.tariff_id, self.months, self.busy = tariff_id, self.periods[tariff_id][0][0], False
         self._idem = "order-" + secrets.token_hex(16)

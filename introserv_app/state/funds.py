@@ -8,6 +8,7 @@ import reflex as rx
 
 from introserv_app.db.session import session_scope
 from introserv_app.domain.money import parse_amount
+from introserv_app.domain.validation import form_fields
 from introserv_app.i18n import format_money, gettext, translate_message
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.ledger import (
@@ -45,6 +46,7 @@ class FundsState(rx.State):
         if viewer is None or viewer.is_staff or self.busy:
             return None
         lang = (await self.get_state(LocaleState)).lang
+        form = form_fields(form)
         method = form.get("method", "card")
         with session_scope() as session:
             currency = account_currency(session=session, user_id=viewer.user_id)

@@ -55,9 +55,12 @@ def current_viewer(state: rx.State) -> Viewer | None:
 
 
 def page_from_url(state: rx.State) -> int:
-    """The `page` query parameter of the page being loaded (1 when missing or not a small number)."""
+    """The `page` query parameter of the page being loaded (1 when missing or not a page number:
+    `validation.parse_page` takes ASCII digits only, so `?page=²` is page 1, not an error)."""
+    from introserv_app.domain.validation import parse_page
+
     raw = (dict(state.router.url.query_parameters) if state.router.url else {}).get("page")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 6 else 1
+    return parse_page(raw) or 1
 
 
 #: Every State class whose handlers are for staff only (tests/integration/test_staff_refusals.py calls each

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -10,6 +9,7 @@ import reflex as rx
 
 from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import form_fields, parse_date, parse_id, parse_page
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_error, translate_message
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.invoices import INVOICE_STATUSES, invoices_page, normalize_number
@@ -21,19 +21,6 @@ from introserv_app.state.session import SessionState
 
 STATUS_LABELS = {"unpaid": N_("Unpaid"), "paid": N_("Paid"), "cancelled": N_("Cancelled")}
 MSG_PAID = N_("Invoice {number} is paid.")
-
-
-def _int(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
-
-
-def _date(raw: object) -> date | None:
-    if not isinstance(raw, str) or len(raw) != 10:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        return None
 
 
 def _str(params: dict, name: str) -> str | None:
@@ -68,10 +55,10 @@ class InvoicesState(rx.State):
             return
         params = dict(self.router.url.query_parameters) if self.router.url else {}
         status = _str(params, "status")
-        order = _int(_str(params, "order"))
-        page = _int(_str(params, "page")) or 1
+        order = parse_id(_str(params, "order"))
+        page = parse_page(_str(params, "page")) or 1
         number = normalize_number(_str(params, "number") or "")
-        issued_from, issued_to = _date(params.get("from")), _date(params.get("to"))
+        issued_from, issued_to = parse_date(params.get("from")), parse_date(params.get("to"))
         lang = (await self.get_state(LocaleState)).lang
         with session_scope() as session:
             result = invoices_page(
@@ -124,9 +111,10 @@ class InvoicesState(rx.State):
 
     @rx.event
     def apply_filters(self, form: dict):
-        number = form.get("number")
+        fields = form_fields(form)
+        number = fields.get("number")
         self.number = normalize_number(number) if isinstance(number, str) else ""
-        start, end = _date(form.get("from")), _date(form.get("to"))
+        start, end = parse_date(fields.get("from")), parse_date(fields.get("to"))
         self.issued_from = start.isoformat() if start else ""
         self.issued_to = end.isoformat() if end else ""
         return self._go(self.status, 1)
@@ -138,15 +126,15 @@ class InvoicesState(rx.State):
 
     @rx.event
     async def share_link(self, invoice_id: str):
-        viewer = current_viewer(self)
-        if viewer is None or viewer.is_staff or not (isinstance(invoice_id, str) and invoice_id.isdigit()):
+        viewer, iid = current_viewer(self), parse_id(invoice_id)
+        if viewer is None or viewer.is_staff or iid is None:
             return
         lang = (await self.get_state(LocaleState)).lang
         self.link_url = self.link_error = self.link_expires = ""
-        self.link_number = next((r["number"] for r in self.rows if r["id"] == invoice_id), "")
+        self.link_number = next((r["number"] for r in self.rows if r["id"] == str(iid)), "")
         try:
             with session_scope() as session:
-                link = pay_link(session=session, viewer=viewer, invoice_id=int(invoice_id[:10]))
+                link = pay_link(session=session, viewer=viewer, invoice_id=iid)
         except ServiceError as exc:
             self.link_error = translate_error(lang, exc.message, exc.values)
         else:
@@ -160,8 +148,8 @@ class InvoicesState(rx.State):
 
     @rx.event
     def set_status(self, value: str | list[str]):
-        status = value if isinstance(value, str) else (value[0] if value else "all")
-        return self._go(status, 1)
+        status = value[0] if isinstance(value, list) and value else value
+        return self._go(status if isinstance(status, str) else "all", 1)
 
     @rx.event
     def go_page(self, page: int):
@@ -171,16 +159,14 @@ class InvoicesState(rx.State):
 
     @rx.event
     async def pay(self, invoice_id: str):
-        viewer = current_viewer(self)
-        if viewer is None or viewer.is_staff or not (isinstance(invoice_id, str) and invoice_id.isdigit()):
+        viewer, iid = current_viewer(self), parse_id(invoice_id)
+        if viewer is None or viewer.is_staff or iid is None:
             return None
         lang = (await self.get_state(LocaleState)).lang
-        self.busy_id = invoice_id
+        self.busy_id = str(iid)
         try:
             with session_scope() as session:
-                result = pay_invoice(
-                    session=session, viewer=viewer, invoice_id=int(invoice_id[:10]), ip=client_ip(self)
-                )
+                result = pay_invoice(session=session, viewer=viewer, invoice_id=iid, ip=client_ip(self))
         except ServiceError as exc:
             self.busy_id = ""
             return rx.toast.error(translate_error(lang, exc.message, exc.values))

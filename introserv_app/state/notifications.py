@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.db.session import session_scope
+from introserv_app.domain.validation import parse_id, parse_page
 from introserv_app.i18n import translate_error
 from introserv_app.services import notifications
 from introserv_app.services.errors import ServiceError
@@ -59,7 +60,7 @@ class NotificationsState(rx.State):
 
     @rx.event
     def go_page(self, page: int):
-        return rx.redirect(f"/notifications?page={max(int(page), 1)}")
+        return rx.redirect(f"/notifications?page={parse_page(page) or 1}")
 
     @rx.event
     async def dismiss(self, notification_id: str):
@@ -72,7 +73,7 @@ class NotificationsState(rx.State):
                 notifications.dismiss(
                     session=session,
                     viewer=viewer,
-                    notification_id=int(notification_id) if str(notification_id).isdigit() else 0,
+                    notification_id=parse_id(notification_id) or 0,
                 )
         except ServiceError as exc:
             return rx.toast.error(translate_error(lang, exc.message, exc.values))

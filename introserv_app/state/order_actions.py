@@ -14,6 +14,7 @@ import reflex as rx
 from introserv_app.db.session import session_scope
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_error, translate_message
 from introserv_app.services.cancellation import cancel_order, withdraw_cancellation
 from introserv_app.services.errors import ServiceError
@@ -95,16 +96,17 @@ class OrderActionsState(rx.State):
 
     @rx.event
     async def open_renew(self, order_id: str):
-        if not (isinstance(order_id, str) and order_id.isdigit() and len(order_id) <= 10):
+        oid = parse_id(order_id)
+        if oid is None:
             return
-        self._plan, self._idem, self.busy = [(int(order_id), PERIODS[0])], _key(), False
+        self._plan, self._idem, self.busy = [(oid, PERIODS[0])], _key(), False
         self.renew_open = True
         await self._quote()
 
     @rx.event
     async def open_batch_renew(self):
         grid = await self.get_state(OrdersGridState)
-        ids = grid.selected_ids()
+        ids = grid._selected_ids()
         if not ids:
             return
         self._plan, self._idem, self.busy = [(oid, PERIODS[0]) for oid in ids], _key(), False
@@ -113,9 +115,10 @@ class OrderActionsState(rx.State):
 
     @rx.event
     async def set_months(self, order_id: str, months: str):
-        if not (isinstance(months, str) and months.isdigit()):
-            return
-        self._plan = [(oid, int(months) if str(oid) == order_id else m) for oid, m in self._plan]
+        target, period = parse_id(order_id), parse_number(months, maximum=max(PERIODS))
+        if target is None or period is None:
+            return  # the service refuses a period the tariff does not offer
+        self._plan = [(oid, period if oid == target else m) for oid, m in self._plan]
         await self._quote()
 
     @rx.event
@@ -159,7 +162,12 @@ class OrderActionsState(rx.State):
 
     @rx.event
     def open_cancel(self, order_id: str, name: str, paid_until: str):
-        self.cancel_order_id, self.cancel_name, self.cancel_paid_until = order_id, name, paid_until
+        oid = parse_id(order_id)
+        if oid is None:
+            return
+        # the name and date are only shown in the dialog: cleaned so that any text can be sent back safely
+        self.cancel_order_id = str(oid)
+        self.cancel_name, self.cancel_paid_until = clean_search(name, 100), clean_search(paid_until, 40)
         self.error, self.busy, self.cancel_open = "", False, True
 
     @rx.event
@@ -172,9 +180,12 @@ class OrderActionsState(rx.State):
         if viewer is None or self.busy:
             return None
         lang = await self._lang()
-        mode, reason = form.get("mode", ""), form.get("reason", "")
+        fields = form_fields(form)
+        mode, reason = fields.get("mode", ""), fields.get("reason", "")
+        oid = parse_id(self.cancel_order_id)
+        if oid is None:
+            return None
         try:
-            oid = int(self.cancel_order_id)
             with session_scope() as session:
                 cancel_order(
                     session=session,
@@ -184,8 +195,6 @@ class OrderActionsState(rx.State):
                     reason=reason if isinstance(reason, str) else "",
                     ip=client_ip(self),
                 )
-        except ValueError:
-            return None
         except ServiceError as exc:
             self.error = translate_error(lang, exc.message, exc.values)
             return None
@@ -195,13 +204,13 @@ class OrderActionsState(rx.State):
 
     @rx.event
     async def withdraw(self, order_id: str):
-        viewer = current_viewer(self)
-        if viewer is None or not (isinstance(order_id, str) and order_id.isdigit() and len(order_id) <= 10):
+        viewer, oid = current_viewer(self), parse_id(order_id)
+        if viewer is None or oid is None:
             return None
         lang = await self._lang()
         try:
             with session_scope() as session:
-                withdraw_cancellation(session=session, viewer=viewer, order_id=int(order_id), ip=client_ip(self))
+                withdraw_cancellation(session=session, viewer=viewer, order_id=oid, ip=client_ip(self))
         except ServiceError as exc:
             return rx.toast.error(translate_error(lang, exc.message, exc.values))
         return [*self._reload(), rx.toast.success(gettext(lang, "The cancellation is withdrawn."))]

@@ -7,6 +7,7 @@ import reflex as rx
 from introserv_app.db.session import page_load_session, session_scope
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
 from introserv_app.services import lifecycle, notifications, staff
 from introserv_app.services.errors import ServiceError
@@ -79,14 +80,14 @@ class OrderDetailState(rx.State):
             return
         lang = (await self.get_state(LocaleState)).lang
         self.lang = lang
-        raw = (self.router.url.path if self.router.url else "").rstrip("/").rpartition("/")[2]
+        order_id = id_in_path(self.router.url.path if self.router.url else "") or 0
         self.found, self.error = False, ""
         try:
             with session_scope() as session:
                 d = order_detail(
                     session=session,
                     viewer=viewer,
-                    order_id=int(raw) if raw.isdigit() and len(raw) <= 12 else 0,
+                    order_id=order_id,
                     ip=client_ip(self),
                 )
         except ServiceError as exc:
@@ -170,20 +171,20 @@ class OrderDetailState(rx.State):
     @rx.event
     @staff_only
     def show_staff(self, dialog: str, open_: bool = True):
-        self.staff_dialog = dialog if open_ and isinstance(dialog, str) else ""
+        self.staff_dialog = clean_search(dialog, 40) if open_ else ""
         self.staff_error = ""
 
     @rx.event
     @staff_only
     async def post_notice(self, form: dict):
-        order_id = int(self.order_id) if self.order_id.isdigit() else 0
+        order_id, fields = parse_id(self.order_id) or 0, form_fields(form)
         return await self._staff_action(
             lambda session, viewer: notifications.post_notice(
                 session=session,
                 viewer=viewer,
                 order_id=order_id,
-                message=form.get("notice", ""),
-                severity=form.get("severity", "warning"),
+                message=fields.get("notice", ""),
+                severity=fields.get("severity", "warning"),
                 ip=client_ip(self),
             ),
             MSG_NOTICE_SENT,
@@ -192,10 +193,10 @@ class OrderDetailState(rx.State):
     @rx.event
     @staff_only
     async def deliver(self, form: dict):
-        order_id = int(self.order_id) if self.order_id.isdigit() else 0
+        order_id, fields = parse_id(self.order_id) or 0, form_fields(form)
         return await self._staff_action(
             lambda session, viewer: lifecycle.deliver_order(
-                session=session, viewer=viewer, order_id=order_id, main_ip=form.get("main_ip", ""), ip=client_ip(self)
+                session=session, viewer=viewer, order_id=order_id, main_ip=fields.get("main_ip", ""), ip=client_ip(self)
             ),
             MSG_DELIVERED,
         )
@@ -204,19 +205,20 @@ class OrderDetailState(rx.State):
     @staff_only
     async def staff_order_action(self, form: dict):
         """Suspend for a violation, lift a suspension or cancel, with the reason from the dialog."""
-        order_id = int(self.order_id) if self.order_id.isdigit() else 0
+        order_id, fields = parse_id(self.order_id) or 0, form_fields(form)
         actions = {
             "suspend": (staff.suspend_for_violation, MSG_SUSPENDED),
             "lift": (staff.lift_suspension, MSG_LIFTED),
             "cancel": (staff.cancel_by_staff, MSG_CANCELLED),
         }
-        picked = actions.get(form.get("action", ""))
+        action = fields.get("action")
+        picked = actions.get(action) if isinstance(action, str) else None
         if picked is None:
             return None
         fn, done = picked
         return await self._staff_action(
             lambda session, viewer: fn(
-                session=session, viewer=viewer, order_id=order_id, reason=form.get("reason", ""), ip=client_ip(self)
+                session=session, viewer=viewer, order_id=order_id, reason=fields.get("reason", ""), ip=client_ip(self)
             ),
             done,
         )

@@ -20,6 +20,7 @@ from introserv_app.domain.grid import (
     OPTIONAL_COLUMNS,
     PAGE_SIZES,
     SORT_KEYS,
+    TEXT_MAX,
     GridQuery,
     OrderFilters,
     grid_query_string,
@@ -28,6 +29,7 @@ from introserv_app.domain.grid import (
 from introserv_app.domain.order_rules import renewal_refusal
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number, parse_page
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
 from introserv_app.services.auth import Viewer
 from introserv_app.services.errors import ServiceError
@@ -49,6 +51,7 @@ from introserv_app.state.notifications import NotificationsState
 from introserv_app.state.session import SessionState
 
 CUSTOMER_PATH, STAFF_PATH = "/orders", "/staff/orders"
+MSG_PAGE_NUMBER = N_("Enter a page number from 1 to {pages}.")
 MSG_SELECTION_CAPPED = N_("At most {limit} orders can be selected at once; the first {limit} were selected.")
 
 
@@ -159,8 +162,9 @@ class OrdersGridState(rx.State):
             return None
         path = (self.router.url.path if self.router.url else CUSTOMER_PATH).rstrip("/")
         if viewer.is_staff and path == CUSTOMER_PATH:
-            # staff work on everyone's orders: the same grid with the customer column
-            qs = self.router.url.query if self.router.url else ""
+            # staff work on everyone's orders: the same grid with the customer column (the query as parsed: only
+            # what the grid understands, and nothing that cannot be sent back)
+            qs = grid_query_string(self._current())
             return rx.redirect(STAFF_PATH + (f"?{qs}" if qs else ""), replace=True)
         base = STAFF_PATH if path == STAFF_PATH else CUSTOMER_PATH
         if base != self.base_path:
@@ -219,9 +223,11 @@ class OrdersGridState(rx.State):
     @rx.event
     def search(self, value: str):
         current = self._current()
-        if value.strip() == current.filters.q:
+        # unusable characters (controls, lone surrogates) go first: the text must be encodable in the URL
+        text = clean_search(value, TEXT_MAX + 1)
+        if text == current.filters.q:
             return None
-        query = replace(current, filters=replace(current.filters, q=value), page=1)
+        query = replace(current, filters=replace(current.filters, q=text), page=1)
         # the text is validated by parsing the URL it produces
         query = parse_grid_query(_params(query))[0]
         return self._go(query, replace_entry=bool(current.filters.q))
@@ -238,8 +244,9 @@ class OrdersGridState(rx.State):
     async def apply_filters(self, form: dict):
         current = self._current()
         params = _params(current)
+        fields = form_fields(form)
         for key in ("name", "comment", "ids", "customer", "created_from", "created_to", "paid_from", "paid_to"):
-            value = form.get(key, "")
+            value = fields.get(key, "")
             params[key] = value if isinstance(value, str) else ""
         params["page"] = "1"
         query, problems = parse_grid_query(params)
@@ -276,18 +283,20 @@ class OrdersGridState(rx.State):
         return self._go(self._current().with_page(min(max(1, page), max(1, self.pages))))
 
     @rx.event
-    def jump_to_page(self, form: dict):
-        raw = form.get("page", "")
-        if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) > 9:
-            return None
-        return self.go_page(int(raw.strip()))
+    async def jump_to_page(self, form: dict):
+        page = parse_page(form_fields(form).get("page"))
+        if page is None:
+            lang = await self._lang()
+            return rx.toast.error(translate_message(lang, MSG_PAGE_NUMBER, {"pages": format_amount(self.pages, lang)}))
+        return self.go_page(page)
 
     @rx.event
     def set_page_size(self, size: str | list[str]):
-        value = size if isinstance(size, str) else (size[0] if size else "")
-        if not value.isdigit() or int(value) not in PAGE_SIZES:
+        value = size[0] if isinstance(size, list) and size else size
+        page_size = parse_number(value, maximum=max(PAGE_SIZES))
+        if page_size not in PAGE_SIZES:
             return None
-        return self._go(replace(self._current(), page_size=int(value), page=1))
+        return self._go(replace(self._current(), page_size=page_size, page=1))
 
     # ---- the "Show:" menu ------------------------------------------------------------------------
 
@@ -305,10 +314,9 @@ class OrdersGridState(rx.State):
 
     @rx.event
     def toggle_row(self, order_id: str):
-        ids = {int(r["id"]) for r in self.rows}
-        if not (isinstance(order_id, str) and order_id.isdigit() and int(order_id) in ids):
+        oid = parse_id(order_id)
+        if oid is None or oid not in {int(r["id"]) for r in self.rows}:
             return  # only rows this viewer was shown can be selected
-        oid = int(order_id)
         self._selected = [i for i in self._selected if i != oid] if oid in self._selected else [*self._selected, oid]
         self.all_matching_selected, self.selection_note = False, ""
         self._refresh_selection_flags()
@@ -345,7 +353,7 @@ class OrdersGridState(rx.State):
         )
         self._refresh_selection_flags()
 
-    def selected_ids(self) -> list[int]:
+    def _selected_ids(self) -> list[int]:
         """The selection, for the batch renewal dialog (server side only)."""
         return list(self._selected)
 
@@ -373,16 +381,16 @@ class OrdersGridState(rx.State):
         if viewer is None:
             return None
         lang = await self._lang()
-        text = form.get("comment", "")
+        text = form_fields(form).get("comment", "")
+        oid = parse_id(self.editing_id)
+        if oid is None:
+            self.editing_id = ""
+            return None
         try:
-            oid = int(self.editing_id)
             with session_scope() as session:
                 stored = set_comment(
                     session=session, viewer=viewer, order_id=oid, comment=text if isinstance(text, str) else ""
                 )
-        except (ValueError, TypeError):
-            self.editing_id = ""
-            return None
         except ServiceError as exc:
             self.comment_error = translate_message(lang, exc.message)
             return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.db.session import session_scope
+from introserv_app.domain.validation import parse_id
 from introserv_app.i18n import format_datetime, gettext
 from introserv_app.services.email import retry_message
 from introserv_app.services.errors import PermissionDenied
@@ -52,8 +53,8 @@ class OutboxState(rx.State):
     @rx.event
     @staff_only
     async def set_filter(self, status: str | list[str]):
-        value = status if isinstance(status, str) else (status[0] if status else "all")
-        self.status_filter = value if value in (*OUTBOX_STATUSES, "all") else "all"
+        value = status[0] if isinstance(status, list) and status else status
+        self.status_filter = value if isinstance(value, str) and value in OUTBOX_STATUSES else "all"
         await self.load()
 
     @rx.event
@@ -62,9 +63,8 @@ class OutboxState(rx.State):
         viewer = current_viewer(self)
         if viewer is None:
             return None
-        try:
-            mid = int(message_id)
-        except (TypeError, ValueError):
+        mid = parse_id(message_id)
+        if mid is None:
             return None
         try:
             with session_scope() as session:

@@ -7,6 +7,7 @@ import reflex as rx
 from introserv_app.db.session import session_scope
 from introserv_app.domain.settings_rules import FieldError
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import form_fields, strip_unusable
 from introserv_app.i18n import format_datetime, gettext, translate_error, translate_message
 from introserv_app.i18n.countries import country_name
 from introserv_app.services import phone as phone_service
@@ -37,6 +38,8 @@ MSG_IP_LOCKOUT = N_(
 MSG_MISSING = N_("Payments need these fields: {fields}.")
 MSG_EMAIL_CONFIRMED = N_("Your email address is confirmed.")
 EXTRA_FIELDS = ("current_password", "new_email", "new_password", "code_word", "call_password")
+#: The longest field value echoed back into a refused form (the IP list: 100 lines of 100 characters).
+FORM_VALUE_MAX = 10_100
 
 
 def _error_text(lang: str, error: FieldError) -> str:
@@ -122,6 +125,7 @@ class SettingsState(rx.State):
         if viewer is None or self.busy:
             return None
         lang = await self._lang()
+        form = form_fields(form)
         self.busy = True
         self._clear_errors()
         old_language = self.form.get("language", "")
@@ -133,7 +137,12 @@ class SettingsState(rx.State):
         except svc.SettingsInvalid as exc:
             self.busy = False
             self.errors = {**self.errors, **{k: _error_text(lang, v) for k, v in exc.errors.items()}}
-            self.form = {k: str(v) for k, v in form.items() if isinstance(v, str | bool)}
+            # the form as sent, to correct it: only its own fields, without what can never be shown or stored
+            self.form = {
+                k: str(v) if isinstance(v, bool) else strip_unusable(v, FORM_VALUE_MAX)
+                for k, v in form.items()
+                if k in svc.FORM_FIELDS and isinstance(v, str | bool)
+            }
             self.form_error = gettext(lang, exc.message)
             return rx.toast.error(self.form_error)
         self.busy = False
@@ -201,7 +210,7 @@ class SettingsState(rx.State):
 
     @rx.event
     async def change_email(self, form: dict):
-        ip = client_ip(self)
+        ip, form = client_ip(self), form_fields(form)
         return await self._run(
             lambda s, v: svc.request_email_change(
                 session=s,
@@ -224,7 +233,7 @@ class SettingsState(rx.State):
 
     @rx.event
     async def change_password(self, form: dict):
-        ip = client_ip(self)
+        ip, form = client_ip(self), form_fields(form)
         return await self._run(
             lambda s, v: svc.change_password(
                 session=s,
@@ -239,7 +248,7 @@ class SettingsState(rx.State):
 
     @rx.event
     async def set_code_word(self, form: dict):
-        ip = client_ip(self)
+        ip, form = client_ip(self), form_fields(form)
         return await self._run(
             lambda s, v: svc.set_code_word(
                 session=s, viewer=v, word=form.get("code_word", ""), password=form.get("current_password", ""), ip=ip
@@ -249,7 +258,7 @@ class SettingsState(rx.State):
 
     @rx.event
     async def set_call_password(self, form: dict):
-        ip = client_ip(self)
+        ip, form = client_ip(self), form_fields(form)
         return await self._run(
             lambda s, v: svc.set_call_password(session=s, viewer=v, word=form.get("call_password", ""), ip=ip),
             MSG_CALL_PASSWORD_DONE,
@@ -293,7 +302,7 @@ class SettingsState(rx.State):
 
     @rx.event
     async def check_phone_code(self, form: dict):
-        ip = client_ip(self)
+        ip, form = client_ip(self), form_fields(form)
         return await self._run(
             lambda s, v: phone_service.check_code(session=s, viewer=v, code=form.get("code", ""), ip=ip),
             MSG_PHONE_VERIFIED,

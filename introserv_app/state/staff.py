@@ -12,6 +12,7 @@ import reflex as rx
 
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
 from introserv_app.i18n import format_amount, format_date, format_datetime, format_money, gettext, translate_message
 from introserv_app.i18n.countries import country_choices, country_name
 from introserv_app.services import staff
@@ -98,7 +99,7 @@ class StaffDashboardState(rx.State):
     @staff_only
     async def retry(self, message_id: str):
         lang = await viewer_lang(self)
-        mid = int(message_id) if isinstance(message_id, str) and message_id.isdigit() and len(message_id) < 12 else 0
+        mid = parse_id(message_id) or 0
         _, error = run_service(
             self, lang, lambda s, v: retry_message(session=s, message_id=mid, viewer=v, ip=client_ip(self))
         )
@@ -121,8 +122,7 @@ class CustomerSearchState(rx.State):
     async def load(self):
         lang = await viewer_lang(self)
         params = dict(self.router.url.query_parameters) if self.router.url else {}
-        raw = params.get("q", "")
-        self.query = raw[:100] if isinstance(raw, str) else ""
+        self.query = clean_search(params.get("q", ""), staff.SEARCH_MAX)
         page = page_from_url(self)
         result, self.error = run_service(
             self,
@@ -152,8 +152,8 @@ class CustomerSearchState(rx.State):
     @rx.event
     @staff_only
     def search(self, form: dict):
-        q = form.get("q", "") if isinstance(form.get("q"), str) else ""
-        return rx.redirect("/staff/customers?" + _query({"q": " ".join(q.split())[:100]}))
+        q = clean_search(form_fields(form).get("q"), staff.SEARCH_MAX)
+        return rx.redirect("/staff/customers?" + _query({"q": q}))
 
     @rx.event
     @staff_only
@@ -188,8 +188,7 @@ class CustomerState(rx.State):
     action_error: str = ""
 
     def _id(self) -> int:
-        raw = (self.router.url.path if self.router.url else "").rstrip("/").rpartition("/")[2]
-        return int(raw) if raw.isdigit() and len(raw) <= 12 else 0
+        return id_in_path(self.router.url.path if self.router.url else "") or 0
 
     @rx.event
     @staff_only
@@ -319,7 +318,7 @@ class CustomerState(rx.State):
     @rx.event
     @staff_only
     def show(self, dialog: str, open_: bool = True):
-        self.dialog = dialog if open_ and isinstance(dialog, str) else ""
+        self.dialog = clean_search(dialog, 40) if open_ else ""
         self.action_error = ""
         if self.dialog == "adjust":
             self.adjust_key = staff.new_adjustment_key()
@@ -339,15 +338,15 @@ class CustomerState(rx.State):
     @rx.event
     @staff_only
     async def adjust(self, form: dict):
-        ip, key = client_ip(self), self.adjust_key
+        ip, key, fields = client_ip(self), self.adjust_key, form_fields(form)
         lang = await viewer_lang(self)
         return await self._act(
             lambda s, v, uid: staff.adjust_balance(
                 session=s,
                 viewer=v,
                 user_id=uid,
-                amount=form.get("amount", ""),
-                reason=form.get("reason", ""),
+                amount=fields.get("amount", ""),
+                reason=fields.get("reason", ""),
                 idem_key=key,
                 ip=ip,
             ),
@@ -358,10 +357,15 @@ class CustomerState(rx.State):
     @rx.event
     @staff_only
     async def change_country(self, form: dict):
-        ip = client_ip(self)
+        ip, fields = client_ip(self), form_fields(form)
         return await self._act(
             lambda s, v, uid: staff.change_country(
-                session=s, viewer=v, user_id=uid, country=form.get("country", ""), reason=form.get("reason", ""), ip=ip
+                session=s,
+                viewer=v,
+                user_id=uid,
+                country=fields.get("country", ""),
+                reason=fields.get("reason", ""),
+                ip=ip,
             )
         )
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_datetime, gettext, translate_message
 from introserv_app.services import audit_log, seller, staff_users
 from introserv_app.services.tickets import (
@@ -74,20 +75,23 @@ class StaffTicketsState(rx.State):
         self.total = str(total)
         self.rows = [_ticket_dict(r, lang) for r in rows]
 
-    def _url(self, **change: object) -> str:
-        values = {**self.filters, **change}
-        query = {
-            k: v for k, v in values.items() if v not in ("any", "", None) and not (k == "status" and v == "active")
+    def _url(self, page: int = 1, **change: str) -> str:
+        # every value is checked again (the queue's own filter rules): the URL only ever holds known words
+        f = clean_filters({**self.filters, **change})
+        query: dict[str, object] = {
+            k: v
+            for k, v in (("status", f.status), ("category", f.category), ("age", f.age), ("assigned", f.assigned))
+            if v and not (k == "status" and v == "active")
         }
-        if values.get("page", 1) == 1:
-            query.pop("page", None)
+        if page > 1:
+            query["page"] = page
         return "/staff/tickets" + ("?" + urlencode(query) if query else "")
 
     @rx.event
     @staff_only
     def set_filter(self, key: str, value: str):
         if key in ("status", "category", "age", "assigned") and isinstance(value, str):
-            return rx.redirect(self._url(**{key: value}, page=1))
+            return rx.redirect(self._url(**{key: value}))
         return None
 
     @rx.event
@@ -145,8 +149,9 @@ class AuditState(rx.State):
     @rx.event
     @staff_only
     def apply(self, form: dict):
-        keys = ("actor", "customer", "action", "from", "to")
-        query = {k: " ".join(form[k].split())[:64] for k in keys if isinstance(form.get(k), str) and form[k].strip()}
+        fields = form_fields(form)
+        values = {k: clean_search(fields.get(k), 64) for k in ("actor", "customer", "action", "from", "to")}
+        query = {k: v for k, v in values.items() if v}
         return rx.redirect("/staff/audit" + ("?" + urlencode(query) if query else ""))
 
     @rx.event
@@ -200,25 +205,26 @@ class AdminState(rx.State):
     @admin_only
     async def add_staff(self, form: dict):
         lang = await viewer_lang(self)
-        ip = client_ip(self)
+        ip, fields = client_ip(self), form_fields(form)
         _, self.form_error = run_service(
             self,
             lang,
             lambda s, v: staff_users.add_staff(
                 session=s,
                 viewer=v,
-                username=form.get("username", ""),
-                password=form.get("password", ""),
-                role=form.get("role", ""),
-                email=form.get("email", ""),
+                username=fields.get("username", ""),
+                password=fields.get("password", ""),
+                role=fields.get("role", ""),
+                email=fields.get("email", ""),
                 ip=ip,
             ),
         )
         if self.form_error:
             return rx.toast.error(self.form_error)
         await self.load()
+        username = clean_search(fields.get("username"), 64)
         return [
-            rx.toast.success(translate_message(lang, MSG_STAFF_ADDED, {"username": form.get("username", "")})),
+            rx.toast.success(translate_message(lang, MSG_STAFF_ADDED, {"username": username})),
             rx.set_value("staff-username", ""),
             rx.set_value("staff-password", ""),
             rx.set_value("staff-email", ""),
@@ -235,14 +241,14 @@ class AdminState(rx.State):
     @rx.event
     @admin_only
     async def set_role(self, user_id: str, role: str):
-        uid = int(user_id) if isinstance(user_id, str) and user_id.isdigit() and len(user_id) < 12 else 0
+        uid = parse_id(user_id) or 0
         ip = client_ip(self)
         return await self._change(lambda s, v: staff_users.set_role(session=s, viewer=v, user_id=uid, role=role, ip=ip))
 
     @rx.event
     @admin_only
     async def set_active(self, user_id: str, active: bool):
-        uid = int(user_id) if isinstance(user_id, str) and user_id.isdigit() and len(user_id) < 12 else 0
+        uid = parse_id(user_id) or 0
         ip = client_ip(self)
         return await self._change(
             lambda s, v: staff_users.set_active(session=s, viewer=v, user_id=uid, active=bool(active), ip=ip)
@@ -254,7 +260,7 @@ class AdminState(rx.State):
         lang = await viewer_lang(self)
         ip = client_ip(self)
         _, self.seller_error = run_service(
-            self, lang, lambda s, v: seller.save_seller_settings(session=s, viewer=v, form=form, ip=ip)
+            self, lang, lambda s, v: seller.save_seller_settings(session=s, viewer=v, form=form_fields(form), ip=ip)
         )
         if self.seller_error:
             return rx.toast.error(self.seller_error)

@@ -8,6 +8,7 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.money import CURRENCIES
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_money, gettext, translate_error, translate_message
 from introserv_app.services.errors import PermissionDenied, ServiceError
 from introserv_app.services.rates import current_rates, set_rate
@@ -99,28 +100,28 @@ class TariffsState(rx.State):
         if viewer is None or self.busy:
             return None
         lang = (await self.get_state(LocaleState)).lang
-        tariff_id = self.form.get("id", "")
+        tariff_id, fields = parse_id(self.form.get("id", "")), form_fields(form)
         self.busy = True
         try:
             with session_scope() as session:
                 save_tariff(
                     session=session,
                     viewer=viewer,
-                    tariff_id=int(tariff_id) if tariff_id.isdigit() else None,
-                    code=form.get("code", ""),
-                    name=form.get("name", ""),
-                    product_type=form.get("type", ""),
-                    currency=form.get("currency", ""),
-                    prices={str(m): form.get(f"p{m}", "") for m in PERIODS},
-                    is_active=form.get("active") in ("on", True, "true", "1"),
+                    tariff_id=tariff_id,
+                    code=fields.get("code", ""),
+                    name=fields.get("name", ""),
+                    product_type=fields.get("type", ""),
+                    currency=fields.get("currency", ""),
+                    prices={str(m): fields.get(f"p{m}", "") for m in PERIODS},
+                    is_active=fields.get("active") in ("on", True, "true", "1"),
                     ip=client_ip(self),
                 )
         except ServiceError as exc:
             self.busy, self.error = False, translate_error(lang, exc.message, exc.values)
             return None
         self.busy, self.open = False, False
-        code = form.get("code", "")
-        return [TariffsState.load, rx.toast.success(translate_message(lang, MSG_SAVED, {"code": str(code)[:32]}))]
+        code = clean_search(fields.get("code"), 32)
+        return [TariffsState.load, rx.toast.success(translate_message(lang, MSG_SAVED, {"code": code}))]
 
     @rx.event
     @admin_only
@@ -130,9 +131,10 @@ class TariffsState(rx.State):
             return None
         lang = (await self.get_state(LocaleState)).lang
         try:
+            fields = form_fields(form)
             with session_scope() as session:
                 for currency, old in self.rates:
-                    value = form.get(f"rate-{currency}", "")
+                    value = fields.get(f"rate-{currency}", "")
                     if isinstance(value, str) and value.strip() and value.strip() != old:
                         set_rate(session=session, viewer=viewer, currency=currency, per_eur=value, ip=client_ip(self))
         except ServiceError as exc:

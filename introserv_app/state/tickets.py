@@ -6,11 +6,13 @@ import reflex as rx
 
 from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
+from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
 from introserv_app.i18n import format_datetime, gettext, translate_error, translate_message
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.tickets import (
     CATEGORIES,
     STATUSES,
+    SUBJECT_MAX,
     assign_ticket,
     close_ticket,
     create_ticket,
@@ -39,8 +41,9 @@ class TicketFormState(rx.State):
     @rx.event
     async def open_for_order(self, order_id: str, name: str):
         lang = (await self.get_state(LocaleState)).lang
-        self.order_id = order_id if isinstance(order_id, str) and order_id.isdigit() else ""
-        self.order_name = name if isinstance(name, str) else ""
+        oid = parse_id(order_id)
+        self.order_id = str(oid) if oid is not None else ""
+        self.order_name = clean_search(name, 100)
         self.subject = translate_message(lang, MSG_ABOUT_ORDER, {"order": self.order_name})[:200]
         self.error, self.busy, self.open = "", False, True
 
@@ -48,7 +51,7 @@ class TicketFormState(rx.State):
     def open_subject(self, subject: str):
         """A ticket with a prefilled subject (e.g. a country change request from the Settings page)."""
         self.order_id = self.order_name = ""
-        self.subject = subject[:200] if isinstance(subject, str) else ""
+        self.subject = clean_search(subject, SUBJECT_MAX)
         self.error, self.busy, self.open = "", False, True
 
     @rx.event
@@ -66,16 +69,17 @@ class TicketFormState(rx.State):
         if viewer is None or self.busy:
             return None
         lang = (await self.get_state(LocaleState)).lang
+        fields = form_fields(form)
         self.busy = True
         try:
             with session_scope() as session:
                 ticket_id = create_ticket(
                     session=session,
                     viewer=viewer,
-                    subject=form.get("subject", ""),
-                    category=form.get("category", ""),
-                    message=form.get("message", ""),
-                    order_id=int(self.order_id[:12]) if self.order_id else None,
+                    subject=fields.get("subject", ""),
+                    category=fields.get("category", ""),
+                    message=fields.get("message", ""),
+                    order_id=parse_id(self.order_id),
                     ip=client_ip(self),
                 )
         except ServiceError as exc:
@@ -140,8 +144,7 @@ class TicketThreadState(rx.State):
     staff_options: list[list[str]] = []
 
     def _id(self) -> int:
-        raw = (self.router.url.path if self.router.url else "").rstrip("/").rpartition("/")[2]
-        return int(raw) if raw.isdigit() and len(raw) <= 12 else 0
+        return id_in_path(self.router.url.path if self.router.url else "") or 0
 
     @rx.event
     async def load(self):
@@ -186,7 +189,7 @@ class TicketThreadState(rx.State):
                     session=session,
                     viewer=viewer,
                     ticket_id=self._id(),
-                    message=form.get("message", ""),
+                    message=form_fields(form).get("message", ""),
                     ip=client_ip(self),
                 )
         except ServiceError as exc:
@@ -216,7 +219,8 @@ class TicketThreadState(rx.State):
 
         def act(session, viewer):  # type: ignore[no-untyped-def]
             members = {name: uid for uid, name in staff_members(session=session, viewer=viewer)}
-            target = None if username == "none" else members.get(username, -1)
+            name = username if isinstance(username, str) else ""
+            target = None if name == "none" else members.get(name, -1)
             assign_ticket(session=session, viewer=viewer, ticket_id=tid, assignee_id=target, ip=client_ip(self))
 
         _, error = run_service(self, lang, act)

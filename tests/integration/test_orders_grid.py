@@ -250,14 +250,14 @@ def test_owner_edits_a_comment_with_an_audit_event(data: Engine) -> None:
     foreign = min(db_ids(data, "user_id <> :u", u=demo.user_id))
     with session_scope(data) as session:
         assert (
-            set_comment(session=session, viewer=demo, order_id=own, comment='  =HYPERLINK("x")\x00<b>db</b>  ')
+            set_comment(session=session, viewer=demo, order_id=own, comment='  =HYPERLINK("x")<b>db</b>  ')
             == '=HYPERLINK("x")<b>db</b>'
         )
     with session_scope(data) as session:
         assert session.get(Order, own).comment == '=HYPERLINK("x")<b>db</b>'  # type: ignore[union-attr]
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "order.comment")).one()
         assert event.details["new"] == '=HYPERLINK("x")<b>db</b>' and event.actor_id == demo.user_id
-    for bad_id, text in ((foreign, "mine now"), (10**12, "x"), (own, "x" * 256)):
+    for bad_id, text in ((foreign, "mine now"), (10**12, "x"), (own, "x" * 256), (own, "a\x00b"), (own, "a\ud800")):
         with session_scope(data) as session:
             before = session.get(Order, own).comment  # type: ignore[union-attr]
             try:
