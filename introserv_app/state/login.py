@@ -8,6 +8,7 @@ import reflex as rx
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
+from introserv_app.domain.validation import form_fields
 from introserv_app.i18n import translate_message
 from introserv_app.services.auth import MSG_EXCHANGE_FAILED, authenticate, cookie_from_header
 from introserv_app.services.login_throttle import DEVICE_COOKIE
@@ -40,6 +41,7 @@ class LoginState(rx.State):
 
     @rx.event
     async def submit(self, form_data: dict):
+        form_data = form_fields(form_data)
         username = form_data.get("username", "")
         password = form_data.get("password", "")
         locale = await self.get_state(LocaleState)

@@ -49,7 +49,7 @@ class SessionState(rx.State):
     def _to_login(self):
         self.checked = False
         path = self.router.url.path if self.router.url else "/"
-        return rx.redirect(f"/login?next={quote(path, safe='/')}", replace=True)
+        return rx.redirect(f"/login?next={quote(path, safe='/', errors='replace')}", replace=True)
 
     async def _signed_in(self) -> Viewer | None:
         viewer = current_viewer(self)

@@ -186,21 +186,11 @@ def test_a_lone_surrogate_in_the_login_form_is_an_ordinary_failed_sign_in(world:
         assert sorted(keys) == ["?", "bob", "bob?"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="state/login.py (not changed here): LoginState.submit calls form_data.get() on whatever the event sent; "
-    "fix: `form_data = form_fields(form_data)` (domain.validation) first",
-)
 def test_the_login_handler_takes_a_payload_that_is_not_a_form(world: World) -> None:
     state, result = run(world, None, LoginState, "/login", "submit", "")
     assert result is None and state.error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="state/session.py (not changed here): SessionState._to_login quotes the raw URL path, and quote() raises "
-    "on a lone surrogate; fix: `quote(path, safe='/', errors='replace')`",
-)
 def test_a_signed_out_visitor_with_a_lone_surrogate_in_the_path_is_sent_to_sign_in(world: World) -> None:
     _, result = run(world, None, OrdersGridState, "/orders/\ud800", "open_page")
     assert "/login?next=" in str(result)
