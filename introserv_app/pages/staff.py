@@ -310,6 +310,36 @@ def _actions() -> rx.Component:
     )
 
 
+def _sign_in_attempts() -> rx.Component:
+    """Someone guessing the customer's password: counts, the addresses, a link to the events."""
+    S = CustomerState
+    return rx.cond(
+        S.attempts_summary != "",
+        rx.callout(
+            rx.vstack(
+                rx.text(S.attempts_summary, id="sign-in-attempts"),
+                rx.hstack(
+                    rx.foreach(
+                        S.attempt_addresses,
+                        lambda r: rx.badge(r["ip"], ": ", r["failures"], variant="soft", class_name="attempt-ip"),
+                    ),
+                    wrap="wrap",
+                ),
+                rx.link(
+                    t("Sign-in events in the audit log"),
+                    href="/staff/audit?customer=" + S.info["username"] + "&action=login",
+                    size="2",
+                ),
+                spacing="1",
+            ),
+            icon="shield-alert",
+            color_scheme=rx.cond(S.attempts_alarm, "red", "gray"),
+            margin_bottom="0.5em",
+            id="sign-in-attempts-box",
+        ),
+    )
+
+
 def _table(headers: tuple[str, ...], rows: rx.Var, cells, el_id: str, empty: str) -> rx.Component:  # type: ignore[no-untyped-def]
     return rx.cond(
         rows.length() > 0,  # type: ignore[attr-defined]
@@ -435,6 +465,7 @@ def customer_page() -> rx.Component:
         ),
         rx.card(
             rx.heading(t("Login history"), size="4", margin_bottom="0.5em"),
+            _sign_in_attempts(),
             _table(
                 (N_("Date"), N_("IP address"), N_("Result")),
                 S.logins,

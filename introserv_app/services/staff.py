@@ -44,6 +44,7 @@ from introserv_app.services.auth import Viewer
 from introserv_app.services.dashboard import status_counts
 from introserv_app.services.errors import ServiceError
 from introserv_app.services.lifecycle import change_status
+from introserv_app.services.login_throttle import SignInAttempts, sign_in_attempts
 from introserv_app.services.orders import MSG_ORDER_NOT_FOUND
 from introserv_app.services.tickets import TicketRow, customer_tickets
 
@@ -244,6 +245,8 @@ class CustomerCard:
     invoices: list[InvoiceLineView]
     tickets: list[TicketRow]
     logins: list[LoginLine]
+    #: Failed and throttled sign-ins of the last 7 days (someone guessing the password shows here).
+    sign_in_attempts: SignInAttempts
     audit: list[AuditLine]
 
 
@@ -336,6 +339,7 @@ def customer_card(
         logins=[
             LoginLine(e.created_at, e.ip or "", e.success, e.action if e.action != "login" else "") for e in logins
         ],
+        sign_in_attempts=sign_in_attempts(session=session, username=user.username, now=now),
         audit=[
             AuditLine(
                 e.created_at, names.get(e.actor_id or 0, ""), e.action, e.success, e.ip or "", dict(e.details or {})

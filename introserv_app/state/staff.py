@@ -17,6 +17,7 @@ from introserv_app.i18n import format_amount, format_date, format_datetime, form
 from introserv_app.i18n.countries import country_choices, country_name
 from introserv_app.services import staff
 from introserv_app.services.email import retry_message
+from introserv_app.services.login_throttle import SignInAttempts
 from introserv_app.services.outbox import outbox_page
 from introserv_app.services.staff_dashboard import staff_dashboard
 from introserv_app.services.tickets import AGE_LABELS, CATEGORIES, STATUSES
@@ -181,6 +182,10 @@ class CustomerState(rx.State):
     invoices: list[dict[str, str]] = []
     tickets: list[dict[str, str]] = []
     logins: list[dict[str, str]] = []
+    #: Failed sign-ins of the last 7 days: a summary line (empty when there were none), and by address.
+    attempts_summary: str = ""
+    attempts_alarm: bool = False
+    attempt_addresses: list[dict[str, str]] = []
     audit: list[dict[str, str]] = []
     countries: list[list[str]] = []
     adjust_key: str = ""
@@ -302,6 +307,7 @@ class CustomerState(rx.State):
             }
             for e in c.logins
         ]
+        self._fill_attempts(c.sign_in_attempts, lang)
         self.audit = [
             {
                 "at": format_datetime(e.at, lang, "short"),
@@ -314,6 +320,26 @@ class CustomerState(rx.State):
             for e in c.audit
         ]
         self.countries = [[code, name] for code, name in country_choices(lang)]
+
+    def _fill_attempts(self, a: SignInAttempts, lang: str) -> None:
+        self.attempts_alarm = a.under_attack
+        self.attempts_summary = (
+            translate_message(
+                lang,
+                MSG_ATTEMPTS,
+                {
+                    "day": format_amount(a.failures_24h, lang),
+                    "week": format_amount(a.failures_7d, lang),
+                    "addresses": format_amount(a.addresses_7d, lang),
+                    "throttled": format_amount(a.throttled_7d, lang),
+                    "last": format_datetime(a.last_failure_at, lang, "short"),
+                    "ip": a.last_failure_ip or "—",
+                },
+            )
+            if a.failures_7d or a.throttled_7d
+            else ""
+        )
+        self.attempt_addresses = [{"ip": ip or "—", "failures": format_amount(n, lang)} for ip, n in a.top_addresses]
 
     @rx.event
     @staff_only
@@ -391,6 +417,11 @@ LEDGER_KINDS = {
     "refund": N_("Refund"),
     "adjustment": N_("Adjustment"),
 }
+MSG_ATTEMPTS = N_(
+    "Failed sign-ins: {day} in the last 24 hours, {week} in 7 days, from {addresses} addresses. Attempts made "
+    "to wait: {throttled}. Last failure: {last} from {ip}."
+)
+
 LOGIN_RESULTS = {
     ("", True): N_("Signed in"),
     ("", False): N_("Wrong password"),

@@ -302,3 +302,44 @@ def test_tab_tokens_come_from_the_browsers_cryptographic_random_source(server: s
     uuid4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
     assert all(uuid4.fullmatch(t) for t in tokens), tokens
     assert tokens[0] != tokens[1]
+
+
+def test_someone_guessing_a_password_slows_down_but_the_owners_browser_signs_in_and_support_sees_it(
+    server: str, page: Page, browser: Browser, e2e_db_url: str
+) -> None:
+    from tests.e2e.test_shell import SUPPORT
+
+    owner = new_person(e2e_db_url, "olga")
+    log_in(page, server, owner.username, PASSWORD)  # the owner's browser gets its device cookie
+    sign_out(page)
+    attacker_ctx = browser.new_context()
+    try:
+        attacker = attacker_ctx.new_page()
+        attacker.goto(f"{server}/login")
+        for _ in range(5):
+            attacker.get_by_label("Username").fill(owner.username)
+            attacker.get_by_label("Password").fill("a-wrong-guess")
+            attacker.get_by_role("button", name="Sign in").click()
+            expect(attacker.locator("#login-error")).to_have_text("Invalid username or password.")
+            attacker.get_by_label("Password").fill("")
+        attacker.get_by_label("Password").fill(PASSWORD)  # even the right password must wait now
+        attacker.get_by_role("button", name="Sign in").click()
+        expect(attacker.locator("#login-error")).to_contain_text("Too many failed attempts. Try again in")
+    finally:
+        attacker_ctx.close()
+    # same address, but the browser that signed in before is not held back by the attacker's failures
+    log_in(page, server, owner.username, PASSWORD)
+    expect(page.locator("#user-menu")).to_contain_text(owner.username)
+    sign_out(page)
+    log_in(page, server, SUPPORT.username, SUPPORT.password)
+    uid = sql_one(e2e_db_url, "SELECT id FROM users WHERE username = ?", owner.username)
+    page.goto(f"{server}/staff/customers/{uid}")
+    expect(page.locator("#sign-in-attempts")).to_contain_text("Failed sign-ins: 5 in the last 24 hours")
+    expect(page.locator("#sign-in-attempts")).to_contain_text("from 1 addresses. Attempts made to wait: 1.")
+    expect(page.locator(".attempt-ip")).to_have_text(["127.0.0.1: 5"])
+
+
+def sql_one(db_url: str, query: str, *params: object) -> object:
+    from tests.e2e.test_orders_grid import sql
+
+    return sql(db_url, query, *params)[0][0]
