@@ -204,7 +204,7 @@ def scenario_grid(args: argparse.Namespace) -> dict[str, object]:
     from introserv_app.domain.grid import GridQuery, OrderFilters
     from introserv_app.domain.roles import Role
     from introserv_app.domain.statuses import OrderStatus
-    from introserv_app.services.auth import Viewer
+    from introserv_app.services.common.viewer import Viewer
     from introserv_app.services.orders import orders_page
 
     now = datetime(2026, 11, 22, tzinfo=UTC)
@@ -381,7 +381,7 @@ def scenario_renew(args: argparse.Namespace) -> dict[str, object]:
     from introserv_app.db.tables import Order, User
     from introserv_app.domain.money import Money
     from introserv_app.domain.roles import Role
-    from introserv_app.services.auth import Viewer
+    from introserv_app.services.common.viewer import Viewer
     from introserv_app.services.ledger import post
     from introserv_app.services.renewals import renew
 
@@ -587,8 +587,8 @@ def scenario_staff(args: argparse.Namespace) -> dict[str, object]:
     from sqlmodel import Session
 
     from introserv_app.domain.roles import Role
-    from introserv_app.services import audit_log, staff, tickets
-    from introserv_app.services.auth import Viewer
+    from introserv_app.services import audit_log, messaging, staff
+    from introserv_app.services.common.viewer import Viewer
     from introserv_app.services.staff_dashboard import staff_dashboard
 
     seeded_at = datetime(2026, 11, 22, 6, tzinfo=UTC)
@@ -643,7 +643,7 @@ def scenario_staff(args: argparse.Namespace) -> dict[str, object]:
             "audit log, action prefix": lambda s: audit_log.audit_page(
                 session=s, viewer=viewer, filters=audit_log.AuditFilters(action="order.")
             ),
-            "ticket queue": lambda s: tickets.staff_queue(session=s, viewer=viewer, filters=tickets.QueueFilters()),
+            "ticket queue": lambda s: messaging.staff_queue(session=s, viewer=viewer, filters=messaging.QueueFilters()),
         }
         views = []
         for name, fn in ours.items():

@@ -54,7 +54,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_create_user(args: argparse.Namespace) -> int:
     from introserv_app.db.session import session_scope
     from introserv_app.domain.roles import Role
-    from introserv_app.services.errors import ServiceError
+    from introserv_app.services.common.errors import ServiceError
     from introserv_app.services.users import create_user
 
     password = args.password or os.environ.get("INTROSERV_NEW_PASSWORD") or ""
@@ -124,7 +124,7 @@ def cmd_demo_logins(_: argparse.Namespace) -> int:
 
 def cmd_send_emails(args: argparse.Namespace) -> int:
     from introserv_app.db.session import get_engine
-    from introserv_app.services.email import deliver_due
+    from introserv_app.services.messaging import deliver_due
 
     smtp = get_settings().smtp
     if not smtp.configured:
@@ -165,7 +165,7 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
 def cmd_export_orders(args: argparse.Namespace) -> int:
     from introserv_app.db.session import session_scope
     from introserv_app.domain.grid import parse_grid_query
-    from introserv_app.services.errors import ServiceError
+    from introserv_app.services.common.errors import ServiceError
     from introserv_app.services.export import export_count, iter_orders_csv, operator_viewer
 
     params = {

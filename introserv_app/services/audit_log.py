@@ -21,9 +21,9 @@ from introserv_app.db.tables import AuditEvent, User, table_of
 from introserv_app.domain.csvcells import neutralize_formulas
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, parse_date
-from introserv_app.services import access
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common import access
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 
 PAGE_SIZE = 50
 CSV_CHUNK = 5_000

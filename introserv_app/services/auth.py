@@ -27,7 +27,8 @@ from introserv_app.domain.roles import Role
 from introserv_app.domain.settings_rules import ip_allowed
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import PASSWORD_MAX, USERNAME_MAX, clip_for_log, normalize_username
-from introserv_app.services import audit
+from introserv_app.services.common import audit
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.login_throttle import device_cookie_value, device_id, wait_before_attempt
 from introserv_app.services.passwords import dummy_hash, verify_password
 
@@ -45,21 +46,6 @@ MSG_EXCHANGE_FAILED = N_(
     "Please sign in again."
 )
 MSG_IP_BLOCKED = N_("This account does not allow sign-in from your address (IP restrictions in its settings).")
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is acting: resolved from the session cookie on the server for every event and route."""
-
-    user_id: int
-    username: str
-    role: Role
-    session_id: int
-    language: str
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role.is_staff
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from introserv_app.domain.lifecycle import Cause
 from introserv_app.domain.order_rules import MSG_CANCEL_NOT_PENDING, cancel_refusal, reason_refusal
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.services import audit
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common import audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.scope import own_order
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.lifecycle import change_status
-from introserv_app.services.orders import own_order, record_status_change
+from introserv_app.services.orders import record_status_change
 
 MODES = ("immediate", "period_end")
 MSG_BAD_MODE = N_("Choose when to cancel: now or at the end of the paid period.")

@@ -23,9 +23,10 @@ from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import vat_amount
-from introserv_app.services import access, audit, ledger
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services import ledger
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.invoices import Line, issue_invoice
 from introserv_app.services.orders import record_status_change
 from introserv_app.services.rates import convert, current_rates

@@ -13,7 +13,7 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
-from introserv_app.services.auth import Viewer
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.ledger import balance
 
 ACTIVE = (

@@ -29,8 +29,8 @@ from introserv_app.domain.csvcells import orders_csv
 from introserv_app.domain.grid import GridQuery
 from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import count_orders, filtered, order_by, ordered_ids
 
 CHUNK_ROWS = 50_000

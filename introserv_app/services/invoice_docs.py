@@ -20,9 +20,9 @@ from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import MSG_OUTSIDE_EU, MSG_REVERSE_CHARGE, is_eu
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, normalize_language
 from introserv_app.i18n.countries import country_name
-from introserv_app.services import access
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common import access
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.seller import seller_settings
 
 MSG_INVOICE_NOT_FOUND = N_("Invoice not found.")

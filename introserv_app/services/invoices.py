@@ -19,7 +19,7 @@ from introserv_app.db.tables import Invoice, InvoiceLine, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.vat import VatDecision, vat_amount
-from introserv_app.services.auth import Viewer
+from introserv_app.services.common.viewer import Viewer
 
 PAYMENT_TERM = timedelta(days=14)
 

@@ -22,9 +22,9 @@ from introserv_app.db.tables import LedgerEntry, Profile, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.text import N_
-from introserv_app.services import audit
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common import audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.payability import require_payable
 
 KINDS = ("topup", "charge", "refund", "adjustment")

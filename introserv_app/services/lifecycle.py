@@ -35,11 +35,13 @@ from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.i18n import gettext
-from introserv_app.services import access, audit, notifications, tickets
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services import messaging
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.joblock import job_lock
-from introserv_app.services.orders import MSG_ORDER_NOT_FOUND, record_status_change
+from introserv_app.services.orders import record_status_change
 
 log = logging.getLogger("introserv.lifecycle")
 S = OrderStatus
@@ -50,9 +52,9 @@ TICKET_BODY = N_(
     "Thank you: order {order} is paid and accepted for processing. We are preparing your service and will "
     "write here when it is ready. Reply to this ticket with any questions about the order."
 )
-SUSPENSION_KINDS = notifications.STICKY_KINDS
+SUSPENSION_KINDS = messaging.STICKY_KINDS
 #: What an order's end (cancellation) or restoration resolves: reminders, auto-renewal notices, suspensions.
-RESOLVED_BY_END = (*notifications.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS)
+RESOLVED_BY_END = (*messaging.ORDER_ATTENTION_KINDS, *SUSPENSION_KINDS)
 AUTO_RENEW_CHUNK = 50
 ORDER_COLUMNS: Any = table_of(Order).c
 NOTIFICATION_INSERT = (
@@ -97,7 +99,7 @@ def change_status(
         now=now,
     )
     if Effect.RESOLVE_SUSPENSION in rule.effects or new == S.CANCELLED:
-        notifications.resolve(session=session, order_ids=order.id or 0, kinds=RESOLVED_BY_END, now=now)
+        messaging.resolve(session=session, order_ids=order.id or 0, kinds=RESOLVED_BY_END, now=now)
     if Effect.NOTIFY in rule.effects:
         values: dict[str, object] = {"order": order.service_name}
         if order.paid_until is not None:
@@ -105,7 +107,7 @@ def change_status(
         if order.main_ip:
             values["ip"] = order.main_ip
         values.update(params or {})
-        notifications.notify(
+        messaging.notify(
             session=session,
             user_id=order.user_id,
             kind=kind or rule.kind,
@@ -115,7 +117,7 @@ def change_status(
         )
     if Effect.ACCEPTANCE_TICKET in rule.effects:
         lang = session.exec(select(Profile.language).where(Profile.user_id == order.user_id)).first() or "en"
-        tickets.open_system_ticket(
+        messaging.open_system_ticket(
             session=session,
             user_id=order.user_id,
             order_id=order.id,
@@ -200,7 +202,7 @@ def _notification_insert(
     *filters: Any,
 ) -> Any:
     """INSERT ... SELECT of a `kind` notification (email pending) for each of `rows`."""
-    template = notifications.TEMPLATES[kind]
+    template = messaging.TEMPLATES[kind]
     return sa.insert(table_of(Notification)).from_select(
         NOTIFICATION_INSERT,
         sa.select(
@@ -239,7 +241,7 @@ def _bulk_change(
         if new == S.CANCELLED:
             # its own statement also on PostgreSQL: as a CTE over the changed rows it was planned as a
             # loop (250 s at 38,000 rows)
-            notifications.resolve(
+            messaging.resolve(
                 session=session, order_ids=sa.select(col(Order.id)).where(*cond), kinds=RESOLVED_BY_END, now=now
             )
 
@@ -325,7 +327,7 @@ def _reminders(session: Session, cal: LifecycleCalendar, today: date, now: datet
     )
     key = _key_expr("reminder", col(Order.id), col(Order.paid_until), threshold)
     params = _json_object(session, {"order": col(Order.service_name), "date": col(Order.paid_until)})
-    template = notifications.TEMPLATES["renewal_reminder"]
+    template = messaging.TEMPLATES["renewal_reminder"]
     existing = sa.select(sa.literal(1)).select_from(Notification).where(col(Notification.dedupe_key) == key)
     source = sa.select(
         col(Order.user_id),
@@ -458,7 +460,7 @@ def _low_balance(session: Session, now: datetime) -> int:
             .values(resolved_at=now)
         )
     if alert:
-        template = notifications.TEMPLATES["low_balance"]
+        template = messaging.TEMPLATES["low_balance"]
         session.connection().execute(
             sa.insert(table_of(Notification)),
             [
@@ -530,7 +532,7 @@ def run(*, engine: Engine, now: datetime | None = None, calendar: LifecycleCalen
             in_tx(set_("cancelled_nonpayment", lambda s: _nonpayment_cancellations(s, cal, today, now))),
         )
         step("low_balance", in_tx(set_("low_balance", lambda s: _low_balance(s, now))))
-        step("emails", lambda: setattr(report, "emails", notifications.dispatch_emails(engine=engine, now=now)))
+        step("emails", lambda: setattr(report, "emails", messaging.dispatch_emails(engine=engine, now=now)))
     return report
 
 

@@ -18,11 +18,11 @@ from introserv_app.domain.order_rules import period_price, renewal_refusal
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.validation import is_row_id
-from introserv_app.services import access
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
-from introserv_app.services.orders import MSG_ORDER_NOT_FOUND
-from introserv_app.services.tickets import TicketRow, tickets_page
+from introserv_app.services.common import access
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
+from introserv_app.services.common.viewer import Viewer
+from introserv_app.services.messaging import TicketRow, tickets_page
 
 
 @dataclass(frozen=True)

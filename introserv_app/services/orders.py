@@ -24,10 +24,11 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import TextError, check_text, is_row_id, parse_id
-from introserv_app.services import access, audit
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.domain.validation import TextError, check_text, parse_id
+from introserv_app.services.common import audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.scope import own_order
+from introserv_app.services.common.viewer import Viewer
 
 _STATUS_RANK = sa.case({s.value: i for i, s in enumerate(STATUS_ORDER)}, value=col(Order.status))
 SORT_COLUMNS: dict[str, Any] = {
@@ -258,7 +259,6 @@ def matching_order_ids(
 
 
 COMMENT_MAX = 255
-MSG_ORDER_NOT_FOUND = N_("Order not found.")
 MSG_SEARCH_SHORT = N_("Names, IPs and comments are searched from 3 characters on; shorter text finds IDs and tariffs.")
 MSG_COMMENT_TOO_LONG = N_("A comment can have at most 255 characters.")
 MSG_COMMENT_CHARACTERS = N_("The comment contains characters that cannot be used (invisible control characters).")
@@ -271,16 +271,6 @@ def normalize_comment(raw: object) -> str:
         return check_text(raw, max_len=COMMENT_MAX)
     except TextError as exc:
         raise ServiceError(MSG_COMMENT_CHARACTERS if exc.problem == "characters" else MSG_COMMENT_TOO_LONG) from None
-
-
-def own_order(*, session: Session, viewer: Viewer, order_id: int, target: str) -> Order:
-    """The viewer's order `order_id`; anything else (unknown, another customer's, not an id) is refused
-    and audited as access to `target`. Call it before this transaction writes (see access.record_denied)."""
-    order = session.get(Order, order_id) if is_row_id(order_id) else None
-    if order is None or order.user_id != viewer.user_id:
-        access.record_denied(session=session, viewer=viewer, target=target, details={"order_id": str(order_id)[:20]})
-        raise ServiceError(MSG_ORDER_NOT_FOUND)
-    return order
 
 
 def set_comment(*, session: Session, viewer: Viewer, order_id: int, comment: str) -> str:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from introserv_app.db.tables import Profile
 from introserv_app.domain.text import N_
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common.errors import ServiceError
 
 MSG_PROFILE_INCOMPLETE = N_("Fill in your profile first ({fields}): payments need it.")
 MSG_COMPANY_PENDING = N_("Your company profile is being verified by support; invoices can be paid once it is verified.")

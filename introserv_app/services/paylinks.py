@@ -24,9 +24,10 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.settings_rules import ip_allowed
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
-from introserv_app.services import access, audit, ledger
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services import ledger
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.invoice_docs import MSG_INVOICE_NOT_FOUND, InvoiceDocument, document_for
 from introserv_app.services.payability import require_payable
 from introserv_app.services.renewals import check_payable, settle_invoice

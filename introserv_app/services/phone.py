@@ -25,9 +25,9 @@ from introserv_app.db.tables import PhoneVerification, Profile
 from introserv_app.db.types import utcnow
 from introserv_app.domain.text import N_
 from introserv_app.i18n import translate_message
-from introserv_app.services import audit
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common import audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 
 log = logging.getLogger("introserv.phone")
 

@@ -6,9 +6,10 @@ from sqlmodel import Session
 
 from introserv_app.db.tables import Profile
 from introserv_app.i18n import SUPPORTED_LANGUAGES
-from introserv_app.services import audit
-from introserv_app.services.auth import Viewer, sessions_changed
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.auth import sessions_changed
+from introserv_app.services.common import audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 
 
 def set_language(*, session: Session, viewer: Viewer, language: str) -> None:

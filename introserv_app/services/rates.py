@@ -15,9 +15,9 @@ from introserv_app.db.tables import CurrencyRate
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import CURRENCIES, Money
 from introserv_app.domain.text import N_
-from introserv_app.services import access, audit
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 
 MSG_RATE = N_("A rate is a number of units per 1 EUR, greater than 0 and below 1,000,000.")
 MSG_NO_RATE = N_("There is no rate for {currency}; ask support.")

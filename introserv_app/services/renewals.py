@@ -34,11 +34,13 @@ from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import vat_amount
-from introserv_app.services import access, audit, ledger, lifecycle, notifications
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services import ledger, lifecycle, messaging
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.invoices import Line, issue_invoice
-from introserv_app.services.orders import MSG_ORDER_NOT_FOUND, record_status_change
+from introserv_app.services.orders import record_status_change
 from introserv_app.services.payability import payment_block, require_payable
 from introserv_app.services.rates import convert, current_rates
 from introserv_app.services.vies import vat_for_customer
@@ -303,7 +305,7 @@ def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_i
             order.paid_until = renewed_until(start, line.period_months, now.date())
         new = status_after_payment(old)
         event = "paid" if first or not line.period_months else "renewed"
-        notifications.resolve(session=session, order_ids=order.id or 0, now=now)
+        messaging.resolve(session=session, order_ids=order.id or 0, now=now)
         if new != old:
             lifecycle.change_status(
                 session=session,
@@ -426,7 +428,7 @@ def auto_renew(
             session.refresh(order)
             kind = "auto_renewed" if result.paid else "auto_renew_invoice"
             shown = order.paid_until if result.paid else old_dates[oid]
-            notifications.notify(
+            messaging.notify(
                 session=session,
                 user_id=user_id,
                 kind=kind,
@@ -444,7 +446,7 @@ def auto_renew(
             renewed += result.paid
             invoiced += not result.paid
     for order, reason in failed:
-        notifications.notify(
+        messaging.notify(
             session=session,
             user_id=user_id,
             kind="auto_renew_failed",

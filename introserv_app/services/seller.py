@@ -18,9 +18,9 @@ from introserv_app.domain.text import N_
 from introserv_app.domain.validation import TextError, check_text
 from introserv_app.domain.vat import parse_vat_number
 from introserv_app.i18n.countries import is_country_code
-from introserv_app.services import access, audit
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 
 FIELDS = ("seller_name", "seller_address", "seller_country", "seller_vat_number")
 

@@ -25,11 +25,13 @@ from introserv_app.domain.settings_rules import FieldError
 from introserv_app.domain.text import N_
 from introserv_app.domain.vat import parse_vat_number
 from introserv_app.i18n import SUPPORTED_LANGUAGES, translate_message
-from introserv_app.services import audit, ledger
-from introserv_app.services.access import MSG_STAFF_ONLY, record_denied
-from introserv_app.services.auth import Viewer, sessions_changed
-from introserv_app.services.email import queue_email
-from introserv_app.services.errors import ServiceError
+from introserv_app.services import ledger
+from introserv_app.services.auth import sessions_changed
+from introserv_app.services.common import audit
+from introserv_app.services.common.access import MSG_STAFF_ONLY, record_denied
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
+from introserv_app.services.messaging import queue_email
 from introserv_app.services.passwords import hash_password, verify_password
 from introserv_app.services.payability import missing_required
 from introserv_app.services.vies import VatChecker, check_profile_vat, checker_from_settings

@@ -39,14 +39,15 @@ from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, is_row_id
 from introserv_app.i18n.countries import is_country_code
-from introserv_app.services import access, audit, ledger, notifications, settings
-from introserv_app.services.auth import Viewer
+from introserv_app.services import ledger, messaging, settings
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.dashboard import status_counts
-from introserv_app.services.errors import ServiceError
 from introserv_app.services.lifecycle import change_status
 from introserv_app.services.login_throttle import SignInAttempts, sign_in_attempts
-from introserv_app.services.orders import MSG_ORDER_NOT_FOUND
-from introserv_app.services.tickets import TicketRow, customer_tickets
+from introserv_app.services.messaging import TicketRow, customer_tickets
 
 PAGE_SIZE = 25
 SEARCH_MAX = 100
@@ -510,7 +511,7 @@ def adjust_balance(
         )
         raise ServiceError(MSG_ADJUST_NEGATIVE, balance=current) from None
     new_balance = ledger.balance(session=session, user_id=uid)
-    notifications.notify(
+    messaging.notify(
         session=session,
         user_id=uid,
         kind="balance_adjusted",
@@ -545,7 +546,7 @@ def verify_company(
     if profile.company_verification == "verified":
         raise ServiceError(MSG_ALREADY_VERIFIED)
     settings.verify_company(session=session, staff=viewer, user_id=user.id or 0, ip=ip)
-    notifications.notify(
+    messaging.notify(
         session=session,
         user_id=user.id or 0,
         kind="company_verified",
@@ -574,7 +575,7 @@ def change_country(
         raise ServiceError(MSG_COUNTRY_SAME)
     text = _reason(reason)
     old, profile.country = profile.country, code
-    notifications.notify(
+    messaging.notify(
         session=session, user_id=user.id or 0, kind="country_changed", params={"country": code, "reason": text}, now=now
     )
     audit.record(
@@ -596,7 +597,7 @@ def clear_ip_restrictions(
     if not profile.ip_restrictions.strip():
         raise ServiceError(MSG_NO_IP_RULES)
     settings.clear_ip_restrictions(session=session, staff=viewer, user_id=user.id or 0, ip=ip)
-    notifications.notify(session=session, user_id=user.id or 0, kind="ip_restrictions_cleared", now=now)
+    messaging.notify(session=session, user_id=user.id or 0, kind="ip_restrictions_cleared", now=now)
 
 
 def reset_code_word(
@@ -607,7 +608,7 @@ def reset_code_word(
     if not profile.code_word_hash:
         raise ServiceError(MSG_NO_CODE_WORD)
     settings.reset_code_word(session=session, staff=viewer, user_id=user.id or 0, ip=ip)
-    notifications.notify(session=session, user_id=user.id or 0, kind="code_word_reset", now=now)
+    messaging.notify(session=session, user_id=user.id or 0, kind="code_word_reset", now=now)
 
 
 def resend_email_confirmation(

@@ -17,8 +17,9 @@ from introserv_app.db.tables import EmailOutbox, Invoice, LedgerEntry, Order
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.statuses import OrderStatus
-from introserv_app.services import access, ledger, tickets
-from introserv_app.services.auth import Viewer
+from introserv_app.services import ledger, messaging
+from introserv_app.services.common import access
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.dashboard import status_counts
 from introserv_app.services.rates import convert, current_rates
 
@@ -96,7 +97,7 @@ def staff_dashboard(*, session: Session, viewer: Viewer, ip: str = "", now: date
         status_counts=counts,
         expiring_7d=int(expiring),
         suspended=counts[OrderStatus.SUSPENDED_NONPAYMENT] + counts[OrderStatus.SUSPENDED_VIOLATION],
-        tickets_by_age=tickets.open_by_age(session=session, now=now),
+        tickets_by_age=messaging.open_by_age(session=session, now=now),
         revenue=revenue,
         outbox_pending=int(outbox.get("pending", 0)),
         outbox_failed=int(outbox.get("failed", 0)),

@@ -17,9 +17,9 @@ from introserv_app.domain.money import CURRENCIES, Money, parse_amount
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import TextError, check_text, is_row_id
-from introserv_app.services import access, audit
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 
 PRODUCT_TYPES = ("vps", "dedicated", "storage")
 CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")

@@ -14,8 +14,9 @@ from introserv_app.domain.settings_rules import MSG_PASSWORD_CHARACTERS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import has_unusable_characters, is_valid_new_username, normalize_username
 from introserv_app.i18n import SUPPORTED_LANGUAGES, gettext
-from introserv_app.services import audit, email
-from introserv_app.services.errors import ServiceError
+from introserv_app.services import messaging
+from introserv_app.services.common import audit
+from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.passwords import hash_password
 
 PASSWORD_MIN = 12
@@ -77,7 +78,7 @@ def create_user(
         now=now,
     )
     if email_addr and send_welcome:
-        email.queue_email(
+        messaging.queue_email(
             session=session,
             to_addr=email_addr,
             subject=gettext(language, "Your INTROSERV account"),

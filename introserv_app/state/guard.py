@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import reflex as rx
 
 from introserv_app.db.session import session_scope
-from introserv_app.services.auth import Viewer, resolve_session, sessions_generation, token_from_cookie_header
+from introserv_app.services.auth import resolve_session, sessions_generation, token_from_cookie_header
+from introserv_app.services.common.viewer import Viewer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,7 +71,7 @@ STAFF_STATES: list[type[rx.State]] = []
 
 def _refuse(state: rx.State, viewer: Viewer | None, target: str, msgid: str):  # type: ignore[no-untyped-def]
     from introserv_app.i18n import translate_message
-    from introserv_app.services import access
+    from introserv_app.services.common import access
 
     if viewer is None:
         return rx.redirect("/login", replace=True)
@@ -97,14 +98,14 @@ def _guarded(allowed: Callable[[Viewer], bool], msgid: str) -> Callable[[F], F]:
 
 def staff_only(fn: F) -> F:
     """A handler support staff and admins may run; anyone else is refused (audited, a toast)."""
-    from introserv_app.services.access import MSG_STAFF_ONLY
+    from introserv_app.services.common.access import MSG_STAFF_ONLY
 
     return _guarded(lambda v: v.is_staff, MSG_STAFF_ONLY)(fn)
 
 
 def admin_only(fn: F) -> F:
     """A handler only admins may run; support staff and customers are refused (audited, a toast)."""
-    from introserv_app.services.access import MSG_ADMIN_ONLY
+    from introserv_app.services.common.access import MSG_ADMIN_ONLY
 
     return _guarded(lambda v: v.role.is_admin, MSG_ADMIN_ONLY)(fn)
 
@@ -112,7 +113,7 @@ def admin_only(fn: F) -> F:
 def run_service(state: rx.State, lang: str, action: Callable[[Any, Viewer], object]) -> tuple[object, str]:
     """(result, "") or (None, the translated refusal): `action(session, viewer)` in one transaction."""
     from introserv_app.i18n import translate_error
-    from introserv_app.services.errors import ServiceError
+    from introserv_app.services.common.errors import ServiceError
 
     viewer = current_viewer(state)
     if viewer is None:

@@ -7,9 +7,9 @@ import reflex as rx
 from introserv_app.db.session import session_scope
 from introserv_app.domain.validation import parse_id, parse_page
 from introserv_app.i18n import translate_error
-from introserv_app.services import notifications
-from introserv_app.services.errors import ServiceError
-from introserv_app.services.notifications import NotificationView
+from introserv_app.services import messaging
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.messaging import NotificationView
 from introserv_app.state.guard import current_viewer, page_from_url
 from introserv_app.state.locale import LocaleState
 
@@ -43,7 +43,7 @@ class NotificationsState(rx.State):
             return
         lang = (await self.get_state(LocaleState)).lang
         with session_scope() as session:
-            shown = notifications.banners(session=session, viewer=viewer, lang=lang)
+            shown = messaging.banners(session=session, viewer=viewer, lang=lang)
         self.banners, self.more = [_row(v) for v in shown.items], shown.more
 
     @rx.event
@@ -54,7 +54,7 @@ class NotificationsState(rx.State):
             return
         lang = (await self.get_state(LocaleState)).lang
         with session_scope() as session:
-            page = notifications.notifications_page(session=session, viewer=viewer, lang=lang, page=page_from_url(self))
+            page = messaging.notifications_page(session=session, viewer=viewer, lang=lang, page=page_from_url(self))
         self.rows, self.total, self.page, self.pages = [_row(v) for v in page.items], page.total, page.page, page.pages
         await self.load_banners()
 
@@ -70,7 +70,7 @@ class NotificationsState(rx.State):
         lang = (await self.get_state(LocaleState)).lang
         try:
             with session_scope() as session:
-                notifications.dismiss(
+                messaging.dismiss(
                     session=session,
                     viewer=viewer,
                     notification_id=parse_id(notification_id) or 0,
@@ -86,7 +86,7 @@ class NotificationsState(rx.State):
         if viewer is None:
             return
         with session_scope() as session:
-            notifications.dismiss_all(session=session, viewer=viewer)
+            messaging.dismiss_all(session=session, viewer=viewer)
         await self._reload()
 
     async def _reload(self) -> None:

@@ -9,11 +9,11 @@ from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
-from introserv_app.services import lifecycle, notifications, staff
-from introserv_app.services.errors import ServiceError
+from introserv_app.services import lifecycle, messaging, staff
+from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.invoice_docs import MSG_PERIOD, STATUS_LABELS
+from introserv_app.services.messaging import CATEGORIES, STATUSES
 from introserv_app.services.order_detail import order_detail
-from introserv_app.services.tickets import CATEGORIES, STATUSES
 from introserv_app.state.guard import client_ip, current_viewer, run_service, staff_only
 from introserv_app.state.locale import LocaleState, viewer_lang
 from introserv_app.state.session import SessionState
@@ -179,7 +179,7 @@ class OrderDetailState(rx.State):
     async def post_notice(self, form: dict):
         order_id, fields = parse_id(self.order_id) or 0, form_fields(form)
         return await self._staff_action(
-            lambda session, viewer: notifications.post_notice(
+            lambda session, viewer: messaging.post_notice(
                 session=session,
                 viewer=viewer,
                 order_id=order_id,

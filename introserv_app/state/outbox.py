@@ -7,9 +7,8 @@ import reflex as rx
 from introserv_app.db.session import session_scope
 from introserv_app.domain.validation import parse_id
 from introserv_app.i18n import format_datetime, gettext
-from introserv_app.services.email import retry_message
-from introserv_app.services.errors import PermissionDenied
-from introserv_app.services.outbox import OUTBOX_STATUS_LABELS, OUTBOX_STATUSES, outbox_page
+from introserv_app.services.common.errors import PermissionDenied
+from introserv_app.services.messaging import OUTBOX_STATUS_LABELS, OUTBOX_STATUSES, outbox_page, retry_message
 from introserv_app.state.guard import STAFF_STATES, client_ip, current_viewer, staff_only
 from introserv_app.state.locale import LocaleState
 

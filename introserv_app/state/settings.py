@@ -12,7 +12,7 @@ from introserv_app.i18n import format_datetime, gettext, translate_error, transl
 from introserv_app.i18n.countries import country_name
 from introserv_app.services import phone as phone_service
 from introserv_app.services import settings as svc
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common.errors import ServiceError
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 from introserv_app.state.session import SessionState

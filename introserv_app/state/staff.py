@@ -16,11 +16,9 @@ from introserv_app.domain.validation import clean_search, form_fields, id_in_pat
 from introserv_app.i18n import format_amount, format_date, format_datetime, format_money, gettext, translate_message
 from introserv_app.i18n.countries import country_choices, country_name
 from introserv_app.services import staff
-from introserv_app.services.email import retry_message
 from introserv_app.services.login_throttle import SignInAttempts
-from introserv_app.services.outbox import outbox_page
+from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, outbox_page, retry_message
 from introserv_app.services.staff_dashboard import staff_dashboard
-from introserv_app.services.tickets import AGE_LABELS, CATEGORIES, STATUSES
 from introserv_app.state.charts import monthly_points
 from introserv_app.state.guard import STAFF_STATES, client_ip, page_from_url, run_service, staff_only
 from introserv_app.state.locale import viewer_lang

@@ -14,13 +14,7 @@ from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_datetime, gettext, translate_message
 from introserv_app.services import audit_log, seller, staff_users
-from introserv_app.services.tickets import (
-    AGE_LABELS,
-    CATEGORIES,
-    STATUSES,
-    clean_filters,
-    staff_queue,
-)
+from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, clean_filters, staff_queue
 from introserv_app.state.guard import STAFF_STATES, admin_only, client_ip, page_from_url, run_service, staff_only
 from introserv_app.state.locale import viewer_lang
 from introserv_app.state.tickets import _ticket_dict

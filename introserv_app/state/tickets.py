@@ -8,8 +8,8 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
 from introserv_app.i18n import format_datetime, gettext, translate_error, translate_message
-from introserv_app.services.errors import ServiceError
-from introserv_app.services.tickets import (
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.messaging import (
     CATEGORIES,
     STATUSES,
     SUBJECT_MAX,

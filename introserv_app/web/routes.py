@@ -18,17 +18,18 @@ from introserv_app.db.session import get_engine, session_scope
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import GridQuery, parse_grid_query
 from introserv_app.i18n import gettext, normalize_language, translate_error
-from introserv_app.services import audit, audit_log
+from introserv_app.services import audit_log
 from introserv_app.services.auth import (
     LOGIN_BINDING_COOKIE,
     SESSION_COOKIE,
-    Viewer,
     complete_login,
     logout,
     resolve_session,
     token_from_cookie_header,
 )
-from introserv_app.services.errors import PermissionDenied, ServiceError
+from introserv_app.services.common import audit
+from introserv_app.services.common.errors import PermissionDenied, ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.export import export_count, iter_orders_csv
 from introserv_app.services.invoice_docs import InvoiceDocument, invoice_document
 from introserv_app.services.invoice_pdf import render_invoice_pdf

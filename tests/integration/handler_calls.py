@@ -34,9 +34,10 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import ALL_TABLES
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import ledger, notifications, passwords, tickets
-from introserv_app.services.auth import SESSION_COOKIE, Viewer
+from introserv_app.services import ledger, messaging, passwords
+from introserv_app.services.auth import SESSION_COOKIE
 from introserv_app.services.catalog import place_order
+from introserv_app.services.common.viewer import Viewer
 from tests.integration.helpers import make_customer_with_order, make_user, session_token
 
 CLIENT_IP = "203.0.113.9"
@@ -80,10 +81,10 @@ def build_world(engine: Engine) -> World:
         placed = place_order(
             session=session, viewer=bob, tariff_id=order.tariff_id, months=1, idem_key="world-order-0001"
         )
-        ticket_id = tickets.create_ticket(
+        ticket_id = messaging.create_ticket(
             session=session, viewer=bob, subject="Slow disk", category="technical", message="Please look."
         )
-        note = notifications.post_notice(session=session, viewer=staff, order_id=order_id, message="Maintenance")
+        note = messaging.post_notice(session=session, viewer=staff, order_id=order_id, message="Maintenance")
         ids = {
             "bob": bob.user_id,
             "helper": helper_id,

@@ -17,7 +17,7 @@ from sqlmodel import select
 from introserv_app.config import SmtpSettings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox
-from introserv_app.services.email import MAX_ATTEMPTS, backoff, deliver_due, queue_email
+from introserv_app.services.messaging import MAX_ATTEMPTS, backoff, deliver_due, queue_email
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

@@ -16,8 +16,8 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Invoice, Order, Profile
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.invoice_docs import invoice_document
 from introserv_app.services.invoice_pdf import render_invoice_pdf
 from introserv_app.services.invoices import invoices_page

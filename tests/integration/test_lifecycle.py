@@ -30,10 +30,11 @@ from introserv_app.db.tables import (
 from introserv_app.domain.lifecycle import LifecycleCalendar
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import lifecycle, notifications
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
+from introserv_app.services import lifecycle, messaging
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.ledger import balance, post
+from introserv_app.services.messaging._writers import notifications as notification_writer
 from introserv_app.services.renewals import pay_invoice
 from tests.integration.helpers import make_user
 
@@ -112,7 +113,7 @@ def viewer(uid: int, name: str) -> Viewer:
 
 def open_banners(engine: Engine, uid: int, name: str) -> list[tuple[str, str]]:
     with session_scope(engine) as session:
-        shown = notifications.banners(session=session, viewer=viewer(uid, name), lang="en")
+        shown = messaging.banners(session=session, viewer=viewer(uid, name), lang="en")
     return [(b.severity, b.title) for b in shown.items]
 
 
@@ -169,7 +170,7 @@ def test_a_life_with_reminders_auto_renewal_invoice_suspension_payment_and_resto
     with session_scope(engine) as session:
         critical = session.exec(select(Notification).where(Notification.kind == "order_suspended")).one()
     with pytest.raises(ServiceError), session_scope(engine) as session:
-        notifications.dismiss(session=session, viewer=viewer(uid, "life"), notification_id=critical.id or 0)
+        messaging.dismiss(session=session, viewer=viewer(uid, "life"), notification_id=critical.id or 0)
     assert run(engine, END + timedelta(days=4)).suspended == 0
 
     # the customer adds funds and pays the invoice: the order is restored, the banners go
@@ -338,7 +339,7 @@ def test_a_job_killed_in_the_middle_is_finished_by_the_next_run_without_duplicat
 ) -> None:
     people = [customer(engine, f"k{i}") for i in range(5)]
     day = END - timedelta(days=7)
-    real_queue = notifications._queue
+    real_queue = notification_writer._queue
     calls = {"n": 0}
 
     def dying_queue(session, rows, now):  # type: ignore[no-untyped-def]
@@ -347,14 +348,14 @@ def test_a_job_killed_in_the_middle_is_finished_by_the_next_run_without_duplicat
             raise KeyboardInterrupt("killed")  # the process dies while writing the second batch of emails
         return real_queue(session, rows, now)
 
-    monkeypatch.setattr(notifications, "_queue", dying_queue)
-    monkeypatch.setattr(notifications, "DISPATCH_BATCH", 2)
+    monkeypatch.setattr(notification_writer, "_queue", dying_queue)
+    monkeypatch.setattr(notification_writer, "DISPATCH_BATCH", 2)
     with pytest.raises(KeyboardInterrupt):
         lifecycle.run(engine=engine, now=at(day), calendar=CAL)
     with session_scope(engine) as session:
         assert session.exec(select(sa.func.count()).select_from(EmailOutbox)).one() == 2  # the first batch only
         assert session.exec(select(sa.func.count()).select_from(JobLock)).one() == 0  # the lock was let go
-    monkeypatch.setattr(notifications, "_queue", real_queue)
+    monkeypatch.setattr(notification_writer, "_queue", real_queue)
     report = lifecycle.run(engine=engine, now=at(day), calendar=CAL)
     assert report.reminders == 0 and report.emails == 3
     with session_scope(engine) as session:
@@ -421,7 +422,7 @@ def test_support_notice_reaches_the_customer_by_banner_and_support_address(engin
     staff_id = make_user(engine, "helper", role=Role.SUPPORT)
     staff = Viewer(user_id=staff_id, username="helper", role=Role.SUPPORT, session_id=0, language="en")
     with session_scope(engine) as session:
-        notifications.post_notice(
+        messaging.post_notice(
             session=session,
             viewer=staff,
             order_id=oid,
@@ -433,7 +434,7 @@ def test_support_notice_reaches_the_customer_by_banner_and_support_address(engin
         mail = session.exec(select(EmailOutbox).where(EmailOutbox.user_id == uid)).one()
     assert mail.to_addr == "ops@example.com" and "Disk replaced" in mail.body_text
     with pytest.raises(ServiceError), session_scope(engine) as session:  # customers cannot post notices
-        notifications.post_notice(session=session, viewer=viewer(uid, "noticed"), order_id=oid, message="x")
+        messaging.post_notice(session=session, viewer=viewer(uid, "noticed"), order_id=oid, message="x")
 
 
 def test_emails_of_a_run_wait_while_smtp_is_down_and_all_arrive_once_it_is_back(engine: Engine) -> None:
@@ -441,7 +442,7 @@ def test_emails_of_a_run_wait_while_smtp_is_down_and_all_arrive_once_it_is_back(
 
     from aiosmtpd.controller import Controller
 
-    from introserv_app.services.email import backoff, deliver_due
+    from introserv_app.services.messaging import backoff, deliver_due
     from tests.integration.test_email import Inbox, free_port, settings
 
     class RawInbox(Inbox):
@@ -507,9 +508,9 @@ def test_dismiss_all_hides_the_viewers_own_banners_but_not_a_suspension_or_anyon
     other = make_user(engine, "bob")
     with session_scope(engine) as session:
         for kind in ("renewal_reminder", "order_delivered", "order_suspended"):
-            notifications.notify(session=session, user_id=uid, kind=kind, params={"order": "ann01"}, email_now=False)
-        notifications.notify(session=session, user_id=other, kind="renewal_reminder", params={"order": "bob01"})
+            messaging.notify(session=session, user_id=uid, kind=kind, params={"order": "ann01"}, email_now=False)
+        messaging.notify(session=session, user_id=other, kind="renewal_reminder", params={"order": "bob01"})
     with session_scope(engine) as session:
-        assert notifications.dismiss_all(session=session, viewer=viewer(uid, "ann")) == 2
+        assert messaging.dismiss_all(session=session, viewer=viewer(uid, "ann")) == 2
     assert [sev for sev, _ in open_banners(engine, uid, "ann")] == ["critical"]  # the suspension stays
     assert len(open_banners(engine, other, "bob")) == 1

@@ -15,7 +15,7 @@ from introserv_app.domain.grid import SORT_KEYS, GridQuery, OrderFilters, parse_
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.services import seed
-from introserv_app.services.auth import Viewer
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import matching_order_ids, orders_page, set_comment
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -242,7 +242,7 @@ def test_select_all_matching_is_scoped(data: Engine) -> None:
 
 def test_owner_edits_a_comment_with_an_audit_event(data: Engine) -> None:
     from introserv_app.db.tables import AuditEvent
-    from introserv_app.services.errors import ServiceError
+    from introserv_app.services.common.errors import ServiceError
     from introserv_app.services.orders import set_comment
 
     demo = viewer(data, "demo")

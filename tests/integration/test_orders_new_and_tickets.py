@@ -12,9 +12,18 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Invoice, Order, TariffPlan, Ticket
 from introserv_app.domain.periods import add_months
 from introserv_app.domain.roles import Role
-from introserv_app.services.auth import Viewer
 from introserv_app.services.catalog import MSG_TARIFF_NOT_FOUND, catalog, place_order, quote_order
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
+from introserv_app.services.messaging import (
+    MSG_CATEGORY,
+    MSG_MESSAGE,
+    MSG_SUBJECT,
+    create_ticket,
+    reply,
+    ticket_thread,
+    tickets_page,
+)
 from introserv_app.services.order_detail import order_detail
 from introserv_app.services.renewals import pay_invoice
 from introserv_app.services.tariffs import (
@@ -28,15 +37,6 @@ from introserv_app.services.tariffs import (
     MSG_TYPE,
     list_tariffs,
     save_tariff,
-)
-from introserv_app.services.tickets import (
-    MSG_CATEGORY,
-    MSG_MESSAGE,
-    MSG_SUBJECT,
-    create_ticket,
-    reply,
-    ticket_thread,
-    tickets_page,
 )
 from tests.integration.helpers import make_user
 from tests.integration.test_billing_concurrency import ATTEMPTS, run_concurrently

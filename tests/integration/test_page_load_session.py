@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from introserv_app.db import session as db_session
 from introserv_app.db.session import page_load_session, session_scope
 from introserv_app.db.tables import AuditEvent
-from introserv_app.services import audit
+from introserv_app.services.common import audit
 
 
 @pytest.fixture

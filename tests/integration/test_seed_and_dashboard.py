@@ -13,11 +13,11 @@ from introserv_app.db.tables import User
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import seed
-from introserv_app.services.auth import Viewer
+from introserv_app.services.common.errors import PermissionDenied
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.dashboard import dashboard_summary
-from introserv_app.services.errors import PermissionDenied
 from introserv_app.services.ledger import balance
-from introserv_app.services.outbox import outbox_page
+from introserv_app.services.messaging import outbox_page
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -125,7 +125,7 @@ def test_the_outbox_is_for_staff_only(engine: Engine) -> None:
 
 def test_only_staff_can_requeue_an_email_and_a_refusal_is_audited(engine: Engine) -> None:
     from introserv_app.db.tables import AuditEvent, EmailOutbox
-    from introserv_app.services.email import retry_message
+    from introserv_app.services.messaging import retry_message
 
     seed.ensure_demo_accounts(engine)  # queues the demo accounts' welcome emails
     with session_scope(engine) as session:

@@ -19,8 +19,9 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
 from introserv_app.services import phone as phone_service
 from introserv_app.services import settings as svc
-from introserv_app.services.auth import Viewer, authenticate, resolve_session
-from introserv_app.services.errors import ServiceError
+from introserv_app.services.auth import authenticate, resolve_session
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.ledger import payment_provider, post, top_up
 from introserv_app.services.payability import MSG_PROFILE_INCOMPLETE, PaymentBlocked
 from tests.integration.helpers import PASSWORD, exchange, make_user

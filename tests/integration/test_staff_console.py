@@ -28,9 +28,10 @@ from introserv_app.db.tables import (
 )
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import audit_log, seller, staff, staff_users, tickets
-from introserv_app.services.auth import SESSION_COOKIE, Viewer, authenticate, resolve_session
-from introserv_app.services.errors import PermissionDenied, ServiceError
+from introserv_app.services import audit_log, messaging, seller, staff, staff_users
+from introserv_app.services.auth import SESSION_COOKIE, authenticate, resolve_session
+from introserv_app.services.common.errors import PermissionDenied, ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.ledger import balance, post
 from introserv_app.services.staff_dashboard import month_starts, spending_by_month, staff_dashboard
 from introserv_app.services.vies import vat_for_customer
@@ -226,13 +227,13 @@ def test_account_actions_country_company_ip_code_word_and_confirmation(engine: E
 def test_tickets_go_both_ways_by_email_and_refuse_closed_and_foreign(engine: Engine, people: dict) -> None:
     bob, alice, support = people["bob"], people["alice"], people["support"]
     with session_scope(engine) as session:
-        tid = tickets.create_ticket(
+        tid = messaging.create_ticket(
             session=session, viewer=bob, subject="Wrong invoice", category="complaint", message="Fix it", now=NOW
         )
     with session_scope(engine) as session:
-        tickets.reply(session=session, viewer=support, ticket_id=tid, message="Fixed.", now=NOW)
+        messaging.reply(session=session, viewer=support, ticket_id=tid, message="Fixed.", now=NOW)
     with session_scope(engine) as session:
-        tickets.reply(session=session, viewer=bob, ticket_id=tid, message="Thanks", now=NOW)
+        messaging.reply(session=session, viewer=bob, ticket_id=tid, message="Thanks", now=NOW)
     with session_scope(engine) as session:
         mails = [
             (m.to_addr, m.subject)
@@ -246,13 +247,13 @@ def test_tickets_go_both_ways_by_email_and_refuse_closed_and_foreign(engine: Eng
         ("helper@example.net", f"[#{tid}] Wrong invoice"),  # the reply to whoever took the ticket
     ]
     with session_scope(engine) as session, pytest.raises(ServiceError, match="not found"):
-        tickets.reply(session=session, viewer=alice, ticket_id=tid, message="sneaky")
+        messaging.reply(session=session, viewer=alice, ticket_id=tid, message="sneaky")
     with session_scope(engine) as session, pytest.raises(ServiceError, match="not found"):
-        tickets.close_ticket(session=session, viewer=alice, ticket_id=tid)
+        messaging.close_ticket(session=session, viewer=alice, ticket_id=tid)
     with session_scope(engine) as session:
-        tickets.close_ticket(session=session, viewer=bob, ticket_id=tid)
+        messaging.close_ticket(session=session, viewer=bob, ticket_id=tid)
     with session_scope(engine) as session, pytest.raises(ServiceError, match="closed"):
-        tickets.reply(session=session, viewer=support, ticket_id=tid, message="late")
+        messaging.reply(session=session, viewer=support, ticket_id=tid, message="late")
     assert _denied(engine) == ["ticket.reply", "ticket.close", "ticket.reply_closed"]
     with session_scope(engine) as session:
         assert session.execute(sa.select(sa.func.count()).select_from(EmailOutbox)).scalar_one() == 3
@@ -263,7 +264,7 @@ def test_the_queue_filters_by_status_category_age_and_assignee(engine: Engine, p
     ids = {}
     for name, category, days in (("old", "billing", 10), ("mid", "abuse", 2), ("new", "technical", 0)):
         with session_scope(engine) as session:
-            ids[name] = tickets.create_ticket(
+            ids[name] = messaging.create_ticket(
                 session=session,
                 viewer=bob,
                 subject=name,
@@ -272,13 +273,15 @@ def test_the_queue_filters_by_status_category_age_and_assignee(engine: Engine, p
                 now=NOW - timedelta(days=days),
             )
     with session_scope(engine) as session:
-        tickets.assign_ticket(session=session, viewer=support, ticket_id=ids["mid"], assignee_id=support.user_id)
+        messaging.assign_ticket(session=session, viewer=support, ticket_id=ids["mid"], assignee_id=support.user_id)
         with pytest.raises(ServiceError, match="staff member"):
-            tickets.assign_ticket(session=session, viewer=support, ticket_id=ids["mid"], assignee_id=bob.user_id)
+            messaging.assign_ticket(session=session, viewer=support, ticket_id=ids["mid"], assignee_id=bob.user_id)
 
     def queue(**raw: str) -> list[str]:
         with session_scope(engine) as session:
-            rows, *_ = tickets.staff_queue(session=session, viewer=support, filters=tickets.clean_filters(raw), now=NOW)
+            rows, *_ = messaging.staff_queue(
+                session=session, viewer=support, filters=messaging.clean_filters(raw), now=NOW
+            )
         return [r.subject for r in rows]
 
     assert queue() == ["old", "mid", "new"]  # the longest waiting first
@@ -287,9 +290,9 @@ def test_the_queue_filters_by_status_category_age_and_assignee(engine: Engine, p
     assert queue(assigned="me") == ["mid"] and queue(assigned="none") == ["old", "new"]
     assert queue(status="answered") == [] and queue(status="nonsense") == ["old", "mid", "new"]
     with session_scope(engine) as session:
-        assert tickets.open_by_age(session=session, now=NOW) == {"lt1d": 1, "1to3d": 1, "3to7d": 0, "gt7d": 1}
+        assert messaging.open_by_age(session=session, now=NOW) == {"lt1d": 1, "1to3d": 1, "3to7d": 0, "gt7d": 1}
         with pytest.raises(PermissionDenied):
-            tickets.staff_queue(session=session, viewer=bob, filters=tickets.QueueFilters())
+            messaging.staff_queue(session=session, viewer=bob, filters=messaging.QueueFilters())
 
 
 def test_the_audit_log_filters_and_exports_csv(engine: Engine, people: dict, client: TestClient) -> None:

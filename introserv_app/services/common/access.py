@@ -11,9 +11,9 @@ from typing import Any
 from sqlmodel import Session
 
 from introserv_app.domain.text import N_
-from introserv_app.services import audit
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import PermissionDenied
+from introserv_app.services.common import audit
+from introserv_app.services.common.errors import PermissionDenied
+from introserv_app.services.common.viewer import Viewer
 
 MSG_STAFF_ONLY = N_("This page is for support staff only.")
 MSG_ADMIN_ONLY = N_("Only an administrator can do this.")

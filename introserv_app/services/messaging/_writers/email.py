@@ -23,8 +23,8 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.db.types import utcnow
 from introserv_app.domain.validation import is_row_id
-from introserv_app.services import access, audit
-from introserv_app.services.auth import Viewer
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.viewer import Viewer
 
 MAX_ATTEMPTS = 12
 LEASE = timedelta(minutes=5)

@@ -1,16 +1,8 @@
-"""Notifications: banners (Orders tab, dashboard), the notification list, and their emails.
-
-`notify` stores one notification in the caller's transaction and, for events a person just caused
-(a payment, a staff action), writes its email to the outbox at once. The lifecycle job inserts its
-notifications set-based with `email_state = 'pending'`; `dispatch_emails` then writes their emails in
-batches, one email per customer and batch (a digest when there are several), each batch in one
-transaction with the flag that says it was done, so a run killed in the middle neither loses nor
-repeats an email. Every read here is scoped to the viewer.
-"""
+"""Notifications: created by the features (`notify`), resolved when their cause ends, dismissed by the customer, mailed
+in batches."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,44 +17,33 @@ from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox, Notification, Order, Profile, User, table_of
 from introserv_app.db.types import utcnow
-from introserv_app.domain.text import N_
 from introserv_app.domain.validation import TextError, check_text, is_row_id
-from introserv_app.i18n import format_datetime
-from introserv_app.services import access, audit
-from introserv_app.services.auth import Viewer
-from introserv_app.services.errors import ServiceError
-from introserv_app.services.mail_templates import (
+from introserv_app.services.common import access, audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
+from introserv_app.services.common.viewer import Viewer
+from introserv_app.services.messaging._readers.notifications import _open
+from introserv_app.services.messaging._rules import (
+    MSG_BAD_SEVERITY,
+    MSG_CRITICAL,
+    MSG_NOT_FOUND,
+    MSG_NOTICE_CHARACTERS,
+    MSG_NOTICE_EMPTY,
+    MSG_NOTICE_LONG,
+    NOTICE_MAX,
+    ORDER_ATTENTION_KINDS,
+    SEVERITIES,
+    STICKY_KINDS,
+)
+from introserv_app.services.messaging._templates import (
     ADDRESS_COMPLAINTS,
     ADDRESS_SUPPORT,
     TEMPLATES,
-    Rendered,
     email_texts,
     render,
 )
-from introserv_app.services.orders import MSG_ORDER_NOT_FOUND
 
-SEVERITIES = ("info", "warning", "critical")
-NOTICE_MAX = 2000
-BANNERS_MAX = 5
-PAGE_SIZE = 25
 DISPATCH_BATCH = 2000
-#: Kinds that say an order needs the customer's attention; a payment or a cancellation resolves them.
-ORDER_ATTENTION_KINDS = (
-    "renewal_reminder",
-    "auto_renew_invoice",
-    "auto_renew_failed",
-    "order_suspended",
-)
-
-#: Critical notices that stay on screen until their cause is resolved (payment, lifting, cancellation).
-STICKY_KINDS = ("order_suspended", "order_suspended_violation")
-
-MSG_NOT_FOUND = N_("Notification not found.")
-MSG_CRITICAL = N_("This notice stays until its cause is resolved.")
-MSG_NOTICE_EMPTY = N_("Write the notice.")
-MSG_NOTICE_LONG = N_("A notice can have at most 2,000 characters.")
-MSG_NOTICE_CHARACTERS = N_("The notice contains characters that cannot be used (invisible control characters).")
-MSG_BAD_SEVERITY = N_("Choose how important the notice is.")
 
 
 def notify(
@@ -117,9 +98,6 @@ def resolve(
         .where(about, n.kind.in_(kinds), n.resolved_at.is_(None))
         .values(resolved_at=now)
     )
-
-
-# ---- emails -----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -233,102 +211,6 @@ def dispatch_emails(*, engine: Engine, now: datetime | None = None, batch: int |
             written += _queue(session, rows, now)
 
 
-# ---- reading and dismissing -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NotificationView:
-    id: int
-    severity: str
-    title: str
-    body: str
-    created: str
-    order_id: int | None
-    dismissible: bool
-    dismissed: bool
-    resolved: bool
-
-
-@dataclass(frozen=True)
-class Banners:
-    items: list[NotificationView]
-    more: int  # open notifications beyond the ones shown
-
-
-def _view(row: Notification, lang: str) -> NotificationView:
-    text: Rendered = render(row.kind, row.params or {}, row.body, lang, row.created_at.date())
-    return NotificationView(
-        id=row.id or 0,
-        severity=row.severity,
-        title=text.title,
-        body=text.body,
-        created=format_datetime(row.created_at, lang, "short"),
-        order_id=row.order_id,
-        dismissible=row.dismissed_at is None and not (row.kind in STICKY_KINDS and row.resolved_at is None),
-        dismissed=row.dismissed_at is not None,
-        resolved=row.resolved_at is not None,
-    )
-
-
-def _open(user_id: Any) -> tuple[Any, ...]:
-    """The user's open notifications (neither dismissed nor resolved); `user_id` a value or a bind parameter."""
-    return (
-        col(Notification.user_id) == user_id,
-        col(Notification.dismissed_at).is_(None),
-        col(Notification.resolved_at).is_(None),
-    )
-
-
-_OPEN = _open(sa.bindparam("user_id"))
-# Built once: the banners are asked for on every page load.
-_BANNERS = (
-    select(Notification)
-    .where(*_OPEN)
-    .order_by(
-        sa.case({"critical": 0, "warning": 1}, value=col(Notification.severity), else_=2),
-        col(Notification.created_at).desc(),
-        col(Notification.id).desc(),
-    )
-    .limit(BANNERS_MAX)
-)
-_OPEN_COUNT = sa.select(sa.func.count()).select_from(Notification).where(*_OPEN)
-
-
-def banners(*, session: Session, viewer: Viewer, lang: str) -> Banners:
-    """The viewer's open notifications for the banners: critical first, then newest. Staff have none."""
-    if viewer.is_staff:
-        return Banners([], 0)
-    rows = session.execute(_BANNERS, {"user_id": viewer.user_id}).scalars().all()
-    total = len(rows)
-    if total == BANNERS_MAX:  # only then can there be more than are shown
-        total = int(session.connection().execute(_OPEN_COUNT, {"user_id": viewer.user_id}).scalar_one())
-    return Banners([_view(r, lang) for r in rows], max(total - len(rows), 0))
-
-
-@dataclass(frozen=True)
-class NotificationsPage:
-    items: list[NotificationView]
-    total: int
-    page: int
-    pages: int
-
-
-def notifications_page(*, session: Session, viewer: Viewer, lang: str, page: int = 1) -> NotificationsPage:
-    """All of the viewer's notifications, newest first, a page at a time."""
-    where = col(Notification.user_id) == viewer.user_id
-    total = int(session.exec(select(sa.func.count()).select_from(Notification).where(where)).one())
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(page if isinstance(page, int) and not isinstance(page, bool) else 1, 1), pages)
-    rows = session.exec(
-        select(Notification)
-        .where(where)
-        .order_by(col(Notification.created_at).desc(), col(Notification.id).desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return NotificationsPage([_view(r, lang) for r in rows], total, page, pages)
-
-
 def dismiss(*, session: Session, viewer: Viewer, notification_id: int, now: datetime | None = None) -> None:
     """Hide one of the viewer's banners; a suspension notice stays until resolved."""
     now = now or utcnow()
@@ -354,9 +236,6 @@ def dismiss_all(*, session: Session, viewer: Viewer, now: datetime | None = None
         .values(dismissed_at=now)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-# ---- notices from support ---------------------------------------------------------------------------
 
 
 def post_notice(

@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.domain.text import N_
-from introserv_app.services import access
-from introserv_app.services.auth import Viewer
+from introserv_app.services.common import access
+from introserv_app.services.common.viewer import Viewer
 
 #: Outbox statuses and their labels.
 OUTBOX_STATUS_LABELS: dict[str, str] = {"pending": N_("Waiting"), "failed": N_("Failed"), "sent": N_("Sent")}
