@@ -478,7 +478,7 @@ def scenario_lifecycle(args: argparse.Namespace) -> dict[str, object]:
     """A lifecycle run over N orders (first run: everything due; second run at the same moment: nothing new),
     next to the bare SQL that only counts what is due, on a fresh copy of the same seeded database per repeat."""
     from introserv_app.domain.lifecycle import LifecycleCalendar
-    from introserv_app.services import lifecycle
+    from introserv_app.services.jobs import lifecycle
 
     seeded_at = datetime(2026, 11, 22, 6, tzinfo=UTC)
     now = seeded_at + timedelta(days=2)  # two days on: some orders are past their grace period too

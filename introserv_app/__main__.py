@@ -139,7 +139,7 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from introserv_app.db.session import get_engine
-    from introserv_app.services import lifecycle
+    from introserv_app.services.jobs import lifecycle
 
     now = None
     if args.now:
@@ -166,7 +166,7 @@ def cmd_export_orders(args: argparse.Namespace) -> int:
     from introserv_app.db.session import session_scope
     from introserv_app.domain.grid import parse_grid_query
     from introserv_app.services.common.errors import ServiceError
-    from introserv_app.services.export import export_count, iter_orders_csv, operator_viewer
+    from introserv_app.services.orders import export_count, iter_orders_csv, operator_viewer
 
     params = {
         "status": ",".join(args.status or []),

@@ -24,7 +24,7 @@ from introserv_app.pages.staff import customer_page, customers_page, staff_dashb
 from introserv_app.pages.staff_admin import admin_page, audit_page, staff_tickets_page
 from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
-from introserv_app.services import lifecycle
+from introserv_app.services.jobs import lifecycle
 from introserv_app.services.messaging import deliver_due
 from introserv_app.state.binding import SessionBinding
 from introserv_app.state.catalog import CatalogState

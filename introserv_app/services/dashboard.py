@@ -1,4 +1,4 @@
-"""Selectors for the dashboard: scoped to the viewer (a customer sees own rows; staff see all)."""
+"""The customer's dashboard: balance, orders by status, next renewals, unpaid invoices."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from introserv_app.db.tables import Invoice, Order, TariffPlan
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
-from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
+from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.ledger import balance
+from introserv_app.services.orders import status_counts
 
 ACTIVE = (
     OrderStatus.PROCESSED.value,
@@ -41,17 +42,6 @@ class DashboardSummary:
     next_renewals: list[Renewal]
     unpaid_invoices: int
     balance: Money | None
-
-
-def status_counts(*, session: Session, user_id: int | None) -> dict[OrderStatus, int]:
-    """Orders per status (every status, zeros included) of one customer, or of everyone (None)."""
-    stmt = sa.select(col(Order.status), sa.func.count()).group_by(col(Order.status))
-    if user_id is not None:
-        stmt = stmt.where(col(Order.user_id) == user_id)
-    counts = dict.fromkeys(STATUS_ORDER, 0)
-    for status, n in session.execute(stmt):
-        counts[OrderStatus(status)] = int(n)
-    return counts
 
 
 def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None = None) -> DashboardSummary:

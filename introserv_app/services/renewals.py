@@ -11,6 +11,7 @@ is a ledger entry keyed by the invoice, so it can be charged only once.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,13 +35,13 @@ from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import vat_amount
-from introserv_app.services import ledger, lifecycle, messaging
+from introserv_app.services import ledger, messaging
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.invoices import Line, issue_invoice
-from introserv_app.services.orders import record_status_change
+from introserv_app.services.orders import change_status, record_status_change
 from introserv_app.services.payability import payment_block, require_payable
 from introserv_app.services.rates import convert, current_rates
 from introserv_app.services.vies import vat_for_customer
@@ -307,7 +308,7 @@ def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_i
         event = "paid" if first or not line.period_months else "renewed"
         messaging.resolve(session=session, order_ids=order.id or 0, now=now)
         if new != old:
-            lifecycle.change_status(
+            change_status(
                 session=session,
                 order=order,
                 new=new,
@@ -418,7 +419,7 @@ def auto_renew(
             session=session,
             viewer=viewer,
             items=items,
-            idem_key=lifecycle.idem_key(user_id, keyed),
+            idem_key=auto_renewal_key(user_id, keyed),
             now=now,
             automatic=True,
         )
@@ -461,3 +462,10 @@ def auto_renew(
             now=now,
         )
     return AutoRenewal(renewed, invoiced, len(failed))
+
+
+def auto_renewal_key(user_id: int, due: Sequence[tuple[int, date | None, int]]) -> str:
+    """The key of one customer's auto-renewal (same orders and dates → same invoice)."""
+    digest = hashlib.sha256(repr(sorted((o, str(p)) for o, p, _ in due)).encode()).hexdigest()[:32]
+    return f"auto-{user_id}-{digest}"
+

@@ -44,10 +44,9 @@ from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.dashboard import status_counts
-from introserv_app.services.lifecycle import change_status
 from introserv_app.services.login_throttle import SignInAttempts, sign_in_attempts
 from introserv_app.services.messaging import TicketRow, customer_tickets
+from introserv_app.services.orders import change_status, status_counts
 
 PAGE_SIZE = 25
 SEARCH_MAX = 100

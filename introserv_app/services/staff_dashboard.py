@@ -20,7 +20,7 @@ from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import ledger, messaging
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.dashboard import status_counts
+from introserv_app.services.orders import status_counts
 from introserv_app.services.rates import convert, current_rates
 
 MONTHS = 12

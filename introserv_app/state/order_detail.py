@@ -9,11 +9,11 @@ from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
-from introserv_app.services import lifecycle, messaging, staff
+from introserv_app.services import messaging, staff, support
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.invoice_docs import MSG_PERIOD, STATUS_LABELS
 from introserv_app.services.messaging import CATEGORIES, STATUSES
-from introserv_app.services.order_detail import order_detail
+from introserv_app.services.orders import order_detail
 from introserv_app.state.guard import client_ip, current_viewer, run_service, staff_only
 from introserv_app.state.locale import LocaleState, viewer_lang
 from introserv_app.state.session import SessionState
@@ -195,7 +195,7 @@ class OrderDetailState(rx.State):
     async def deliver(self, form: dict):
         order_id, fields = parse_id(self.order_id) or 0, form_fields(form)
         return await self._staff_action(
-            lambda session, viewer: lifecycle.deliver_order(
+            lambda session, viewer: support.deliver_order(
                 session=session, viewer=viewer, order_id=order_id, main_ip=fields.get("main_ip", ""), ip=client_ip(self)
             ),
             MSG_DELIVERED,

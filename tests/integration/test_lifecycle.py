@@ -30,9 +30,10 @@ from introserv_app.db.tables import (
 from introserv_app.domain.lifecycle import LifecycleCalendar
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import lifecycle, messaging
+from introserv_app.services import messaging, support
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
+from introserv_app.services.jobs import lifecycle
 from introserv_app.services.ledger import balance, post
 from introserv_app.services.messaging._writers import notifications as notification_writer
 from introserv_app.services.renewals import pay_invoice
@@ -249,7 +250,7 @@ def test_auto_renewal_from_a_sufficient_balance(engine: Engine) -> None:
 
 
 def test_a_cancellation_at_the_end_of_the_period_takes_effect(engine: Engine) -> None:
-    from introserv_app.services.cancellation import cancel_order
+    from introserv_app.services.orders import cancel_order
 
     uid, oid = customer(engine, "leaver")
     with session_scope(engine) as session:
@@ -489,18 +490,18 @@ def test_support_delivers_a_processing_order_and_the_customer_is_told(engine: En
     seen = Seen(engine, uid)
     for bad_ip in ("", "300.1.1.1", "<script>"):
         with pytest.raises(ServiceError, match="main IP"), session_scope(engine) as session:
-            lifecycle.deliver_order(session=session, viewer=staff, order_id=oid, main_ip=bad_ip)
+            support.deliver_order(session=session, viewer=staff, order_id=oid, main_ip=bad_ip)
     with pytest.raises(ServiceError), session_scope(engine) as session:  # a customer cannot deliver
-        lifecycle.deliver_order(session=session, viewer=viewer(uid, "setup"), order_id=oid, main_ip="198.51.100.4")
+        support.deliver_order(session=session, viewer=viewer(uid, "setup"), order_id=oid, main_ip="198.51.100.4")
     with session_scope(engine) as session:
-        lifecycle.deliver_order(session=session, viewer=staff, order_id=oid, main_ip=" 198.51.100.4 ")
+        support.deliver_order(session=session, viewer=staff, order_id=oid, main_ip=" 198.51.100.4 ")
     with session_scope(engine) as session:
         order = session.get(Order, oid)
         assert order is not None and (order.status, order.main_ip) == ("processed", "198.51.100.4")
     kinds, mails = seen.new()
     assert kinds == ["order_delivered"] and "Main IP address: 198.51.100.4." in mails[0].body_text
     with pytest.raises(ServiceError, match="cannot go from"), session_scope(engine) as session:
-        lifecycle.deliver_order(session=session, viewer=staff, order_id=oid, main_ip="198.51.100.5")
+        support.deliver_order(session=session, viewer=staff, order_id=oid, main_ip="198.51.100.5")
 
 
 def test_dismiss_all_hides_the_viewers_own_banners_but_not_a_suspension_or_anyone_elses(engine: Engine) -> None:

@@ -24,7 +24,7 @@ from introserv_app.services.messaging import (
     ticket_thread,
     tickets_page,
 )
-from introserv_app.services.order_detail import order_detail
+from introserv_app.services.orders import order_detail
 from introserv_app.services.renewals import pay_invoice
 from introserv_app.services.tariffs import (
     MSG_CODE,

@@ -13,10 +13,10 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Order, Profile, TariffPlan
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services.cancellation import cancel_order, withdraw_cancellation
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.ledger import balance, post
+from introserv_app.services.orders import cancel_order, withdraw_cancellation
 from introserv_app.services.renewals import pay_invoice, quote_renewal, renew
 from tests.integration.helpers import make_user
 from tests.integration.test_billing_concurrency import ATTEMPTS, ledger, run_concurrently

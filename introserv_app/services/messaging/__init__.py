@@ -1,7 +1,7 @@
 """Messaging: what the panel tells customers and staff, and what they tell each other. Notifications (banners, the
 list, batched e-mails), the e-mail outbox (queue, delivery with retries, the staff outbox view) and its templates,
 and support tickets (threads, the staff queue). Every feature may import this package; it imports only
-`services.common`. A new kind of message, channel or template goes here."""
+services.common. A new kind of message, channel or template goes here."""
 
 from __future__ import annotations
 
@@ -102,6 +102,12 @@ from ._writers.email import (
 )
 from ._writers.email import (
     retry_message as retry_message,
+)
+from ._writers.notification_rows import (
+    NOTIFICATION_INSERT as NOTIFICATION_INSERT,
+)
+from ._writers.notification_rows import (
+    notifications_from_select as notifications_from_select,
 )
 from ._writers.notifications import (
     dismiss as dismiss,

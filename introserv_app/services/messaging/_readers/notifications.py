@@ -13,10 +13,7 @@ from introserv_app.db.tables import Notification
 from introserv_app.i18n import format_datetime
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging._rules import STICKY_KINDS
-from introserv_app.services.messaging._templates import (
-    Rendered,
-    render,
-)
+from introserv_app.services.messaging._templates import Rendered, render
 
 BANNERS_MAX = 5
 

@@ -1,9 +1,5 @@
-"""The orders grid: one selector for customers (own orders) and staff (everyone's).
-
-The scope is decided here from the viewer, never from the page: a customer's query is always limited to
-their own user id, whatever filters arrive. Filtering, sorting and paging happen in SQL; only one page
-of rows leaves the database.
-"""
+"""The orders grid: one page of the viewer's orders (or everyone's, for staff) with the filters, search and sort of the
+URL, the ids that match, and the chosen columns."""
 
 from __future__ import annotations
 
@@ -17,20 +13,19 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.db import search
-from introserv_app.db.tables import Order, OrderStatusChange, TariffPlan, User, UserPreference
+from introserv_app.db.tables import Order, TariffPlan, User, UserPreference
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import OPTIONAL_COLUMNS, GridQuery, OrderFilters
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import TextError, check_text, parse_id
-from introserv_app.services.common import audit
-from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.common.scope import own_order
+from introserv_app.domain.validation import parse_id
 from introserv_app.services.common.viewer import Viewer
 
 _STATUS_RANK = sa.case({s.value: i for i, s in enumerate(STATUS_ORDER)}, value=col(Order.status))
+
+
 SORT_COLUMNS: dict[str, Any] = {
     "service_name": col(Order.service_name),
     "tariff": col(TariffPlan.name),
@@ -44,6 +39,7 @@ SORT_COLUMNS: dict[str, Any] = {
     "created_at": col(Order.created_at),
     "customer": col(User.username),
 }
+
 
 NULLABLE_SORT_KEYS = frozenset({"main_ip", "paid_until", "days_left"})
 
@@ -161,25 +157,6 @@ def ordered_ids(*, session: Session, viewer: Viewer, query: GridQuery) -> Any:
     return ids.order_by(*order_by(query, viewer))
 
 
-def record_status_change(
-    *,
-    session: Session,
-    order_id: int,
-    old: str | None,
-    new: str,
-    event: str,
-    actor_id: int | None,
-    note: str = "",
-    now: datetime,
-) -> None:
-    """One entry of the order's timeline (order_status_history)."""
-    session.add(
-        OrderStatusChange(
-            order_id=order_id, old_status=old, new_status=new, event=event, actor_id=actor_id, note=note, created_at=now
-        )
-    )
-
-
 def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: date | None = None) -> OrdersPage:
     """One page of the grid for `viewer`; a page past the end gives the last page."""
     today = today or utcnow().date()
@@ -258,35 +235,7 @@ def matching_order_ids(
     return list(session.exec(stmt.order_by(col(Order.id)).limit(limit)).all())
 
 
-COMMENT_MAX = 255
 MSG_SEARCH_SHORT = N_("Names, IPs and comments are searched from 3 characters on; shorter text finds IDs and tariffs.")
-MSG_COMMENT_TOO_LONG = N_("A comment can have at most 255 characters.")
-MSG_COMMENT_CHARACTERS = N_("The comment contains characters that cannot be used (invisible control characters).")
-
-
-def normalize_comment(raw: object) -> str:
-    """Trimmed one-line text; refused (ServiceError) when too long or with unusable characters (NUL and
-    other controls, lone surrogates). Scripts and formulas stay plain text (escaped where shown)."""
-    try:
-        return check_text(raw, max_len=COMMENT_MAX)
-    except TextError as exc:
-        raise ServiceError(MSG_COMMENT_CHARACTERS if exc.problem == "characters" else MSG_COMMENT_TOO_LONG) from None
-
-
-def set_comment(*, session: Session, viewer: Viewer, order_id: int, comment: str) -> str:
-    """Save the owner's comment on an order; returns the stored text. Foreign ids are refused and audited."""
-    text = normalize_comment(comment)
-    order = own_order(session=session, viewer=viewer, order_id=order_id, target="order.comment")
-    if order.comment != text:
-        audit.record(
-            session=session,
-            action="order.comment",
-            actor_id=viewer.user_id,
-            subject_user_id=order.user_id,
-            details={"order_id": order.id, "old": order.comment, "new": text},
-        )
-        order.comment = text
-    return text
 
 
 GRID_COLUMNS_KEY = "orders.columns"
@@ -307,15 +256,3 @@ def grid_columns(*, session: Session, user_id: int) -> tuple[str, ...]:
     except ValueError:
         return ()
     return tuple(c for c in OPTIONAL_COLUMNS if isinstance(stored, list) and c in stored)
-
-
-def set_grid_columns(*, session: Session, viewer: Viewer, columns: list[str]) -> tuple[str, ...]:
-    """Remember the viewer's optional columns; unknown names are ignored."""
-    chosen = tuple(c for c in OPTIONAL_COLUMNS if isinstance(columns, list) and c in columns)
-    pref = session.get(UserPreference, (viewer.user_id, GRID_COLUMNS_KEY))
-    value = json.dumps(list(chosen))
-    if pref is None:
-        session.add(UserPreference(user_id=viewer.user_id, key=GRID_COLUMNS_KEY, value=value, updated_at=utcnow()))
-    else:
-        pref.value, pref.updated_at = value, utcnow()
-    return chosen

@@ -31,7 +31,7 @@ from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.orders import count_orders, filtered, order_by, ordered_ids
+from introserv_app.services.orders._readers.grid import count_orders, filtered, order_by, ordered_ids
 
 CHUNK_ROWS = 50_000
 #: Slices for the worker processes: smaller, so that two workers and the parent stay within ~250 MB.

@@ -16,8 +16,7 @@ from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.scope import own_order
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.lifecycle import change_status
-from introserv_app.services.orders import record_status_change
+from introserv_app.services.orders._writers.status import change_status, record_status_change
 
 MODES = ("immediate", "period_end")
 MSG_BAD_MODE = N_("Choose when to cancel: now or at the end of the paid period.")

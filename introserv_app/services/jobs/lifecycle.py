@@ -1,0 +1,343 @@
+"""The lifecycle job (`python -m introserv_app lifecycle run [--now ...]`, and every few minutes in the app).
+
+Under a lock that only one process holds, each step finds its orders with set-based SQL, changes them in one
+transaction (through `orders.change_status_in_bulk`) and keys what it sends on the order and its paid-until date,
+so a second run, or a run after one was killed, finds nothing left to do for work already done.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col
+
+from introserv_app.config import get_settings
+from introserv_app.db.session import session_scope
+from introserv_app.db.sql import json_object, key_expr, timestamp_literal
+from introserv_app.db.tables import LedgerEntry, Notification, Order, Profile, table_of
+from introserv_app.db.types import utcnow
+from introserv_app.domain.lifecycle import LifecycleCalendar
+from introserv_app.domain.statuses import OrderStatus
+from introserv_app.services import messaging
+from introserv_app.services.joblock import job_lock
+from introserv_app.services.messaging import NOTIFICATION_INSERT
+from introserv_app.services.orders import change_status_in_bulk
+
+log = logging.getLogger("introserv.lifecycle")
+
+
+JOB = "lifecycle"
+
+
+AUTO_RENEW_CHUNK = 50
+
+
+def calendar_from_settings() -> LifecycleCalendar:
+    s = get_settings()
+    return LifecycleCalendar(
+        reminder_days=s.reminder_days,
+        grace_days=s.grace_days,
+        cancel_after_days=s.suspended_cancel_days,
+        auto_renew_days=s.auto_renew_days,
+    )
+
+
+@dataclass
+class RunReport:
+    locked_out: bool = False
+    cancelled_scheduled: int = 0
+    auto_renewed: int = 0
+    auto_invoiced: int = 0
+    auto_failed: int = 0
+    reminders: int = 0
+    suspended: int = 0
+    cancelled_nonpayment: int = 0
+    low_balance: int = 0
+    emails: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _cancel_pending() -> Any:
+    return sa.and_(col(Order.cancel_mode) == "period_end", col(Order.cancelled_at).is_(None))
+
+
+def _not_cancel_pending() -> Any:
+    return sa.or_(
+        col(Order.cancel_mode).is_(None), col(Order.cancel_mode) != "period_end", col(Order.cancelled_at).isnot(None)
+    )
+
+
+def _scheduled_cancellations(session: Session, today: date, now: datetime) -> int:
+    return change_status_in_bulk(
+        session,
+        new=OrderStatus.CANCELLED,
+        sources=(OrderStatus.PROCESSING, OrderStatus.PROCESSED, OrderStatus.SUSPENDED_NONPAYMENT),
+        where=(_cancel_pending(), col(Order.paid_until) <= today),
+        event="cancelled",
+        kind="order_cancelled_scheduled",
+        params=lambda rows: {"date": rows.paid_until},
+        dedupe="cancelled",
+        now=now,
+    )
+
+
+def _suspensions(session: Session, cal: LifecycleCalendar, today: date, now: datetime) -> int:
+    return change_status_in_bulk(
+        session,
+        new=OrderStatus.SUSPENDED_NONPAYMENT,
+        sources=(OrderStatus.PROCESSING, OrderStatus.PROCESSED),
+        where=(col(Order.paid_until) < cal.suspend_before(today), _not_cancel_pending()),
+        event="suspended",
+        kind="order_suspended",
+        params=lambda rows: {
+            "date": rows.paid_until,
+            "cancel_date": (today + timedelta(days=cal.cancel_after_days)).isoformat(),
+        },
+        dedupe="suspended",
+        now=now,
+    )
+
+
+def _nonpayment_cancellations(session: Session, cal: LifecycleCalendar, today: date, now: datetime) -> int:
+    return change_status_in_bulk(
+        session,
+        new=OrderStatus.CANCELLED,
+        sources=(OrderStatus.SUSPENDED_NONPAYMENT,),
+        where=(col(Order.paid_until) < cal.cancel_before(today),),
+        event="cancelled",
+        kind="order_cancelled_nonpayment",
+        params=lambda rows: {"date": rows.paid_until},
+        dedupe="cancelled",
+        now=now,
+    )
+
+
+def _reminders(session: Session, cal: LifecycleCalendar, today: date, now: datetime) -> int:
+    """One reminder per order, paid-until and threshold, inserted with INSERT ... SELECT."""
+    if not cal.reminder_days:
+        return 0
+    ascending = sorted(cal.reminder_days)
+    threshold = sa.case(
+        *[(col(Order.paid_until) <= today + timedelta(days=d), sa.literal(d)) for d in ascending[:-1]],
+        else_=sa.literal(ascending[-1]),
+    )
+    key = key_expr("reminder", col(Order.id), col(Order.paid_until), threshold)
+    params = json_object(session, {"order": col(Order.service_name), "date": col(Order.paid_until)})
+    template = messaging.TEMPLATES["renewal_reminder"]
+    existing = sa.select(sa.literal(1)).select_from(Notification).where(col(Notification.dedupe_key) == key)
+    source = sa.select(
+        col(Order.user_id),
+        col(Order.id),
+        sa.case((threshold <= 3, sa.literal("warning")), else_=sa.literal("info")),
+        sa.literal("renewal_reminder"),
+        sa.literal(template.title[:200]),
+        sa.literal(""),
+        params,
+        sa.literal("pending"),
+        key,
+        timestamp_literal(now),
+    ).where(
+        col(Order.status).in_((OrderStatus.PROCESSING.value, OrderStatus.PROCESSED.value)),
+        col(Order.paid_until) > today,
+        col(Order.paid_until) <= today + timedelta(days=ascending[-1]),
+        _not_cancel_pending(),
+        ~sa.exists(existing),
+    )
+    inserted = session.execute(
+        sa.insert(Notification)
+        .from_select(
+            NOTIFICATION_INSERT,
+            source,
+        )
+        .returning(col(Notification.id))
+    ).all()
+    return len(inserted)
+
+
+def _auto_renewals(engine: Engine, cal: LifecycleCalendar, today: date, now: datetime, report: RunReport) -> None:
+    """Customers with automatic renewal: their due orders renewed from the balance, one transaction per
+    customer (an invoice and a notification when the balance is short)."""
+    from introserv_app.services.renewals import auto_renew
+
+    key = key_expr("autorenew", col(Order.id), col(Order.paid_until))
+    with session_scope(engine) as session:
+        due = session.execute(
+            sa.select(col(Order.user_id), col(Order.id), col(Order.paid_until), col(Order.period_months))
+            .join(Profile, col(Profile.user_id) == col(Order.user_id))
+            .where(
+                col(Profile.auto_renew).is_(True),
+                col(Order.status).in_((OrderStatus.PROCESSING.value, OrderStatus.PROCESSED.value)),
+                # from a few days before paid-until to the end of the grace period; an order already
+                # suspended is renewed by the customer, not behind their back
+                col(Order.paid_until) <= today + timedelta(days=cal.auto_renew_days),
+                col(Order.paid_until) >= cal.suspend_before(today),
+                _not_cancel_pending(),
+                ~sa.exists(
+                    sa.select(sa.literal(1)).select_from(Notification).where(col(Notification.dedupe_key) == key)
+                ),
+            )
+            .order_by(col(Order.user_id), col(Order.id))
+        ).all()
+    by_user: dict[int, list[tuple[int, date, int]]] = defaultdict(list)
+    for uid, oid, pu, months in due:
+        by_user[uid].append((oid, pu, months))
+    users = list(by_user.items())
+
+    def apply(chunk: list[tuple[int, list[tuple[int, date, int]]]]) -> None:
+        with session_scope(engine) as session:
+            outcomes = [auto_renew(session=session, user_id=uid, due=orders, now=now) for uid, orders in chunk]
+        for outcome in outcomes:
+            report.auto_renewed += outcome.renewed
+            report.auto_invoiced += outcome.invoiced
+            report.auto_failed += outcome.failed
+
+    # Several customers per transaction (a commit each would cost more than the work); when one of them
+    # fails, the chunk is redone one customer per transaction so that only that one waits for the next run.
+    for start in range(0, len(users), AUTO_RENEW_CHUNK):
+        chunk = users[start : start + AUTO_RENEW_CHUNK]
+        try:
+            apply(chunk)
+        except Exception:  # noqa: BLE001 - redone customer by customer just below, where it is logged
+            for one in chunk:
+                try:
+                    apply([one])
+                except Exception:
+                    log.exception("auto-renewal of user %s failed; it is retried on the next run", one[0])
+
+
+def _low_balance(session: Session, now: datetime) -> int:
+    """One notification when a balance falls below the customer's threshold; re-armed once it is back."""
+    total = sa.func.coalesce(sa.func.sum(col(LedgerEntry.amount_minor)), 0)
+    rows = session.execute(
+        sa.select(
+            col(Profile.user_id),
+            col(Profile.low_balance_threshold_minor),
+            col(Profile.low_balance_alerted),
+            col(Profile.currency),
+            total,
+        )
+        .select_from(Profile)
+        .outerjoin(
+            LedgerEntry,
+            sa.and_(
+                col(LedgerEntry.user_id) == col(Profile.user_id), col(LedgerEntry.currency) == col(Profile.currency)
+            ),
+        )
+        .where(col(Profile.low_balance_threshold_minor).isnot(None))
+        .group_by(
+            col(Profile.user_id),
+            col(Profile.low_balance_threshold_minor),
+            col(Profile.low_balance_alerted),
+            col(Profile.currency),
+        )
+    ).all()
+    alert, rearm = [], []
+    for uid, threshold, alerted, currency, bal in rows:
+        if int(bal) < threshold and not alerted:
+            alert.append((uid, threshold, currency, int(bal)))
+        elif int(bal) >= threshold and alerted:
+            rearm.append(uid)
+    for start in range(0, len(rearm), 900):
+        chunk = rearm[start : start + 900]
+        session.execute(
+            sa.update(Profile)
+            .execution_options(synchronize_session=False)
+            .where(col(Profile.user_id).in_(chunk))
+            .values(low_balance_alerted=False)
+        )
+        session.execute(
+            sa.update(Notification)
+            .execution_options(synchronize_session=False)
+            .where(
+                col(Notification.user_id).in_(chunk),
+                col(Notification.kind) == "low_balance",
+                col(Notification.resolved_at).is_(None),
+            )
+            .values(resolved_at=now)
+        )
+    if alert:
+        template = messaging.TEMPLATES["low_balance"]
+        session.connection().execute(
+            sa.insert(table_of(Notification)),
+            [
+                {
+                    "user_id": uid,
+                    "order_id": None,
+                    "severity": template.severity,
+                    "kind": "low_balance",
+                    "title": template.title,
+                    "body": "",
+                    "params": {
+                        "balance": {"minor": bal, "currency": cur},
+                        "threshold": {"minor": threshold, "currency": cur},
+                    },
+                    "email_state": "pending",
+                    "dedupe_key": None,
+                    "created_at": now,
+                }
+                for uid, threshold, cur, bal in alert
+            ],
+        )
+        ids = [uid for uid, _, _, _ in alert]
+        for start in range(0, len(ids), 900):
+            session.execute(
+                sa.update(Profile)
+                .execution_options(synchronize_session=False)
+                .where(col(Profile.user_id).in_(ids[start : start + 900]))
+                .values(low_balance_alerted=True)
+            )
+    return len(alert)
+
+
+def run(*, engine: Engine, now: datetime | None = None, calendar: LifecycleCalendar | None = None) -> RunReport:
+    """One run of the lifecycle job; returns what it did (`locked_out` when another process runs it)."""
+    now = now or utcnow()
+    cal = calendar or calendar_from_settings()
+    today = now.date()
+    report = RunReport()
+    with job_lock(engine, JOB) as lock:
+        if not lock.acquired:
+            report.locked_out = True
+            return report
+
+        def step(name: str, fn: Callable[[], None]) -> None:
+            start = time.perf_counter()
+            fn()
+            report.seconds[name] = round(time.perf_counter() - start, 3)
+            lock.extend()
+
+        def in_tx(apply: Callable[[Session], None]) -> Callable[[], None]:
+            def go() -> None:
+                with session_scope(engine) as session:
+                    apply(session)
+
+            return go
+
+        def set_(attr: str, fn: Callable[[Session], int]) -> Callable[[Session], None]:
+            return lambda session: setattr(report, attr, fn(session))
+
+        step(
+            "scheduled_cancellations",
+            in_tx(set_("cancelled_scheduled", lambda s: _scheduled_cancellations(s, today, now))),
+        )
+        step("auto_renewals", lambda: _auto_renewals(engine, cal, today, now, report))
+        step("reminders", in_tx(set_("reminders", lambda s: _reminders(s, cal, today, now))))
+        step("suspensions", in_tx(set_("suspended", lambda s: _suspensions(s, cal, today, now))))
+        step(
+            "nonpayment_cancellations",
+            in_tx(set_("cancelled_nonpayment", lambda s: _nonpayment_cancellations(s, cal, today, now))),
+        )
+        step("low_balance", in_tx(set_("low_balance", lambda s: _low_balance(s, now))))
+        step("emails", lambda: setattr(report, "emails", messaging.dispatch_emails(engine=engine, now=now)))
+    return report
