@@ -381,9 +381,8 @@ def scenario_renew(args: argparse.Namespace) -> dict[str, object]:
     from introserv_app.db.tables import Order, User
     from introserv_app.domain.money import Money
     from introserv_app.domain.roles import Role
+    from introserv_app.services.billing import post, renew
     from introserv_app.services.common.viewer import Viewer
-    from introserv_app.services.ledger import post
-    from introserv_app.services.renewals import renew
 
     now = datetime(2026, 11, 22, tzinfo=UTC)
     with empty_database(args.db_url) as url:

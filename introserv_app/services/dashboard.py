@@ -13,8 +13,8 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import OrderStatus
+from introserv_app.services.billing import balance
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.ledger import balance
 from introserv_app.services.orders import status_counts
 
 ACTIVE = (

@@ -25,16 +25,15 @@ from introserv_app.domain.settings_rules import FieldError
 from introserv_app.domain.text import N_
 from introserv_app.domain.vat import parse_vat_number
 from introserv_app.i18n import SUPPORTED_LANGUAGES, translate_message
-from introserv_app.services import ledger
+from introserv_app.services import billing
 from introserv_app.services.auth import sessions_changed
+from introserv_app.services.billing import VatChecker, check_profile_vat, checker_from_settings, missing_required
 from introserv_app.services.common import audit
 from introserv_app.services.common.access import MSG_STAFF_ONLY, record_denied
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import queue_email
 from introserv_app.services.passwords import hash_password, verify_password
-from introserv_app.services.payability import missing_required
-from introserv_app.services.vies import VatChecker, check_profile_vat, checker_from_settings
 
 MSG_WRONG_PASSWORD = N_("The current password is not correct.")
 MSG_PASSWORD_NEEDED = N_("Enter your current password to change this.")
@@ -134,7 +133,7 @@ def _profile(session: Session, user_id: int) -> Profile:
 
 
 def currency_locked(*, session: Session, user_id: int) -> bool:
-    if ledger.balance(session=session, user_id=user_id).minor != 0:
+    if billing.balance(session=session, user_id=user_id).minor != 0:
         return True
     unpaid = session.exec(
         select(Invoice.id).where(Invoice.user_id == user_id, Invoice.status == "unpaid").limit(1)

@@ -39,7 +39,7 @@ from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, is_row_id
 from introserv_app.i18n.countries import is_country_code
-from introserv_app.services import ledger, messaging, settings
+from introserv_app.services import billing, messaging, settings
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
@@ -323,7 +323,7 @@ def customer_card(
         last_login_ip=user.last_login_ip or "",
         profile=profile,
         email_pending=pending or "",
-        balance=ledger.balance(session=session, user_id=uid),
+        balance=billing.balance(session=session, user_id=uid),
         status_counts=counts,
         orders=orders,
         orders_total=sum(counts.values()),
@@ -486,18 +486,18 @@ def adjust_balance(
         raise ServiceError(MSG_ADJUST_AMOUNT)
     uid = user.id or 0
     try:
-        ledger.post(
+        billing.post(
             session=session,
             user_id=uid,
             kind="adjustment",
             amount=delta,
-            idem_key=ledger.check_idem_key(idem_key),
+            idem_key=billing.check_idem_key(idem_key),
             note=text,
             actor_id=viewer.user_id,
             now=now,
         )
-    except ledger.InsufficientFunds:
-        current = ledger.balance(session=session, user_id=uid)
+    except billing.InsufficientFunds:
+        current = billing.balance(session=session, user_id=uid)
         session.rollback()
         audit.record_apart(
             session=session,
@@ -509,7 +509,7 @@ def adjust_balance(
             details={"amount": delta.minor, "reason": text, "refused": "negative"},
         )
         raise ServiceError(MSG_ADJUST_NEGATIVE, balance=current) from None
-    new_balance = ledger.balance(session=session, user_id=uid)
+    new_balance = billing.balance(session=session, user_id=uid)
     messaging.notify(
         session=session,
         user_id=uid,

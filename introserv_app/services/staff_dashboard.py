@@ -17,11 +17,11 @@ from introserv_app.db.tables import EmailOutbox, Invoice, LedgerEntry, Order
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.statuses import OrderStatus
-from introserv_app.services import ledger, messaging
+from introserv_app.services import billing, messaging
+from introserv_app.services.billing import convert, current_rates
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import status_counts
-from introserv_app.services.rates import convert, current_rates
 
 MONTHS = 12
 EXPIRING_DAYS = 7
@@ -107,7 +107,7 @@ def staff_dashboard(*, session: Session, viewer: Viewer, ip: str = "", now: date
 def spending_by_month(*, session: Session, viewer: Viewer, now: datetime | None = None) -> list[tuple[date, Money]]:
     """What the customer's balance paid for in each of the last 12 months (charges less refunds)."""
     now = now or utcnow()
-    currency = ledger.account_currency(session=session, user_id=viewer.user_id)
+    currency = billing.account_currency(session=session, user_id=viewer.user_id)
     starts = month_starts(now)
     totals = dict.fromkeys(starts, 0)
     rows = session.execute(

@@ -10,7 +10,7 @@ import reflex as rx
 from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_amount, format_money, gettext, translate_error, translate_message
-from introserv_app.services.catalog import catalog, place_order, quote_order
+from introserv_app.services.billing import catalog, place_order, quote_order
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState

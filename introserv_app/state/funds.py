@@ -10,14 +10,8 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.money import parse_amount
 from introserv_app.domain.validation import form_fields
 from introserv_app.i18n import format_money, gettext, translate_message
+from introserv_app.services.billing import MSG_BAD_TOPUP, MSG_PAYMENT_FAILED, account_currency, payment_provider, top_up
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.ledger import (
-    MSG_BAD_TOPUP,
-    MSG_PAYMENT_FAILED,
-    account_currency,
-    payment_provider,
-    top_up,
-)
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 from introserv_app.state.session import SessionState

@@ -11,10 +11,8 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields, parse_date, parse_id, parse_page
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_error, translate_message
+from introserv_app.services.billing import INVOICE_STATUSES, invoices_page, normalize_number, pay_invoice, pay_link
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.invoices import INVOICE_STATUSES, invoices_page, normalize_number
-from introserv_app.services.paylinks import pay_link
-from introserv_app.services.renewals import pay_invoice
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 from introserv_app.state.session import SessionState

@@ -16,9 +16,9 @@ from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_error, translate_message
+from introserv_app.services.billing import Quote, quote_renewal, renew
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.orders import cancel_order, withdraw_cancellation
-from introserv_app.services.renewals import Quote, quote_renewal, renew
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState, reloader_for
 from introserv_app.state.orders import OrdersGridState

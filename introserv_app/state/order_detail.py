@@ -10,8 +10,8 @@ from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
 from introserv_app.services import messaging, staff, support
+from introserv_app.services.billing import MSG_PERIOD, STATUS_LABELS
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.invoice_docs import MSG_PERIOD, STATUS_LABELS
 from introserv_app.services.messaging import CATEGORIES, STATUSES
 from introserv_app.services.orders import order_detail
 from introserv_app.state.guard import client_ip, current_viewer, run_service, staff_only

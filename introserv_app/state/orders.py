@@ -31,9 +31,9 @@ from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number, parse_page
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
+from introserv_app.services.billing import invoice_counts
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.invoices import invoice_counts
 from introserv_app.services.orders import (
     MATCHING_LIMIT,
     MSG_SEARCH_SHORT,

@@ -10,9 +10,15 @@ import reflex as rx
 from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
 from introserv_app.i18n import translate_error, translate_message
+from introserv_app.services.billing import (
+    MSG_ALREADY_PAID,
+    MSG_LINK_INVALID,
+    MSG_PAYMENT_FAILED,
+    link_document,
+    pay_by_link,
+    payment_provider,
+)
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.ledger import MSG_PAYMENT_FAILED, payment_provider
-from introserv_app.services.paylinks import MSG_ALREADY_PAID, MSG_LINK_INVALID, link_document, pay_by_link
 from introserv_app.state.funds import TEST_METHODS
 from introserv_app.state.guard import client_ip
 from introserv_app.state.locale import LocaleState

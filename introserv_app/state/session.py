@@ -11,9 +11,9 @@ import reflex as rx
 from introserv_app.db.session import session_scope
 from introserv_app.i18n import format_money, normalize_language, translate_message
 from introserv_app.services.auth import logout, token_from_cookie_header
+from introserv_app.services.billing import balance
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.ledger import balance
 from introserv_app.state.binding import clear_user_states
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState

@@ -13,7 +13,7 @@ import reflex as rx
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_datetime, gettext, translate_message
-from introserv_app.services import audit_log, seller, staff_users
+from introserv_app.services import audit_log, billing, staff_users
 from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, clean_filters, staff_queue
 from introserv_app.state.guard import STAFF_STATES, admin_only, client_ip, page_from_url, run_service, staff_only
 from introserv_app.state.locale import viewer_lang
@@ -175,7 +175,7 @@ class AdminState(rx.State):
         result, self.error = run_service(
             self,
             lang,
-            lambda s, v: (staff_users.list_staff(session=s, viewer=v, ip=ip), seller.seller_settings(session=s)),
+            lambda s, v: (staff_users.list_staff(session=s, viewer=v, ip=ip), billing.seller_settings(session=s)),
         )
         self.allowed = result is not None
         if result is None:
@@ -193,7 +193,7 @@ class AdminState(rx.State):
             }
             for u in users
         ]
-        self.seller = {k: getattr(settings, k) for k in seller.FIELDS}
+        self.seller = {k: getattr(settings, k) for k in billing.FIELDS}
 
     @rx.event
     @admin_only
@@ -254,7 +254,7 @@ class AdminState(rx.State):
         lang = await viewer_lang(self)
         ip = client_ip(self)
         _, self.seller_error = run_service(
-            self, lang, lambda s, v: seller.save_seller_settings(session=s, viewer=v, form=form_fields(form), ip=ip)
+            self, lang, lambda s, v: billing.save_seller_settings(session=s, viewer=v, form=form_fields(form), ip=ip)
         )
         if self.seller_error:
             return rx.toast.error(self.seller_error)

@@ -10,9 +10,8 @@ from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_money, gettext, translate_error, translate_message
+from introserv_app.services.billing import current_rates, list_tariffs, save_tariff, set_rate
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
-from introserv_app.services.rates import current_rates, set_rate
-from introserv_app.services.tariffs import list_tariffs, save_tariff
 from introserv_app.state.catalog import PRODUCT_TYPES
 from introserv_app.state.guard import STAFF_STATES, admin_only, client_ip, current_viewer, staff_only
 from introserv_app.state.locale import LocaleState

@@ -27,14 +27,12 @@ from introserv_app.services.auth import (
     resolve_session,
     token_from_cookie_header,
 )
+from introserv_app.services.billing import InvoiceDocument, invoice_document, link_document, render_invoice_pdf
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.invoice_docs import InvoiceDocument, invoice_document
-from introserv_app.services.invoice_pdf import render_invoice_pdf
 from introserv_app.services.login_throttle import DEVICE_COOKIE, DEVICE_DAYS
 from introserv_app.services.orders import export_count, iter_orders_csv
-from introserv_app.services.paylinks import link_document
 from introserv_app.services.settings import confirm_email
 from introserv_app.state.errors import MSG_DB_UNAVAILABLE
 from introserv_app.state.login import safe_next

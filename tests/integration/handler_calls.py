@@ -34,9 +34,9 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import ALL_TABLES
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import ledger, messaging, passwords
+from introserv_app.services import billing, messaging, passwords
 from introserv_app.services.auth import SESSION_COOKIE
-from introserv_app.services.catalog import place_order
+from introserv_app.services.billing import place_order
 from introserv_app.services.common.viewer import Viewer
 from tests.integration.helpers import make_customer_with_order, make_user, session_token
 
@@ -75,7 +75,7 @@ def build_world(engine: Engine) -> World:
         assert order is not None
         bob = Viewer(user_id=order.user_id, username="bob", role=Role.CUSTOMER, session_id=0, language="en")
         staff = Viewer(user_id=helper_id, username="helper", role=Role.SUPPORT, session_id=0, language="en")
-        ledger.post(
+        billing.post(
             session=session, user_id=bob.user_id, kind="topup", amount=Money(5000, "EUR"), idem_key="world-topup-0001"
         )
         placed = place_order(

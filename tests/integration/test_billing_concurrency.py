@@ -15,10 +15,17 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
 from introserv_app.domain.vat import decide
+from introserv_app.services.billing import (
+    InsufficientFunds,
+    Line,
+    TestPaymentProvider,
+    balance,
+    issue_invoice,
+    post,
+    top_up,
+)
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.invoices import Line, issue_invoice
-from introserv_app.services.ledger import InsufficientFunds, TestPaymentProvider, balance, post, top_up
 from tests.integration.helpers import make_user
 
 ATTEMPTS = 24

@@ -16,24 +16,26 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Invoice, Order, Profile
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.invoice_docs import invoice_document
-from introserv_app.services.invoice_pdf import render_invoice_pdf
-from introserv_app.services.invoices import invoices_page
-from introserv_app.services.ledger import PaymentResult, TestPaymentProvider, balance
-from introserv_app.services.paylinks import (
+from introserv_app.services.billing import (
     MSG_ENABLE_FIRST,
     MSG_LINK_DISABLED,
     MSG_LINK_EXPIRED,
     MSG_LINK_INVALID,
     MSG_LINK_IP_BLOCKED,
+    PaymentResult,
+    TestPaymentProvider,
+    balance,
+    invoice_document,
+    invoices_page,
     link_document,
     pay_by_link,
     pay_link,
     read_token,
+    render_invoice_pdf,
+    renew,
 )
-from introserv_app.services.renewals import renew
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from tests.integration.test_billing_concurrency import ATTEMPTS, ledger, run_concurrently
 from tests.integration.test_renewals import NOW, order, who
 

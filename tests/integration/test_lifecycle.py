@@ -31,12 +31,11 @@ from introserv_app.domain.lifecycle import LifecycleCalendar
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
 from introserv_app.services import messaging, support
+from introserv_app.services.billing import balance, pay_invoice, post
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.jobs import lifecycle
-from introserv_app.services.ledger import balance, post
 from introserv_app.services.messaging._writers import notifications as notification_writer
-from introserv_app.services.renewals import pay_invoice
 from tests.integration.helpers import make_user
 
 CAL = LifecycleCalendar(reminder_days=(14, 7, 3, 1), grace_days=3, cancel_after_days=14, auto_renew_days=3)
@@ -225,7 +224,7 @@ def test_a_life_ending_in_cancellation_for_non_payment(engine: Engine) -> None:
     assert run(engine, END + timedelta(days=40)).cancelled_nonpayment == 0
     assert seen.new() == ([], [])
     with pytest.raises(ServiceError), session_scope(engine) as session:  # a cancelled order cannot be renewed
-        from introserv_app.services.renewals import quote_renewal
+        from introserv_app.services.billing import quote_renewal
 
         quote_renewal(session=session, viewer=viewer(uid, "gone"), items=[(oid, 1)])
 
@@ -322,7 +321,7 @@ def _invoice_for(session, uid: int, oid: int) -> int:  # type: ignore[no-untyped
     from decimal import Decimal
 
     from introserv_app.domain.vat import VatDecision
-    from introserv_app.services.invoices import Line, issue_invoice
+    from introserv_app.services.billing import Line, issue_invoice
 
     invoice = issue_invoice(
         session=session,

@@ -12,7 +12,23 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Invoice, Order, TariffPlan, Ticket
 from introserv_app.domain.periods import add_months
 from introserv_app.domain.roles import Role
-from introserv_app.services.catalog import MSG_TARIFF_NOT_FOUND, catalog, place_order, quote_order
+from introserv_app.services.billing import (
+    MSG_CODE,
+    MSG_CODE_TAKEN,
+    MSG_CURRENCY,
+    MSG_CURRENCY_FIXED,
+    MSG_NAME,
+    MSG_NO_PRICE,
+    MSG_PRICE,
+    MSG_TARIFF_NOT_FOUND,
+    MSG_TYPE,
+    catalog,
+    list_tariffs,
+    pay_invoice,
+    place_order,
+    quote_order,
+    save_tariff,
+)
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import (
@@ -25,19 +41,6 @@ from introserv_app.services.messaging import (
     tickets_page,
 )
 from introserv_app.services.orders import order_detail
-from introserv_app.services.renewals import pay_invoice
-from introserv_app.services.tariffs import (
-    MSG_CODE,
-    MSG_CODE_TAKEN,
-    MSG_CURRENCY,
-    MSG_CURRENCY_FIXED,
-    MSG_NAME,
-    MSG_NO_PRICE,
-    MSG_PRICE,
-    MSG_TYPE,
-    list_tariffs,
-    save_tariff,
-)
 from tests.integration.helpers import make_user
 from tests.integration.test_billing_concurrency import ATTEMPTS, run_concurrently
 from tests.integration.test_renewals import NOW, fund, who

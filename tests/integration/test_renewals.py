@@ -13,11 +13,10 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Order, Profile, TariffPlan
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
+from introserv_app.services.billing import balance, pay_invoice, post, quote_renewal, renew
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.ledger import balance, post
 from introserv_app.services.orders import cancel_order, withdraw_cancellation
-from introserv_app.services.renewals import pay_invoice, quote_renewal, renew
 from tests.integration.helpers import make_user
 from tests.integration.test_billing_concurrency import ATTEMPTS, ledger, run_concurrently
 
@@ -236,7 +235,7 @@ def test_vat_rounding_of_a_batch_is_on_the_invoice_total(engine: Engine, shop: d
 
 
 def test_invoice_list_is_scoped_and_filtered(engine: Engine, shop: dict[str, int]) -> None:
-    from introserv_app.services.invoices import invoice_counts, invoices_page
+    from introserv_app.services.billing import invoice_counts, invoices_page
 
     fund(engine, shop["user"], 10_000)
     with session_scope(engine) as session:

@@ -20,10 +20,9 @@ from introserv_app.domain.roles import Role
 from introserv_app.services import phone as phone_service
 from introserv_app.services import settings as svc
 from introserv_app.services.auth import authenticate, resolve_session
+from introserv_app.services.billing import MSG_PROFILE_INCOMPLETE, PaymentBlocked, payment_provider, post, top_up
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.ledger import payment_provider, post, top_up
-from introserv_app.services.payability import MSG_PROFILE_INCOMPLETE, PaymentBlocked
 from tests.integration.helpers import PASSWORD, exchange, make_user
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -413,8 +412,7 @@ def test_a_forged_user_id_in_the_form_changes_nobody_else(engine: Engine) -> Non
 
 def test_prices_convert_to_the_account_currency_at_the_staff_rates(engine: Engine) -> None:
     from introserv_app.db.tables import TariffPlan
-    from introserv_app.services.catalog import catalog, place_order
-    from introserv_app.services.rates import MSG_RATE, convert, current_rates, set_rate
+    from introserv_app.services.billing import MSG_RATE, catalog, convert, current_rates, place_order, set_rate
 
     uid = make_user(engine, "alice")
     support = make_user(engine, "helpdesk", Role.ADMIN)

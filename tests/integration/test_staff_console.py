@@ -28,13 +28,12 @@ from introserv_app.db.tables import (
 )
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import audit_log, messaging, seller, staff, staff_users
+from introserv_app.services import audit_log, billing, messaging, staff, staff_users
 from introserv_app.services.auth import SESSION_COOKIE, authenticate, resolve_session
+from introserv_app.services.billing import balance, post, vat_for_customer
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.ledger import balance, post
 from introserv_app.services.staff_dashboard import month_starts, spending_by_month, staff_dashboard
-from introserv_app.services.vies import vat_for_customer
 from tests.integration.helpers import PASSWORD, exchange, make_customer_with_order, make_user
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
@@ -409,17 +408,17 @@ def test_admins_manage_staff_users_and_seller_settings(engine: Engine, people: d
         "seller_vat_number": "DE811907980",
     }
     with session_scope(engine) as session:
-        seller.save_seller_settings(session=session, viewer=admin, form=form)
+        billing.save_seller_settings(session=session, viewer=admin, form=form)
     with session_scope(engine) as session:
-        current = seller.seller_settings(session=session)
+        current = billing.seller_settings(session=session)
         decision, _, seller_vat = vat_for_customer(session=session, user_id=people["bob"].user_id, on=NOW)
     assert current.seller_country == "DE" and seller_vat == "DE811907980"
     assert decision.rate == 19  # bob lives in Germany now (the seller's country): German VAT
     for bad in ({"seller_country": "Q"}, {"seller_vat_number": "123"}, {"seller_name": ""}):
         with session_scope(engine) as session, pytest.raises(ServiceError):
-            seller.save_seller_settings(session=session, viewer=admin, form={**form, **bad})
+            billing.save_seller_settings(session=session, viewer=admin, form={**form, **bad})
     for call in (
-        lambda s: seller.save_seller_settings(session=s, viewer=support, form=form),
+        lambda s: billing.save_seller_settings(session=s, viewer=support, form=form),
         lambda s: staff_users.list_staff(session=s, viewer=support),
         lambda s: staff_users.add_staff(
             session=s, viewer=support, username="evil", password="p" * 20, role="admin", email="e@x.io"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from introserv_app.domain.vat import parse_vat_number
-from introserv_app.services.vies import EcViesChecker, FormatOnlyChecker, NoChecker
+from introserv_app.services.billing import EcViesChecker, FormatOnlyChecker, NoChecker
 
 DE = parse_vat_number("DE136695976")
 EL = parse_vat_number("EL094259216")

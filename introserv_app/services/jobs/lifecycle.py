@@ -168,7 +168,7 @@ def _reminders(session: Session, cal: LifecycleCalendar, today: date, now: datet
 def _auto_renewals(engine: Engine, cal: LifecycleCalendar, today: date, now: datetime, report: RunReport) -> None:
     """Customers with automatic renewal: their due orders renewed from the balance, one transaction per
     customer (an invoice and a notification when the balance is short)."""
-    from introserv_app.services.renewals import auto_renew
+    from introserv_app.services.billing import auto_renew
 
     key = key_expr("autorenew", col(Order.id), col(Order.paid_until))
     with session_scope(engine) as session:

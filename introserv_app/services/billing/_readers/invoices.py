@@ -1,9 +1,4 @@
-"""Invoices: gapless numbering per year (2026-000123) and issuing an invoice with its VAT.
-
-The number comes from `invoice_counters` in the same transaction as the invoice: the counter row is
-incremented with `UPDATE ... RETURNING` (a row lock on PostgreSQL, the write lock on SQLite), so two
-invoices never share a number, and a rolled-back invoice gives its number back (no gaps).
-"""
+"""Invoices as listed: the viewer's invoices with filters and pages, and the counts per order shown in the grid."""
 
 from __future__ import annotations
 
@@ -16,97 +11,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from introserv_app.db.tables import Invoice, InvoiceLine, User
-from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
-from introserv_app.domain.vat import VatDecision, vat_amount
 from introserv_app.services.common.viewer import Viewer
 
-PAYMENT_TERM = timedelta(days=14)
-
-
-def invoice_number(year: int, seq: int) -> str:
-    return f"{year}-{seq:06d}"
-
-
-def next_invoice_seq(*, session: Session, year: int) -> int:
-    """The next number of `year`, reserved in the caller's transaction."""
-    session.execute(
-        sa.text("INSERT INTO invoice_counters (year, last_seq) VALUES (:y, 0) ON CONFLICT (year) DO NOTHING"),
-        {"y": year},
-    )
-    seq = session.execute(
-        sa.text("UPDATE invoice_counters SET last_seq = last_seq + 1 WHERE year = :y RETURNING last_seq"),
-        {"y": year},
-    ).scalar_one()
-    return int(seq)
-
-
-@dataclass(frozen=True)
-class Line:
-    description: str
-    net: Money
-    order_id: int | None = None
-    period_months: int | None = None
-
-
-def issue_invoice(
-    *,
-    session: Session,
-    user_id: int,
-    lines: Sequence[Line],
-    vat: VatDecision,
-    customer_country: str,
-    customer_vat_number: str | None = None,
-    seller_vat_number: str | None = None,
-    now: datetime | None = None,
-) -> Invoice:
-    """A new unpaid invoice: lines, net, VAT at `vat.rate` on the net total, gross."""
-    if not lines:
-        raise ValueError("an invoice needs at least one line")
-    currency = lines[0].net.currency
-    if any(line.net.currency != currency for line in lines):
-        raise ValueError("one currency per invoice")
-    now = now or utcnow()
-    net = Money(sum(line.net.minor for line in lines), currency)
-    tax = vat_amount(net, vat.rate)
-    seq = next_invoice_seq(session=session, year=now.year)
-    invoice = Invoice(
-        number=invoice_number(now.year, seq),
-        year=now.year,
-        seq=seq,
-        user_id=user_id,
-        status="unpaid",
-        currency=currency,
-        net_minor=net.minor,
-        vat_rate=format(vat.rate.normalize(), "f"),
-        vat_minor=tax.minor,
-        gross_minor=net.minor + tax.minor,
-        reverse_charge=vat.reverse_charge,
-        customer_country=customer_country,
-        customer_vat_number=customer_vat_number or None,
-        seller_vat_number=seller_vat_number,
-        issued_at=now,
-        due_at=now + PAYMENT_TERM,
-    )
-    session.add(invoice)
-    session.flush()
-    for line in lines:
-        session.add(
-            InvoiceLine(
-                invoice_id=invoice.id or 0,
-                order_id=line.order_id,
-                description=line.description[:255],
-                period_months=line.period_months,
-                quantity=1,
-                unit_minor=line.net.minor,
-                net_minor=line.net.minor,
-            )
-        )
-    session.flush()
-    return invoice
-
-
 INVOICE_STATUSES = ("unpaid", "paid", "cancelled")
+
+
 NUMBER_MAX = 11  # 2026-000123
 
 
@@ -228,6 +138,8 @@ _INVOICE_COUNTS = (
     .where(col(InvoiceLine.order_id).in_(sa.bindparam("order_ids", expanding=True)))
     .group_by(col(InvoiceLine.order_id))
 )
+
+
 # Built once (the grid asks on every page load); a customer's counts only ever include their own invoices.
 _OWN_INVOICE_COUNTS = _INVOICE_COUNTS.where(col(Invoice.user_id) == sa.bindparam("user_id"))
 

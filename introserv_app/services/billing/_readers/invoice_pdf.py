@@ -12,9 +12,9 @@ from fpdf.enums import XPos, YPos
 
 from introserv_app.domain.text import N_
 from introserv_app.i18n import gettext
-from introserv_app.services.invoice_docs import InvoiceDocument
+from introserv_app.services.billing._readers.invoice_docs import InvoiceDocument
 
-FONTS = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+FONTS = Path(__file__).resolve().parents[3] / "resources" / "fonts"
 FONT = "DejaVu"
 GREY = (110, 110, 110)
 

@@ -20,10 +20,10 @@ from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import MSG_OUTSIDE_EU, MSG_REVERSE_CHARGE, is_eu
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, normalize_language
 from introserv_app.i18n.countries import country_name
+from introserv_app.services.billing._readers.seller import seller_settings
 from introserv_app.services.common import access
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.seller import seller_settings
 
 MSG_INVOICE_NOT_FOUND = N_("Invoice not found.")
 MSG_PERIOD = N_("{months} mo.")

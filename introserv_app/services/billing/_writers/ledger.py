@@ -1,39 +1,43 @@
-"""The balance ledger: append-only entries (top-up, charge, refund, adjustment) and their sum.
-
-Every money movement of one customer runs under `lock_account`, so two tabs, a double click or a retry
-see each other's result: PostgreSQL locks the user's row (`SELECT ... FOR UPDATE`); SQLite takes its
-single write lock with a first (no-op) write before the balance is read. Each movement carries an
-idempotency key (created when its dialog opens): a repeat returns the entry already written instead of
-moving money again. The balance never goes negative.
-"""
+"""The ledger as written: append-only entries under the account lock, once per idempotency key; top-ups through the
+payment provider."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from introserv_app.config import get_settings
-from introserv_app.db.tables import LedgerEntry, Profile, User
+from introserv_app.db.tables import LedgerEntry, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.text import N_
+from introserv_app.services.billing._providers import PaymentProvider
+from introserv_app.services.billing._readers.ledger import account_currency, balance, find_entry
+from introserv_app.services.billing._readers.payability import require_payable
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.payability import require_payable
 
 KINDS = ("topup", "charge", "refund", "adjustment")
+
+
 IDEM_KEY_MAX = 64
+
+
 TOPUP_MIN_MINOR, TOPUP_MAX_MINOR = 100, 1_000_000  # 1.00 .. 10,000.00 in the account currency
 
+
 MSG_INSUFFICIENT = N_("The balance is not enough for this payment.")
+
+
 MSG_BAD_KEY = N_("This form has expired; open it again.")
+
+
 MSG_BAD_TOPUP = N_("Enter an amount between 1.00 and 10,000.00.")
+
+
 MSG_PAYMENT_FAILED = N_("The payment was declined: {reason}")  # shown by the page for TopUp.error
 
 
@@ -52,35 +56,10 @@ def lock_account(*, session: Session, user_id: int) -> None:
         session.execute(sa.update(User).where(col(User.id) == user_id).values(is_active=col(User.is_active)))
 
 
-def account_currency(*, session: Session, user_id: int) -> str:
-    return session.exec(select(Profile.currency).where(Profile.user_id == user_id)).first() or "EUR"
-
-
-#: The account currency (EUR without a profile) and the balance in it, in one statement built once: it
-#: runs on every page load (the top bar).
-_ACCOUNT_CURRENCY = sa.func.coalesce(
-    sa.select(col(Profile.currency)).where(col(Profile.user_id) == sa.bindparam("user_id")).limit(1).scalar_subquery(),
-    "EUR",
-)
-_BALANCE = sa.select(sa.func.coalesce(sa.func.sum(col(LedgerEntry.amount_minor)), 0), _ACCOUNT_CURRENCY).where(
-    col(LedgerEntry.user_id) == sa.bindparam("user_id"), col(LedgerEntry.currency) == _ACCOUNT_CURRENCY
-)
-
-
-def balance(*, session: Session, user_id: int) -> Money:
-    """The sum of the user's entries in the account currency."""
-    total, currency = session.connection().execute(_BALANCE, {"user_id": user_id}).one()
-    return Money(int(total), str(currency))
-
-
 def check_idem_key(key: str) -> str:
     if not isinstance(key, str) or not 16 <= len(key) <= IDEM_KEY_MAX or not key.replace("-", "").isalnum():
         raise ServiceError(MSG_BAD_KEY)
     return key
-
-
-def find_entry(*, session: Session, idem_key: str) -> LedgerEntry | None:
-    return session.exec(select(LedgerEntry).where(LedgerEntry.idem_key == idem_key)).first()
 
 
 def post(
@@ -124,49 +103,6 @@ def post(
     session.add(entry)
     session.flush()
     return entry
-
-
-# ---- adding funds through a payment provider ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PaymentResult:
-    ok: bool
-    reference: str = ""
-    error: str = ""
-
-
-class PaymentProvider(Protocol):
-    """A card/payment gateway. `charge` must be idempotent for one `reference`."""
-
-    name: str
-
-    def charge(self, *, amount: Money, reference: str, method: str) -> PaymentResult: ...
-
-
-class TestPaymentProvider:
-    """The bundled demo provider: succeeds, unless the method asks it to decline (`decline`)."""
-
-    name = "test"
-
-    def charge(self, *, amount: Money, reference: str, method: str) -> PaymentResult:
-        if method == "decline":
-            return PaymentResult(ok=False, error="card declined (test provider)")
-        return PaymentResult(ok=True, reference=f"test-{reference}")
-
-
-def payment_provider(spec: str | None = None) -> PaymentProvider:
-    """The configured provider: `test` (bundled) or `package.module:ClassName` (constructed without arguments)."""
-    spec = spec if spec is not None else get_settings().payment_provider
-    if spec == "test":
-        return TestPaymentProvider()
-    module_name, _, class_name = spec.partition(":")
-    if not module_name or not class_name:
-        raise ValueError(f"INTROSERV_PAYMENT_PROVIDER must be 'test' or 'package.module:ClassName', not {spec!r}")
-    provider = getattr(importlib.import_module(module_name), class_name)()
-    if not callable(getattr(provider, "charge", None)):
-        raise ValueError(f"{spec} has no charge() method")
-    return provider  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

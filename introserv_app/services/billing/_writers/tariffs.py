@@ -1,72 +1,58 @@
-"""The tariff catalog, maintained by staff: add a tariff, change its name, type and prices, retire it.
-
-A price change applies to new orders and to renewals quoted from then on; issued invoices keep their
-amounts. A retired tariff leaves the catalog; its orders keep running and can still be renewed.
-"""
+"""Staff create and change tariffs (code, name, type, currency, period prices)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from introserv_app.db.tables import Order, TariffPlan
-from introserv_app.domain.money import CURRENCIES, Money, parse_amount
+from introserv_app.domain.money import CURRENCIES, parse_amount
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import TextError, check_text, is_row_id
+from introserv_app.services.billing._readers.tariffs import PRODUCT_TYPES
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 
-PRODUCT_TYPES = ("vps", "dedicated", "storage")
 CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
+
+
 PRICE_MAX_MINOR = 100_000_000  # 1,000,000.00
 
+
 MSG_CODE = N_("The code needs 2–32 lower-case letters, digits or dashes.")
+
+
 MSG_CODE_TAKEN = N_("Another tariff already has this code.")
+
+
 MSG_NAME = N_("Enter a name of at most 100 characters.")
+
+
 MSG_NAME_CHARACTERS = N_("The name contains characters that cannot be used (invisible control characters).")
+
+
 NAME_MAX = 100
+
+
 MSG_TYPE = N_("Choose a product type.")
+
+
 MSG_CURRENCY = N_("Choose a currency.")
+
+
 MSG_PRICE = N_("Prices are amounts from 0 to 1,000,000.00; leave a period empty to not offer it.")
+
+
 MSG_NO_PRICE = N_("Give a price for at least one period.")
+
+
 MSG_TARIFF_GONE = N_("Tariff not found.")
+
+
 MSG_CURRENCY_FIXED = N_("The currency of a tariff with orders cannot change.")
-
-
-@dataclass(frozen=True)
-class TariffRow:
-    id: int
-    code: str
-    name: str
-    product_type: str
-    currency: str
-    prices: dict[int, Money]
-    is_active: bool
-    orders: int
-
-
-def list_tariffs(*, session: Session, viewer: Viewer, ip: str = "") -> list[TariffRow]:
-    access.require_staff(session=session, viewer=viewer, target="tariffs.list", ip=ip)
-    counts = dict(session.exec(select(Order.tariff_id, sa.func.count()).group_by(col(Order.tariff_id))).all())
-    rows = session.exec(select(TariffPlan).order_by(col(TariffPlan.is_active).desc(), col(TariffPlan.code))).all()
-    return [
-        TariffRow(
-            id=t.id or 0,
-            code=t.code,
-            name=t.name,
-            product_type=t.product_type,
-            currency=t.currency,
-            prices={int(m): Money(p, t.currency) for m, p in sorted(t.prices_minor.items(), key=lambda i: int(i[0]))},
-            is_active=t.is_active,
-            orders=int(counts.get(t.id or 0, 0)),
-        )
-        for t in rows
-    ]
 
 
 def _prices(raw: dict[str, str], currency: str) -> dict[str, int]:

@@ -1,46 +1,20 @@
-"""Currency rates (units per 1 EUR), maintained by staff, and price conversion through them.
-
-A tariff is priced in its own currency; a customer pays in the account currency. When they differ, the
-price converts through EUR at the current rates, rounded half up to the minor unit. Issued invoices
-keep their amounts; a rate change applies to quotes from then on.
-"""
+"""An admin sets a currency rate."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from introserv_app.db.tables import CurrencyRate
 from introserv_app.db.types import utcnow
-from introserv_app.domain.money import CURRENCIES, Money
+from introserv_app.domain.money import CURRENCIES
 from introserv_app.domain.text import N_
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 
 MSG_RATE = N_("A rate is a number of units per 1 EUR, greater than 0 and below 1,000,000.")
-MSG_NO_RATE = N_("There is no rate for {currency}; ask support.")
-
-
-def current_rates(*, session: Session) -> dict[str, Decimal]:
-    rows = session.exec(select(CurrencyRate.currency, CurrencyRate.per_eur)).all()
-    out = {"EUR": Decimal(1)}
-    for currency, raw in rows:
-        try:
-            out[currency] = Decimal(raw)
-        except InvalidOperation:
-            continue
-    return out
-
-
-def convert(money: Money, to: str, rates: dict[str, Decimal]) -> Money:
-    """`money` in `to`, through EUR, rounded half up to the minor unit."""
-    if money.currency == to:
-        return money
-    if money.currency not in rates or to not in rates:
-        raise ServiceError(MSG_NO_RATE, currency=to if to not in rates else money.currency)
-    return Money.from_decimal(money.amount / rates[money.currency] * rates[to], to)
 
 
 def set_rate(*, session: Session, viewer: Viewer, currency: str, per_eur: object, ip: str = "") -> Decimal:

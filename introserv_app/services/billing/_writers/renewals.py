@@ -1,13 +1,5 @@
-"""Renewing orders (one or a batch) and paying invoices: correct to the cent, once per dialog.
-
-`quote_renewal` prices a selection (net per order from its tariff, VAT for the customer on today's
-date, totals, new paid-until dates, whether the balance covers it). `renew` issues one invoice with a
-line per order under the account lock and pays it from the balance when the balance covers all of it
-(all or nothing); otherwise the invoice stays unpaid, to be paid later with `pay_invoice`. Paying an
-invoice extends each order by its line's period and restores an order suspended for non-payment.
-Repeats are harmless: the dialog's key finds the invoice already issued, and an invoice's payment
-is a ledger entry keyed by the invoice, so it can be charged only once.
-"""
+"""Renewing and paying: one invoice for the chosen orders, paid from the balance when it covers it; paying an invoice
+applies its lines to the orders; automatic renewal from the balance."""
 
 from __future__ import annotations
 
@@ -34,51 +26,21 @@ from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
-from introserv_app.domain.vat import vat_amount
-from introserv_app.services import ledger, messaging
+from introserv_app.services import messaging
+from introserv_app.services.billing._readers.payability import payment_block, require_payable
+from introserv_app.services.billing._readers.renewal_quote import MSG_ORDER_REFUSED, _country, quote_renewal
+from introserv_app.services.billing._vies import vat_for_customer
+from introserv_app.services.billing._writers.invoices import Line, issue_invoice
+from introserv_app.services.billing._writers.ledger import MSG_BAD_KEY, check_idem_key, lock_account, post
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.invoices import Line, issue_invoice
 from introserv_app.services.orders import change_status, record_status_change
-from introserv_app.services.payability import payment_block, require_payable
-from introserv_app.services.rates import convert, current_rates
-from introserv_app.services.vies import vat_for_customer
 
-BATCH_MAX = 1000
-MSG_NOTHING = N_("Choose at least one order to renew.")
-MSG_TOO_MANY = N_("At most 1,000 orders can be renewed at once.")
-MSG_ORDER_REFUSED = N_("{order}: {reason}")
 MSG_INVOICE_NOT_FOUND = N_("Invoice not found.")
+
+
 MSG_INVOICE_NOT_UNPAID = N_("This invoice is not awaiting payment.")
-
-
-@dataclass(frozen=True)
-class QuoteItem:
-    order_id: int
-    service_name: str
-    tariff: str
-    months: int
-    net: Money
-    paid_until: date | None
-    new_paid_until: date
-
-
-@dataclass(frozen=True)
-class Quote:
-    items: list[QuoteItem]
-    net: Money
-    vat: Money
-    gross: Money
-    vat_rate: str
-    reverse_charge: bool
-    vat_note: str
-    balance: Money
-
-    @property
-    def covered(self) -> bool:
-        return self.balance.minor >= self.gross.minor
 
 
 @dataclass(frozen=True)
@@ -87,86 +49,6 @@ class RenewalResult:
     invoice_number: str
     paid: bool
     gross: Money
-
-
-def _items(raw: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    if not raw:
-        raise ServiceError(MSG_NOTHING)
-    if len(raw) > BATCH_MAX:
-        raise ServiceError(MSG_TOO_MANY)
-    seen: dict[int, int] = {}
-    for pair in raw:
-        order_id, months = pair
-        if not is_row_id(order_id):
-            raise ServiceError(MSG_ORDER_NOT_FOUND)
-        if not isinstance(months, int) or isinstance(months, bool):
-            raise ServiceError(MSG_BAD_PERIOD)
-        seen[order_id] = months
-    return list(seen.items())
-
-
-def _load(session: Session, viewer: Viewer, items: list[tuple[int, int]]) -> list[tuple[Order, TariffPlan, int]]:
-    ids = [oid for oid, _ in items]
-    rows = session.exec(
-        select(Order, TariffPlan)
-        .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
-        .where(col(Order.id).in_(ids), col(Order.user_id) == viewer.user_id)
-    ).all()
-    found = {order.id: (order, tariff) for order, tariff in rows}
-    missing = [oid for oid in ids if oid not in found]
-    if missing:
-        access.record_denied(
-            session=session, viewer=viewer, target="order.renew", details={"order_ids": str(missing[:20])[:200]}
-        )
-        raise ServiceError(MSG_ORDER_NOT_FOUND)
-    out = []
-    for oid, months in items:
-        order, tariff = found[oid]
-        pending = order.cancel_mode == "period_end" and order.cancelled_at is None
-        refusal = renewal_refusal(OrderStatus(order.status), pending)
-        if refusal is None and period_price(tariff.prices_minor, months) is None:
-            refusal = MSG_BAD_PERIOD
-        if refusal is not None:
-            raise ServiceError(MSG_ORDER_REFUSED, order=order.service_name, reason=refusal)
-        out.append((order, tariff, months))
-    return out
-
-
-def quote_renewal(
-    *, session: Session, viewer: Viewer, items: Sequence[tuple[int, int]], now: datetime | None = None
-) -> Quote:
-    """What renewing these (order id, months) pairs costs and gives; nothing is written."""
-    now = now or utcnow()
-    loaded = _load(session, viewer, _items(items))
-    currency = ledger.account_currency(session=session, user_id=viewer.user_id)
-    rates = current_rates(session=session)
-    quote_items = [
-        QuoteItem(
-            order_id=order.id or 0,
-            service_name=order.service_name,
-            tariff=tariff.name,
-            months=months,
-            net=convert(Money(period_price(tariff.prices_minor, months) or 0, tariff.currency), currency, rates),
-            paid_until=order.paid_until,
-            new_paid_until=renewed_until(order.paid_until, months, now.date()),
-        )
-        for order, tariff, months in loaded
-    ]
-    if any(item.net.currency != currency for item in quote_items):
-        raise ValueError("orders are priced in the account currency")
-    vat, _, _ = vat_for_customer(session=session, user_id=viewer.user_id, on=now)
-    net = Money(sum(i.net.minor for i in quote_items), currency)
-    tax = vat_amount(net, vat.rate)
-    return Quote(
-        items=quote_items,
-        net=net,
-        vat=tax,
-        gross=net + tax,
-        vat_rate=format(vat.rate.normalize(), "f"),
-        reverse_charge=vat.reverse_charge,
-        vat_note=vat.note,
-        balance=ledger.balance(session=session, user_id=viewer.user_id),
-    )
 
 
 def renew(
@@ -182,7 +64,7 @@ def renew(
     """One invoice for the selection, paid from the balance when it covers all of it (`automatic`: the
     lifecycle job renews for the customer; no person is the actor)."""
     now = now or utcnow()
-    ledger.check_idem_key(idem_key)
+    check_idem_key(idem_key)
     done = _by_key(session, viewer, idem_key)
     if done is not None:
         return done
@@ -192,7 +74,7 @@ def renew(
     if not automatic:
         require_payable(session=session, user_id=viewer.user_id)
         quote_renewal(session=session, viewer=viewer, items=items, now=now)
-    ledger.lock_account(session=session, user_id=viewer.user_id)
+    lock_account(session=session, user_id=viewer.user_id)
     done = _by_key(session, viewer, idem_key)  # another tab may have finished while we waited
     if done is not None:
         return done
@@ -237,13 +119,8 @@ def _by_key(session: Session, viewer: Viewer, idem_key: str) -> RenewalResult | 
     if existing is None:
         return None
     if existing.user_id != viewer.user_id:
-        raise ServiceError(ledger.MSG_BAD_KEY)
+        raise ServiceError(MSG_BAD_KEY)
     return _result(existing)
-
-
-def _country(session: Session, user_id: int) -> str:
-    profile = session.get(Profile, user_id)
-    return profile.country if profile else "OTHER"
 
 
 def _result(invoice: Invoice) -> RenewalResult:
@@ -283,7 +160,7 @@ def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_i
     lines to the orders. The caller holds the owner's account lock."""
     lines, orders = _lines_and_orders(session, invoice)
     _check_lines(lines, orders)
-    ledger.post(
+    post(
         session=session,
         user_id=invoice.user_id,
         kind="charge",
@@ -343,7 +220,7 @@ def pay_invoice(
         access.record_denied(session=session, viewer=viewer, target="invoice.pay", details={"invoice_id": invoice_id})
         raise ServiceError(MSG_INVOICE_NOT_FOUND)
     require_payable(session=session, user_id=viewer.user_id)
-    ledger.lock_account(session=session, user_id=viewer.user_id)
+    lock_account(session=session, user_id=viewer.user_id)
     invoice = session.get(Invoice, invoice_id)
     session.refresh(invoice)  # the state after the lock, not a copy read before it
     assert invoice is not None
@@ -363,8 +240,6 @@ def pay_invoice(
     session.flush()
     return _result(invoice)
 
-
-# ---- automatic renewal (the lifecycle job) ----------------------------------------------------------
 
 MSG_AUTO_PROFILE = N_("Payments are on hold until your profile is complete (and a company profile verified).")
 
@@ -468,4 +343,3 @@ def auto_renewal_key(user_id: int, due: Sequence[tuple[int, date | None, int]]) 
     """The key of one customer's auto-renewal (same orders and dates → same invoice)."""
     digest = hashlib.sha256(repr(sorted((o, str(p)) for o, p, _ in due)).encode()).hexdigest()[:32]
     return f"auto-{user_id}-{digest}"
-

@@ -84,7 +84,7 @@ def check_profile_vat(*, session: Session, user_id: int, checker: VatChecker, no
 
 def vat_for_customer(*, session: Session, user_id: int, on: datetime) -> tuple[VatDecision, str | None, str | None]:
     """The VAT treatment of an invoice for `user_id` dated `on`, with (customer, seller) VAT numbers."""
-    from introserv_app.services.seller import seller_settings
+    from introserv_app.services.billing._readers.seller import seller_settings
 
     settings = seller_settings(session=session)
     profile = session.get(Profile, user_id)

@@ -1,55 +1,45 @@
-"""The seller's details on invoices and for VAT (name, postal address, country, VAT number).
-
-The environment (INTROSERV_SELLER_*) gives the defaults; an admin overrides them in the panel
-(`app_settings`). Invoices keep the seller VAT number they were issued with.
-"""
+"""An admin changes the seller's name, address, country and VAT number."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from introserv_app.config import get_settings
 from introserv_app.db.tables import AppSetting
 from introserv_app.db.types import utcnow
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import TextError, check_text
 from introserv_app.domain.vat import parse_vat_number
 from introserv_app.i18n.countries import is_country_code
+from introserv_app.services.billing._readers.seller import FIELDS, SellerSettings, seller_settings
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 
-FIELDS = ("seller_name", "seller_address", "seller_country", "seller_vat_number")
-
 MSG_SELLER_NAME = N_("Enter the seller's name (at most 200 characters).")
+
+
 MSG_SELLER_NAME_CHARACTERS = N_(
     "The seller's name contains characters that cannot be used (invisible control characters)."
 )
+
+
 MSG_SELLER_ADDRESS = N_("The address can have at most 500 characters; separate lines with “;”.")
+
+
 MSG_SELLER_ADDRESS_CHARACTERS = N_(
     "The address contains characters that cannot be used (invisible control characters)."
 )
+
+
 NAME_MAX, ADDRESS_MAX = 200, 500
+
+
 MSG_SELLER_COUNTRY = N_("Choose the seller's country (a two-letter code such as NL).")
+
+
 MSG_SELLER_VAT = N_("Enter a VAT number with its country prefix, e.g. NL004495445B01, or leave it empty.")
-
-
-@dataclass(frozen=True)
-class SellerSettings:
-    seller_name: str
-    seller_address: str
-    seller_country: str
-    seller_vat_number: str
-
-
-def seller_settings(*, session: Session) -> SellerSettings:
-    env = get_settings()
-    current = SellerSettings(env.seller_name, env.seller_address, env.seller_country, env.seller_vat_number)
-    stored = dict(session.exec(select(AppSetting.key, AppSetting.value).where(AppSetting.key.in_(FIELDS))).all())  # type: ignore[attr-defined]
-    return replace(current, **{k: v for k, v in stored.items() if k in FIELDS})
 
 
 def _clean(raw: object, limit: int, *, too_long: str, characters: str) -> str:

@@ -1,0 +1,154 @@
+"""What a renewal would cost: net per order from the tariff's period price, VAT for the customer, total and the new
+paid-until dates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from introserv_app.db.tables import Order, Profile, TariffPlan
+from introserv_app.db.types import utcnow
+from introserv_app.domain.money import Money
+from introserv_app.domain.order_rules import (
+    MSG_BAD_PERIOD,
+    period_price,
+    renewal_refusal,
+    renewed_until,
+)
+from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.text import N_
+from introserv_app.domain.validation import is_row_id
+from introserv_app.domain.vat import vat_amount
+from introserv_app.services.billing._readers.ledger import account_currency, balance
+from introserv_app.services.billing._readers.rates import convert, current_rates
+from introserv_app.services.billing._vies import vat_for_customer
+from introserv_app.services.common import access
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
+from introserv_app.services.common.viewer import Viewer
+
+BATCH_MAX = 1000
+
+
+MSG_NOTHING = N_("Choose at least one order to renew.")
+
+
+MSG_TOO_MANY = N_("At most 1,000 orders can be renewed at once.")
+
+
+MSG_ORDER_REFUSED = N_("{order}: {reason}")
+
+
+@dataclass(frozen=True)
+class QuoteItem:
+    order_id: int
+    service_name: str
+    tariff: str
+    months: int
+    net: Money
+    paid_until: date | None
+    new_paid_until: date
+
+
+@dataclass(frozen=True)
+class Quote:
+    items: list[QuoteItem]
+    net: Money
+    vat: Money
+    gross: Money
+    vat_rate: str
+    reverse_charge: bool
+    vat_note: str
+    balance: Money
+
+    @property
+    def covered(self) -> bool:
+        return self.balance.minor >= self.gross.minor
+
+
+def _items(raw: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    if not raw:
+        raise ServiceError(MSG_NOTHING)
+    if len(raw) > BATCH_MAX:
+        raise ServiceError(MSG_TOO_MANY)
+    seen: dict[int, int] = {}
+    for pair in raw:
+        order_id, months = pair
+        if not is_row_id(order_id):
+            raise ServiceError(MSG_ORDER_NOT_FOUND)
+        if not isinstance(months, int) or isinstance(months, bool):
+            raise ServiceError(MSG_BAD_PERIOD)
+        seen[order_id] = months
+    return list(seen.items())
+
+
+def _load(session: Session, viewer: Viewer, items: list[tuple[int, int]]) -> list[tuple[Order, TariffPlan, int]]:
+    ids = [oid for oid, _ in items]
+    rows = session.exec(
+        select(Order, TariffPlan)
+        .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
+        .where(col(Order.id).in_(ids), col(Order.user_id) == viewer.user_id)
+    ).all()
+    found = {order.id: (order, tariff) for order, tariff in rows}
+    missing = [oid for oid in ids if oid not in found]
+    if missing:
+        access.record_denied(
+            session=session, viewer=viewer, target="order.renew", details={"order_ids": str(missing[:20])[:200]}
+        )
+        raise ServiceError(MSG_ORDER_NOT_FOUND)
+    out = []
+    for oid, months in items:
+        order, tariff = found[oid]
+        pending = order.cancel_mode == "period_end" and order.cancelled_at is None
+        refusal = renewal_refusal(OrderStatus(order.status), pending)
+        if refusal is None and period_price(tariff.prices_minor, months) is None:
+            refusal = MSG_BAD_PERIOD
+        if refusal is not None:
+            raise ServiceError(MSG_ORDER_REFUSED, order=order.service_name, reason=refusal)
+        out.append((order, tariff, months))
+    return out
+
+
+def quote_renewal(
+    *, session: Session, viewer: Viewer, items: Sequence[tuple[int, int]], now: datetime | None = None
+) -> Quote:
+    """What renewing these (order id, months) pairs costs and gives; nothing is written."""
+    now = now or utcnow()
+    loaded = _load(session, viewer, _items(items))
+    currency = account_currency(session=session, user_id=viewer.user_id)
+    rates = current_rates(session=session)
+    quote_items = [
+        QuoteItem(
+            order_id=order.id or 0,
+            service_name=order.service_name,
+            tariff=tariff.name,
+            months=months,
+            net=convert(Money(period_price(tariff.prices_minor, months) or 0, tariff.currency), currency, rates),
+            paid_until=order.paid_until,
+            new_paid_until=renewed_until(order.paid_until, months, now.date()),
+        )
+        for order, tariff, months in loaded
+    ]
+    if any(item.net.currency != currency for item in quote_items):
+        raise ValueError("orders are priced in the account currency")
+    vat, _, _ = vat_for_customer(session=session, user_id=viewer.user_id, on=now)
+    net = Money(sum(i.net.minor for i in quote_items), currency)
+    tax = vat_amount(net, vat.rate)
+    return Quote(
+        items=quote_items,
+        net=net,
+        vat=tax,
+        gross=net + tax,
+        vat_rate=format(vat.rate.normalize(), "f"),
+        reverse_charge=vat.reverse_charge,
+        vat_note=vat.note,
+        balance=balance(session=session, user_id=viewer.user_id),
+    )
+
+
+def _country(session: Session, user_id: int) -> str:
+    profile = session.get(Profile, user_id)
+    return profile.country if profile else "OTHER"
