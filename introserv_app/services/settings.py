@@ -29,7 +29,6 @@ from introserv_app.services import billing
 from introserv_app.services.auth import sessions_changed
 from introserv_app.services.billing import VatChecker, check_profile_vat, checker_from_settings, missing_required
 from introserv_app.services.common import audit
-from introserv_app.services.common.access import MSG_STAFF_ONLY, record_denied
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import queue_email
@@ -539,58 +538,3 @@ def confirm_email(*, session: Session, token: object, ip: str = "", now: datetim
 
 
 # ---- staff --------------------------------------------------------------------------------------
-
-
-def clear_ip_restrictions(*, session: Session, staff: Viewer | None, user_id: int, ip: str = "") -> None:
-    """Support lets a locked-out customer in again (staff only; the CLI passes staff=None)."""
-    if staff is not None and not staff.is_staff:
-        record_denied(session=session, viewer=staff, target="settings.clear_ip", ip=ip)
-        raise ServiceError(MSG_STAFF_ONLY)
-    profile = _profile(session, user_id)
-    old, profile.ip_restrictions = profile.ip_restrictions, ""
-    sessions_changed()
-    audit.record(
-        session=session,
-        action="settings.ip_cleared",
-        actor_id=staff.user_id if staff else None,
-        subject_user_id=user_id,
-        ip=ip,
-        details={"old": old},
-    )
-
-
-def reset_code_word(*, session: Session, staff: Viewer | None, user_id: int, ip: str = "") -> None:
-    """Support clears a customer's code word after checking their identity (staff only; CLI: staff=None)."""
-    if staff is not None and not staff.is_staff:
-        record_denied(session=session, viewer=staff, target="settings.reset_code_word", ip=ip)
-        raise ServiceError(MSG_STAFF_ONLY)
-    profile = _profile(session, user_id)
-    profile.code_word_hash = None
-    audit.record(
-        session=session,
-        action="settings.code_word_reset",
-        actor_id=staff.user_id if staff else None,
-        subject_user_id=user_id,
-        ip=ip,
-        details={"code_word": "reset"},
-    )
-
-
-def verify_company(
-    *, session: Session, staff: Viewer | None, user_id: int, verified: bool = True, ip: str = ""
-) -> None:
-    """Support marks a company profile verified (its invoices can then be paid) or back to pending."""
-    if staff is not None and not staff.is_staff:
-        record_denied(session=session, viewer=staff, target="settings.verify_company", ip=ip)
-        raise ServiceError(MSG_STAFF_ONLY)
-    profile = _profile(session, user_id)
-    old = profile.company_verification
-    profile.company_verification = "verified" if verified else "pending"
-    audit.record(
-        session=session,
-        action="settings.company_verification",
-        actor_id=staff.user_id if staff else None,
-        subject_user_id=user_id,
-        ip=ip,
-        details={"old": old, "new": profile.company_verification},
-    )

@@ -40,6 +40,7 @@ from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, is_row_id
 from introserv_app.i18n.countries import is_country_code
 from introserv_app.services import billing, messaging, settings
+from introserv_app.services.auth import sessions_changed
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
@@ -534,17 +535,31 @@ def adjust_balance(
     return new_balance
 
 
+def _require_operator(session: Session, viewer: Viewer | None, target: str, ip: str) -> None:
+    """Staff only; `None` is the command line (an operator on the server), which needs no check."""
+    if viewer is not None:
+        access.require_staff(session=session, viewer=viewer, target=target, ip=ip)
+
+
 def verify_company(
-    *, session: Session, viewer: Viewer, user_id: object, ip: str = "", now: datetime | None = None
+    *, session: Session, viewer: Viewer | None, user_id: object, ip: str = "", now: datetime | None = None
 ) -> None:
-    """A pending company profile becomes verified: its invoices can be paid."""
-    access.require_staff(session=session, viewer=viewer, target="customer.verify_company", ip=ip)
+    """A pending company profile becomes verified: its invoices can be paid (`viewer` None: the CLI)."""
+    _require_operator(session, viewer, "customer.verify_company", ip)
     user, profile = _customer(session, user_id)
     if profile.profile_type != "company":
         raise ServiceError(MSG_NOT_COMPANY)
     if profile.company_verification == "verified":
         raise ServiceError(MSG_ALREADY_VERIFIED)
-    settings.verify_company(session=session, staff=viewer, user_id=user.id or 0, ip=ip)
+    old, profile.company_verification = profile.company_verification, "verified"
+    audit.record(
+        session=session,
+        action="settings.company_verification",
+        actor_id=viewer.user_id if viewer else None,
+        subject_user_id=user.id,
+        ip=ip,
+        details={"old": old, "new": profile.company_verification},
+    )
     messaging.notify(
         session=session,
         user_id=user.id or 0,
@@ -589,24 +604,44 @@ def change_country(
 
 
 def clear_ip_restrictions(
-    *, session: Session, viewer: Viewer, user_id: object, ip: str = "", now: datetime | None = None
+    *, session: Session, viewer: Viewer | None, user_id: object, ip: str = "", now: datetime | None = None
 ) -> None:
-    access.require_staff(session=session, viewer=viewer, target="customer.clear_ip", ip=ip)
+    """A customer locked out by their own IP list can sign in again (`viewer` None: the CLI)."""
+    _require_operator(session, viewer, "customer.clear_ip", ip)
     user, profile = _customer(session, user_id)
     if not profile.ip_restrictions.strip():
         raise ServiceError(MSG_NO_IP_RULES)
-    settings.clear_ip_restrictions(session=session, staff=viewer, user_id=user.id or 0, ip=ip)
+    old, profile.ip_restrictions = profile.ip_restrictions, ""
+    sessions_changed()
+    audit.record(
+        session=session,
+        action="settings.ip_cleared",
+        actor_id=viewer.user_id if viewer else None,
+        subject_user_id=user.id,
+        ip=ip,
+        details={"old": old},
+    )
     messaging.notify(session=session, user_id=user.id or 0, kind="ip_restrictions_cleared", now=now)
 
 
 def reset_code_word(
-    *, session: Session, viewer: Viewer, user_id: object, ip: str = "", now: datetime | None = None
+    *, session: Session, viewer: Viewer | None, user_id: object, ip: str = "", now: datetime | None = None
 ) -> None:
-    access.require_staff(session=session, viewer=viewer, target="customer.reset_code_word", ip=ip)
+    """After checking the caller's identity, support clears the code word so a new one can be set (`viewer`
+    None: the CLI)."""
+    _require_operator(session, viewer, "customer.reset_code_word", ip)
     user, profile = _customer(session, user_id)
     if not profile.code_word_hash:
         raise ServiceError(MSG_NO_CODE_WORD)
-    settings.reset_code_word(session=session, staff=viewer, user_id=user.id or 0, ip=ip)
+    profile.code_word_hash = None
+    audit.record(
+        session=session,
+        action="settings.code_word_reset",
+        actor_id=viewer.user_id if viewer else None,
+        subject_user_id=user.id,
+        ip=ip,
+        details={"code_word": "reset"},
+    )
     messaging.notify(session=session, user_id=user.id or 0, kind="code_word_reset", now=now)
 
 

@@ -19,6 +19,7 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
 from introserv_app.services import phone as phone_service
 from introserv_app.services import settings as svc
+from introserv_app.services import staff
 from introserv_app.services.auth import authenticate, resolve_session
 from introserv_app.services.billing import MSG_PROFILE_INCOMPLETE, PaymentBlocked, payment_provider, post, top_up
 from introserv_app.services.common.errors import ServiceError
@@ -213,15 +214,15 @@ def test_ip_restrictions_need_the_password_warn_before_a_lockout_and_are_enforce
         assert resolve_session(session=session, token=token, ip="192.0.2.1") is None  # every event checks
     support = make_user(engine, "helpdesk", Role.SUPPORT)
     with session_scope(engine) as session:
-        svc.clear_ip_restrictions(
+        staff.clear_ip_restrictions(
             session=session,
-            staff=Viewer(user_id=support, username="helpdesk", role=Role.SUPPORT, session_id=0, language="en"),
+            viewer=Viewer(user_id=support, username="helpdesk", role=Role.SUPPORT, session_id=0, language="en"),
             user_id=uid,
         )
     with session_scope(engine) as session:
         assert resolve_session(session=session, token=token, ip="192.0.2.1") is not None
         with pytest.raises(ServiceError):  # a customer cannot clear anyone's list
-            svc.clear_ip_restrictions(session=session, staff=viewer(uid), user_id=support)
+            staff.clear_ip_restrictions(session=session, viewer=viewer(uid), user_id=support)
 
 
 def _login(engine: Engine, name: str, password: str = PASSWORD) -> tuple[str, Viewer]:
@@ -278,9 +279,9 @@ def test_the_code_word_is_set_once_and_the_call_password_can_be_replaced(engine:
     p = profile(engine, uid)
     assert p.code_word_hash and "pelican" not in p.code_word_hash and p.call_password_hash
     with session_scope(engine) as session, pytest.raises(ServiceError):
-        svc.reset_code_word(session=session, staff=viewer(uid), user_id=uid)  # not by the customer
+        staff.reset_code_word(session=session, viewer=viewer(uid), user_id=uid)  # not by the customer
     with session_scope(engine) as session:
-        svc.reset_code_word(session=session, staff=None, user_id=uid)  # support, after an identity check
+        staff.reset_code_word(session=session, viewer=None, user_id=uid)  # the CLI, after an identity check
         svc.set_code_word(session=session, viewer=viewer(uid), word="green pelican", password=PASSWORD)
     with session_scope(engine) as session:
         view = svc.settings_view(session=session, viewer=viewer(uid))
@@ -461,9 +462,9 @@ def test_a_company_waits_for_verification_before_paying(engine: Engine) -> None:
         )
     assert "verified" in pending.value.message
     with session_scope(engine) as session, pytest.raises(ServiceError):
-        svc.verify_company(session=session, staff=viewer(uid), user_id=uid)  # not by the customer
+        staff.verify_company(session=session, viewer=viewer(uid), user_id=uid)  # not by the customer
     with session_scope(engine) as session:
-        svc.verify_company(session=session, staff=None, user_id=uid)
+        staff.verify_company(session=session, viewer=None, user_id=uid)
     with session_scope(engine) as session:
         done = top_up(
             session=session,
