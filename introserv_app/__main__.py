@@ -54,8 +54,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_create_user(args: argparse.Namespace) -> int:
     from introserv_app.db.session import session_scope
     from introserv_app.domain.roles import Role
+    from introserv_app.services.accounts import create_user
     from introserv_app.services.common.errors import ServiceError
-    from introserv_app.services.users import create_user
 
     password = args.password or os.environ.get("INTROSERV_NEW_PASSWORD") or ""
     if not password:

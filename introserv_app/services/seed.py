@@ -28,8 +28,7 @@ from introserv_app.domain.names import SERVICE_NAME_LENGTH
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
-from introserv_app.services.passwords import hash_password
-from introserv_app.services.users import create_user
+from introserv_app.services.accounts import create_user, hash_password
 
 
 @dataclass(frozen=True)

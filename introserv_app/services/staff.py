@@ -39,13 +39,12 @@ from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, is_row_id
 from introserv_app.i18n.countries import is_country_code
-from introserv_app.services import billing, messaging, settings
-from introserv_app.services.auth import sessions_changed
+from introserv_app.services import accounts, billing, messaging
+from introserv_app.services.accounts import SignInAttempts, sessions_changed, sign_in_attempts
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.login_throttle import SignInAttempts, sign_in_attempts
 from introserv_app.services.messaging import TicketRow, customer_tickets
 from introserv_app.services.orders import change_status, status_counts
 
@@ -666,7 +665,7 @@ def resend_email_confirmation(
         raise ServiceError(MSG_EMAIL_CONFIRMED)
     else:
         address = profile.email
-    settings.send_confirmation_link(
+    accounts.send_confirmation_link(
         session=session, user_id=user.id or 0, username=user.username, address=address, lang=profile.language, now=now
     )
     audit.record(

@@ -17,11 +17,10 @@ from introserv_app.domain import settings_rules as rules
 from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
-from introserv_app.services.auth import sessions_changed
+from introserv_app.services.accounts import create_user, sessions_changed
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.users import create_user
 
 STAFF_ROLES = (Role.SUPPORT.value, Role.ADMIN.value)
 

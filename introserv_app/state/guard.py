@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import reflex as rx
 
 from introserv_app.db.session import session_scope
-from introserv_app.services.auth import resolve_session, sessions_generation, token_from_cookie_header
+from introserv_app.services.accounts import resolve_session, sessions_generation, token_from_cookie_header
 from introserv_app.services.common.viewer import Viewer
 
 F = TypeVar("F", bound=Callable[..., Any])

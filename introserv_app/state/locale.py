@@ -6,7 +6,7 @@ import reflex as rx
 
 from introserv_app.db.session import session_scope
 from introserv_app.i18n import SUPPORTED_LANGUAGES
-from introserv_app.services.profile import set_language
+from introserv_app.services.accounts import set_language
 from introserv_app.state.guard import current_viewer
 
 #: Route -> the event that reloads that page's server-formatted data (filled by the app module).

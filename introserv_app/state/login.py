@@ -10,8 +10,7 @@ from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.domain.validation import form_fields
 from introserv_app.i18n import translate_message
-from introserv_app.services.auth import MSG_EXCHANGE_FAILED, authenticate, cookie_from_header
-from introserv_app.services.login_throttle import DEVICE_COOKIE
+from introserv_app.services.accounts import DEVICE_COOKIE, MSG_EXCHANGE_FAILED, authenticate, cookie_from_header
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
 

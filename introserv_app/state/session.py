@@ -10,7 +10,7 @@ import reflex as rx
 
 from introserv_app.db.session import session_scope
 from introserv_app.i18n import format_money, normalize_language, translate_message
-from introserv_app.services.auth import logout, token_from_cookie_header
+from introserv_app.services.accounts import logout, token_from_cookie_header
 from introserv_app.services.billing import balance
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer

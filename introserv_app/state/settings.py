@@ -10,8 +10,7 @@ from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields, strip_unusable
 from introserv_app.i18n import format_datetime, gettext, translate_error, translate_message
 from introserv_app.i18n.countries import country_name
-from introserv_app.services import phone as phone_service
-from introserv_app.services import settings as svc
+from introserv_app.services import accounts
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
@@ -81,7 +80,7 @@ class SettingsState(rx.State):
         return (await self.get_state(LocaleState)).lang
 
     def _clear_errors(self) -> None:
-        self.errors = {name: "" for name in (*svc.FORM_FIELDS, *EXTRA_FIELDS)}
+        self.errors = {name: "" for name in (*accounts.FORM_FIELDS, *EXTRA_FIELDS)}
         self.form_error = ""
 
     @rx.event
@@ -91,7 +90,7 @@ class SettingsState(rx.State):
             return
         lang = await self._lang()
         with session_scope() as session:
-            view = svc.settings_view(session=session, viewer=viewer)
+            view = accounts.settings_view(session=session, viewer=viewer)
         self.username, self.form = view.username, view.profile
         self.email, self.email_confirmed, self.pending_email = view.email, view.email_confirmed, view.pending_email
         self.phone_verified, self.call_password_set = view.phone_verified, view.call_password_set
@@ -115,7 +114,7 @@ class SettingsState(rx.State):
         self.notice = (
             gettext(lang, MSG_EMAIL_CONFIRMED)
             if outcome == "confirmed"
-            else gettext(lang, svc.MSG_LINK_BAD)
+            else gettext(lang, accounts.MSG_LINK_BAD)
             if outcome == "invalid"
             else ""
         )
@@ -131,17 +130,17 @@ class SettingsState(rx.State):
         old_language = self.form.get("language", "")
         try:
             with session_scope() as session:
-                outcome = svc.save_settings(
+                outcome = accounts.save_settings(
                     session=session, viewer=viewer, form=form, ip=client_ip(self), confirm_ip_lockout=confirm
                 )
-        except svc.SettingsInvalid as exc:
+        except accounts.SettingsInvalid as exc:
             self.busy = False
             self.errors = {**self.errors, **{k: _error_text(lang, v) for k, v in exc.errors.items()}}
             # the form as sent, to correct it: only its own fields, without what can never be shown or stored
             self.form = {
                 k: str(v) if isinstance(v, bool) else strip_unusable(v, FORM_VALUE_MAX)
                 for k, v in form.items()
-                if k in svc.FORM_FIELDS and isinstance(v, str | bool)
+                if k in accounts.FORM_FIELDS and isinstance(v, str | bool)
             }
             self.form_error = gettext(lang, exc.message)
             return rx.toast.error(self.form_error)
@@ -197,7 +196,7 @@ class SettingsState(rx.State):
         try:
             with session_scope() as session:
                 result = action(session, viewer)
-        except svc.SettingsInvalid as exc:
+        except accounts.SettingsInvalid as exc:
             self.busy = False
             self.dialog_errors = {**self.dialog_errors, **{k: _error_text(lang, v) for k, v in exc.errors.items()}}
             return None
@@ -212,7 +211,7 @@ class SettingsState(rx.State):
     async def change_email(self, form: dict):
         ip, form = client_ip(self), form_fields(form)
         return await self._run(
-            lambda s, v: svc.request_email_change(
+            lambda s, v: accounts.request_email_change(
                 session=s,
                 viewer=v,
                 new_email=form.get("new_email", ""),
@@ -227,7 +226,7 @@ class SettingsState(rx.State):
         ip = client_ip(self)
         email = self.email
         return await self._run(
-            lambda s, v: svc.request_email_change(session=s, viewer=v, new_email=email, password="", ip=ip),
+            lambda s, v: accounts.request_email_change(session=s, viewer=v, new_email=email, password="", ip=ip),
             MSG_EMAIL_SENT,
         )
 
@@ -235,7 +234,7 @@ class SettingsState(rx.State):
     async def change_password(self, form: dict):
         ip, form = client_ip(self), form_fields(form)
         return await self._run(
-            lambda s, v: svc.change_password(
+            lambda s, v: accounts.change_password(
                 session=s,
                 viewer=v,
                 current=form.get("current_password", ""),
@@ -250,7 +249,7 @@ class SettingsState(rx.State):
     async def set_code_word(self, form: dict):
         ip, form = client_ip(self), form_fields(form)
         return await self._run(
-            lambda s, v: svc.set_code_word(
+            lambda s, v: accounts.set_code_word(
                 session=s, viewer=v, word=form.get("code_word", ""), password=form.get("current_password", ""), ip=ip
             ),
             MSG_CODE_WORD_DONE,
@@ -260,25 +259,25 @@ class SettingsState(rx.State):
     async def set_call_password(self, form: dict):
         ip, form = client_ip(self), form_fields(form)
         return await self._run(
-            lambda s, v: svc.set_call_password(session=s, viewer=v, word=form.get("call_password", ""), ip=ip),
+            lambda s, v: accounts.set_call_password(session=s, viewer=v, word=form.get("call_password", ""), ip=ip),
             MSG_CALL_PASSWORD_DONE,
         )
 
     @rx.event
     async def send_phone_code(self, channel: str):
         viewer = current_viewer(self)
-        if viewer is None or self.busy or channel not in phone_service.CHANNELS:
+        if viewer is None or self.busy or channel not in accounts.CHANNELS:
             return
         lang = await self._lang()
         self.busy, self.dialog_error, self.phone_notice = True, "", ""
         try:
             with session_scope() as session:
-                sent = phone_service.send_code(
+                sent = accounts.send_code(
                     session=session,
                     viewer=viewer,
                     channel=channel,
                     gateway=self.phone_gateway,
-                    gateways=phone_service.gateways_from_settings(),
+                    gateways=accounts.gateways_from_settings(),
                     ip=client_ip(self),
                 )
         except ServiceError as exc:
@@ -304,6 +303,6 @@ class SettingsState(rx.State):
     async def check_phone_code(self, form: dict):
         ip, form = client_ip(self), form_fields(form)
         return await self._run(
-            lambda s, v: phone_service.check_code(session=s, viewer=v, code=form.get("code", ""), ip=ip),
+            lambda s, v: accounts.check_code(session=s, viewer=v, code=form.get("code", ""), ip=ip),
             MSG_PHONE_VERIFIED,
         )

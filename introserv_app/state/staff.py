@@ -16,7 +16,7 @@ from introserv_app.domain.validation import clean_search, form_fields, id_in_pat
 from introserv_app.i18n import format_amount, format_date, format_datetime, format_money, gettext, translate_message
 from introserv_app.i18n.countries import country_choices, country_name
 from introserv_app.services import staff
-from introserv_app.services.login_throttle import SignInAttempts
+from introserv_app.services.accounts import SignInAttempts
 from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, outbox_page, retry_message
 from introserv_app.services.staff_dashboard import staff_dashboard
 from introserv_app.state.charts import monthly_points

@@ -19,10 +19,13 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import GridQuery, parse_grid_query
 from introserv_app.i18n import gettext, normalize_language, translate_error
 from introserv_app.services import audit_log
-from introserv_app.services.auth import (
+from introserv_app.services.accounts import (
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
     LOGIN_BINDING_COOKIE,
     SESSION_COOKIE,
     complete_login,
+    confirm_email,
     logout,
     resolve_session,
     token_from_cookie_header,
@@ -31,9 +34,7 @@ from introserv_app.services.billing import InvoiceDocument, invoice_document, li
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.login_throttle import DEVICE_COOKIE, DEVICE_DAYS
 from introserv_app.services.orders import export_count, iter_orders_csv
-from introserv_app.services.settings import confirm_email
 from introserv_app.state.errors import MSG_DB_UNAVAILABLE
 from introserv_app.state.login import safe_next
 

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.db.tables import Order, Profile, TariffPlan
-from introserv_app.services.users import create_user
+from introserv_app.services.accounts import create_user
 from tests.e2e.sockets import as_text, open_socket
 from tests.e2e.test_shell import log_in
 

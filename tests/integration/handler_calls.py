@@ -34,8 +34,9 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import ALL_TABLES
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import billing, messaging, passwords
-from introserv_app.services.auth import SESSION_COOKIE
+from introserv_app.services import billing, messaging
+from introserv_app.services.accounts import SESSION_COOKIE
+from introserv_app.services.accounts import _passwords as passwords  # the hasher is patched to be cheap
 from introserv_app.services.billing import place_order
 from introserv_app.services.common.viewer import Viewer
 from tests.integration.helpers import make_customer_with_order, make_user, session_token

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Order, Profile, TariffPlan
 from introserv_app.domain.roles import Role
-from introserv_app.services.users import create_user
+from introserv_app.services.accounts import create_user
 
 PASSWORD = "correct-horse-battery"
 
@@ -70,7 +70,7 @@ def run_coroutine(coroutine: Any) -> Any:
 
 def session_token(engine: Engine, username: str, password: str = PASSWORD, ip: str = "127.0.0.1") -> str:
     """Sign `username` in the way the login form and the /auth/complete exchange do; the session token."""
-    from introserv_app.services.auth import authenticate
+    from introserv_app.services.accounts import authenticate
 
     with session_scope(engine) as session:
         outcome = authenticate(session=session, username=username, password=password, ip=ip)
@@ -83,7 +83,7 @@ def session_token(engine: Engine, username: str, password: str = PASSWORD, ip: s
 
 def exchange(session: Any, outcome: Any, ip: str = "127.0.0.1", now: Any = None) -> str | None:
     """/auth/complete's part of signing in, by the browser that signed in: the session token, or None."""
-    from introserv_app.services.auth import complete_login
+    from introserv_app.services.accounts import complete_login
 
     done = complete_login(session=session, ticket=outcome.ticket or "", binding=outcome.binding or "", ip=ip, now=now)
     return done.token if done else None

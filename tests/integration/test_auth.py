@@ -13,7 +13,7 @@ from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import ALL_TABLES, AuditEvent, UserSession
 from introserv_app.domain.roles import Role
-from introserv_app.services.auth import (
+from introserv_app.services.accounts import (
     MSG_EMPTY,
     MSG_INVALID,
     authenticate,

@@ -15,8 +15,13 @@ from sqlmodel import col, select
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import AuditEvent
-from introserv_app.services.auth import MSG_INVALID, MSG_THROTTLED, LoginOutcome
-from introserv_app.services.login_throttle import FIRST_DELAY_SECONDS, device_cookie_value
+from introserv_app.services.accounts import (
+    FIRST_DELAY_SECONDS,
+    MSG_INVALID,
+    MSG_THROTTLED,
+    LoginOutcome,
+    device_cookie_value,
+)
 from tests.integration.helpers import PASSWORD, exchange, make_user
 from tests.integration.test_auth import login
 
@@ -155,7 +160,7 @@ def test_the_audit_log_shows_the_attack(engine: Engine) -> None:
 
 
 def test_staff_see_the_attack_on_the_customer(engine: Engine) -> None:
-    from introserv_app.services.login_throttle import sign_in_attempts
+    from introserv_app.services.accounts import sign_in_attempts
 
     make_user(engine)
     with session_scope(engine) as session:

@@ -27,7 +27,7 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.order_rules import MSG_REASON_CHARACTERS
 from introserv_app.domain.validation import MSG_TEXT_CHARACTERS
 from introserv_app.i18n import gettext
-from introserv_app.services.auth import SESSION_COOKIE
+from introserv_app.services.accounts import SESSION_COOKIE
 from introserv_app.services.billing import MSG_NAME_CHARACTERS, MSG_SELLER_NAME_CHARACTERS, balance
 from introserv_app.services.staff import MSG_ADJUST_AMOUNT, new_adjustment_key
 from introserv_app.state.invoices import InvoicesState

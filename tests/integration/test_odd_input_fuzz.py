@@ -35,9 +35,9 @@ from sqlalchemy.engine import Engine
 from introserv_app.domain.grid import OPTIONAL_COLUMNS, SORT_KEYS
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.validation import is_encodable
+from introserv_app.services.accounts import FORM_FIELDS
 from introserv_app.services.billing import INVOICE_STATUSES
 from introserv_app.services.messaging import AGES, CATEGORIES, OUTBOX_STATUSES
-from introserv_app.services.settings import FORM_FIELDS
 from introserv_app.state.settings import SettingsState
 from tests.integration.handler_calls import (
     World,

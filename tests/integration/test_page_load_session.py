@@ -64,7 +64,7 @@ def test_the_session_touch_is_committed_at_once_not_held_by_the_page_load(defaul
     from datetime import timedelta
 
     from introserv_app.db.tables import UserSession
-    from introserv_app.services.auth import TOUCH_EVERY, resolve_session
+    from introserv_app.services.accounts import TOUCH_EVERY, resolve_session
     from tests.integration.helpers import PASSWORD, exchange, make_user
     from tests.integration.test_auth import T0, login
 

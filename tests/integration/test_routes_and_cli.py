@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from introserv_app.db.session import session_scope
-from introserv_app.services.auth import authenticate
+from introserv_app.services.accounts import authenticate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,10 +17,8 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox, Invoice, Profile, User
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import phone as phone_service
-from introserv_app.services import settings as svc
-from introserv_app.services import staff
-from introserv_app.services.auth import authenticate, resolve_session
+from introserv_app.services import accounts, staff
+from introserv_app.services.accounts import authenticate, resolve_session
 from introserv_app.services.billing import MSG_PROFILE_INCOMPLETE, PaymentBlocked, payment_provider, post, top_up
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
@@ -80,7 +78,7 @@ def profile(engine: Engine, uid: int) -> Profile:
 
 def save(engine: Engine, uid: int, data: dict[str, object], ip: str = "203.0.113.5", confirm: bool = False):
     with session_scope(engine) as session:
-        return svc.save_settings(
+        return accounts.save_settings(
             session=session, viewer=viewer(uid), form=data, ip=ip, confirm_ip_lockout=confirm, now=NOW
         )
 
@@ -119,7 +117,7 @@ def test_every_bad_field_gets_its_message_and_nothing_is_saved(engine: Engine) -
         vat_number="123",
         ip_restrictions="10.0.0.300\n::g\n10.0.0.9-10.0.0.1\n192.168.0.0/24",
     )
-    with pytest.raises(svc.SettingsInvalid) as refused:
+    with pytest.raises(accounts.SettingsInvalid) as refused:
         save(engine, uid, bad)
     errors = refused.value.errors
     assert set(errors) >= {
@@ -177,7 +175,7 @@ def test_hostile_text_gets_a_message_or_is_stored_exactly(engine: Engine, field:
     before = profile(engine, uid)
     try:
         save(engine, uid, form(**{field: value}), ip="203.0.113.5", confirm=True)
-    except svc.SettingsInvalid as exc:
+    except accounts.SettingsInvalid as exc:
         assert set(exc.errors) == {field} and all(e.message for e in exc.errors[field].items)
         after = profile(engine, uid)
         assert (after.city, after.last_name, after.phone) == (before.city, before.last_name, before.phone)
@@ -193,12 +191,12 @@ def test_hostile_text_gets_a_message_or_is_stored_exactly(engine: Engine, field:
 
 def test_ip_restrictions_need_the_password_warn_before_a_lockout_and_are_enforced(engine: Engine) -> None:
     uid = make_user(engine, "alice")
-    with pytest.raises(svc.SettingsInvalid) as no_password:
+    with pytest.raises(accounts.SettingsInvalid) as no_password:
         save(engine, uid, form(ip_restrictions="10.0.0.0/8"))
     assert set(no_password.value.errors) == {"current_password"}
-    with pytest.raises(svc.SettingsInvalid) as wrong:
+    with pytest.raises(accounts.SettingsInvalid) as wrong:
         save(engine, uid, form(ip_restrictions="10.0.0.0/8", current_password="nope"))
-    assert wrong.value.errors["current_password"].message == svc.MSG_WRONG_PASSWORD
+    assert wrong.value.errors["current_password"].message == accounts.MSG_WRONG_PASSWORD
     warned = save(engine, uid, form(ip_restrictions="10.0.0.0/8", current_password=PASSWORD), ip="203.0.113.5")
     assert warned.confirm_ip_lockout and profile(engine, uid).ip_restrictions == ""
     fine = save(engine, uid, form(ip_restrictions="203.0.113.0/24\n10.0.0.1-10.0.0.9", current_password=PASSWORD))
@@ -246,15 +244,15 @@ def test_a_password_change_checks_the_rules_and_ends_the_other_sessions(engine: 
         ("QwertY123456", "QwertY123456", "This password is among the most common ones; choose another."),
         ("x" * 129, "x" * 129, "Use 12 to 128 characters."),
     ):
-        with session_scope(engine) as session, pytest.raises(svc.SettingsInvalid) as bad:
-            svc.change_password(session=session, viewer=here, current=PASSWORD, new=new, confirm=confirm)
+        with session_scope(engine) as session, pytest.raises(accounts.SettingsInvalid) as bad:
+            accounts.change_password(session=session, viewer=here, current=PASSWORD, new=new, confirm=confirm)
         assert bad.value.errors["new_password"].message == message
-    with session_scope(engine) as session, pytest.raises(svc.SettingsInvalid):
-        svc.change_password(
+    with session_scope(engine) as session, pytest.raises(accounts.SettingsInvalid):
+        accounts.change_password(
             session=session, viewer=here, current="wrong", new="a-new-long-passphrase", confirm="a-new-long-passphrase"
         )
     with session_scope(engine) as session:
-        ended = svc.change_password(
+        ended = accounts.change_password(
             session=session, viewer=here, current=PASSWORD, new="a-new-long-passphrase", confirm="a-new-long-passphrase"
         )
     assert ended == 1
@@ -266,36 +264,36 @@ def test_a_password_change_checks_the_rules_and_ends_the_other_sessions(engine: 
 
 def test_the_code_word_is_set_once_and_the_call_password_can_be_replaced(engine: Engine) -> None:
     uid = make_user(engine, "alice")
-    with session_scope(engine) as session, pytest.raises(svc.SettingsInvalid):
-        svc.set_code_word(session=session, viewer=viewer(uid), word="abc", password=PASSWORD)
+    with session_scope(engine) as session, pytest.raises(accounts.SettingsInvalid):
+        accounts.set_code_word(session=session, viewer=viewer(uid), word="abc", password=PASSWORD)
     with session_scope(engine) as session:
-        svc.set_code_word(session=session, viewer=viewer(uid), word="blue pelican", password=PASSWORD)
+        accounts.set_code_word(session=session, viewer=viewer(uid), word="blue pelican", password=PASSWORD)
     with session_scope(engine) as session, pytest.raises(ServiceError) as again:
-        svc.set_code_word(session=session, viewer=viewer(uid), word="red pelican", password=PASSWORD)
-    assert again.value.message == svc.MSG_CODE_WORD_SET
+        accounts.set_code_word(session=session, viewer=viewer(uid), word="red pelican", password=PASSWORD)
+    assert again.value.message == accounts.MSG_CODE_WORD_SET
     for word in ("first word", "second word"):
         with session_scope(engine) as session:
-            svc.set_call_password(session=session, viewer=viewer(uid), word=word)
+            accounts.set_call_password(session=session, viewer=viewer(uid), word=word)
     p = profile(engine, uid)
     assert p.code_word_hash and "pelican" not in p.code_word_hash and p.call_password_hash
     with session_scope(engine) as session, pytest.raises(ServiceError):
         staff.reset_code_word(session=session, viewer=viewer(uid), user_id=uid)  # not by the customer
     with session_scope(engine) as session:
         staff.reset_code_word(session=session, viewer=None, user_id=uid)  # the CLI, after an identity check
-        svc.set_code_word(session=session, viewer=viewer(uid), word="green pelican", password=PASSWORD)
+        accounts.set_code_word(session=session, viewer=viewer(uid), word="green pelican", password=PASSWORD)
     with session_scope(engine) as session:
-        view = svc.settings_view(session=session, viewer=viewer(uid))
+        view = accounts.settings_view(session=session, viewer=viewer(uid))
     assert view.code_word_set and view.call_password_set
 
 
 def test_changing_the_email_needs_a_confirmation_link_once(engine: Engine) -> None:
     uid = make_user(engine, "alice", email="alice@example.com")
-    with session_scope(engine) as session, pytest.raises(svc.SettingsInvalid):
-        svc.request_email_change(
+    with session_scope(engine) as session, pytest.raises(accounts.SettingsInvalid):
+        accounts.request_email_change(
             session=session, viewer=viewer(uid), new_email="new@example.org", password="x", now=NOW
         )
     with session_scope(engine) as session:
-        sent_to = svc.request_email_change(
+        sent_to = accounts.request_email_change(
             session=session, viewer=viewer(uid), new_email="New@Example.org", password=PASSWORD, now=NOW
         )
     assert sent_to == "New@example.org"
@@ -306,13 +304,13 @@ def test_changing_the_email_needs_a_confirmation_link_once(engine: Engine) -> No
     token = link_mail.split("/settings/confirm-email?t=")[1].split()[0]
     assert profile(engine, uid).email == "alice@example.com"  # nothing changes before the confirmation
     with session_scope(engine) as session, pytest.raises(ServiceError):
-        svc.confirm_email(session=session, token=token, now=NOW + timedelta(hours=25))  # expired
+        accounts.confirm_email(session=session, token=token, now=NOW + timedelta(hours=25))  # expired
     with session_scope(engine) as session:
-        svc.confirm_email(session=session, token=token, now=NOW + timedelta(hours=1))
+        accounts.confirm_email(session=session, token=token, now=NOW + timedelta(hours=1))
     p = profile(engine, uid)
     assert (p.email, p.email_confirmed) == ("New@example.org", True)
     with session_scope(engine) as session, pytest.raises(ServiceError):
-        svc.confirm_email(session=session, token=token, now=NOW + timedelta(hours=2))  # single use
+        accounts.confirm_email(session=session, token=token, now=NOW + timedelta(hours=2))  # single use
 
 
 class FakeGateway:
@@ -332,56 +330,52 @@ def test_phone_verification_by_sms_or_call_with_a_second_gateway(engine: Engine)
     uid = make_user(engine, "alice")
     down, up = FakeGateway("one", works=False), FakeGateway("two")
     with session_scope(engine) as session:
-        first = phone_service.send_code(
+        first = accounts.send_code(
             session=session, viewer=viewer(uid), channel="sms", gateway=0, gateways=[down, up], now=NOW
         )
     assert not first.sent
     with session_scope(engine) as session:
-        second = phone_service.send_code(
+        second = accounts.send_code(
             session=session, viewer=viewer(uid), channel="call", gateway=1, gateways=[down, up], now=NOW
         )
     assert second.sent and len(up.sent[-1][1]) == 4
     code = up.sent[-1][1]
     wrong = "0000" if code != "0000" else "1111"
-    for _ in range(phone_service.MAX_ATTEMPTS):
+    for _ in range(accounts.MAX_ATTEMPTS):
         with session_scope(engine) as session, pytest.raises(ServiceError) as bad:
-            phone_service.check_code(session=session, viewer=viewer(uid), code=wrong, now=NOW)
-        assert bad.value.message == phone_service.MSG_WRONG_CODE
+            accounts.check_code(session=session, viewer=viewer(uid), code=wrong, now=NOW)
+        assert bad.value.message == accounts.MSG_WRONG_CODE
     with session_scope(engine) as session, pytest.raises(ServiceError) as locked:
-        phone_service.check_code(session=session, viewer=viewer(uid), code=code, now=NOW)
-    assert locked.value.message == phone_service.MSG_LOCKED
+        accounts.check_code(session=session, viewer=viewer(uid), code=code, now=NOW)
+    assert locked.value.message == accounts.MSG_LOCKED
     with session_scope(engine) as session:
-        phone_service.send_code(
-            session=session, viewer=viewer(uid), channel="sms", gateway=1, gateways=[down, up], now=NOW
-        )
+        accounts.send_code(session=session, viewer=viewer(uid), channel="sms", gateway=1, gateways=[down, up], now=NOW)
     code = up.sent[-1][1]
     with session_scope(engine) as session, pytest.raises(ServiceError) as late:
-        phone_service.check_code(session=session, viewer=viewer(uid), code=code, now=NOW + timedelta(minutes=11))
-    assert late.value.message == phone_service.MSG_EXPIRED
+        accounts.check_code(session=session, viewer=viewer(uid), code=code, now=NOW + timedelta(minutes=11))
+    assert late.value.message == accounts.MSG_EXPIRED
     with session_scope(engine) as session:
-        phone_service.check_code(session=session, viewer=viewer(uid), code=code, now=NOW + timedelta(minutes=9))
+        accounts.check_code(session=session, viewer=viewer(uid), code=code, now=NOW + timedelta(minutes=9))
     assert profile(engine, uid).phone_verified_at is not None
     save(engine, uid, form())  # a new number needs a new verification
     assert profile(engine, uid).phone_verified_at is None
     for _ in range(2):
         with session_scope(engine) as session:
-            phone_service.send_code(
+            accounts.send_code(
                 session=session, viewer=viewer(uid), channel="sms", gateway=1, gateways=[down, up], now=NOW
             )
     with session_scope(engine) as session, pytest.raises(ServiceError) as limit:
-        phone_service.send_code(
-            session=session, viewer=viewer(uid), channel="sms", gateway=1, gateways=[down, up], now=NOW
-        )
-    assert limit.value.message == phone_service.MSG_TOO_MANY_SENDS
+        accounts.send_code(session=session, viewer=viewer(uid), channel="sms", gateway=1, gateways=[down, up], now=NOW)
+    assert limit.value.message == accounts.MSG_TOO_MANY_SENDS
 
 
 def test_the_currency_changes_only_with_a_zero_balance_and_nothing_unpaid(engine: Engine) -> None:
     uid = make_user(engine, "alice")
     with session_scope(engine) as session:
         post(session=session, user_id=uid, kind="topup", amount=Money(500, "EUR"), idem_key="settings-test-topup-1")
-    with pytest.raises(svc.SettingsInvalid) as locked:
+    with pytest.raises(accounts.SettingsInvalid) as locked:
         save(engine, uid, form(currency="USD"))
-    assert locked.value.errors["currency"].message == svc.MSG_CURRENCY_LOCKED
+    assert locked.value.errors["currency"].message == accounts.MSG_CURRENCY_LOCKED
     other = make_user(engine, "bob")
     save(engine, other, form(currency="USD"))
     assert profile(engine, other).currency == "USD"

@@ -8,14 +8,14 @@ from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from introserv_app.db.session import session_scope
-from introserv_app.services.auth import (
+from introserv_app.services.accounts import (
+    DEVICE_COOKIE,
     LOGIN_BINDING_COOKIE,
     SESSION_COOKIE,
     LoginOutcome,
     authenticate,
     resolve_session,
 )
-from introserv_app.services.login_throttle import DEVICE_COOKIE
 from introserv_app.state.login import safe_next
 from tests.integration.helpers import PASSWORD, make_user
 

@@ -29,7 +29,7 @@ from introserv_app.db.tables import (
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
 from introserv_app.services import audit_log, billing, messaging, staff, staff_users
-from introserv_app.services.auth import SESSION_COOKIE, authenticate, resolve_session
+from introserv_app.services.accounts import SESSION_COOKIE, authenticate, resolve_session
 from introserv_app.services.billing import balance, post, vat_for_customer
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer

@@ -27,7 +27,7 @@ from introserv_app.db import session as db_session
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import ALL_TABLES, AuditEvent, table_of
 from introserv_app.domain.roles import Role
-from introserv_app.services.auth import SESSION_COOKIE, authenticate
+from introserv_app.services.accounts import SESSION_COOKIE, authenticate
 from introserv_app.services.common.access import MSG_ADMIN_ONLY
 from introserv_app.state.guard import STAFF_STATES
 from introserv_app.state.orders import OrdersGridState

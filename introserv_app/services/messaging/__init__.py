@@ -84,6 +84,24 @@ from ._rules import (
     SUBJECT_MAX as SUBJECT_MAX,
 )
 from ._templates import (
+    MAIL_CONFIRM_BODY as MAIL_CONFIRM_BODY,
+)
+from ._templates import (
+    MAIL_CONFIRM_SUBJECT as MAIL_CONFIRM_SUBJECT,
+)
+from ._templates import (
+    MAIL_NOTICE_BODY as MAIL_NOTICE_BODY,
+)
+from ._templates import (
+    MAIL_NOTICE_SUBJECT as MAIL_NOTICE_SUBJECT,
+)
+from ._templates import (
+    MAIL_WELCOME_BODY as MAIL_WELCOME_BODY,
+)
+from ._templates import (
+    MAIL_WELCOME_SUBJECT as MAIL_WELCOME_SUBJECT,
+)
+from ._templates import (
     TEMPLATES as TEMPLATES,
 )
 

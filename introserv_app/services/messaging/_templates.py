@@ -224,3 +224,20 @@ def email_texts(*, items: list[Rendered], name: str, lang: str, link: str) -> tu
         f"<p>— {e(signature)}</p></body></html>"
     )
     return subject, text, body_html
+
+
+# ---- e-mails that are not notifications ----------------------------------------------------------------
+
+MAIL_WELCOME_SUBJECT = N_("Your INTROSERV account")
+MAIL_WELCOME_BODY = N_("Hello,\n\nyour account {username} for the INTROSERV billing panel is ready.\n")
+MAIL_CONFIRM_SUBJECT = N_("Confirm your email address")
+MAIL_CONFIRM_BODY = N_(
+    "Hello {username},\n\nplease confirm {new_email} as the email address of your INTROSERV account by "
+    "opening this link within 24 hours:\n\n{link}\n\nIf you did not ask for this, ignore this message."
+)
+MAIL_NOTICE_SUBJECT = N_("Your email address is being changed")
+MAIL_NOTICE_BODY = N_(
+    "Hello {username},\n\nsomeone signed in to your INTROSERV account asked to change its email address "
+    "to {new_email}. The change happens once the new address is confirmed. If this was not you, change "
+    "your password and contact support."
+)

@@ -15,9 +15,9 @@ from introserv_app.domain.text import N_
 from introserv_app.domain.validation import has_unusable_characters, is_valid_new_username, normalize_username
 from introserv_app.i18n import SUPPORTED_LANGUAGES, gettext
 from introserv_app.services import messaging
+from introserv_app.services.accounts._passwords import hash_password
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.passwords import hash_password
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
@@ -81,11 +81,8 @@ def create_user(
         messaging.queue_email(
             session=session,
             to_addr=email_addr,
-            subject=gettext(language, "Your INTROSERV account"),
-            body_text=gettext(
-                language,
-                "Hello,\n\nyour account {username} for the INTROSERV billing panel is ready.\n",
-            ).format(username=name),
+            subject=gettext(language, messaging.MAIL_WELCOME_SUBJECT),
+            body_text=gettext(language, messaging.MAIL_WELCOME_BODY).format(username=name),
             user_id=user.id,
             dedupe_key=f"welcome:{user.id}",
             now=now,

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from introserv_app.db.tables import Profile
 from introserv_app.i18n import SUPPORTED_LANGUAGES
-from introserv_app.services.auth import sessions_changed
+from introserv_app.services.accounts._sessions import sessions_changed
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
