@@ -586,9 +586,9 @@ def scenario_staff(args: argparse.Namespace) -> dict[str, object]:
     from sqlmodel import Session
 
     from introserv_app.domain.roles import Role
-    from introserv_app.services import audit_log, messaging, staff
+    from introserv_app.services import messaging, support
     from introserv_app.services.common.viewer import Viewer
-    from introserv_app.services.staff_dashboard import staff_dashboard
+    from introserv_app.services.support import staff_dashboard
 
     seeded_at = datetime(2026, 11, 22, 6, tzinfo=UTC)
     with empty_database(args.db_url) as url:
@@ -629,18 +629,18 @@ def scenario_staff(args: argparse.Namespace) -> dict[str, object]:
         }
         ours: dict[str, Callable[[Session], object]] = {
             "staff dashboard": lambda s: staff_dashboard(session=s, viewer=viewer),
-            "search: username": lambda s: staff.search_customers(session=s, viewer=viewer, query=username[:6]),
-            "search: order name": lambda s: staff.search_customers(session=s, viewer=viewer, query=order_name),
-            "search: IP address": lambda s: staff.search_customers(session=s, viewer=viewer, query=ip),
-            "customer card": lambda s: staff.customer_card(session=s, viewer=viewer, user_id=uid),
-            "audit log, first page": lambda s: audit_log.audit_page(
-                session=s, viewer=viewer, filters=audit_log.AuditFilters()
+            "search: username": lambda s: support.search_customers(session=s, viewer=viewer, query=username[:6]),
+            "search: order name": lambda s: support.search_customers(session=s, viewer=viewer, query=order_name),
+            "search: IP address": lambda s: support.search_customers(session=s, viewer=viewer, query=ip),
+            "customer card": lambda s: support.customer_card(session=s, viewer=viewer, user_id=uid),
+            "audit log, first page": lambda s: support.audit_page(
+                session=s, viewer=viewer, filters=support.AuditFilters()
             ),
-            "audit log, one customer": lambda s: audit_log.audit_page(
-                session=s, viewer=viewer, filters=audit_log.AuditFilters(customer=username)
+            "audit log, one customer": lambda s: support.audit_page(
+                session=s, viewer=viewer, filters=support.AuditFilters(customer=username)
             ),
-            "audit log, action prefix": lambda s: audit_log.audit_page(
-                session=s, viewer=viewer, filters=audit_log.AuditFilters(action="order.")
+            "audit log, action prefix": lambda s: support.audit_page(
+                session=s, viewer=viewer, filters=support.AuditFilters(action="order.")
             ),
             "ticket queue": lambda s: messaging.staff_queue(session=s, viewer=viewer, filters=messaging.QueueFilters()),
         }
@@ -668,9 +668,7 @@ def scenario_staff(args: argparse.Namespace) -> dict[str, object]:
             t0 = time.perf_counter()
             size = sum(
                 len(chunk)
-                for chunk in audit_log.iter_audit_csv(
-                    session=session, filters=audit_log.AuditFilters(customer=username)
-                )
+                for chunk in support.iter_audit_csv(session=session, filters=support.AuditFilters(customer=username))
             )
             csv_s = time.perf_counter() - t0
     return {

@@ -81,14 +81,14 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def _support_action(username: str, action_name: str, done: str) -> int:
-    """Run a support action of services.staff (`clear_ip_restrictions`, ...) for a customer, audited
+    """Run a support action of services.support (`clear_ip_restrictions`, ...) for a customer, audited
     with no staff actor (the command line); the customer is told as when support does it."""
     from sqlmodel import select
 
     from introserv_app.db.session import session_scope
     from introserv_app.db.tables import User
     from introserv_app.i18n import gettext
-    from introserv_app.services import staff
+    from introserv_app.services import support
     from introserv_app.services.common.errors import ServiceError
 
     with session_scope() as session:
@@ -96,7 +96,7 @@ def _support_action(username: str, action_name: str, done: str) -> int:
         if user_id is None:
             return _fail(f"no user {username!r}")
         try:
-            getattr(staff, action_name)(session=session, viewer=None, user_id=user_id)
+            getattr(support, action_name)(session=session, viewer=None, user_id=user_id)
         except ServiceError as exc:
             return _fail(gettext("en", exc.message))
     print(done.format(username=username))

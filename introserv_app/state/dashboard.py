@@ -10,7 +10,7 @@ from introserv_app.db.session import session_scope
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.i18n import format_amount, format_date, format_money, gettext
 from introserv_app.services.accounts import dashboard_summary
-from introserv_app.services.staff_dashboard import spending_by_month
+from introserv_app.services.support import spending_by_month
 from introserv_app.state.charts import monthly_points
 from introserv_app.state.guard import current_viewer
 from introserv_app.state.locale import LocaleState

@@ -9,7 +9,7 @@ from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
-from introserv_app.services import messaging, staff, support
+from introserv_app.services import messaging, support
 from introserv_app.services.billing import MSG_PERIOD, STATUS_LABELS
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.messaging import CATEGORIES, STATUSES
@@ -207,9 +207,9 @@ class OrderDetailState(rx.State):
         """Suspend for a violation, lift a suspension or cancel, with the reason from the dialog."""
         order_id, fields = parse_id(self.order_id) or 0, form_fields(form)
         actions = {
-            "suspend": (staff.suspend_for_violation, MSG_SUSPENDED),
-            "lift": (staff.lift_suspension, MSG_LIFTED),
-            "cancel": (staff.cancel_by_staff, MSG_CANCELLED),
+            "suspend": (support.suspend_for_violation, MSG_SUSPENDED),
+            "lift": (support.lift_suspension, MSG_LIFTED),
+            "cancel": (support.cancel_by_staff, MSG_CANCELLED),
         }
         action = fields.get("action")
         picked = actions.get(action) if isinstance(action, str) else None

@@ -15,10 +15,10 @@ from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
 from introserv_app.i18n import format_amount, format_date, format_datetime, format_money, gettext, translate_message
 from introserv_app.i18n.countries import country_choices, country_name
-from introserv_app.services import staff
+from introserv_app.services import support
 from introserv_app.services.accounts import SignInAttempts
 from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, outbox_page, retry_message
-from introserv_app.services.staff_dashboard import staff_dashboard
+from introserv_app.services.support import staff_dashboard
 from introserv_app.state.charts import monthly_points
 from introserv_app.state.guard import STAFF_STATES, client_ip, page_from_url, run_service, staff_only
 from introserv_app.state.locale import viewer_lang
@@ -121,12 +121,12 @@ class CustomerSearchState(rx.State):
     async def load(self):
         lang = await viewer_lang(self)
         params = dict(self.router.url.query_parameters) if self.router.url else {}
-        self.query = clean_search(params.get("q", ""), staff.SEARCH_MAX)
+        self.query = clean_search(params.get("q", ""), support.SEARCH_MAX)
         page = page_from_url(self)
         result, self.error = run_service(
             self,
             lang,
-            lambda s, v: staff.search_customers(session=s, viewer=v, query=self.query, page=page, ip=client_ip(self)),
+            lambda s, v: support.search_customers(session=s, viewer=v, query=self.query, page=page, ip=client_ip(self)),
         )
         if result is None:
             self.rows = []
@@ -151,7 +151,7 @@ class CustomerSearchState(rx.State):
     @rx.event
     @staff_only
     def search(self, form: dict):
-        q = clean_search(form_fields(form).get("q"), staff.SEARCH_MAX)
+        q = clean_search(form_fields(form).get("q"), support.SEARCH_MAX)
         return rx.redirect("/staff/customers?" + _query({"q": q}))
 
     @rx.event
@@ -199,14 +199,14 @@ class CustomerState(rx.State):
         lang = await viewer_lang(self)
         uid = self._id()
         card, error = run_service(
-            self, lang, lambda s, v: staff.customer_card(session=s, viewer=v, user_id=uid, ip=client_ip(self))
+            self, lang, lambda s, v: support.customer_card(session=s, viewer=v, user_id=uid, ip=client_ip(self))
         )
         self.found, self.error = card is not None, error
         if card is None:
             return
         self._fill(card, lang)  # type: ignore[arg-type]
 
-    def _fill(self, c: staff.CustomerCard, lang: str) -> None:
+    def _fill(self, c: support.CustomerCard, lang: str) -> None:
         p = c.profile
         yes, no = gettext(lang, "Yes"), gettext(lang, "No")
         self.customer_id = str(c.id)
@@ -345,7 +345,7 @@ class CustomerState(rx.State):
         self.dialog = clean_search(dialog, 40) if open_ else ""
         self.action_error = ""
         if self.dialog == "adjust":
-            self.adjust_key = staff.new_adjustment_key()
+            self.adjust_key = support.new_adjustment_key()
 
     async def _act(self, action, done: str = MSG_DONE, values: dict[str, object] | None = None):  # type: ignore[no-untyped-def]
         lang = await viewer_lang(self)
@@ -365,7 +365,7 @@ class CustomerState(rx.State):
         ip, key, fields = client_ip(self), self.adjust_key, form_fields(form)
         lang = await viewer_lang(self)
         return await self._act(
-            lambda s, v, uid: staff.adjust_balance(
+            lambda s, v, uid: support.adjust_balance(
                 session=s,
                 viewer=v,
                 user_id=uid,
@@ -383,7 +383,7 @@ class CustomerState(rx.State):
     async def change_country(self, form: dict):
         ip, fields = client_ip(self), form_fields(form)
         return await self._act(
-            lambda s, v, uid: staff.change_country(
+            lambda s, v, uid: support.change_country(
                 session=s,
                 viewer=v,
                 user_id=uid,
@@ -398,10 +398,10 @@ class CustomerState(rx.State):
     async def account_action(self, name: str):
         ip = client_ip(self)
         actions = {
-            "verify_company": staff.verify_company,
-            "clear_ip": staff.clear_ip_restrictions,
-            "reset_code_word": staff.reset_code_word,
-            "resend_confirmation": staff.resend_email_confirmation,
+            "verify_company": support.verify_company,
+            "clear_ip": support.clear_ip_restrictions,
+            "reset_code_word": support.reset_code_word,
+            "resend_confirmation": support.resend_email_confirmation,
         }
         fn = actions.get(name) if isinstance(name, str) else None
         if fn is None:

@@ -13,7 +13,7 @@ import reflex as rx
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_datetime, gettext, translate_message
-from introserv_app.services import audit_log, billing, staff_users
+from introserv_app.services import billing, support
 from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, clean_filters, staff_queue
 from introserv_app.state.guard import STAFF_STATES, admin_only, client_ip, page_from_url, run_service, staff_only
 from introserv_app.state.locale import viewer_lang
@@ -108,7 +108,7 @@ class AuditState(rx.State):
     @staff_only
     async def load(self):
         lang = await viewer_lang(self)
-        f = audit_log.clean_filters(_params(self))
+        f = support.clean_filters(_params(self))
         self.filters = {
             "actor": f.actor,
             "customer": f.customer,
@@ -118,7 +118,7 @@ class AuditState(rx.State):
         }
         page = page_from_url(self)
         result, self.error = run_service(
-            self, lang, lambda s, v: audit_log.audit_page(session=s, viewer=v, filters=f, page=page, ip=client_ip(self))
+            self, lang, lambda s, v: support.audit_page(session=s, viewer=v, filters=f, page=page, ip=client_ip(self))
         )
         query = {k: v for k, v in self.filters.items() if v}
         self.export_url = "/staff/audit.csv" + ("?" + urlencode(query) if query else "")
@@ -175,7 +175,7 @@ class AdminState(rx.State):
         result, self.error = run_service(
             self,
             lang,
-            lambda s, v: (staff_users.list_staff(session=s, viewer=v, ip=ip), billing.seller_settings(session=s)),
+            lambda s, v: (support.list_staff(session=s, viewer=v, ip=ip), billing.seller_settings(session=s)),
         )
         self.allowed = result is not None
         if result is None:
@@ -203,7 +203,7 @@ class AdminState(rx.State):
         _, self.form_error = run_service(
             self,
             lang,
-            lambda s, v: staff_users.add_staff(
+            lambda s, v: support.add_staff(
                 session=s,
                 viewer=v,
                 username=fields.get("username", ""),
@@ -237,7 +237,7 @@ class AdminState(rx.State):
     async def set_role(self, user_id: str, role: str):
         uid = parse_id(user_id) or 0
         ip = client_ip(self)
-        return await self._change(lambda s, v: staff_users.set_role(session=s, viewer=v, user_id=uid, role=role, ip=ip))
+        return await self._change(lambda s, v: support.set_role(session=s, viewer=v, user_id=uid, role=role, ip=ip))
 
     @rx.event
     @admin_only
@@ -245,7 +245,7 @@ class AdminState(rx.State):
         uid = parse_id(user_id) or 0
         ip = client_ip(self)
         return await self._change(
-            lambda s, v: staff_users.set_active(session=s, viewer=v, user_id=uid, active=bool(active), ip=ip)
+            lambda s, v: support.set_active(session=s, viewer=v, user_id=uid, active=bool(active), ip=ip)
         )
 
     @rx.event

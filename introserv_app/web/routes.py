@@ -18,7 +18,7 @@ from introserv_app.db.session import get_engine, session_scope
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import GridQuery, parse_grid_query
 from introserv_app.i18n import gettext, normalize_language, translate_error
-from introserv_app.services import audit_log
+from introserv_app.services import support
 from introserv_app.services.accounts import (
     DEVICE_COOKIE,
     DEVICE_DAYS,
@@ -160,9 +160,9 @@ def export_orders(request: Request) -> Response:
     )
 
 
-def _stream_audit(filters: audit_log.AuditFilters) -> Iterator[bytes]:
+def _stream_audit(filters: support.AuditFilters) -> Iterator[bytes]:
     with session_scope() as session:
-        for chunk in audit_log.iter_audit_csv(session=session, filters=filters):
+        for chunk in support.iter_audit_csv(session=session, filters=filters):
             yield chunk.encode("utf-8")
 
 
@@ -170,14 +170,14 @@ def export_audit(request: Request) -> Response:
     """GET /staff/audit.csv?<audit filters> : the filtered audit log as CSV, for staff only (a customer gets
     403 and an `access.denied` event)."""
     token = token_from_cookie_header(request.headers.get("cookie", ""))
-    filters = audit_log.clean_filters(dict(request.query_params))
+    filters = support.clean_filters(dict(request.query_params))
     with session_scope() as session:
         viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
         if viewer is None:
             return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
         lang = normalize_language(viewer.language)
         try:
-            audit_log.check_export(session=session, viewer=viewer, filters=filters, ip=_peer_ip(request))
+            support.check_export(session=session, viewer=viewer, filters=filters, ip=_peer_ip(request))
         except PermissionDenied as exc:
             return PlainTextResponse(gettext(lang, exc.message), status_code=403, headers=NO_STORE)
         except ServiceError as exc:

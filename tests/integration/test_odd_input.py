@@ -29,7 +29,7 @@ from introserv_app.domain.validation import MSG_TEXT_CHARACTERS
 from introserv_app.i18n import gettext
 from introserv_app.services.accounts import SESSION_COOKIE
 from introserv_app.services.billing import MSG_NAME_CHARACTERS, MSG_SELLER_NAME_CHARACTERS, balance
-from introserv_app.services.staff import MSG_ADJUST_AMOUNT, new_adjustment_key
+from introserv_app.services.support import MSG_ADJUST_AMOUNT, new_adjustment_key
 from introserv_app.state.invoices import InvoicesState
 from introserv_app.state.login import LoginState
 from introserv_app.state.notifications import NotificationsState

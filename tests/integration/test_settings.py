@@ -17,7 +17,8 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox, Invoice, Profile, User
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import accounts, staff
+from introserv_app.services import accounts
+from introserv_app.services import support as console
 from introserv_app.services.accounts import authenticate, resolve_session
 from introserv_app.services.billing import MSG_PROFILE_INCOMPLETE, PaymentBlocked, payment_provider, post, top_up
 from introserv_app.services.common.errors import ServiceError
@@ -212,7 +213,7 @@ def test_ip_restrictions_need_the_password_warn_before_a_lockout_and_are_enforce
         assert resolve_session(session=session, token=token, ip="192.0.2.1") is None  # every event checks
     support = make_user(engine, "helpdesk", Role.SUPPORT)
     with session_scope(engine) as session:
-        staff.clear_ip_restrictions(
+        console.clear_ip_restrictions(
             session=session,
             viewer=Viewer(user_id=support, username="helpdesk", role=Role.SUPPORT, session_id=0, language="en"),
             user_id=uid,
@@ -220,7 +221,7 @@ def test_ip_restrictions_need_the_password_warn_before_a_lockout_and_are_enforce
     with session_scope(engine) as session:
         assert resolve_session(session=session, token=token, ip="192.0.2.1") is not None
         with pytest.raises(ServiceError):  # a customer cannot clear anyone's list
-            staff.clear_ip_restrictions(session=session, viewer=viewer(uid), user_id=support)
+            console.clear_ip_restrictions(session=session, viewer=viewer(uid), user_id=support)
 
 
 def _login(engine: Engine, name: str, password: str = PASSWORD) -> tuple[str, Viewer]:
@@ -277,9 +278,9 @@ def test_the_code_word_is_set_once_and_the_call_password_can_be_replaced(engine:
     p = profile(engine, uid)
     assert p.code_word_hash and "pelican" not in p.code_word_hash and p.call_password_hash
     with session_scope(engine) as session, pytest.raises(ServiceError):
-        staff.reset_code_word(session=session, viewer=viewer(uid), user_id=uid)  # not by the customer
+        console.reset_code_word(session=session, viewer=viewer(uid), user_id=uid)  # not by the customer
     with session_scope(engine) as session:
-        staff.reset_code_word(session=session, viewer=None, user_id=uid)  # the CLI, after an identity check
+        console.reset_code_word(session=session, viewer=None, user_id=uid)  # the CLI, after an identity check
         accounts.set_code_word(session=session, viewer=viewer(uid), word="green pelican", password=PASSWORD)
     with session_scope(engine) as session:
         view = accounts.settings_view(session=session, viewer=viewer(uid))
@@ -456,9 +457,9 @@ def test_a_company_waits_for_verification_before_paying(engine: Engine) -> None:
         )
     assert "verified" in pending.value.message
     with session_scope(engine) as session, pytest.raises(ServiceError):
-        staff.verify_company(session=session, viewer=viewer(uid), user_id=uid)  # not by the customer
+        console.verify_company(session=session, viewer=viewer(uid), user_id=uid)  # not by the customer
     with session_scope(engine) as session:
-        staff.verify_company(session=session, viewer=None, user_id=uid)
+        console.verify_company(session=session, viewer=None, user_id=uid)
     with session_scope(engine) as session:
         done = top_up(
             session=session,

@@ -28,12 +28,13 @@ from introserv_app.db.tables import (
 )
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services import audit_log, billing, messaging, staff, staff_users
+from introserv_app.services import billing, messaging
+from introserv_app.services import support as console
 from introserv_app.services.accounts import SESSION_COOKIE, authenticate, resolve_session
 from introserv_app.services.billing import balance, post, vat_for_customer
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.staff_dashboard import month_starts, spending_by_month, staff_dashboard
+from introserv_app.services.support import month_starts, spending_by_month, staff_dashboard
 from tests.integration.helpers import PASSWORD, exchange, make_customer_with_order, make_user
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
@@ -76,7 +77,7 @@ def test_support_finds_a_customer_by_name_email_order_or_ip(engine: Engine, peop
     found = {}
     for query in ("bob", "ROBERT build", "alice@example", "nbob01", "198.51.100.7", "192.0.2.10", ""):
         with session_scope(engine) as session:
-            rows, _, _, total = staff.search_customers(session=session, viewer=support, query=query)
+            rows, _, _, total = console.search_customers(session=session, viewer=support, query=query)
         found[query] = [r.username for r in rows]
         assert total == len(rows)
     assert found["bob"] == ["bob"] and found["ROBERT build"] == ["bob"] and found["alice@example"] == ["alice"]
@@ -84,9 +85,9 @@ def test_support_finds_a_customer_by_name_email_order_or_ip(engine: Engine, peop
     assert found["198.51.100.7"] == ["bob"] and found["192.0.2.10"] == ["bob"]  # last login, the order's main IP
     assert found[""] == ["alice", "bob"]  # staff accounts are not customers
     with session_scope(engine) as session:
-        assert staff.search_customers(session=session, viewer=support, query="100%_")[0] == []  # LIKE escaped
+        assert console.search_customers(session=session, viewer=support, query="100%_")[0] == []  # LIKE escaped
     with session_scope(engine) as session, pytest.raises(PermissionDenied):
-        staff.search_customers(session=session, viewer=people["alice"], query="bob")
+        console.search_customers(session=session, viewer=people["alice"], query="bob")
     assert _denied(engine) == ["customers.search"]
 
 
@@ -95,44 +96,46 @@ def test_the_customer_card_has_profile_balance_orders_and_history(engine: Engine
     with session_scope(engine) as session:
         post(session=session, user_id=bob.user_id, kind="topup", amount=Money(2500, "EUR"), idem_key="t" * 20)
     with session_scope(engine) as session:
-        card = staff.customer_card(session=session, viewer=people["support"], user_id=bob.user_id)
+        card = console.customer_card(session=session, viewer=people["support"], user_id=bob.user_id)
     assert card.username == "bob" and card.balance == Money(2500, "EUR")
     assert [o.service_name for o in card.orders] == ["nbob01"] and card.orders_total == 1
     assert [e.kind for e in card.ledger] == ["topup"]
     with session_scope(engine) as session, pytest.raises(ServiceError, match="Customer not found"):
-        staff.customer_card(session=session, viewer=people["support"], user_id=people["support"].user_id)
+        console.customer_card(session=session, viewer=people["support"], user_id=people["support"].user_id)
     with session_scope(engine) as session, pytest.raises(PermissionDenied):
-        staff.customer_card(session=session, viewer=people["alice"], user_id=bob.user_id)
+        console.customer_card(session=session, viewer=people["alice"], user_id=bob.user_id)
 
 
 def test_balance_adjustments_post_to_the_ledger_and_never_go_negative(engine: Engine, people: dict) -> None:
     bob, support = people["bob"], people["support"]
-    key = staff.new_adjustment_key()
+    key = console.new_adjustment_key()
     for _ in range(2):  # a double submit posts once
         with session_scope(engine) as session:
-            new = staff.adjust_balance(
+            new = console.adjust_balance(
                 session=session, viewer=support, user_id=bob.user_id, amount="12.50", reason="Goodwill", idem_key=key
             )
     assert new == Money(1250, "EUR")
     with session_scope(engine) as session, pytest.raises(ServiceError) as refused:
-        staff.adjust_balance(
+        console.adjust_balance(
             session=session,
             viewer=support,
             user_id=bob.user_id,
             amount="-20",
             reason="Chargeback",
-            idem_key=staff.new_adjustment_key(),
+            idem_key=console.new_adjustment_key(),
         )
     assert "negative" in refused.value.message
     for bad in ("0", "abc", "-", "100000.01", "1.234"):
         with session_scope(engine) as session, pytest.raises(ServiceError, match="amount"):
-            staff.adjust_balance(
+            console.adjust_balance(
                 session=session, viewer=support, user_id=bob.user_id, amount=bad, reason="x", idem_key=key + "x"
             )
     with session_scope(engine) as session, pytest.raises(ServiceError, match="reason"):
-        staff.adjust_balance(session=session, viewer=support, user_id=bob.user_id, amount="1", reason=" ", idem_key=key)
+        console.adjust_balance(
+            session=session, viewer=support, user_id=bob.user_id, amount="1", reason=" ", idem_key=key
+        )
     with session_scope(engine) as session, pytest.raises(PermissionDenied):
-        staff.adjust_balance(
+        console.adjust_balance(
             session=session, viewer=bob, user_id=bob.user_id, amount="1000", reason="free money", idem_key=key + "y"
         )
     with session_scope(engine) as session:
@@ -155,19 +158,19 @@ def test_balance_adjustments_post_to_the_ledger_and_never_go_negative(engine: En
 def test_suspend_lift_and_cancel_tell_the_customer_with_the_reason(engine: Engine, people: dict) -> None:
     support, order_id = people["support"], people["order"]
     with session_scope(engine) as session, pytest.raises(ServiceError, match="reason"):
-        staff.suspend_for_violation(session=session, viewer=support, order_id=order_id, reason="")
+        console.suspend_for_violation(session=session, viewer=support, order_id=order_id, reason="")
     with session_scope(engine) as session:
-        staff.suspend_for_violation(session=session, viewer=support, order_id=order_id, reason="Phishing site.")
+        console.suspend_for_violation(session=session, viewer=support, order_id=order_id, reason="Phishing site.")
     with session_scope(engine) as session:
         assert session.get(Order, order_id).status == "suspended_violation"  # type: ignore[union-attr]
         mail = session.execute(sa.select(EmailOutbox)).scalar_one()
         assert mail.to_addr == "abuse-desk@bob.example" and "Phishing site." in mail.body_text
     with session_scope(engine) as session, pytest.raises(ServiceError):  # not processed any more
-        staff.suspend_for_violation(session=session, viewer=support, order_id=order_id, reason="again")
+        console.suspend_for_violation(session=session, viewer=support, order_id=order_id, reason="again")
     with session_scope(engine) as session:
-        staff.lift_suspension(session=session, viewer=support, order_id=order_id, reason="Site removed.")
+        console.lift_suspension(session=session, viewer=support, order_id=order_id, reason="Site removed.")
     with session_scope(engine) as session:
-        staff.cancel_by_staff(session=session, viewer=support, order_id=order_id, reason="Fraud.")
+        console.cancel_by_staff(session=session, viewer=support, order_id=order_id, reason="Fraud.")
     with session_scope(engine) as session:
         order = session.get(Order, order_id)
         assert order is not None and order.status == "cancelled" and order.cancel_reason == "Fraud."
@@ -187,7 +190,7 @@ def test_suspend_lift_and_cancel_tell_the_customer_with_the_reason(engine: Engin
         ]
         assert actions == ["order.suspend_violation", "order.lift_suspension", "order.cancel_by_staff"]
     with session_scope(engine) as session, pytest.raises(PermissionDenied):
-        staff.cancel_by_staff(session=session, viewer=people["bob"], order_id=order_id, reason="x")
+        console.cancel_by_staff(session=session, viewer=people["bob"], order_id=order_id, reason="x")
 
 
 def test_account_actions_country_company_ip_code_word_and_confirmation(engine: Engine, people: dict) -> None:
@@ -197,16 +200,16 @@ def test_account_actions_country_company_ip_code_word_and_confirmation(engine: E
         assert profile is not None
         profile.ip_restrictions, profile.code_word_hash, profile.email_confirmed = "10.0.0.0/8", "hash", False
     with session_scope(engine) as session:
-        staff.change_country(session=session, viewer=support, user_id=bob.user_id, country="fr", reason="Ticket #4")
+        console.change_country(session=session, viewer=support, user_id=bob.user_id, country="fr", reason="Ticket #4")
     for bad in ("XX1", "", "ZZ"):
         with session_scope(engine) as session, pytest.raises(ServiceError, match="country"):
-            staff.change_country(session=session, viewer=support, user_id=bob.user_id, country=bad, reason="x")
+            console.change_country(session=session, viewer=support, user_id=bob.user_id, country=bad, reason="x")
     with session_scope(engine) as session, pytest.raises(ServiceError, match="individual"):
-        staff.verify_company(session=session, viewer=support, user_id=bob.user_id)
+        console.verify_company(session=session, viewer=support, user_id=bob.user_id)
     with session_scope(engine) as session:
-        staff.clear_ip_restrictions(session=session, viewer=support, user_id=bob.user_id)
-        staff.reset_code_word(session=session, viewer=support, user_id=bob.user_id)
-        address = staff.resend_email_confirmation(session=session, viewer=support, user_id=bob.user_id)
+        console.clear_ip_restrictions(session=session, viewer=support, user_id=bob.user_id)
+        console.reset_code_word(session=session, viewer=support, user_id=bob.user_id)
+        address = console.resend_email_confirmation(session=session, viewer=support, user_id=bob.user_id)
     assert address == "bob@example.com"
     with session_scope(engine) as session:
         profile = session.get(Profile, bob.user_id)
@@ -220,7 +223,7 @@ def test_account_actions_country_company_ip_code_word_and_confirmation(engine: E
             "The country in your profile is now France",
         ]
     with session_scope(engine) as session, pytest.raises(ServiceError, match="no IP restrictions"):
-        staff.clear_ip_restrictions(session=session, viewer=support, user_id=bob.user_id)
+        console.clear_ip_restrictions(session=session, viewer=support, user_id=bob.user_id)
 
 
 def test_tickets_go_both_ways_by_email_and_refuse_closed_and_foreign(engine: Engine, people: dict) -> None:
@@ -297,15 +300,15 @@ def test_the_queue_filters_by_status_category_age_and_assignee(engine: Engine, p
 def test_the_audit_log_filters_and_exports_csv(engine: Engine, people: dict, client: TestClient) -> None:
     support = people["support"]
     with session_scope(engine) as session:
-        staff.suspend_for_violation(session=session, viewer=support, order_id=people["order"], reason="=HYPERLINK(1)")
-        staff.lift_suspension(session=session, viewer=support, order_id=people["order"], reason="ok")
+        console.suspend_for_violation(session=session, viewer=support, order_id=people["order"], reason="=HYPERLINK(1)")
+        console.lift_suspension(session=session, viewer=support, order_id=people["order"], reason="ok")
     with session_scope(engine) as session:
         outcome = authenticate(session=session, username="helper", password=PASSWORD, ip="127.0.0.1")
         token = exchange(session, outcome)
 
     def page(**raw: str) -> list[str]:
         with session_scope(engine) as session:
-            rows, _, _ = audit_log.audit_page(session=session, viewer=support, filters=audit_log.clean_filters(raw))
+            rows, _, _ = console.audit_page(session=session, viewer=support, filters=console.clean_filters(raw))
         return [r.action for r in rows]
 
     assert page(customer="bob")[:2] == ["order.lift_suspension", "order.suspend_violation"]
@@ -315,7 +318,7 @@ def test_the_audit_log_filters_and_exports_csv(engine: Engine, people: dict, cli
     assert page(**{"from": (today + timedelta(days=1)).isoformat()}) == []
     for bad in ({"from": "2026-13-01"}, {"actor": "nobody"}, {"from": "2026-02-02", "to": "2026-02-01"}):
         with session_scope(engine) as session, pytest.raises(ServiceError):
-            audit_log.audit_page(session=session, viewer=support, filters=audit_log.clean_filters(bad))
+            console.audit_page(session=session, viewer=support, filters=console.clean_filters(bad))
 
     response = client.get(
         "/staff/audit.csv?customer=bob&action=order.", headers={"cookie": f"{SESSION_COOKIE}={token}"}
@@ -373,7 +376,7 @@ def test_dashboards_count_revenue_and_spending_by_month(engine: Engine, people: 
 def test_admins_manage_staff_users_and_seller_settings(engine: Engine, people: dict) -> None:
     admin, support = people["admin"], people["support"]
     with session_scope(engine) as session:
-        uid = staff_users.add_staff(
+        uid = console.add_staff(
             session=session,
             viewer=admin,
             username="newbie",
@@ -382,21 +385,21 @@ def test_admins_manage_staff_users_and_seller_settings(engine: Engine, people: d
             email="newbie@example.net",
         )
     with session_scope(engine) as session, pytest.raises(ServiceError, match=r"common|12 to 128"):
-        staff_users.add_staff(
+        console.add_staff(
             session=session, viewer=admin, username="x2", password="short", role="support", email="a@b.cd"
         )
     with session_scope(engine) as session, pytest.raises(ServiceError, match="your own"):
-        staff_users.set_role(session=session, viewer=admin, user_id=admin.user_id, role="support")
+        console.set_role(session=session, viewer=admin, user_id=admin.user_id, role="support")
     with session_scope(engine) as session:
-        staff_users.set_role(session=session, viewer=admin, user_id=uid, role="admin")
+        console.set_role(session=session, viewer=admin, user_id=uid, role="admin")
     with session_scope(engine) as session:
         outcome = authenticate(session=session, username="newbie", password="a-long-enough-pass", ip="127.0.0.1")
         token = exchange(session, outcome)
     with session_scope(engine) as session:
-        staff_users.set_active(session=session, viewer=admin, user_id=uid, active=False)
+        console.set_active(session=session, viewer=admin, user_id=uid, active=False)
     with session_scope(engine) as session:
         assert resolve_session(session=session, token=token, ip="127.0.0.1") is None  # switched off: signed out
-        names = {u.username: (u.role, u.is_active) for u in staff_users.list_staff(session=session, viewer=admin)}
+        names = {u.username: (u.role, u.is_active) for u in console.list_staff(session=session, viewer=admin)}
     assert names["newbie"] == ("admin", False) and "bob" not in names
 
     with session_scope(engine) as session:
@@ -419,8 +422,8 @@ def test_admins_manage_staff_users_and_seller_settings(engine: Engine, people: d
             billing.save_seller_settings(session=session, viewer=admin, form={**form, **bad})
     for call in (
         lambda s: billing.save_seller_settings(session=s, viewer=support, form=form),
-        lambda s: staff_users.list_staff(session=s, viewer=support),
-        lambda s: staff_users.add_staff(
+        lambda s: console.list_staff(session=s, viewer=support),
+        lambda s: console.add_staff(
             session=s, viewer=support, username="evil", password="p" * 20, role="admin", email="e@x.io"
         ),
     ):

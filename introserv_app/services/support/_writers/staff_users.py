@@ -1,18 +1,10 @@
-"""Staff accounts, managed by admins: add a support or admin user, change a role, switch an account off.
-
-An admin cannot demote or switch off their own account (the last admin cannot lock everyone out).
-Switching an account off ends its sessions at once (every event checks `users.is_active`).
-"""
+"""An admin adds staff members, changes their role and switches them off (their sessions end)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from sqlmodel import Session
 
-import sqlalchemy as sa
-from sqlmodel import Session, col
-
-from introserv_app.db.tables import Profile, User
+from introserv_app.db.tables import User
 from introserv_app.domain import settings_rules as rules
 from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
@@ -24,30 +16,14 @@ from introserv_app.services.common.viewer import Viewer
 
 STAFF_ROLES = (Role.SUPPORT.value, Role.ADMIN.value)
 
+
 MSG_ROLE = N_("Choose support or admin.")
+
+
 MSG_NOT_STAFF = N_("Staff user not found.")
+
+
 MSG_SELF = N_("You cannot change your own role or switch your own account off.")
-
-
-@dataclass(frozen=True)
-class StaffUser:
-    id: int
-    username: str
-    role: str
-    email: str
-    is_active: bool
-    last_login_at: datetime | None
-
-
-def list_staff(*, session: Session, viewer: Viewer, ip: str = "") -> list[StaffUser]:
-    access.require_admin(session=session, viewer=viewer, target="staff_users.list", ip=ip)
-    rows = session.execute(
-        sa.select(User, col(Profile.email))
-        .outerjoin(Profile, col(Profile.user_id) == col(User.id))
-        .where(col(User.role).in_(STAFF_ROLES))
-        .order_by(col(User.username))
-    ).all()
-    return [StaffUser(u.id or 0, u.username, u.role, e or "", u.is_active, u.last_login_at) for u, e in rows]
 
 
 def add_staff(
