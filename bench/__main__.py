@@ -33,8 +33,8 @@ from sqlalchemy.engine import make_url
 
 from bench import load
 from introserv_app.db.session import create_db_engine
-from introserv_app.services import seed
-from introserv_app.services.migrations import upgrade_head
+from introserv_app.tools import seed
+from introserv_app.tools.migrations import upgrade_head
 
 
 @contextmanager

@@ -318,10 +318,10 @@ def prepare_database(url: str, users: int, orders: int, customers: int) -> list[
     from bench.__main__ import analyze
     from introserv_app.db.session import session_scope
     from introserv_app.domain.roles import Role
-    from introserv_app.services import seed
     from introserv_app.services.accounts import hash_password
     from introserv_app.services.common.viewer import Viewer
     from introserv_app.services.messaging import create_ticket
+    from introserv_app.tools import seed
 
     engine = create_db_engine(url)
     seed.seed_demo(engine, seed=1)

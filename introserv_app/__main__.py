@@ -20,7 +20,7 @@ def _fail(message: str) -> int:
 
 def cmd_migrate(_: argparse.Namespace) -> int:
     from introserv_app.db.session import check_connection
-    from introserv_app.services.migrations import upgrade_head
+    from introserv_app.tools.migrations import upgrade_head
 
     url = get_settings().db_url
     if url.startswith("sqlite:///"):
@@ -33,7 +33,7 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     from introserv_app.db.session import get_engine
-    from introserv_app.services import seed
+    from introserv_app.tools import seed
 
     engine = get_engine()
     if args.demo:
@@ -119,7 +119,7 @@ def cmd_verify_company(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_logins(_: argparse.Namespace) -> int:
-    from introserv_app.services.seed import DEMO_ACCOUNTS
+    from introserv_app.tools.seed import DEMO_ACCOUNTS
 
     print("Demo logins (http://localhost:3000/login):")
     for acc in DEMO_ACCOUNTS:

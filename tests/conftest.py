@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from introserv_app.db.session import create_db_engine
 from introserv_app.db.tables import ALL_TABLES
-from introserv_app.services.migrations import upgrade_head
+from introserv_app.tools.migrations import upgrade_head
 
 PG_ADMIN_URL = os.environ.get("INTROSERV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from introserv_app.services.seed import DEMO_ACCOUNTS
+from introserv_app.tools.seed import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.e2e
 CUSTOMER = next(a for a in DEMO_ACCOUNTS if a.username == "demo")

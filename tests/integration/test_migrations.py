@@ -88,7 +88,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(backend: str, tmp_path: 
     """Each migration after 0001 must apply to a live database whose rows reference each other."""
     from alembic import command
     from introserv_app.db.session import create_db_engine
-    from introserv_app.services.migrations import alembic_config, upgrade_head
+    from introserv_app.tools.migrations import alembic_config, upgrade_head
     from tests.conftest import new_pg_database
 
     gen = new_pg_database() if backend == "postgresql" else iter([f"sqlite:///{tmp_path / 'old.db'}"])

@@ -21,9 +21,9 @@ from introserv_app.db.tables import Order
 from introserv_app.domain.csvcells import neutralize_formulas
 from introserv_app.domain.grid import GridQuery, OrderFilters, parse_grid_query
 from introserv_app.domain.statuses import OrderStatus
-from introserv_app.services import seed
 from introserv_app.services.accounts import SESSION_COOKIE, authenticate
 from introserv_app.services.orders import PARALLEL_MIN_ROWS, iter_orders_csv, orders_page, set_comment
+from introserv_app.tools import seed
 from tests.integration.helpers import exchange
 from tests.integration.test_orders_grid import viewer
 

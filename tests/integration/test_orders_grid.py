@@ -14,9 +14,9 @@ from introserv_app.db.tables import Order, User
 from introserv_app.domain.grid import SORT_KEYS, GridQuery, OrderFilters, parse_grid_query
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
-from introserv_app.services import seed
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import matching_order_ids, orders_page, set_comment
+from introserv_app.tools import seed
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()

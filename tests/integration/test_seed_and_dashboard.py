@@ -12,12 +12,12 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import User
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
-from introserv_app.services import seed
 from introserv_app.services.accounts import dashboard_summary
 from introserv_app.services.billing import balance
 from introserv_app.services.common.errors import PermissionDenied
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import outbox_page
+from introserv_app.tools import seed
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

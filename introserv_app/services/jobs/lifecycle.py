@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from introserv_app.config import get_settings
+from introserv_app.db.joblock import job_lock
 from introserv_app.db.session import session_scope
 from introserv_app.db.sql import json_object, key_expr, timestamp_literal
 from introserv_app.db.tables import LedgerEntry, Notification, Order, Profile, table_of
@@ -27,7 +28,6 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.lifecycle import LifecycleCalendar
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import messaging
-from introserv_app.services.joblock import job_lock
 from introserv_app.services.messaging import NOTIFICATION_INSERT
 from introserv_app.services.orders import change_status_in_bulk
 

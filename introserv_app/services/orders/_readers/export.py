@@ -2,7 +2,7 @@
 
 The rows come from the same scoped, filtered and sorted statement as the grid (`services.orders`) and
 are formatted a chunk at a time (`domain.csvcells`), so memory stays flat whatever the size. A large
-export is spread over worker processes (`services.export_worker`): this process selects and orders the
+export is spread over worker processes (`tools.export_worker`): this process selects and orders the
 ids (the scope and filters are applied here, once), the workers fetch and format slices of them in
 parallel, and the chunks are written back in order. Columns are stable machine-readable names; dates
 are ISO 8601 (timestamps in UTC with `Z`), amounts use a decimal point with the ISO currency code in
@@ -166,7 +166,7 @@ def _parallel(
             ids.tofile(fh)
         del ids
         env = {**os.environ, "INTROSERV_EXPORT_DB_URL": session.get_bind().engine.url.render_as_string(False)}
-        cmd = [sys.executable, "-m", "introserv_app.services.export_worker", ids_path, "1" if viewer.is_staff else "0"]
+        cmd = [sys.executable, "-m", "introserv_app.tools.export_worker", ids_path, "1" if viewer.is_staff else "0"]
         procs = [
             subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # noqa: S603 - our module
             for _ in range(min(workers, len(slices)))

@@ -1,4 +1,4 @@
-"""A worker process of the CSV export: `python -m introserv_app.services.export_worker IDS_FILE STAFF`.
+"""A worker process of the CSV export: `python -m introserv_app.tools.export_worker IDS_FILE STAFF`.
 
 The parent (`services.export`) has already chosen, scoped and sorted the rows: IDS_FILE holds their
 ids in order (int64). The worker reads tasks `start end` (a slice of that list) from stdin, fetches
