@@ -87,6 +87,7 @@ services:
 lint: setup-dev
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
+	@.venv/bin/lint-imports --no-cache
 
 typecheck: setup-dev
 	@.venv/bin/mypy

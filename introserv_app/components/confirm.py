@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 
 
 def reason_field(label: str = "Reason", el_id: str = "action-reason") -> rx.Component:

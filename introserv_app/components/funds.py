@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 from introserv_app.state.funds import FundsState as F
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.funds import add_funds
+from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
 from introserv_app.i18n import LANGUAGE_NAMES
-from introserv_app.i18n.ui import t
 from introserv_app.state.locale import LocaleState
 from introserv_app.state.session import SessionState
 

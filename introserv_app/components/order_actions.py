@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars.base import Var
 
+from introserv_app.components.translate import t
 from introserv_app.domain.periods import PERIODS
-from introserv_app.i18n.ui import t
 from introserv_app.state.order_actions import OrderActionsState as A
 from introserv_app.state.tickets import TicketFormState
 

@@ -12,10 +12,10 @@ from reflex.vars.base import Var
 from introserv_app.components.order_actions import actions_menu, cancel_dialog, renew_dialog
 from introserv_app.components.status_badge import status_badge
 from introserv_app.components.tickets import ticket_dialog
+from introserv_app.components.translate import t
 from introserv_app.domain.grid import COLUMNS, OPTIONAL_COLUMNS, PAGE_SIZES
 from introserv_app.domain.statuses import STATUS_INFO
 from introserv_app.domain.text import N_
-from introserv_app.i18n.ui import t
 from introserv_app.state.order_actions import OrderActionsState as A
 from introserv_app.state.orders import OrdersGridState as S
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 
 
 def simple_pager(page: rx.Var, pages: rx.Var, go_page: Callable[[rx.Var], object]) -> rx.Component:

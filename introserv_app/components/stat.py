@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 
 
 def stat_card(label: str, value: rx.Var, icon: str, el_id: str, href: str = "") -> rx.Component:

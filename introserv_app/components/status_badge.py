@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars.base import Var
 
+from introserv_app.components.translate import t
 from introserv_app.domain.statuses import STATUS_INFO
-from introserv_app.i18n.ui import t
 
 
 def status_badge(status: Var[str], label: Var[str] | str, hint: Var[str] | str) -> rx.Component:

@@ -188,3 +188,12 @@ def clip_for_log(value: str, limit: int = 64) -> str:
     """A bounded, printable copy of untrusted text for audit records."""
     cleaned = "".join(ch if ch.isprintable() else "?" for ch in value[: limit * 2])
     return cleaned[:limit]
+
+
+def safe_next(path: str) -> str:
+    """Only same-site absolute paths (no `//host`, no scheme) are followed after login."""
+    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    if len(path) > 512 or any(ch in path for ch in "\r\n\t"):
+        return "/"
+    return path

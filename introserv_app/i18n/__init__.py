@@ -1,6 +1,6 @@
 """Translations (Babel gettext catalogs, English and Russian) and locale-aware formatting.
 
-`gettext(lang, msgid)` is for server-side text (messages, emails); the UI uses `i18n.ui.t`.
+`gettext(lang, msgid)` is for server-side text (messages, emails); the UI uses `components.translate.t`.
 Catalogs: `introserv_app/i18n/locales/<lang>/LC_MESSAGES/messages.po`, compiled to .mo by
 `make compile-messages` (the .po file is read directly when no .mo exists).
 """

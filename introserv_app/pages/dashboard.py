@@ -9,8 +9,8 @@ from introserv_app.components.layout import shell
 from introserv_app.components.notifications import notification_banners
 from introserv_app.components.stat import stat_card
 from introserv_app.components.status_badge import status_badge
+from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
-from introserv_app.i18n.ui import t
 from introserv_app.state.dashboard import DashboardState
 
 

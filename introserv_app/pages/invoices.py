@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import shell
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 from introserv_app.state.invoices import InvoicesState as S
 
 STATUS_COLORS = {"unpaid": "orange", "paid": "green", "cancelled": "gray"}

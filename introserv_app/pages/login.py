@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import brand, language_switcher
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 from introserv_app.state.login import LoginState
 
 

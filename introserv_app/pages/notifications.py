@@ -7,7 +7,7 @@ import reflex as rx
 from introserv_app.components.layout import shell
 from introserv_app.components.notifications import severity_icon
 from introserv_app.components.pager import simple_pager
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 from introserv_app.state.notifications import NotificationsState
 
 

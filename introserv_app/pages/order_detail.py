@@ -9,8 +9,8 @@ from introserv_app.components.layout import shell
 from introserv_app.components.order_actions import cancel_dialog, renew_dialog
 from introserv_app.components.status_badge import status_badge
 from introserv_app.components.tickets import ticket_dialog
+from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
-from introserv_app.i18n.ui import t
 from introserv_app.state.order_actions import OrderActionsState as A
 from introserv_app.state.order_detail import OrderDetailState as S
 from introserv_app.state.tickets import TicketFormState

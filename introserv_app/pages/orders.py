@@ -7,7 +7,7 @@ import reflex as rx
 from introserv_app.components.layout import shell
 from introserv_app.components.notifications import notification_banners
 from introserv_app.components.orders_grid import orders_grid
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 
 
 def orders_page() -> rx.Component:

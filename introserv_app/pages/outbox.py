@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import shell
+from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
-from introserv_app.i18n.ui import t
 from introserv_app.state.outbox import OutboxState
 
 COLUMNS = (

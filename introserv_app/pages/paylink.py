@@ -6,7 +6,7 @@ import reflex as rx
 
 from introserv_app.components.funds import payment_method
 from introserv_app.components.layout import brand, language_switcher
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 from introserv_app.state.paylink import PayLinkState as P
 
 

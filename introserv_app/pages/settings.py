@@ -6,9 +6,9 @@ import reflex as rx
 
 from introserv_app.components.layout import shell
 from introserv_app.components.tickets import ticket_dialog
+from introserv_app.components.translate import t
 from introserv_app.domain.money import CURRENCIES
 from introserv_app.i18n import LANGUAGE_NAMES
-from introserv_app.i18n.ui import t
 from introserv_app.state.settings import SettingsState as S
 from introserv_app.state.tickets import TicketFormState
 

@@ -6,8 +6,8 @@ import reflex as rx
 
 from introserv_app.components.layout import shell
 from introserv_app.components.pager import simple_pager
+from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
-from introserv_app.i18n.ui import t
 from introserv_app.pages.tickets import ticket_status
 from introserv_app.state.staff_admin import AdminState, AuditState, StaffTicketsState
 

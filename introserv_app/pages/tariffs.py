@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import shell
+from introserv_app.components.translate import t
 from introserv_app.domain.money import CURRENCIES
 from introserv_app.domain.periods import PERIODS
-from introserv_app.i18n.ui import t
 from introserv_app.state.tariffs import TariffsState as S
 
 

@@ -7,7 +7,7 @@ import reflex as rx
 from introserv_app.components.layout import shell
 from introserv_app.components.pager import simple_pager
 from introserv_app.components.tickets import ticket_dialog
-from introserv_app.i18n.ui import t
+from introserv_app.components.translate import t
 from introserv_app.state.tickets import TicketFormState, TicketsState, TicketThreadState
 
 STATUS_COLORS = {"open": "blue", "waiting_staff": "orange", "answered": "green", "closed": "gray"}

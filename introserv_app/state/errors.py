@@ -18,14 +18,11 @@ from reflex.state import BaseState
 
 from introserv_app.domain.text import N_
 from introserv_app.i18n import translate_message
+from introserv_app.services.common.errors import MSG_DB_UNAVAILABLE
 from introserv_app.state.locale import viewer_lang
 
 log = logging.getLogger("introserv")
 
-MSG_DB_UNAVAILABLE = N_(
-    "The service is temporarily unavailable: the database does not answer. Nothing was saved — "
-    "please try again in a moment."
-)
 MSG_FAILED = N_(
     "Something went wrong on our side and nothing was saved. Please try again; if it happens again, contact support."
 )

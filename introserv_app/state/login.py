@@ -8,20 +8,11 @@ import reflex as rx
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
-from introserv_app.domain.validation import form_fields
+from introserv_app.domain.validation import form_fields, safe_next
 from introserv_app.i18n import translate_message
 from introserv_app.services.accounts import DEVICE_COOKIE, MSG_EXCHANGE_FAILED, authenticate, cookie_from_header
 from introserv_app.state.guard import client_ip, current_viewer
 from introserv_app.state.locale import LocaleState
-
-
-def safe_next(path: str) -> str:
-    """Only same-site absolute paths (no `//host`, no scheme) are followed after login."""
-    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return "/"
-    if len(path) > 512 or any(ch in path for ch in "\r\n\t"):
-        return "/"
-    return path
 
 
 class LoginState(rx.State):

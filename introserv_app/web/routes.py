@@ -17,6 +17,7 @@ from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine, session_scope
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import GridQuery, parse_grid_query
+from introserv_app.domain.validation import safe_next
 from introserv_app.i18n import gettext, normalize_language, translate_error
 from introserv_app.services import support
 from introserv_app.services.accounts import (
@@ -32,11 +33,9 @@ from introserv_app.services.accounts import (
 )
 from introserv_app.services.billing import InvoiceDocument, invoice_document, link_document, render_invoice_pdf
 from introserv_app.services.common import audit
-from introserv_app.services.common.errors import PermissionDenied, ServiceError
+from introserv_app.services.common.errors import MSG_DB_UNAVAILABLE, PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import export_count, iter_orders_csv
-from introserv_app.state.errors import MSG_DB_UNAVAILABLE
-from introserv_app.state.login import safe_next
 
 log = logging.getLogger("introserv")
 

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from starlette.testclient import TestClient
 
 from introserv_app.db.session import session_scope
+from introserv_app.domain.validation import safe_next
 from introserv_app.services.accounts import (
     DEVICE_COOKIE,
     LOGIN_BINDING_COOKIE,
@@ -16,7 +17,6 @@ from introserv_app.services.accounts import (
     authenticate,
     resolve_session,
 )
-from introserv_app.state.login import safe_next
 from tests.integration.helpers import PASSWORD, make_user
 
 OWN = "http://localhost:3000"

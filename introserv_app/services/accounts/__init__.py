@@ -7,157 +7,110 @@ here."""
 from __future__ import annotations
 
 # Vocabulary: values, limits and messages.
-from ._passwords import (
-    hash_password as hash_password,
-)
+from ._passwords import hash_password
 
 # Readers: view data for screens and routes.
-from ._readers.overview import (
-    dashboard_summary as dashboard_summary,
-)
-from ._readers.settings import (
-    settings_view as settings_view,
-)
-from ._readers.sign_in_attempts import (
-    SignInAttempts as SignInAttempts,
-)
-from ._readers.sign_in_attempts import (
-    sign_in_attempts as sign_in_attempts,
-)
+from ._readers.overview import dashboard_summary
+from ._readers.settings import settings_view
+from ._readers.sign_in_attempts import SignInAttempts, sign_in_attempts
 from ._rules import (
-    FORM_FIELDS as FORM_FIELDS,
-)
-from ._rules import (
-    MSG_CODE_WORD_SET as MSG_CODE_WORD_SET,
-)
-from ._rules import (
-    MSG_CURRENCY_LOCKED as MSG_CURRENCY_LOCKED,
-)
-from ._rules import (
-    MSG_LINK_BAD as MSG_LINK_BAD,
-)
-from ._rules import (
-    MSG_WRONG_PASSWORD as MSG_WRONG_PASSWORD,
-)
-from ._rules import (
-    SettingsInvalid as SettingsInvalid,
+    FORM_FIELDS,
+    MSG_CODE_WORD_SET,
+    MSG_CURRENCY_LOCKED,
+    MSG_LINK_BAD,
+    MSG_WRONG_PASSWORD,
+    SettingsInvalid,
 )
 from ._sessions import (
-    LOGIN_BINDING_COOKIE as LOGIN_BINDING_COOKIE,
+    LOGIN_BINDING_COOKIE,
+    SESSION_COOKIE,
+    TOUCH_EVERY,
+    cookie_from_header,
+    resolve_session,
+    sessions_changed,
+    sessions_generation,
+    token_from_cookie_header,
+    token_hash,
 )
-from ._sessions import (
-    SESSION_COOKIE as SESSION_COOKIE,
-)
-from ._sessions import (
-    TOUCH_EVERY as TOUCH_EVERY,
-)
-from ._sessions import (
-    cookie_from_header as cookie_from_header,
-)
-from ._sessions import (
-    resolve_session as resolve_session,
-)
-from ._sessions import (
-    sessions_changed as sessions_changed,
-)
-from ._sessions import (
-    sessions_generation as sessions_generation,
-)
-from ._sessions import (
-    token_from_cookie_header as token_from_cookie_header,
-)
-from ._sessions import (
-    token_hash as token_hash,
-)
-from ._throttle import (
-    DEVICE_COOKIE as DEVICE_COOKIE,
-)
-from ._throttle import (
-    DEVICE_DAYS as DEVICE_DAYS,
-)
-from ._throttle import (
-    FIRST_DELAY_SECONDS as FIRST_DELAY_SECONDS,
-)
-from ._throttle import (
-    device_cookie_value as device_cookie_value,
-)
+from ._throttle import DEVICE_COOKIE, DEVICE_DAYS, FIRST_DELAY_SECONDS, device_cookie_value
 
 # Writers: commands that change data.
-from ._writers.email_change import (
-    confirm_email as confirm_email,
-)
-from ._writers.email_change import (
-    request_email_change as request_email_change,
-)
-from ._writers.email_change import (
-    send_confirmation_link as send_confirmation_link,
-)
+from ._writers.email_change import confirm_email, request_email_change, send_confirmation_link
 from ._writers.phone import (
-    CHANNELS as CHANNELS,
+    CHANNELS,
+    MAX_ATTEMPTS,
+    MSG_EXPIRED,
+    MSG_LOCKED,
+    MSG_TOO_MANY_SENDS,
+    MSG_WRONG_CODE,
+    check_code,
+    gateways_from_settings,
+    send_code,
 )
-from ._writers.phone import (
-    MAX_ATTEMPTS as MAX_ATTEMPTS,
-)
-from ._writers.phone import (
-    MSG_EXPIRED as MSG_EXPIRED,
-)
-from ._writers.phone import (
-    MSG_LOCKED as MSG_LOCKED,
-)
-from ._writers.phone import (
-    MSG_TOO_MANY_SENDS as MSG_TOO_MANY_SENDS,
-)
-from ._writers.phone import (
-    MSG_WRONG_CODE as MSG_WRONG_CODE,
-)
-from ._writers.phone import (
-    check_code as check_code,
-)
-from ._writers.phone import (
-    gateways_from_settings as gateways_from_settings,
-)
-from ._writers.phone import (
-    send_code as send_code,
-)
-from ._writers.profile import (
-    set_language as set_language,
-)
-from ._writers.secrets import (
-    change_password as change_password,
-)
-from ._writers.secrets import (
-    set_call_password as set_call_password,
-)
-from ._writers.secrets import (
-    set_code_word as set_code_word,
-)
-from ._writers.settings import (
-    save_settings as save_settings,
-)
+from ._writers.profile import set_language
+from ._writers.secrets import change_password, set_call_password, set_code_word
+from ._writers.settings import save_settings
 from ._writers.sign_in import (
-    MSG_EMPTY as MSG_EMPTY,
+    MSG_EMPTY,
+    MSG_EXCHANGE_FAILED,
+    MSG_INVALID,
+    MSG_THROTTLED,
+    LoginOutcome,
+    authenticate,
+    complete_login,
+    logout,
 )
-from ._writers.sign_in import (
-    MSG_EXCHANGE_FAILED as MSG_EXCHANGE_FAILED,
-)
-from ._writers.sign_in import (
-    MSG_INVALID as MSG_INVALID,
-)
-from ._writers.sign_in import (
-    MSG_THROTTLED as MSG_THROTTLED,
-)
-from ._writers.sign_in import (
-    LoginOutcome as LoginOutcome,
-)
-from ._writers.sign_in import (
-    authenticate as authenticate,
-)
-from ._writers.sign_in import (
-    complete_login as complete_login,
-)
-from ._writers.sign_in import (
-    logout as logout,
-)
-from ._writers.users import (
-    create_user as create_user,
-)
+from ._writers.users import create_user
+
+__all__ = [
+    "CHANNELS",
+    "DEVICE_COOKIE",
+    "DEVICE_DAYS",
+    "FIRST_DELAY_SECONDS",
+    "FORM_FIELDS",
+    "LOGIN_BINDING_COOKIE",
+    "MAX_ATTEMPTS",
+    "MSG_CODE_WORD_SET",
+    "MSG_CURRENCY_LOCKED",
+    "MSG_EMPTY",
+    "MSG_EXCHANGE_FAILED",
+    "MSG_EXPIRED",
+    "MSG_INVALID",
+    "MSG_LINK_BAD",
+    "MSG_LOCKED",
+    "MSG_THROTTLED",
+    "MSG_TOO_MANY_SENDS",
+    "MSG_WRONG_CODE",
+    "MSG_WRONG_PASSWORD",
+    "SESSION_COOKIE",
+    "TOUCH_EVERY",
+    "LoginOutcome",
+    "SettingsInvalid",
+    "SignInAttempts",
+    "authenticate",
+    "change_password",
+    "check_code",
+    "complete_login",
+    "confirm_email",
+    "cookie_from_header",
+    "create_user",
+    "dashboard_summary",
+    "device_cookie_value",
+    "gateways_from_settings",
+    "hash_password",
+    "logout",
+    "request_email_change",
+    "resolve_session",
+    "save_settings",
+    "send_code",
+    "send_confirmation_link",
+    "sessions_changed",
+    "sessions_generation",
+    "set_call_password",
+    "set_code_word",
+    "set_language",
+    "settings_view",
+    "sign_in_attempts",
+    "token_from_cookie_header",
+    "token_hash",
+]

@@ -14,15 +14,10 @@ import json
 import logging
 import urllib.request
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Protocol
 
-from sqlmodel import Session
-
 from introserv_app.config import get_settings
-from introserv_app.db.tables import Profile
-from introserv_app.db.types import utcnow
-from introserv_app.domain.vat import VAT_PREFIX, VatDecision, VatNumber, decide, parse_vat_number
+from introserv_app.domain.vat import VAT_PREFIX, VatNumber
 
 log = logging.getLogger("introserv.vies")
 EC_VIES_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api/ms/{prefix}/vat/{number}"
@@ -68,36 +63,3 @@ def checker_from_settings() -> VatChecker:
     if mode == "off":
         return NoChecker()
     return EcViesChecker()
-
-
-def check_profile_vat(*, session: Session, user_id: int, checker: VatChecker, now: datetime | None = None) -> None:
-    """Validate the profile's VAT number (format, then VIES) and remember the answer."""
-    profile = session.get(Profile, user_id)
-    if profile is None:
-        return
-    parsed = parse_vat_number(profile.vat_number or "")
-    profile.vat_valid = None if parsed is None else checker.check(parsed)
-    if parsed is None and profile.vat_number:
-        profile.vat_valid = False
-    profile.vat_checked_at = now or utcnow()
-
-
-def vat_for_customer(*, session: Session, user_id: int, on: datetime) -> tuple[VatDecision, str | None, str | None]:
-    """The VAT treatment of an invoice for `user_id` dated `on`, with (customer, seller) VAT numbers."""
-    from introserv_app.services.billing._readers.seller import seller_settings
-
-    settings = seller_settings(session=session)
-    profile = session.get(Profile, user_id)
-    country = profile.country if profile else "OTHER"
-    parsed = parse_vat_number(profile.vat_number or "") if profile else None
-    is_company = bool(profile and profile.profile_type == "company")
-    valid = bool(profile and profile.vat_valid) and parsed is not None and parsed.country == country
-    decision = decide(
-        seller_country=settings.seller_country,
-        customer_country=country,
-        is_company=is_company,
-        vat_number_valid=valid,
-        on=on.date(),
-    )
-    customer_vat = parsed.number if parsed is not None else None
-    return decision, customer_vat, settings.seller_vat_number or None

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from introserv_app.domain.text import N_
+
+#: What a customer is told when the database does not answer (a restart, a failover): an event's toast, a
+#: route's 503.
+MSG_DB_UNAVAILABLE = N_(
+    "The service is temporarily unavailable: the database does not answer. Nothing was saved — "
+    "please try again in a moment."
+)
+
 
 class ServiceError(Exception):
     """A refusal with a user-facing message (a translatable msgid plus format values)."""

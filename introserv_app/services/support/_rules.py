@@ -79,3 +79,7 @@ def _require_operator(session: Session, viewer: Viewer | None, target: str, ip: 
     """Staff only; `None` is the command line (an operator on the server), which needs no check."""
     if viewer is not None:
         access.require_staff(session=session, viewer=viewer, target=target, ip=ip)
+
+
+#: The roles of staff users (admins manage them).
+STAFF_ROLES = (Role.SUPPORT.value, Role.ADMIN.value)

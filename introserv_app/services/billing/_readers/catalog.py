@@ -17,7 +17,7 @@ from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import vat_amount
 from introserv_app.services.billing._readers.ledger import account_currency
 from introserv_app.services.billing._readers.rates import convert, current_rates
-from introserv_app.services.billing._vies import vat_for_customer
+from introserv_app.services.billing._readers.vat import vat_for_customer
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 

@@ -15,7 +15,7 @@ from introserv_app.domain.names import SERVICE_NAME_LENGTH
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services.billing._readers.catalog import _tariff
 from introserv_app.services.billing._readers.ledger import account_currency
-from introserv_app.services.billing._vies import vat_for_customer
+from introserv_app.services.billing._readers.vat import vat_for_customer
 from introserv_app.services.billing._writers.invoices import Line, issue_invoice
 from introserv_app.services.billing._writers.ledger import MSG_BAD_KEY, check_idem_key, lock_account
 from introserv_app.services.common import access, audit

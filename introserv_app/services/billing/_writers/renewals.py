@@ -29,7 +29,7 @@ from introserv_app.domain.validation import is_row_id
 from introserv_app.services import messaging
 from introserv_app.services.billing._readers.payability import payment_block, require_payable
 from introserv_app.services.billing._readers.renewal_quote import MSG_ORDER_REFUSED, _country, quote_renewal
-from introserv_app.services.billing._vies import vat_for_customer
+from introserv_app.services.billing._readers.vat import vat_for_customer
 from introserv_app.services.billing._writers.invoices import Line, issue_invoice
 from introserv_app.services.billing._writers.ledger import MSG_BAD_KEY, check_idem_key, lock_account, post
 from introserv_app.services.common import access, audit

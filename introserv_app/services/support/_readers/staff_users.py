@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 from introserv_app.db.tables import Profile, User
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.support._writers.staff_users import STAFF_ROLES
+from introserv_app.services.support._rules import STAFF_ROLES
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ from introserv_app.services.accounts import create_user, sessions_changed
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-
-STAFF_ROLES = (Role.SUPPORT.value, Role.ADMIN.value)
-
+from introserv_app.services.support._rules import STAFF_ROLES
 
 MSG_ROLE = N_("Choose support or admin.")
 

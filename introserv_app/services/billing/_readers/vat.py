@@ -1,0 +1,31 @@
+"""The VAT treatment of a customer's next invoice (their country, company status and VAT number, the seller)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from introserv_app.db.tables import Profile
+from introserv_app.domain.vat import VatDecision, decide, parse_vat_number
+
+
+def vat_for_customer(*, session: Session, user_id: int, on: datetime) -> tuple[VatDecision, str | None, str | None]:
+    """The VAT treatment of an invoice for `user_id` dated `on`, with (customer, seller) VAT numbers."""
+    from introserv_app.services.billing._readers.seller import seller_settings
+
+    settings = seller_settings(session=session)
+    profile = session.get(Profile, user_id)
+    country = profile.country if profile else "OTHER"
+    parsed = parse_vat_number(profile.vat_number or "") if profile else None
+    is_company = bool(profile and profile.profile_type == "company")
+    valid = bool(profile and profile.vat_valid) and parsed is not None and parsed.country == country
+    decision = decide(
+        seller_country=settings.seller_country,
+        customer_country=country,
+        is_company=is_company,
+        vat_number_valid=valid,
+        on=on.date(),
+    )
+    customer_vat = parsed.number if parsed is not None else None
+    return decision, customer_vat, settings.seller_vat_number or None
