@@ -19,6 +19,8 @@ import reflex as rx
 from reflex.middleware import Middleware
 from reflex.state import BaseState
 
+from introserv_app.services.accounts import token_from_cookie_header, token_hash
+from introserv_app.state.errors import is_database_unavailable
 from introserv_app.state.guard import current_viewer
 from introserv_app.state.locale import LocaleState
 
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
 
 class TabBindingState(rx.State):
-    """The sign-in (session id; "" for none) this tab's states were loaded under."""
+    """The sign-in ("<session id>.<token digest>"; "" for none) this tab's states were loaded under."""
 
     _bound_session: str = ""
 
@@ -50,10 +52,23 @@ def user_data_states() -> tuple[type[BaseState], ...]:
     return tuple(sorted(found, key=lambda c: c.get_full_name()))
 
 
-def binding_of(state: BaseState) -> str:
-    """The sign-in an event arrives with: the viewer's session id, or "" when there is none."""
-    viewer = current_viewer(state)  # type: ignore[arg-type]
-    return str(viewer.session_id) if viewer is not None else ""
+def binding_of(state: BaseState, bound: str) -> str:
+    """The sign-in an event arrives with: "<session id>.<digest of the cookie token>", or "" when there is none.
+
+    While the database does not answer, the session cannot be checked: the tab keeps its binding only when the
+    event carries the very cookie the tab was bound with (its handlers fail on the database anyway, and the error
+    toast must still be sent); any other cookie, or none, gets empty states."""
+    token = token_from_cookie_header(state.router.headers.cookie)
+    if not token:
+        return ""
+    digest = token_hash(token)[:16]
+    try:
+        viewer = current_viewer(state)  # type: ignore[arg-type]
+    except Exception as exc:
+        if not is_database_unavailable(exc):
+            raise
+        return bound if bound.endswith("." + digest) else ""
+    return f"{viewer.session_id}.{digest}" if viewer is not None else ""
 
 
 async def clear_user_states(state: BaseState, binding: str) -> None:
@@ -68,8 +83,8 @@ class SessionBinding(Middleware):
 
     async def preprocess(self, app: App, state: BaseState, event: Any) -> StateUpdate | None:
         root = state._get_root_state()
-        binding = binding_of(root)
         bound = await root.get_state(TabBindingState)
+        binding = binding_of(root, bound._bound_session)
         if bound._bound_session != binding:
             await clear_user_states(root, binding)
         return None
