@@ -5,10 +5,11 @@ Each refusal is a msgid that says why (shown as it is, translated).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Protocol
 
 from introserv_app.domain.periods import PERIODS, add_months
-from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.statuses import CancelMode, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import TextError, check_text
 
@@ -37,6 +38,23 @@ def reason_refusal(raw: object, *, required: bool) -> tuple[str, str | None]:
     if required and not text:
         return "", MSG_REASON_REQUIRED
     return text, None
+
+
+def cancellation_pending(*, status: str, cancel_mode: str | None, cancelled_at: datetime | None) -> bool:
+    """The customer asked to cancel at the end of the paid period and that has not happened yet (the one
+    definition; `services.orders.cancellation_pending_sql` is the same rule in SQL)."""
+    return cancel_mode == CancelMode.PERIOD_END and cancelled_at is None and status != OrderStatus.CANCELLED
+
+
+class _Cancellable(Protocol):
+    status: str
+    cancel_mode: str | None
+    cancelled_at: datetime | None
+
+
+def cancellation_pending_of(order: _Cancellable) -> bool:
+    """`cancellation_pending` of an order row."""
+    return cancellation_pending(status=order.status, cancel_mode=order.cancel_mode, cancelled_at=order.cancelled_at)
 
 
 def renewal_refusal(status: OrderStatus, cancel_pending: bool) -> str | None:
@@ -87,6 +105,6 @@ def status_after_payment(status: OrderStatus) -> OrderStatus:
 def cancel_refusal(status: OrderStatus, mode: str, paid_until: date | None, today: date) -> str | None:
     if status == OrderStatus.CANCELLED:
         return MSG_CANCEL_DONE
-    if mode == "period_end" and (paid_until is None or paid_until <= today):
+    if mode == CancelMode.PERIOD_END and (paid_until is None or paid_until <= today):
         return MSG_CANCEL_NO_PERIOD
     return None

@@ -1,4 +1,6 @@
-"""Order statuses: exactly the six of the Orders document, with their explanations."""
+"""Statuses and other stored values, the one place each list is written: the six order statuses of the Orders
+document (with their explanations), and the values of invoices, tickets, the e-mail outbox, ledger entries and
+cancellation requests. They are `StrEnum`s: stored as their text, equal to it when compared."""
 
 from __future__ import annotations
 
@@ -69,3 +71,36 @@ STATUS_INFO: dict[OrderStatus, StatusInfo] = {
 
 #: Statuses in the order the document lists them (used for lists, filters and charts).
 STATUS_ORDER: tuple[OrderStatus, ...] = tuple(STATUS_INFO)
+
+
+class InvoiceStatus(enum.StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class TicketStatus(enum.StrEnum):
+    OPEN = "open"
+    WAITING_STAFF = "waiting_staff"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class LedgerKind(enum.StrEnum):
+    TOPUP = "topup"
+    CHARGE = "charge"
+    REFUND = "refund"
+    ADJUSTMENT = "adjustment"
+
+
+class CancelMode(enum.StrEnum):
+    """How a customer (or support) cancels an order: now, or when the paid period ends."""
+
+    IMMEDIATE = "immediate"
+    PERIOD_END = "period_end"

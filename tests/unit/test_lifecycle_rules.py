@@ -73,3 +73,36 @@ def test_reminder_days_from_configuration() -> None:
     for bad in ("", "0", "x", "400", "7,-1"):
         with pytest.raises(ValueError, match="whole numbers"):
             parse_days(bad)
+
+
+def test_cancellation_pending_is_one_rule_in_python_and_in_sql() -> None:
+    """domain.order_rules.cancellation_pending and services.orders.cancellation_pending_sql agree on every case."""
+    import itertools
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from introserv_app.db.tables import Order, table_of
+    from introserv_app.domain.order_rules import cancellation_pending
+    from introserv_app.domain.statuses import CancelMode, OrderStatus
+    from introserv_app.services.orders import cancellation_pending_sql
+
+    orders = table_of(Order)
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    cases = list(itertools.product(list(OrderStatus), [None, *CancelMode], [None, when]))
+    engine = sa.create_engine("sqlite://")
+    with engine.connect() as conn:
+        conn.execute(
+            sa.text("CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT, cancel_mode TEXT, cancelled_at TEXT)")
+        )
+        for i, (status, mode, at) in enumerate(cases):
+            conn.execute(
+                sa.text("INSERT INTO orders VALUES (:i, :s, :m, :a)"),
+                {"i": i, "s": status.value, "m": mode.value if mode else None, "a": at.isoformat() if at else None},
+            )
+        ids = orders.c.id
+        pending = set(conn.execute(sa.select(ids).where(cancellation_pending_sql())).scalars())
+        not_pending = set(conn.execute(sa.select(ids).where(sa.not_(cancellation_pending_sql()))).scalars())
+    expected = {i for i, (s, m, a) in enumerate(cases) if cancellation_pending(status=s, cancel_mode=m, cancelled_at=a)}
+    assert pending == expected and len(expected) == len(OrderStatus) - 1
+    assert not_pending == set(range(len(cases))) - expected  # never NULL: NOT is the exact opposite

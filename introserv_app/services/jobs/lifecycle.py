@@ -29,7 +29,7 @@ from introserv_app.domain.lifecycle import LifecycleCalendar
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import messaging
 from introserv_app.services.messaging import NOTIFICATION_INSERT
-from introserv_app.services.orders import change_status_in_bulk
+from introserv_app.services.orders import cancellation_pending_sql, change_status_in_bulk
 
 log = logging.getLogger("introserv.lifecycle")
 
@@ -68,22 +68,12 @@ class RunReport:
         return asdict(self)
 
 
-def _cancel_pending() -> Any:
-    return sa.and_(col(Order.cancel_mode) == "period_end", col(Order.cancelled_at).is_(None))
-
-
-def _not_cancel_pending() -> Any:
-    return sa.or_(
-        col(Order.cancel_mode).is_(None), col(Order.cancel_mode) != "period_end", col(Order.cancelled_at).isnot(None)
-    )
-
-
 def _scheduled_cancellations(session: Session, today: date, now: datetime) -> int:
     return change_status_in_bulk(
         session,
         new=OrderStatus.CANCELLED,
         sources=(OrderStatus.PROCESSING, OrderStatus.PROCESSED, OrderStatus.SUSPENDED_NONPAYMENT),
-        where=(_cancel_pending(), col(Order.paid_until) <= today),
+        where=(cancellation_pending_sql(), col(Order.paid_until) <= today),
         event="cancelled",
         kind="order_cancelled_scheduled",
         params=lambda rows: {"date": rows.paid_until},
@@ -97,7 +87,7 @@ def _suspensions(session: Session, cal: LifecycleCalendar, today: date, now: dat
         session,
         new=OrderStatus.SUSPENDED_NONPAYMENT,
         sources=(OrderStatus.PROCESSING, OrderStatus.PROCESSED),
-        where=(col(Order.paid_until) < cal.suspend_before(today), _not_cancel_pending()),
+        where=(col(Order.paid_until) < cal.suspend_before(today), sa.not_(cancellation_pending_sql())),
         event="suspended",
         kind="order_suspended",
         params=lambda rows: {
@@ -151,7 +141,7 @@ def _reminders(session: Session, cal: LifecycleCalendar, today: date, now: datet
         col(Order.status).in_((OrderStatus.PROCESSING.value, OrderStatus.PROCESSED.value)),
         col(Order.paid_until) > today,
         col(Order.paid_until) <= today + timedelta(days=ascending[-1]),
-        _not_cancel_pending(),
+        sa.not_(cancellation_pending_sql()),
         ~sa.exists(existing),
     )
     inserted = session.execute(
@@ -182,7 +172,7 @@ def _auto_renewals(engine: Engine, cal: LifecycleCalendar, today: date, now: dat
                 # suspended is renewed by the customer, not behind their back
                 col(Order.paid_until) <= today + timedelta(days=cal.auto_renew_days),
                 col(Order.paid_until) >= cal.suspend_before(today),
-                _not_cancel_pending(),
+                sa.not_(cancellation_pending_sql()),
                 ~sa.exists(
                     sa.select(sa.literal(1)).select_from(Notification).where(col(Notification.dedupe_key) == key)
                 ),

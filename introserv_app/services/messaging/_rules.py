@@ -3,6 +3,7 @@ categories, statuses and ages, limits and messages, and the text rules of a tick
 
 from __future__ import annotations
 
+from introserv_app.domain.statuses import TicketStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import TextError, check_text
 from introserv_app.services.common.errors import ServiceError
@@ -53,10 +54,10 @@ CATEGORIES: dict[str, str] = {
 
 
 STATUSES: dict[str, str] = {
-    "open": N_("Open"),
-    "waiting_staff": N_("Waiting for support"),
-    "answered": N_("Answered"),
-    "closed": N_("Closed"),
+    TicketStatus.OPEN: N_("Open"),
+    TicketStatus.WAITING_STAFF: N_("Waiting for support"),
+    TicketStatus.ANSWERED: N_("Answered"),
+    TicketStatus.CLOSED: N_("Closed"),
 }
 
 
@@ -110,7 +111,7 @@ AGE_LABELS: dict[str, str] = {
 }
 
 
-ACTIVE_STATUSES = ("open", "waiting_staff")
+ACTIVE_STATUSES = (TicketStatus.OPEN, TicketStatus.WAITING_STAFF)
 
 
 MAIL_DESK_SUBJECT = "[#{ticket}] {subject}"

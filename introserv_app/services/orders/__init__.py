@@ -19,6 +19,9 @@ from ._readers.grid import (
     orders_page,
 )
 
+# Rules in SQL.
+from ._rules import cancellation_pending_sql
+
 # Writers: commands that change data.
 from ._writers.cancellation import cancel_order, withdraw_cancellation
 from ._writers.comments import set_comment, set_grid_columns
@@ -31,6 +34,7 @@ __all__ = [
     "OrderRow",
     "OrdersPage",
     "cancel_order",
+    "cancellation_pending_sql",
     "change_status",
     "change_status_in_bulk",
     "export_count",

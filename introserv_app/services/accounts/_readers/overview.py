@@ -12,7 +12,7 @@ from introserv_app.db.tables import Invoice, Order, TariffPlan
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
-from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.statuses import InvoiceStatus, OrderStatus
 from introserv_app.services.billing import balance
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import status_counts
@@ -79,7 +79,7 @@ def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None 
         )
         for oid, name, tariff, pu, price, cur in session.exec(renewals_q).all()
     ]
-    unpaid_q = select(sa.func.count()).select_from(Invoice).where(Invoice.status == "unpaid")
+    unpaid_q = select(sa.func.count()).select_from(Invoice).where(Invoice.status == InvoiceStatus.UNPAID)
     if not scope_all:
         unpaid_q = unpaid_q.where(Invoice.user_id == viewer.user_id)
     unpaid = int(session.exec(unpaid_q).one())

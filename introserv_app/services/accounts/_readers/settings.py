@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from introserv_app.db.tables import AuditEvent, EmailChange, Invoice, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
+from introserv_app.domain.statuses import InvoiceStatus
 from introserv_app.services import billing
 from introserv_app.services.accounts._rules import BOOLEAN_FIELDS, FORM_FIELDS, _profile
 from introserv_app.services.billing import missing_required
@@ -48,7 +49,7 @@ def currency_locked(*, session: Session, user_id: int) -> bool:
     if billing.balance(session=session, user_id=user_id).minor != 0:
         return True
     unpaid = session.exec(
-        select(Invoice.id).where(Invoice.user_id == user_id, Invoice.status == "unpaid").limit(1)
+        select(Invoice.id).where(Invoice.user_id == user_id, Invoice.status == InvoiceStatus.UNPAID).limit(1)
     ).first()
     return unpaid is not None
 

@@ -12,9 +12,10 @@ from sqlmodel import Session, col
 
 from introserv_app.db.tables import Invoice, InvoiceLine, User
 from introserv_app.domain.money import Money
+from introserv_app.domain.statuses import InvoiceStatus
 from introserv_app.services.common.viewer import Viewer
 
-INVOICE_STATUSES = ("unpaid", "paid", "cancelled")
+INVOICE_STATUSES = tuple(InvoiceStatus)
 
 
 NUMBER_MAX = 11  # 2026-000123

@@ -14,6 +14,7 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.order_rules import (
     MSG_BAD_PERIOD,
+    cancellation_pending_of,
     period_price,
     renewal_refusal,
     renewed_until,
@@ -102,7 +103,7 @@ def _load(session: Session, viewer: Viewer, items: list[tuple[int, int]]) -> lis
     out = []
     for oid, months in items:
         order, tariff = found[oid]
-        pending = order.cancel_mode == "period_end" and order.cancelled_at is None
+        pending = cancellation_pending_of(order)
         refusal = renewal_refusal(OrderStatus(order.status), pending)
         if refusal is None and period_price(tariff.prices_minor, months) is None:
             refusal = MSG_BAD_PERIOD

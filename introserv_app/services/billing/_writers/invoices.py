@@ -12,6 +12,7 @@ from sqlmodel import Session
 from introserv_app.db.tables import Invoice, InvoiceLine
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
+from introserv_app.domain.statuses import InvoiceStatus
 from introserv_app.domain.vat import VatDecision, vat_amount
 
 PAYMENT_TERM = timedelta(days=14)
@@ -68,7 +69,7 @@ def issue_invoice(
         year=now.year,
         seq=seq,
         user_id=user_id,
-        status="unpaid",
+        status=InvoiceStatus.UNPAID,
         currency=currency,
         net_minor=net.minor,
         vat_rate=format(vat.rate.normalize(), "f"),

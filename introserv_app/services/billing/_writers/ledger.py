@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from introserv_app.db.tables import LedgerEntry, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
+from introserv_app.domain.statuses import LedgerKind
 from introserv_app.domain.text import N_
 from introserv_app.services.billing._providers import PaymentProvider
 from introserv_app.services.billing._readers.ledger import account_currency, balance, find_entry
@@ -20,7 +21,7 @@ from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 
-KINDS = ("topup", "charge", "refund", "adjustment")
+KINDS = tuple(LedgerKind)
 
 
 IDEM_KEY_MAX = 64
@@ -152,7 +153,7 @@ def top_up(
     entry = post(
         session=session,
         user_id=viewer.user_id,
-        kind="topup",
+        kind=LedgerKind.TOPUP,
         amount=amount,
         idem_key=idem_key,
         note=f"{provider.name}:{result.reference}"[:255],

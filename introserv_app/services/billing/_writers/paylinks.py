@@ -12,6 +12,7 @@ from introserv_app.config import get_settings
 from introserv_app.db.tables import Invoice
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
+from introserv_app.domain.statuses import InvoiceStatus, LedgerKind
 from introserv_app.domain.validation import is_row_id
 from introserv_app.services.billing._providers import PaymentProvider
 from introserv_app.services.billing._readers.invoice_docs import MSG_INVOICE_NOT_FOUND
@@ -41,7 +42,7 @@ def pay_link(*, session: Session, viewer: Viewer, invoice_id: int, now: datetime
             session=session, viewer=viewer, target="invoice.pay_link", details={"invoice_id": str(invoice_id)[:20]}
         )
         raise ServiceError(MSG_INVOICE_NOT_FOUND)
-    if invoice.status != "unpaid":
+    if invoice.status != InvoiceStatus.UNPAID:
         raise ServiceError(MSG_NOT_UNPAID)
     if not _allowed(session, viewer.user_id):
         raise ServiceError(MSG_ENABLE_FIRST)
@@ -73,9 +74,9 @@ def pay_by_link(
     require_payable(session=session, user_id=invoice.user_id)
     lock_account(session=session, user_id=invoice.user_id)
     session.refresh(invoice)
-    if invoice.status == "paid":
+    if invoice.status == InvoiceStatus.PAID:
         return LinkPayment(paid=True)
-    if invoice.status != "unpaid":
+    if invoice.status != InvoiceStatus.UNPAID:
         raise ServiceError(MSG_NOT_UNPAID)
     check_payable(session=session, invoice=invoice)  # before the card is charged
     amount = Money(invoice.gross_minor, invoice.currency)
@@ -94,7 +95,7 @@ def pay_by_link(
         post(
             session=session,
             user_id=invoice.user_id,
-            kind="topup",
+            kind=LedgerKind.TOPUP,
             amount=amount,
             idem_key=idem_key,
             invoice_id=invoice.id,

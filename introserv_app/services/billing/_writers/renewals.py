@@ -16,6 +16,7 @@ from introserv_app.domain.lifecycle import Cause
 from introserv_app.domain.money import Money
 from introserv_app.domain.order_rules import (
     MSG_BAD_PERIOD,
+    cancellation_pending_of,
     payment_refusal,
     period_price,
     renewal_refusal,
@@ -23,7 +24,7 @@ from introserv_app.domain.order_rules import (
     status_after_payment,
 )
 from introserv_app.domain.roles import Role
-from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.statuses import InvoiceStatus, LedgerKind, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.services import messaging
@@ -127,7 +128,7 @@ def _result(invoice: Invoice) -> RenewalResult:
     return RenewalResult(
         invoice_id=invoice.id or 0,
         invoice_number=invoice.number,
-        paid=invoice.status == "paid",
+        paid=invoice.status == InvoiceStatus.PAID,
         gross=Money(invoice.gross_minor, invoice.currency),
     )
 
@@ -149,7 +150,7 @@ def _check_lines(lines: list[InvoiceLine], orders: dict[int | None, Order]) -> N
     for line in lines:
         order = orders.get(line.order_id)
         if order is not None and line.period_months:
-            pending = order.cancel_mode == "period_end" and order.cancelled_at is None
+            pending = cancellation_pending_of(order)
             refusal = payment_refusal(OrderStatus(order.status), pending)
             if refusal is not None:
                 raise ServiceError(MSG_ORDER_REFUSED, order=order.service_name, reason=refusal)
@@ -163,7 +164,7 @@ def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_i
     post(
         session=session,
         user_id=invoice.user_id,
-        kind="charge",
+        kind=LedgerKind.CHARGE,
         amount=Money(-invoice.gross_minor, invoice.currency),
         idem_key=f"invoice-{invoice.id:09d}-payment",
         invoice_id=invoice.id,
@@ -171,7 +172,7 @@ def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_i
         actor_id=actor_id,
         now=now,
     )
-    invoice.status, invoice.paid_at = "paid", now
+    invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
     for line in lines:
         order = orders.get(line.order_id)
         if order is None:
@@ -224,9 +225,9 @@ def pay_invoice(
     invoice = session.get(Invoice, invoice_id)
     session.refresh(invoice)  # the state after the lock, not a copy read before it
     assert invoice is not None
-    if invoice.status == "paid":
+    if invoice.status == InvoiceStatus.PAID:
         return _result(invoice)
-    if invoice.status != "unpaid":
+    if invoice.status != InvoiceStatus.UNPAID:
         raise ServiceError(MSG_INVOICE_NOT_UNPAID)
     settle_invoice(session=session, invoice=invoice, now=now, actor_id=viewer.user_id)
     audit.record(
@@ -278,7 +279,7 @@ def auto_renew(
         if found is None or found[0].paid_until != paid_until:
             continue  # changed since the job selected it: the next run looks again
         order, tariff = found
-        pending = order.cancel_mode == "period_end" and order.cancelled_at is None
+        pending = cancellation_pending_of(order)
         reason = MSG_AUTO_PROFILE if blocked else renewal_refusal(OrderStatus(order.status), pending)
         if reason is None and period_price(tariff.prices_minor, months) is None:
             reason = MSG_BAD_PERIOD

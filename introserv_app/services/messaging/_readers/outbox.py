@@ -9,12 +9,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import EmailOutbox
+from introserv_app.domain.statuses import OutboxStatus
 from introserv_app.domain.text import N_
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
 
 #: Outbox statuses and their labels.
-OUTBOX_STATUS_LABELS: dict[str, str] = {"pending": N_("Waiting"), "failed": N_("Failed"), "sent": N_("Sent")}
+OUTBOX_STATUS_LABELS: dict[str, str] = {
+    OutboxStatus.PENDING: N_("Waiting"),
+    OutboxStatus.FAILED: N_("Failed"),
+    OutboxStatus.SENT: N_("Sent"),
+}
 OUTBOX_STATUSES = tuple(OUTBOX_STATUS_LABELS)
 PAGE_SIZE = 50
 
@@ -47,9 +52,9 @@ def outbox_page(*, session: Session, viewer: Viewer, status: str | None = None, 
     q = select(EmailOutbox)
     if status in OUTBOX_STATUSES:
         q = q.where(EmailOutbox.status == status)
-    q = q.order_by(sa.case((col(EmailOutbox.status) == "sent", 1), else_=0), col(EmailOutbox.id).desc()).limit(
-        PAGE_SIZE
-    )
+    q = q.order_by(
+        sa.case((col(EmailOutbox.status) == OutboxStatus.SENT, 1), else_=0), col(EmailOutbox.id).desc()
+    ).limit(PAGE_SIZE)
     rows = [
         OutboxRow(
             id=m.id or 0,

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from introserv_app.db.tables import Order, Ticket, TicketMessage, User, table_of
 from introserv_app.db.types import utcnow
 from introserv_app.domain.roles import Role
+from introserv_app.domain.statuses import TicketStatus
 from introserv_app.domain.validation import is_row_id
 from introserv_app.services.common import access
 from introserv_app.services.common.errors import ServiceError
@@ -236,7 +237,7 @@ def staff_queue(
     total = int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(1, page), pages)
-    oldest_first = filters.status in ("active", "open", "waiting_staff")
+    oldest_first = filters.status in ("active", TicketStatus.OPEN, TicketStatus.WAITING_STAFF)
     order = col(Ticket.updated_at).asc() if oldest_first else col(Ticket.updated_at).desc()
     rows = session.execute(stmt.order_by(order, col(Ticket.id)).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     return [_row(r, True) for r in rows], page, pages, total

@@ -22,6 +22,7 @@ from introserv_app.config import SmtpSettings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.db.types import utcnow
+from introserv_app.domain.statuses import OutboxStatus
 from introserv_app.domain.validation import is_row_id
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.viewer import Viewer
@@ -96,7 +97,7 @@ def _claim(engine: Engine, now: datetime, limit: int) -> list[EmailOutbox]:
     with session_scope(engine) as session:
         due = session.exec(
             select(EmailOutbox)
-            .where(EmailOutbox.status == "pending", EmailOutbox.next_attempt_at <= now)  # type: ignore[operator]
+            .where(EmailOutbox.status == OutboxStatus.PENDING, EmailOutbox.next_attempt_at <= now)  # type: ignore[operator]
             .order_by(EmailOutbox.id)  # type: ignore[arg-type]
             .limit(limit)
         ).all()
@@ -105,7 +106,7 @@ def _claim(engine: Engine, now: datetime, limit: int) -> list[EmailOutbox]:
                 sa.update(EmailOutbox)
                 .where(
                     EmailOutbox.id == msg.id,  # type: ignore[arg-type]
-                    EmailOutbox.status == "pending",  # type: ignore[arg-type]
+                    EmailOutbox.status == OutboxStatus.PENDING,  # type: ignore[arg-type]
                     EmailOutbox.next_attempt_at == msg.next_attempt_at,  # type: ignore[arg-type]
                 )
                 .values(next_attempt_at=now + LEASE)
@@ -155,13 +156,13 @@ def deliver_due(*, engine: Engine, smtp: SmtpSettings, now: datetime | None = No
                 continue
             outcome = outcomes.get(msg.id or 0)
             if outcome is None:
-                row.status, row.sent_at, row.last_error = "sent", utcnow(), None
+                row.status, row.sent_at, row.last_error = OutboxStatus.SENT, utcnow(), None
                 sent += 1
                 continue
             row.attempts += 1
             row.last_error = outcome
             if row.attempts >= MAX_ATTEMPTS:
-                row.status = "failed"
+                row.status = OutboxStatus.FAILED
                 failed += 1
             else:
                 row.next_attempt_at = now + backoff(row.attempts)
@@ -178,9 +179,9 @@ def retry_message(
     if not is_row_id(message_id):
         return False
     msg = session.get(EmailOutbox, message_id)
-    if msg is None or msg.status == "sent":
+    if msg is None or msg.status == OutboxStatus.SENT:
         return False
-    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, now
+    msg.status, msg.attempts, msg.next_attempt_at = OutboxStatus.PENDING, 0, now
     audit.record(
         session=session,
         action="email.retry",

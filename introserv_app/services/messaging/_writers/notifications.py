@@ -17,6 +17,7 @@ from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox, Notification, Order, Profile, User, table_of
 from introserv_app.db.types import utcnow
+from introserv_app.domain.statuses import OutboxStatus
 from introserv_app.domain.validation import TextError, check_text, is_row_id
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
@@ -166,7 +167,7 @@ def _queue(session: Session, rows: Sequence[Any], now: datetime) -> int:
                 "subject": subject.replace("\r", " ").replace("\n", " ")[:255],
                 "body_text": text,
                 "body_html": body_html,
-                "status": "pending",
+                "status": OutboxStatus.PENDING,
                 "attempts": 0,
                 "dedupe_key": f"notif:{ids[0]}:{ids[-1]}:{len(ids)}"[:128],
                 "created_at": now,

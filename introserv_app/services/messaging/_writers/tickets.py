@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from introserv_app.config import get_settings
 from introserv_app.db.tables import Profile, Ticket, TicketMessage
 from introserv_app.db.types import utcnow
+from introserv_app.domain.statuses import TicketStatus
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.scope import own_order
@@ -63,7 +64,7 @@ def create_ticket(
         order_id=order_id,
         subject=clean_subject,
         category=category,
-        status="open",
+        status=TicketStatus.OPEN,
         created_at=now,
         updated_at=now,
     )
@@ -94,14 +95,14 @@ def reply(
     body = clean_ticket_text(
         message, MESSAGE_MAX, multiline=True, refusal=MSG_MESSAGE, characters=MSG_MESSAGE_CHARACTERS
     )
-    if ticket.status == "closed":
+    if ticket.status == TicketStatus.CLOSED:
         access.record_denied(
             session=session, viewer=viewer, target="ticket.reply_closed", ip=ip, details={"ticket_id": ticket_id}
         )
         raise ServiceError(MSG_TICKET_CLOSED)
     staff = viewer.is_staff and ticket.user_id != viewer.user_id
     session.add(TicketMessage(ticket_id=ticket_id, author_id=viewer.user_id, is_staff=staff, body=body, created_at=now))
-    ticket.status = "answered" if staff else "waiting_staff"
+    ticket.status = TicketStatus.ANSWERED if staff else TicketStatus.WAITING_STAFF
     ticket.updated_at = now
     if staff:
         if ticket.assigned_to is None:
@@ -145,7 +146,7 @@ def open_system_ticket(
         order_id=order_id,
         subject=subject[:SUBJECT_MAX],
         category=category if category in CATEGORIES else "technical",
-        status="answered",
+        status=TicketStatus.ANSWERED,
         created_at=now,
         updated_at=now,
     )
@@ -188,9 +189,9 @@ def close_ticket(
     """The customer (own ticket) or staff close a ticket; a closed ticket takes no more replies."""
     now = now or utcnow()
     ticket = _visible(session, viewer, ticket_id, "ticket.close")
-    if ticket.status == "closed":
+    if ticket.status == TicketStatus.CLOSED:
         raise ServiceError(MSG_ALREADY_CLOSED)
-    ticket.status, ticket.updated_at = "closed", now
+    ticket.status, ticket.updated_at = TicketStatus.CLOSED, now
     audit.record(
         session=session,
         action="ticket.close",

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from introserv_app.db.tables import Invoice, InvoiceLine, Order, OrderStatusChange, TariffPlan, User
 from introserv_app.domain.money import Money
-from introserv_app.domain.order_rules import period_price, renewal_refusal
+from introserv_app.domain.order_rules import cancellation_pending_of, period_price, renewal_refusal
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.validation import is_row_id
@@ -115,7 +115,7 @@ def order_detail(*, session: Session, viewer: Viewer, order_id: int, ip: str = "
         .limit(100)
     ).all()
     tickets, _, _ = tickets_page(session=session, viewer=viewer, order_id=order.id)
-    pending = order.cancel_mode == "period_end" and order.cancelled_at is None
+    pending = cancellation_pending_of(order)
     status = OrderStatus(order.status)
     prices = {m: period_price(tariff.prices_minor, m) for m in PERIODS}
     return OrderDetail(

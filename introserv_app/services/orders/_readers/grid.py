@@ -17,6 +17,7 @@ from introserv_app.db.tables import Order, TariffPlan, User, UserPreference
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import OPTIONAL_COLUMNS, GridQuery, OrderFilters
 from introserv_app.domain.money import Money
+from introserv_app.domain.order_rules import cancellation_pending
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.domain.text import N_
@@ -175,6 +176,7 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
         col(Order.created_at),
         col(User.username),
         col(Order.cancel_mode),
+        col(Order.cancelled_at),
     )
     # Deferred join: the page's ids are found first (an index-only walk when the sort column is indexed),
     # then only those rows are joined to tariffs and users. A deep page no longer joins every skipped row.
@@ -214,11 +216,23 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
             comment=comment,
             created_at=created_at,
             customer=username if viewer.is_staff else "",
-            cancel_pending=cancel_mode == "period_end" and status != OrderStatus.CANCELLED.value,
+            cancel_pending=cancellation_pending(status=status, cancel_mode=cancel_mode, cancelled_at=cancelled_at),
         )
-        for oid, name, tariff, ip, paid_until, status, price, currency, comment, created_at, username, cancel_mode in (
-            found
-        )
+        for (
+            oid,
+            name,
+            tariff,
+            ip,
+            paid_until,
+            status,
+            price,
+            currency,
+            comment,
+            created_at,
+            username,
+            cancel_mode,
+            cancelled_at,
+        ) in found
     ]
     return OrdersPage(rows=rows, total=total, page=page, pages=pages, page_size=size, scope_all=viewer.is_staff)
 

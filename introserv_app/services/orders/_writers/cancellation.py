@@ -9,8 +9,13 @@ from sqlmodel import Session
 from introserv_app.db.tables import Order
 from introserv_app.db.types import utcnow
 from introserv_app.domain.lifecycle import Cause
-from introserv_app.domain.order_rules import MSG_CANCEL_NOT_PENDING, cancel_refusal, reason_refusal
-from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.order_rules import (
+    MSG_CANCEL_NOT_PENDING,
+    cancel_refusal,
+    cancellation_pending_of,
+    reason_refusal,
+)
+from introserv_app.domain.statuses import CancelMode, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
@@ -18,7 +23,7 @@ from introserv_app.services.common.scope import own_order
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders._writers.status import change_status, record_status_change
 
-MODES = ("immediate", "period_end")
+MODES = tuple(CancelMode)
 MSG_BAD_MODE = N_("Choose when to cancel: now or at the end of the paid period.")
 
 
@@ -50,7 +55,7 @@ def cancel_order(
     if refusal is not None:
         raise ServiceError(refusal)
     order.cancel_mode, order.cancel_requested_at, order.cancel_reason = mode, now, text or None
-    if mode == "immediate":
+    if mode == CancelMode.IMMEDIATE:
         change_status(
             session=session,
             order=order,
@@ -89,7 +94,7 @@ def withdraw_cancellation(
     """Take back a cancellation scheduled for the end of the period (until it has taken effect)."""
     now = now or utcnow()
     order = own_order(session=session, viewer=viewer, order_id=order_id, target="order.cancel.withdraw")
-    if order.cancel_mode != "period_end" or order.cancelled_at is not None or order.status == "cancelled":
+    if not cancellation_pending_of(order):
         raise ServiceError(MSG_CANCEL_NOT_PENDING)
     order.cancel_mode = order.cancel_requested_at = order.cancel_reason = None
     record_status_change(

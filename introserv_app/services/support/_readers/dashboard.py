@@ -16,7 +16,7 @@ from sqlmodel import Session, col
 from introserv_app.db.tables import EmailOutbox, Invoice, LedgerEntry, Order
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
-from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.statuses import InvoiceStatus, LedgerKind, OrderStatus, OutboxStatus
 from introserv_app.services import billing, messaging
 from introserv_app.services.billing import convert, current_rates
 from introserv_app.services.common import access
@@ -78,7 +78,7 @@ def staff_dashboard(*, session: Session, viewer: Viewer, ip: str = "", now: date
         for currency, net in session.execute(
             sa.select(col(Invoice.currency), sa.func.coalesce(sa.func.sum(col(Invoice.net_minor)), 0))
             .where(
-                col(Invoice.status) == "paid",
+                col(Invoice.status) == InvoiceStatus.PAID,
                 col(Invoice.paid_at) >= _at(start),
                 col(Invoice.paid_at) < _at(_next_month(start)),
             )
@@ -89,7 +89,7 @@ def staff_dashboard(*, session: Session, viewer: Viewer, ip: str = "", now: date
     outbox = dict(
         session.execute(
             sa.select(col(EmailOutbox.status), sa.func.count())
-            .where(col(EmailOutbox.status).in_(("pending", "failed")))
+            .where(col(EmailOutbox.status).in_((OutboxStatus.PENDING, OutboxStatus.FAILED)))
             .group_by(col(EmailOutbox.status))
         ).all()
     )
@@ -99,8 +99,8 @@ def staff_dashboard(*, session: Session, viewer: Viewer, ip: str = "", now: date
         suspended=counts[OrderStatus.SUSPENDED_NONPAYMENT] + counts[OrderStatus.SUSPENDED_VIOLATION],
         tickets_by_age=messaging.open_by_age(session=session, now=now),
         revenue=revenue,
-        outbox_pending=int(outbox.get("pending", 0)),
-        outbox_failed=int(outbox.get("failed", 0)),
+        outbox_pending=int(outbox.get(OutboxStatus.PENDING, 0)),
+        outbox_failed=int(outbox.get(OutboxStatus.FAILED, 0)),
     )
 
 
@@ -113,7 +113,7 @@ def spending_by_month(*, session: Session, viewer: Viewer, now: datetime | None 
     rows = session.execute(
         sa.select(col(LedgerEntry.created_at), col(LedgerEntry.amount_minor)).where(
             col(LedgerEntry.user_id) == viewer.user_id,
-            col(LedgerEntry.kind).in_(("charge", "refund")),
+            col(LedgerEntry.kind).in_((LedgerKind.CHARGE, LedgerKind.REFUND)),
             col(LedgerEntry.currency) == currency,
             col(LedgerEntry.created_at) >= _at(starts[0]),
         )

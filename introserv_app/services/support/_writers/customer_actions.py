@@ -13,6 +13,7 @@ from introserv_app.db.tables import (
 )
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money, parse_signed_amount
+from introserv_app.domain.statuses import LedgerKind
 from introserv_app.i18n.countries import is_country_code
 from introserv_app.services import accounts, billing, messaging
 from introserv_app.services.accounts import sessions_changed
@@ -67,7 +68,7 @@ def adjust_balance(
         billing.post(
             session=session,
             user_id=uid,
-            kind="adjustment",
+            kind=LedgerKind.ADJUSTMENT,
             amount=delta,
             idem_key=billing.check_idem_key(idem_key),
             note=text,

@@ -11,7 +11,7 @@ from introserv_app.db.tables import (
 )
 from introserv_app.db.types import utcnow
 from introserv_app.domain.lifecycle import Cause
-from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.statuses import CancelMode, OrderStatus
 from introserv_app.domain.validation import is_row_id
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
@@ -59,7 +59,7 @@ def _order_status_action(
         now=now,
     )
     if new == OrderStatus.CANCELLED:
-        order.cancel_mode, order.cancel_requested_at, order.cancel_reason = "immediate", now, text
+        order.cancel_mode, order.cancel_requested_at, order.cancel_reason = CancelMode.IMMEDIATE, now, text
     audit.record(
         session=session,
         action=action,
