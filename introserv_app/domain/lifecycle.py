@@ -94,6 +94,31 @@ def sources(new: OrderStatus, cause: Cause) -> tuple[OrderStatus, ...]:
     return tuple(old for (old, to), rule in TRANSITIONS.items() if to == new and cause in rule.causes)
 
 
+class SupportAction(enum.StrEnum):
+    """Support's actions on one order (the order page's buttons), each one status change of TRANSITIONS."""
+
+    DELIVER = "deliver"  # processing -> processed, with the main IP
+    SUSPEND = "suspend"  # -> suspended for a violation
+    LIFT = "lift"  # a suspension -> processed
+    CANCEL = "cancel"  # -> cancelled
+
+
+def support_actions(status: OrderStatus) -> tuple[SupportAction, ...]:
+    """What support may do to an order in `status`: one action for each change TRANSITIONS lets support make."""
+    found: list[SupportAction] = []
+    for (old, new), rule in TRANSITIONS.items():
+        if old != status or Cause.SUPPORT not in rule.causes:
+            continue
+        if new == S.CANCELLED:
+            found.append(SupportAction.CANCEL)
+        elif new == S.SUSPENDED_VIOLATION:
+            found.append(SupportAction.SUSPEND)
+        elif new == S.PROCESSED:
+            suspended = old in (S.SUSPENDED_VIOLATION, S.SUSPENDED_NONPAYMENT)
+            found.append(SupportAction.LIFT if suspended else SupportAction.DELIVER)
+    return tuple(found)
+
+
 # ---- the job's calendar -----------------------------------------------------------------------------
 
 
