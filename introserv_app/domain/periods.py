@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import date
 
 #: The renewal periods a tariff can be priced for, in months.
 PERIODS: tuple[int, ...] = (1, 3, 6, 12)
@@ -20,8 +20,3 @@ def add_months(day: date, months: int) -> date:
 def days_left(paid_until: date, today: date) -> int:
     """Whole days from `today` to `paid_until`; negative when overdue."""
     return (paid_until - today).days
-
-
-def utc_today(now: datetime) -> date:
-    """The calendar date of an aware UTC datetime."""
-    return now.date()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import random
-import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,7 +23,7 @@ from sqlmodel import select
 from introserv_app.db import search
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Profile, TariffPlan, User
-from introserv_app.domain.names import SERVICE_NAME_LENGTH
+from introserv_app.domain.names import SERVICE_NAME_FIRST, SERVICE_NAME_LENGTH, SERVICE_NAME_REST
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
@@ -590,8 +589,8 @@ def _bulk(
     )
 
 
-_NAME_FIRST = np.frombuffer(string.ascii_lowercase.encode(), dtype=np.uint8)
-_NAME_REST = np.frombuffer((string.ascii_lowercase + string.digits).encode(), dtype=np.uint8)
+_NAME_FIRST = np.frombuffer(SERVICE_NAME_FIRST.encode(), dtype=np.uint8)
+_NAME_REST = np.frombuffer(SERVICE_NAME_REST.encode(), dtype=np.uint8)
 
 
 def _service_names(g: np.random.Generator, n: int, taken: set[str]) -> list[str]:

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine, session_scope
 from introserv_app.db.types import utcnow
+from introserv_app.domain.addresses import client_address
 from introserv_app.domain.grid import GridQuery, parse_grid_query
 from introserv_app.domain.validation import safe_next
 from introserv_app.i18n import gettext, normalize_language, translate_error
@@ -44,14 +45,9 @@ FORM_MAX_BYTES = 4096
 
 
 def _peer_ip(request: Request) -> str:
-    """The socket peer; X-Forwarded-For only from the configured number of trusted proxies."""
+    """The client's address (`domain.addresses.client_address`: X-Forwarded-For only through trusted proxies)."""
     peer = request.client.host if request.client else ""
-    hops = get_settings().trusted_proxy_hops
-    if hops:
-        forwarded = [p.strip() for p in request.headers.get("x-forwarded-for", "").split(",") if p.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return peer
+    return client_address(peer, request.headers.get("x-forwarded-for", ""), get_settings().trusted_proxy_hops)
 
 
 def _cross_site(request: Request) -> bool:

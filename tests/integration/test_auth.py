@@ -182,3 +182,24 @@ def test_inactive_user_cannot_log_in(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE users SET is_active = :f WHERE id = :i"), {"f": False, "i": user_id})
     assert login(engine, "alice", PASSWORD).error == MSG_INVALID
+
+
+def test_a_hash_with_older_argon2_parameters_is_upgraded_at_the_next_sign_in(engine: Engine) -> None:
+    from argon2 import PasswordHasher
+
+    from introserv_app.db.tables import User
+    from introserv_app.services.accounts._passwords import needs_rehash, verify_password
+
+    uid = make_user(engine)
+    old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE users SET password_hash = :h WHERE id = :i"), {"h": old, "i": uid})
+    assert needs_rehash(old)
+    assert not login(engine, "alice", "a-wrong-password").ok  # a failed attempt changes nothing
+    with session_scope(engine) as session:
+        assert session.get(User, uid).password_hash == old  # type: ignore[union-attr]
+    assert login(engine, "alice", PASSWORD).ok
+    with session_scope(engine) as session:
+        upgraded = session.get(User, uid).password_hash  # type: ignore[union-attr]
+    assert upgraded != old and not needs_rehash(upgraded) and verify_password(upgraded, PASSWORD)
+    assert login(engine, "alice", PASSWORD, now=T0 + timedelta(minutes=1)).ok  # and the new hash works

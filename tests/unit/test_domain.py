@@ -85,3 +85,26 @@ def test_paying_starts_a_new_order_and_restores_one_suspended_for_non_payment() 
     assert status_after_payment(S.NOT_PROCESSED) == S.PROCESSING
     assert status_after_payment(S.SUSPENDED_NONPAYMENT) == S.PROCESSED
     assert status_after_payment(S.PROCESSED) == S.PROCESSED
+
+
+def test_the_client_address_trusts_x_forwarded_for_only_through_the_configured_proxies() -> None:
+    from introserv_app.domain.addresses import client_address
+
+    chain = "6.6.6.6, 203.0.113.7, 10.0.0.2"  # a client's claim, the real client, the inner proxy
+    assert client_address("10.0.0.1", chain, 0) == "10.0.0.1"  # no proxy configured: the socket peer
+    assert client_address("10.0.0.1", chain, 1) == "10.0.0.2"
+    assert client_address("10.0.0.1", chain, 2) == "203.0.113.7"
+    assert client_address("10.0.0.1", "203.0.113.7", 2) == "10.0.0.1"  # fewer hops than configured: the peer
+    assert client_address("10.0.0.1", "", 1) == "10.0.0.1"
+
+
+def test_idempotency_keys_are_random_per_action_and_fit_the_services_limit() -> None:
+    import pytest
+
+    from introserv_app.domain.keys import IDEM_KEY_MAX, new_idem_key
+
+    keys = {new_idem_key("topup") for _ in range(1000)}
+    assert len(keys) == 1000 and all(k.startswith("topup-") and len(k) <= IDEM_KEY_MAX for k in keys)
+    for bad in ("", "top up", "x" * 17, "топ"):
+        with pytest.raises(ValueError):
+            new_idem_key(bad)

@@ -31,7 +31,16 @@ def dummy_hash() -> str:
 
 
 def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with other argon2 parameters than the current ones (older, weaker)."""
     try:
         return _hasher.check_needs_rehash(password_hash)
     except InvalidHashError:
         return False
+
+
+def upgraded_hash(password_hash: str, password: str) -> str | None:
+    """After a successful check of `password`: a new hash with the current parameters when the stored one has
+    other parameters (argon2's recommendations grow over time), else None."""
+    if not needs_rehash(password_hash):
+        return None
+    return _hasher.hash(password.encode("utf-8", "surrogatepass"))

@@ -21,7 +21,7 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.settings_rules import ip_allowed
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import PASSWORD_MAX, USERNAME_MAX, clip_for_log, normalize_username
-from introserv_app.services.accounts._passwords import dummy_hash, verify_password
+from introserv_app.services.accounts._passwords import dummy_hash, upgraded_hash, verify_password
 from introserv_app.services.accounts._sessions import sessions_changed, token_hash
 from introserv_app.services.accounts._throttle import device_cookie_value, device_id, wait_before_attempt
 from introserv_app.services.common import audit
@@ -125,6 +125,9 @@ def authenticate(
     allowed = session.exec(select(Profile.ip_restrictions).where(Profile.user_id == user.id)).first() or ""
     if not ip_allowed(allowed, ip):
         return fail("ip_restricted", MSG_IP_BLOCKED)
+    upgraded = upgraded_hash(user.password_hash, candidate)
+    if upgraded is not None:  # stored with older argon2 parameters: the next check costs what today's should
+        user.password_hash = upgraded
 
     ticket, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import LedgerEntry, User
 from introserv_app.db.types import utcnow
+from introserv_app.domain.keys import IDEM_KEY_MAX
 from introserv_app.domain.money import Money
 from introserv_app.domain.statuses import LedgerKind
 from introserv_app.domain.text import N_
@@ -24,7 +25,6 @@ from introserv_app.services.common.viewer import Viewer
 KINDS = tuple(LedgerKind)
 
 
-IDEM_KEY_MAX = 64
 
 
 TOPUP_MIN_MINOR, TOPUP_MAX_MINOR = 100, 1_000_000  # 1.00 .. 10,000.00 in the account currency

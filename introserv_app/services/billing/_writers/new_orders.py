@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from introserv_app.db.tables import Invoice, InvoiceLine, Order, Profile
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
-from introserv_app.domain.names import SERVICE_NAME_LENGTH
+from introserv_app.domain.names import SERVICE_NAME_FIRST, SERVICE_NAME_LENGTH, SERVICE_NAME_REST
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services.billing._readers.catalog import _tariff
 from introserv_app.services.billing._readers.ledger import account_currency
@@ -22,8 +22,6 @@ from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import record_status_change
-
-_NAME_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 @dataclass(frozen=True)
@@ -36,8 +34,8 @@ class PlacedOrder:
 
 def _free_name(session: Session) -> str:
     while True:
-        name = secrets.choice(_NAME_ALPHABET[:26]) + "".join(
-            secrets.choice(_NAME_ALPHABET) for _ in range(SERVICE_NAME_LENGTH - 1)
+        name = secrets.choice(SERVICE_NAME_FIRST) + "".join(
+            secrets.choice(SERVICE_NAME_REST) for _ in range(SERVICE_NAME_LENGTH - 1)
         )
         if session.exec(select(Order.id).where(Order.service_name == name)).first() is None:
             return name

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from introserv_app.db.tables import Order, Ticket, TicketMessage, User, table_of
 from introserv_app.db.types import utcnow
@@ -151,13 +151,6 @@ def ticket_thread(*, session: Session, viewer: Viewer, ticket_id: int) -> Ticket
         ticket=_row(row, viewer.is_staff),
         messages=[TicketMessageView(m[0] or "", bool(m[1]), m[2], m[3]) for m in messages],
     )
-
-
-def order_ticket_count(*, session: Session, viewer: Viewer, order_id: int) -> int:
-    stmt = select(sa.func.count()).select_from(Ticket).where(Ticket.order_id == order_id)
-    if not viewer.is_staff:
-        stmt = stmt.where(Ticket.user_id == viewer.user_id)
-    return int(session.exec(stmt).one())
 
 
 def customer_tickets(*, session: Session, user_id: int, limit: int = 10) -> list[TicketRow]:

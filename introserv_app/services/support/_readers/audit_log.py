@@ -7,7 +7,6 @@ a prefix ending in "." such as "order."), and a UTC date range (inclusive days).
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -144,15 +143,6 @@ def audit_page(
     ).all()
     rows = _rows(result)
     return rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE
-
-
-def count_events(*, session: Session, filters: AuditFilters) -> int:
-    stmt = _statement(session, filters)
-    return int(session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one())
-
-
-def pages_for(total: int) -> int:
-    return max(1, math.ceil(total / PAGE_SIZE))
 
 
 def check_export(*, session: Session, viewer: Viewer, filters: AuditFilters, ip: str = "") -> None:

@@ -3,7 +3,6 @@ list, the code word, a new confirmation link (each audited; the customer is told
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -12,6 +11,7 @@ from introserv_app.db.tables import (
     EmailChange,
 )
 from introserv_app.db.types import utcnow
+from introserv_app.domain.keys import new_idem_key
 from introserv_app.domain.money import Money, parse_signed_amount
 from introserv_app.domain.statuses import LedgerKind
 from introserv_app.i18n.countries import is_country_code
@@ -40,7 +40,7 @@ from introserv_app.services.support._rules import (
 
 def new_adjustment_key() -> str:
     """The idempotency key a balance adjustment form carries (a double submit posts once)."""
-    return "adj-" + secrets.token_hex(16)
+    return new_idem_key("adj")
 
 
 def adjust_balance(
