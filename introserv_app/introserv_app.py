@@ -1,9 +1,12 @@
-"""The Reflex app: routes and lifespan tasks, nothing else."""
+"""The Reflex app: the page registry (one table: routes, pages, titles, loaders, reloaders), the HTTP routes and
+the lifespan tasks; nothing else."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import reflex as rx
 
@@ -30,14 +33,15 @@ from introserv_app.state.binding import SessionBinding
 from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
 from introserv_app.state.errors import on_backend_error
+from introserv_app.state.fields import Event
 from introserv_app.state.invoices import InvoicesState
-from introserv_app.state.locale import PAGE_RELOADERS, SHELL_RELOADERS
 from introserv_app.state.login import LoginState
 from introserv_app.state.notifications import NotificationsState
 from introserv_app.state.order_detail import OrderDetailState
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.outbox import OutboxState
 from introserv_app.state.paylink import PayLinkState
+from introserv_app.state.reloaders import register_page, register_shell
 from introserv_app.state.session import SessionState
 from introserv_app.state.settings import SettingsState
 from introserv_app.state.staff import CustomerSearchState, CustomerState, StaffDashboardState
@@ -61,110 +65,59 @@ app = rx.App(
 # A tab's states belong to the sign-in that loaded them (state/binding.py): checked before every event.
 app.add_middleware(SessionBinding(), index=0)
 
-app.add_page(login_page, route="/login", title="INTROSERV", on_load=LoginState.open_page)
-app.add_page(
-    dashboard_page,
-    route="/",
-    title="INTROSERV",
-    on_load=[SessionState.check_login, DashboardState.load, NotificationsState.load_banners],
-)
-app.add_page(
-    outbox_page, route="/staff/outbox", title="INTROSERV", on_load=[SessionState.check_staff, OutboxState.load]
-)
-app.add_page(
-    order_detail_page,
-    route="/orders/[order_id]",
-    title="INTROSERV",
-    on_load=OrderDetailState.open_page,
-)
-app.add_page(
-    orders_page,
-    route="/orders",
-    title="INTROSERV",
-    on_load=OrdersGridState.open_page,
-)
-app.add_page(
-    notifications_page,
-    route="/notifications",
-    title="INTROSERV",
-    on_load=[SessionState.check_login, NotificationsState.load],
-)
-app.add_page(
-    staff_orders_page,
-    route="/staff/orders",
-    title="INTROSERV",
-    on_load=[SessionState.check_staff, OrdersGridState.load],
-)
-app.add_page(
-    invoices_page, route="/invoices", title="INTROSERV", on_load=[SessionState.check_login, InvoicesState.load]
-)
-app.add_page(catalog_page, route="/order", title="INTROSERV", on_load=[SessionState.check_login, CatalogState.load])
-app.add_page(
-    ticket_page,
-    route="/tickets/[ticket_id]",
-    title="INTROSERV",
-    on_load=[SessionState.check_login, TicketThreadState.load],
-)
-app.add_page(tickets_page, route="/tickets", title="INTROSERV", on_load=[SessionState.check_login, TicketsState.load])
-app.add_page(paylink_page, route="/pay", title="INTROSERV", on_load=PayLinkState.load)
-app.add_page(
-    tariffs_page, route="/staff/tariffs", title="INTROSERV", on_load=[SessionState.check_staff, TariffsState.load]
-)
-app.add_page(
-    settings_page, route="/settings", title="INTROSERV", on_load=[SessionState.check_login, SettingsState.load]
-)
-app.add_page(
-    staff_dashboard_page,
-    route="/staff",
-    title="INTROSERV",
-    on_load=[SessionState.check_staff, StaffDashboardState.load],
-)
-app.add_page(
-    customers_page,
-    route="/staff/customers",
-    title="INTROSERV",
-    on_load=[SessionState.check_staff, CustomerSearchState.load],
-)
-app.add_page(
-    customer_page,
-    route="/staff/customers/[customer_id]",
-    title="INTROSERV",
-    on_load=[SessionState.check_staff, CustomerState.load],
-)
-app.add_page(
-    staff_tickets_page,
-    route="/staff/tickets",
-    title="INTROSERV",
-    on_load=[SessionState.check_staff, StaffTicketsState.load],
-)
-app.add_page(audit_page, route="/staff/audit", title="INTROSERV", on_load=[SessionState.check_staff, AuditState.load])
-app.add_page(admin_page, route="/staff/admin", title="INTROSERV", on_load=[SessionState.check_staff, AdminState.load])
-app.add_page(not_found_page, route="404", title="INTROSERV")
 
-PAGE_RELOADERS.update(
-    {
-        "/": DashboardState.load,
-        "/orders": OrdersGridState.load,
-        "/staff/orders": OrdersGridState.load,
-        "/invoices": InvoicesState.load,
-        "/staff/outbox": OutboxState.load,
-        "/staff/tariffs": TariffsState.load,
-        "/settings": SettingsState.load,
-        "/pay": PayLinkState.load,
-        "/orders/[id]": OrderDetailState.load,
-        "/order": CatalogState.load,
-        "/tickets": TicketsState.load,
-        "/tickets/[id]": TicketThreadState.load,
-        "/notifications": NotificationsState.load,
-        "/staff": StaffDashboardState.load,
-        "/staff/customers": CustomerSearchState.load,
-        "/staff/customers/[id]": CustomerState.load,
-        "/staff/tickets": StaffTicketsState.load,
-        "/staff/audit": AuditState.load,
-        "/staff/admin": AdminState.load,
-    }
+@dataclass(frozen=True)
+class Page:
+    """One page of the panel: where it is, what it shows and which events load its data."""
+
+    route: str
+    component: Callable[[], rx.Component]
+    #: Run on every load of the page, in order (a signed-in page checks the session first).
+    on_load: tuple[Event, ...] = ()
+    #: Reloads the page's server-formatted data (after a language switch, after a dialog's action).
+    reload: Event | None = None
+    title: str = "INTROSERV"
+
+
+CHECK_LOGIN, CHECK_STAFF = SessionState.check_login, SessionState.check_staff
+
+#: Every page of the panel (`add_page` and the reloaders of `state.reloaders` are made from it).
+PAGES: tuple[Page, ...] = (
+    Page("/login", login_page, (LoginState.open_page,)),
+    Page("/", dashboard_page, (CHECK_LOGIN, DashboardState.load, NotificationsState.load_banners), DashboardState.load),
+    Page("/orders", orders_page, (OrdersGridState.open_page,), OrdersGridState.load),
+    Page("/orders/[order_id]", order_detail_page, (OrderDetailState.open_page,), OrderDetailState.load),
+    Page("/order", catalog_page, (CHECK_LOGIN, CatalogState.load), CatalogState.load),
+    Page("/invoices", invoices_page, (CHECK_LOGIN, InvoicesState.load), InvoicesState.load),
+    Page("/tickets", tickets_page, (CHECK_LOGIN, TicketsState.load), TicketsState.load),
+    Page("/tickets/[ticket_id]", ticket_page, (CHECK_LOGIN, TicketThreadState.load), TicketThreadState.load),
+    Page("/notifications", notifications_page, (CHECK_LOGIN, NotificationsState.load), NotificationsState.load),
+    Page("/settings", settings_page, (CHECK_LOGIN, SettingsState.load), SettingsState.load),
+    Page("/pay", paylink_page, (PayLinkState.load,), PayLinkState.load),
+    Page("/staff", staff_dashboard_page, (CHECK_STAFF, StaffDashboardState.load), StaffDashboardState.load),
+    Page("/staff/orders", staff_orders_page, (CHECK_STAFF, OrdersGridState.load), OrdersGridState.load),
+    Page("/staff/customers", customers_page, (CHECK_STAFF, CustomerSearchState.load), CustomerSearchState.load),
+    Page("/staff/customers/[customer_id]", customer_page, (CHECK_STAFF, CustomerState.load), CustomerState.load),
+    Page("/staff/tickets", staff_tickets_page, (CHECK_STAFF, StaffTicketsState.load), StaffTicketsState.load),
+    Page("/staff/tariffs", tariffs_page, (CHECK_STAFF, TariffsState.load), TariffsState.load),
+    Page("/staff/outbox", outbox_page, (CHECK_STAFF, OutboxState.load), OutboxState.load),
+    Page("/staff/audit", audit_page, (CHECK_STAFF, AuditState.load), AuditState.load),
+    Page("/staff/admin", admin_page, (CHECK_STAFF, AdminState.load), AdminState.load),
+    Page("404", not_found_page),
 )
-SHELL_RELOADERS.extend([SessionState.check_login, NotificationsState.load_banners])
+#: What every page shows from the server (the top bar's balance, the banners): reloaded with the page.
+SHELL_RELOADS: tuple[Event, ...] = (CHECK_LOGIN, NotificationsState.load_banners)
+
+for page in PAGES:
+    app.add_page(
+        page.component,
+        route=page.route,
+        title=page.title,
+        on_load=(page.on_load[0] if len(page.on_load) == 1 else list(page.on_load)) if page.on_load else None,
+    )
+    if page.reload is not None:
+        register_page(page.route, page.reload)
+register_shell(*SHELL_RELOADS)
 
 
 @app.register_lifespan_task

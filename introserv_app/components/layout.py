@@ -8,7 +8,7 @@ from introserv_app.components.funds import add_funds
 from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
 from introserv_app.i18n import LANGUAGE_NAMES
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import LocaleState
 from introserv_app.state.session import SessionState
 
 #: (route, label msgid, icon, audience: "all", "customer", "staff" or "admin"). Listed here only once it works.

@@ -10,7 +10,7 @@ import reflex as rx
 from reflex.vars.base import Var
 
 from introserv_app.i18n import SUPPORTED_LANGUAGES, catalog
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import LocaleState
 
 
 def t(msgid: str) -> Var[str]:
@@ -19,4 +19,4 @@ def t(msgid: str) -> Var[str]:
     translations = [(lang, text) for lang, text in translations if text != msgid]
     if not translations:
         return Var.create(msgid)
-    return rx.match(LocaleState.lang, *translations, msgid)  # type: ignore[return-value]
+    return rx.match(LocaleState.lang, *translations, msgid)

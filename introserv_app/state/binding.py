@@ -20,9 +20,8 @@ from reflex.middleware import Middleware
 from reflex.state import BaseState
 
 from introserv_app.services.accounts import token_from_cookie_header, token_hash
+from introserv_app.state.context import LocaleState, current_viewer
 from introserv_app.state.errors import is_database_unavailable
-from introserv_app.state.guard import current_viewer
-from introserv_app.state.locale import LocaleState
 
 if TYPE_CHECKING:
     from reflex.app import App
@@ -63,7 +62,7 @@ def binding_of(state: BaseState, bound: str) -> str:
         return ""
     digest = token_hash(token)[:16]
     try:
-        viewer = current_viewer(state)  # type: ignore[arg-type]
+        viewer = current_viewer(state)
     except Exception as exc:
         if not is_database_unavailable(exc):
             raise

@@ -7,13 +7,11 @@ from decimal import Decimal
 
 import reflex as rx
 
-from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
-from introserv_app.i18n import format_amount, format_money, gettext, translate_error, translate_message
+from introserv_app.i18n import format_amount, format_money, gettext, translate_message
 from introserv_app.services.billing import catalog, place_order, quote_order
-from introserv_app.services.common.errors import ServiceError
-from introserv_app.state.guard import client_ip, current_viewer
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import Ctx, Refused
+from introserv_app.state.fields import Field, event, field
 
 PRODUCT_TYPES = {"vps": N_("Virtual servers"), "dedicated": N_("Dedicated servers"), "storage": N_("Storage")}
 MSG_PLACED = N_("Order {order} is placed. Pay invoice {number} to start it.")
@@ -21,28 +19,28 @@ MSG_MONTHS = N_("{months} mo.")
 
 
 class CatalogState(rx.State):
-    items: list[dict[str, str]] = []
-    periods: dict[str, list[list[str]]] = {}  # tariff id -> [[months, label with price], ...]
-    open: bool = False
-    busy: bool = False
-    error: str = ""
-    tariff_id: str = ""
-    tariff_name: str = ""
-    months: str = "1"
-    net_text: str = ""
-    vat_text: str = ""
-    vat_label: str = ""
-    gross_text: str = ""
-    vat_note: str = ""
+    items: Field[list[dict[str, str]]] = field([])
+    periods: Field[dict[str, list[list[str]]]] = field({})  # tariff id -> [[months, label with price], ...]
+    open: Field[bool] = field(False)
+    busy: Field[bool] = field(False)
+    error: Field[str] = field("")
+    tariff_id: Field[str] = field("")
+    tariff_name: Field[str] = field("")
+    months: Field[str] = field("1")
+    net_text: Field[str] = field("")
+    vat_text: Field[str] = field("")
+    vat_label: Field[str] = field("")
+    gross_text: Field[str] = field("")
+    vat_note: Field[str] = field("")
     _idem: str = ""
 
-    @rx.event
+    @event
     async def load(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None:
             return
-        lang = (await self.get_state(LocaleState)).lang
-        with session_scope() as session:
+        with ctx.session() as session:
             found = catalog(session=session, viewer=viewer)
         self.items = [
             {
@@ -63,15 +61,14 @@ class CatalogState(rx.State):
         }
 
     async def _quote(self) -> None:
-        viewer = current_viewer(self)
-        if viewer is None:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None:
             return
-        lang = (await self.get_state(LocaleState)).lang
-        try:
-            with session_scope() as session:
-                q = quote_order(session=session, viewer=viewer, tariff_id=int(self.tariff_id), months=int(self.months))
-        except ServiceError as exc:
-            self.error = translate_error(lang, exc.message, exc.values)
+        lang = ctx.lang
+        tariff_id, months = int(self.tariff_id), int(self.months)
+        q = ctx.run(lambda s, v: quote_order(session=s, viewer=v, tariff_id=tariff_id, months=months))
+        if isinstance(q, Refused):
+            self.error = q.message
             return
         self.error = ""
         self.tariff_name = q.tariff
@@ -83,7 +80,7 @@ class CatalogState(rx.State):
         self.vat_label = format_amount(Decimal(q.vat_rate), lang) + " %"
         self.vat_note = gettext(lang, q.vat_note) if q.vat_note else ""
 
-    @rx.event
+    @event
     async def open_order(self, tariff_id: str):
         if not (isinstance(tariff_id, str) and tariff_id in self.periods):  # the ids of the tariffs shown
             return
@@ -92,36 +89,29 @@ class CatalogState(rx.State):
         self.open = True
         await self._quote()
 
-    @rx.event
+    @event
     async def set_months(self, months: str):
         if isinstance(months, str) and any(p[0] == months for p in self.periods.get(self.tariff_id, [])):
             self.months = months
             await self._quote()
 
-    @rx.event
+    @event
     def set_open(self, value: bool):
         self.open = bool(value)
 
-    @rx.event
+    @event
     async def confirm(self):
-        viewer = current_viewer(self)
-        if viewer is None or self.busy or not self.tariff_id:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None or self.busy or not self.tariff_id:
             return None
-        lang = (await self.get_state(LocaleState)).lang
         self.busy = True
-        try:
-            with session_scope() as session:
-                placed = place_order(
-                    session=session,
-                    viewer=viewer,
-                    tariff_id=int(self.tariff_id),
-                    months=int(self.months),
-                    idem_key=self._idem,
-                    ip=client_ip(self),
-                )
-        except ServiceError as exc:
-            self.busy, self.error = False, translate_error(lang, exc.message, exc.values)
+        tariff_id, months, idem_key, ip = int(self.tariff_id), int(self.months), self._idem, ctx.ip
+        placed = ctx.run(
+            lambda s, v: place_order(session=s, viewer=v, tariff_id=tariff_id, months=months, idem_key=idem_key, ip=ip)
+        )
+        if isinstance(placed, Refused):
+            self.busy, self.error = False, placed.message
             return None
         self.busy, self.open = False, False
-        text = translate_message(lang, MSG_PLACED, {"order": placed.service_name, "number": placed.invoice_number})
+        text = ctx.text(MSG_PLACED, {"order": placed.service_name, "number": placed.invoice_number})
         return [rx.redirect(f"/invoices?order={placed.order_id}&status=unpaid"), rx.toast.success(text)]

@@ -6,37 +6,37 @@ from typing import Any
 
 import reflex as rx
 
-from introserv_app.db.session import session_scope
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.i18n import format_amount, format_date, format_money, gettext
 from introserv_app.services.accounts import dashboard_summary
 from introserv_app.services.support import spending_by_month
 from introserv_app.state.charts import monthly_points
-from introserv_app.state.guard import current_viewer
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import Ctx
+from introserv_app.state.fields import Field, event, field
 
 
 class DashboardState(rx.State):
-    scope_all: bool = False
-    loaded: bool = False
-    balance_text: str = ""
-    unpaid_invoices: int = 0
-    active_orders: str = "0"
-    status_rows: list[dict[str, str]] = []
-    renewals: list[dict[str, str]] = []
-    spending: list[dict[str, Any]] = []
-    spending_total: str = ""
+    scope_all: Field[bool] = field(False)
+    loaded: Field[bool] = field(False)
+    balance_text: Field[str] = field("")
+    unpaid_invoices: Field[int] = field(0)
+    active_orders: Field[str] = field("0")
+    status_rows: Field[list[dict[str, str]]] = field([])
+    renewals: Field[list[dict[str, str]]] = field([])
+    spending: Field[list[dict[str, Any]]] = field([])
+    spending_total: Field[str] = field("")
 
-    @rx.event
+    @event
     async def load(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer = ctx.viewer
         if viewer is None:
             self.loaded = False
             return None
         if viewer.is_staff:
             return rx.redirect("/staff", replace=True)
-        lang = (await self.get_state(LocaleState)).lang
-        with session_scope() as session:
+        lang = ctx.lang
+        with ctx.session() as session:
             summary = dashboard_summary(session=session, viewer=viewer)
             spending = spending_by_month(session=session, viewer=viewer)
         self.spending, self.spending_total = monthly_points(spending, lang)

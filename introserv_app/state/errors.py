@@ -19,7 +19,8 @@ from reflex.state import BaseState
 from introserv_app.domain.text import N_
 from introserv_app.i18n import translate_message
 from introserv_app.services.common.errors import MSG_DB_UNAVAILABLE
-from introserv_app.state.locale import viewer_lang
+from introserv_app.state.context import viewer_lang
+from introserv_app.state.fields import event
 
 log = logging.getLogger("introserv")
 
@@ -71,16 +72,16 @@ class ErrorState(rx.State):
         for cls in _states_with_busy_flags():
             state = await self.get_state(cls)
             if "busy" in cls.base_vars and state.busy:  # type: ignore[attr-defined]
-                state.busy = False  # type: ignore[attr-defined]
+                state.busy = False
             if "busy_id" in cls.base_vars and state.busy_id:  # type: ignore[attr-defined]
-                state.busy_id = ""  # type: ignore[attr-defined]
+                state.busy_id = ""
 
-    @rx.event
+    @event
     async def database_unavailable(self):
         await self._unlock_forms()
         return rx.toast.error(translate_message(await viewer_lang(self), MSG_DB_UNAVAILABLE), id=TOAST_ID)
 
-    @rx.event
+    @event
     async def failed(self):
         await self._unlock_forms()
         return rx.toast.error(translate_message(await viewer_lang(self), MSG_FAILED), id=TOAST_ID)
@@ -91,9 +92,9 @@ def on_backend_error(exception: Exception) -> EventSpec:
     exc = exception
     if is_database_unavailable(exc):
         log.warning("database unavailable during an event: %s", str(exc).strip().splitlines()[0] if str(exc) else exc)
-        return ErrorState.database_unavailable()  # type: ignore[operator]
+        return ErrorState.database_unavailable()
     if is_state_store_error(exc):
         log.warning("state store (Redis) error during an event: %s", exc)
         return rx.toast.error(MSG_STATE_STORE, id=TOAST_ID)
     log.error("event failed", exc_info=exc)
-    return ErrorState.failed()  # type: ignore[operator]
+    return ErrorState.failed()

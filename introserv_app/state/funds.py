@@ -6,14 +6,12 @@ import secrets
 
 import reflex as rx
 
-from introserv_app.db.session import session_scope
 from introserv_app.domain.money import parse_amount
 from introserv_app.domain.validation import form_fields
-from introserv_app.i18n import format_money, gettext, translate_message
+from introserv_app.i18n import format_money
 from introserv_app.services.billing import MSG_BAD_TOPUP, MSG_PAYMENT_FAILED, account_currency, payment_provider, top_up
-from introserv_app.services.common.errors import ServiceError
-from introserv_app.state.guard import client_ip, current_viewer
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import Ctx, Refused
+from introserv_app.state.fields import Field, event, field
 from introserv_app.state.session import SessionState
 
 #: The payment methods the bundled test provider understands (a real provider brings its own).
@@ -21,53 +19,54 @@ TEST_METHODS = ("card", "decline")
 
 
 class FundsState(rx.State):
-    open: bool = False
-    busy: bool = False
-    error: str = ""
+    open: Field[bool] = field(False)
+    busy: Field[bool] = field(False)
+    error: Field[str] = field("")
     _idem: str = ""
 
-    @rx.event
+    @event
     def open_dialog(self):
         self.open, self.busy, self.error, self._idem = True, False, "", "topup-" + secrets.token_hex(16)
 
-    @rx.event
+    @event
     def set_open(self, value: bool):
         self.open = bool(value)
 
-    @rx.event
+    @event
     async def submit(self, form: dict):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer = ctx.viewer
         if viewer is None or viewer.is_staff or self.busy:
             return None
-        lang = (await self.get_state(LocaleState)).lang
         form = form_fields(form)
         method = form.get("method", "card")
-        with session_scope() as session:
+        with ctx.session() as session:
             currency = account_currency(session=session, user_id=viewer.user_id)
         amount = parse_amount(form.get("amount", "") if isinstance(form.get("amount"), str) else "", currency)
         if amount is None:
-            self.error = gettext(lang, MSG_BAD_TOPUP)
+            self.error = ctx.text(MSG_BAD_TOPUP)
             return None
         self.busy = True
-        try:
-            with session_scope() as session:
-                done = top_up(
-                    session=session,
-                    viewer=viewer,
-                    amount_minor=amount.minor,
-                    idem_key=self._idem,
-                    provider=payment_provider(),
-                    method=method if method in TEST_METHODS else "card",
-                    ip=client_ip(self),
-                )
-        except ServiceError as exc:
-            self.busy, self.error = False, translate_message(lang, exc.message, exc.values)
+        idem_key, ip = self._idem, ctx.ip
+        done = ctx.run(
+            lambda s, v: top_up(
+                session=s,
+                viewer=v,
+                amount_minor=amount.minor,
+                idem_key=idem_key,
+                provider=payment_provider(),
+                method=method if method in TEST_METHODS else "card",
+                ip=ip,
+            )
+        )
+        if isinstance(done, Refused):
+            self.busy, self.error = False, done.message
             return None
         self.busy = False
         if done.entry is None:
-            self.error = translate_message(lang, MSG_PAYMENT_FAILED, {"reason": done.error})
+            self.error = ctx.text(MSG_PAYMENT_FAILED, {"reason": done.error})
             self._idem = "topup-" + secrets.token_hex(16)  # a new attempt is a new payment
             return None
         self.open = False
-        added = translate_message(lang, "{amount} added to your balance.", {"amount": format_money(amount, lang)})
+        added = ctx.text("{amount} added to your balance.", {"amount": format_money(amount, ctx.lang)})
         return [SessionState.check_login, rx.toast.success(added)]

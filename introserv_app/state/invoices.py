@@ -7,58 +7,50 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import form_fields, parse_date, parse_id, parse_page
-from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_error, translate_message
+from introserv_app.domain.validation import form_fields, parse_date, parse_id
+from introserv_app.i18n import format_amount, format_date, format_money, gettext
 from introserv_app.services.billing import INVOICE_STATUSES, invoices_page, normalize_number, pay_invoice, pay_link
-from introserv_app.services.common.errors import ServiceError
-from introserv_app.state.guard import client_ip, current_viewer
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import Ctx, Refused
+from introserv_app.state.fields import Field, event, field
 from introserv_app.state.session import SessionState
+from introserv_app.state.url import page_url
 
 STATUS_LABELS = {"unpaid": N_("Unpaid"), "paid": N_("Paid"), "cancelled": N_("Cancelled")}
 MSG_PAID = N_("Invoice {number} is paid.")
 
 
-def _str(params: dict, name: str) -> str | None:
-    value = params.get(name)
-    return value if isinstance(value, str) else None
-
-
 class InvoicesState(rx.State):
-    rows: list[dict[str, str]] = []
-    status: str = "all"
-    order_filter: str = ""
-    page: int = 1
-    pages: int = 1
-    total_text: str = "0"
-    scope_all: bool = False
-    busy_id: str = ""
-    number: str = ""
-    issued_from: str = ""
-    issued_to: str = ""
-    filtered: bool = False
-    lang: str = "en"
-    link_open: bool = False
-    link_url: str = ""
-    link_expires: str = ""
-    link_error: str = ""
-    link_number: str = ""
+    rows: Field[list[dict[str, str]]] = field([])
+    status: Field[str] = field("all")
+    order_filter: Field[str] = field("")
+    page: Field[int] = field(1)
+    pages: Field[int] = field(1)
+    total_text: Field[str] = field("0")
+    scope_all: Field[bool] = field(False)
+    busy_id: Field[str] = field("")
+    number: Field[str] = field("")
+    issued_from: Field[str] = field("")
+    issued_to: Field[str] = field("")
+    filtered: Field[bool] = field(False)
+    lang: Field[str] = field("en")
+    link_open: Field[bool] = field(False)
+    link_url: Field[str] = field("")
+    link_expires: Field[str] = field("")
+    link_error: Field[str] = field("")
+    link_number: Field[str] = field("")
 
-    @rx.event
+    @event
     async def load(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None:
             return
-        params = dict(self.router.url.query_parameters) if self.router.url else {}
-        status = _str(params, "status")
-        order = parse_id(_str(params, "order"))
-        page = parse_page(_str(params, "page")) or 1
-        number = normalize_number(_str(params, "number") or "")
-        issued_from, issued_to = parse_date(params.get("from")), parse_date(params.get("to"))
-        lang = (await self.get_state(LocaleState)).lang
-        with session_scope() as session:
+        url = page_url(self)
+        status, order, page = url.get("status"), url.id("order"), url.page()
+        number = normalize_number(url.get("number") or "")
+        issued_from, issued_to = url.date("from"), url.date("to")
+        with ctx.session() as session:
             result = invoices_page(
                 session=session,
                 viewer=viewer,
@@ -107,7 +99,7 @@ class InvoicesState(rx.State):
         query = urlencode({k: v for k, v in params.items() if v})
         return rx.redirect("/invoices" + ("?" + query if query else ""))
 
-    @rx.event
+    @event
     def apply_filters(self, form: dict):
         fields = form_fields(form)
         number = fields.get("number")
@@ -117,60 +109,54 @@ class InvoicesState(rx.State):
         self.issued_to = end.isoformat() if end else ""
         return self._go(self.status, 1)
 
-    @rx.event
+    @event
     def clear_filters(self):
         self.number = self.issued_from = self.issued_to = self.order_filter = ""
         return self._go(self.status, 1)
 
-    @rx.event
+    @event
     async def share_link(self, invoice_id: str):
-        viewer, iid = current_viewer(self), parse_id(invoice_id)
-        if viewer is None or viewer.is_staff or iid is None:
+        ctx, iid = await Ctx.of(self), parse_id(invoice_id)
+        if ctx.viewer is None or ctx.viewer.is_staff or iid is None:
             return
-        lang = (await self.get_state(LocaleState)).lang
         self.link_url = self.link_error = self.link_expires = ""
         self.link_number = next((r["number"] for r in self.rows if r["id"] == str(iid)), "")
-        try:
-            with session_scope() as session:
-                link = pay_link(session=session, viewer=viewer, invoice_id=iid)
-        except ServiceError as exc:
-            self.link_error = translate_error(lang, exc.message, exc.values)
+        link = ctx.run(lambda s, v: pay_link(session=s, viewer=v, invoice_id=iid))
+        if isinstance(link, Refused):
+            self.link_error = link.message
         else:
             self.link_url = link.url
-            self.link_expires = format_date(link.expires_at.date(), lang)
+            self.link_expires = format_date(link.expires_at.date(), ctx.lang)
         self.link_open = True
 
-    @rx.event
+    @event
     def set_link_open(self, value: bool):
         self.link_open = bool(value)
 
-    @rx.event
+    @event
     def set_status(self, value: str | list[str]):
         status = value[0] if isinstance(value, list) and value else value
         return self._go(status if isinstance(status, str) else "all", 1)
 
-    @rx.event
+    @event
     def go_page(self, page: int):
         if isinstance(page, int) and not isinstance(page, bool):
             return self._go(self.status, min(max(1, page), self.pages))
         return None
 
-    @rx.event
+    @event
     async def pay(self, invoice_id: str):
-        viewer, iid = current_viewer(self), parse_id(invoice_id)
-        if viewer is None or viewer.is_staff or iid is None:
+        ctx, iid = await Ctx.of(self), parse_id(invoice_id)
+        if ctx.viewer is None or ctx.viewer.is_staff or iid is None:
             return None
-        lang = (await self.get_state(LocaleState)).lang
         self.busy_id = str(iid)
-        try:
-            with session_scope() as session:
-                result = pay_invoice(session=session, viewer=viewer, invoice_id=iid, ip=client_ip(self))
-        except ServiceError as exc:
-            self.busy_id = ""
-            return rx.toast.error(translate_error(lang, exc.message, exc.values))
+        ip = ctx.ip
+        result = ctx.run(lambda s, v: pay_invoice(session=s, viewer=v, invoice_id=iid, ip=ip))
         self.busy_id = ""
+        if isinstance(result, Refused):
+            return rx.toast.error(result.message)
         return [
             InvoicesState.load,
             SessionState.check_login,
-            rx.toast.success(translate_message(lang, MSG_PAID, {"number": result.invoice_number})),
+            rx.toast.success(ctx.text(MSG_PAID, {"number": result.invoice_number})),
         ]

@@ -7,50 +7,50 @@ import json
 import reflex as rx
 
 from introserv_app.config import get_settings
-from introserv_app.db.session import session_scope
 from introserv_app.domain.validation import form_fields, safe_next
-from introserv_app.i18n import translate_message
 from introserv_app.services.accounts import DEVICE_COOKIE, MSG_EXCHANGE_FAILED, authenticate, cookie_from_header
-from introserv_app.state.guard import client_ip, current_viewer
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import Ctx
+from introserv_app.state.fields import Field, event, field
+from introserv_app.state.url import page_url
 
 
 class LoginState(rx.State):
-    error: str = ""
-    busy: bool = False
+    error: Field[str] = field("")
+    busy: Field[bool] = field(False)
 
-    @rx.event
+    @event
     async def open_page(self):
         """Signed-in users go straight to the dashboard; `?failed=1` comes from a refused /auth/complete."""
         self.error, self.busy = "", False
-        if current_viewer(self) is not None:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is not None:
             return rx.redirect("/", replace=True)
-        if self.router.url and "failed" in self.router.url.query_parameters:
-            self.error = translate_message((await self.get_state(LocaleState)).lang, MSG_EXCHANGE_FAILED)
+        if page_url(self).get("failed") is not None:
+            self.error = ctx.text(MSG_EXCHANGE_FAILED)
         return None
 
-    @rx.event
+    @event
     async def submit(self, form_data: dict):
         form_data = form_fields(form_data)
         username = form_data.get("username", "")
         password = form_data.get("password", "")
-        locale = await self.get_state(LocaleState)
+        ctx = await Ctx.of(self)
         self.busy = True
-        with session_scope() as session:
+        with ctx.session() as session:
             outcome = authenticate(
                 session=session,
                 username=username if isinstance(username, str) else "",
                 password=password if isinstance(password, str) else "",
-                ip=client_ip(self),
+                ip=ctx.ip,
                 user_agent=self.router.headers.user_agent or "",
                 device_cookie=cookie_from_header(self.router.headers.cookie, DEVICE_COOKIE),
             )
         if not outcome.ok or not outcome.ticket or not outcome.binding:
             self.busy = False
-            self.error = translate_message(locale.lang, outcome.error or "", {"seconds": outcome.retry_after})
+            self.error = ctx.text(outcome.error or "", {"seconds": outcome.retry_after})
             return None
         self.error = ""
-        next_path = safe_next(self.router.url.query_parameters.get("next", "/") if self.router.url else "/")
+        next_path = safe_next(page_url(self).get("next") or "/")
         return rx.call_script(sign_in_script(ticket=outcome.ticket, binding=outcome.binding, next_path=next_path))
 
 

@@ -11,17 +11,16 @@ from decimal import Decimal
 
 import reflex as rx
 
-from introserv_app.db.session import session_scope
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number
-from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_error, translate_message
+from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
 from introserv_app.services.billing import Quote, quote_renewal, renew
-from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.orders import cancel_order, withdraw_cancellation
-from introserv_app.state.guard import client_ip, current_viewer
-from introserv_app.state.locale import LocaleState, reloader_for
+from introserv_app.state.context import Ctx, Refused
+from introserv_app.state.fields import Field, event, field
 from introserv_app.state.orders import OrdersGridState
+from introserv_app.state.reloaders import reloader_for
 from introserv_app.state.session import SessionState
 
 MSG_CANCELLED_NOW = N_("The order is cancelled.")
@@ -33,30 +32,27 @@ def _key() -> str:
 
 
 class OrderActionsState(rx.State):
-    renew_open: bool = False
-    cancel_open: bool = False
-    busy: bool = False
-    error: str = ""
-    items: list[dict[str, str]] = []
-    net_text: str = ""
-    vat_text: str = ""
-    gross_text: str = ""
-    vat_label: str = ""
-    balance_text: str = ""
-    covered: bool = False
-    cancel_order_id: str = ""
-    cancel_name: str = ""
-    cancel_paid_until: str = ""
+    renew_open: Field[bool] = field(False)
+    cancel_open: Field[bool] = field(False)
+    busy: Field[bool] = field(False)
+    error: Field[str] = field("")
+    items: Field[list[dict[str, str]]] = field([])
+    net_text: Field[str] = field("")
+    vat_text: Field[str] = field("")
+    gross_text: Field[str] = field("")
+    vat_label: Field[str] = field("")
+    balance_text: Field[str] = field("")
+    covered: Field[bool] = field(False)
+    cancel_order_id: Field[str] = field("")
+    cancel_name: Field[str] = field("")
+    cancel_paid_until: Field[str] = field("")
     _plan: list[tuple[int, int]] = []
     _idem: str = ""
 
-    def _reload(self) -> list:
+    def _reload(self) -> list[object]:
         """The current page's load event (the grid or the order page), to show the change."""
         found = reloader_for(self.router.url.path if self.router.url else "/orders")
         return [found] if found is not None else []
-
-    async def _lang(self) -> str:
-        return (await self.get_state(LocaleState)).lang
 
     def _show_quote(self, quote: Quote, lang: str) -> None:
         self.items = [
@@ -80,21 +76,19 @@ class OrderActionsState(rx.State):
         self.covered = quote.covered
 
     async def _quote(self) -> None:
-        viewer = current_viewer(self)
-        lang = await self._lang()
-        if viewer is None:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None:
             return
-        try:
-            with session_scope() as session:
-                quote = quote_renewal(session=session, viewer=viewer, items=self._plan)
-        except ServiceError as exc:
-            self.error = translate_error(lang, exc.message, exc.values)
+        plan = list(self._plan)
+        quote = ctx.run(lambda s, v: quote_renewal(session=s, viewer=v, items=plan))
+        if isinstance(quote, Refused):
+            self.error = quote.message
             self.items, self.covered = [], False
             return
         self.error = ""
-        self._show_quote(quote, lang)
+        self._show_quote(quote, ctx.lang)
 
-    @rx.event
+    @event
     async def open_renew(self, order_id: str):
         oid = parse_id(order_id)
         if oid is None:
@@ -103,7 +97,7 @@ class OrderActionsState(rx.State):
         self.renew_open = True
         await self._quote()
 
-    @rx.event
+    @event
     async def open_batch_renew(self):
         grid = await self.get_state(OrdersGridState)
         ids = grid._selected_ids()
@@ -113,7 +107,7 @@ class OrderActionsState(rx.State):
         self.renew_open = True
         await self._quote()
 
-    @rx.event
+    @event
     async def set_months(self, order_id: str, months: str):
         target, period = parse_id(order_id), parse_number(months, maximum=max(PERIODS))
         if target is None or period is None:
@@ -121,25 +115,22 @@ class OrderActionsState(rx.State):
         self._plan = [(oid, period if oid == target else m) for oid, m in self._plan]
         await self._quote()
 
-    @rx.event
+    @event
     def close_renew(self, open_: bool = False):
         self.renew_open = bool(open_)
 
-    @rx.event
+    @event
     async def confirm_renew(self):
-        viewer = current_viewer(self)
-        if viewer is None or self.busy or not self._plan:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None or self.busy or not self._plan:
             return None
         self.busy = True
-        lang = await self._lang()
-        try:
-            with session_scope() as session:
-                result = renew(
-                    session=session, viewer=viewer, items=self._plan, idem_key=self._idem, ip=client_ip(self)
-                )
-        except ServiceError as exc:
+        lang = ctx.lang
+        plan, idem_key, ip = list(self._plan), self._idem, ctx.ip
+        result = ctx.run(lambda s, v: renew(session=s, viewer=v, items=plan, idem_key=idem_key, ip=ip))
+        if isinstance(result, Refused):
             self.busy = False
-            self.error = translate_error(lang, exc.message, exc.values)
+            self.error = result.message
             return None
         self.renew_open, self.busy = False, False
         grid = await self.get_state(OrdersGridState)
@@ -160,7 +151,7 @@ class OrderActionsState(rx.State):
 
     # ---- cancel ----------------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def open_cancel(self, order_id: str, name: str, paid_until: str):
         oid = parse_id(order_id)
         if oid is None:
@@ -170,47 +161,45 @@ class OrderActionsState(rx.State):
         self.cancel_name, self.cancel_paid_until = clean_search(name, 100), clean_search(paid_until, 40)
         self.error, self.busy, self.cancel_open = "", False, True
 
-    @rx.event
+    @event
     def close_cancel(self, open_: bool = False):
         self.cancel_open = bool(open_)
 
-    @rx.event
+    @event
     async def confirm_cancel(self, form: dict):
-        viewer = current_viewer(self)
-        if viewer is None or self.busy:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None or self.busy:
             return None
-        lang = await self._lang()
         fields = form_fields(form)
         mode, reason = fields.get("mode", ""), fields.get("reason", "")
         oid = parse_id(self.cancel_order_id)
         if oid is None:
             return None
-        try:
-            with session_scope() as session:
-                cancel_order(
-                    session=session,
-                    viewer=viewer,
-                    order_id=oid,
-                    mode=mode if isinstance(mode, str) else "",
-                    reason=reason if isinstance(reason, str) else "",
-                    ip=client_ip(self),
-                )
-        except ServiceError as exc:
-            self.error = translate_error(lang, exc.message, exc.values)
+        ip = ctx.ip
+        done = ctx.run(
+            lambda s, v: cancel_order(
+                session=s,
+                viewer=v,
+                order_id=oid,
+                mode=mode if isinstance(mode, str) else "",
+                reason=reason if isinstance(reason, str) else "",
+                ip=ip,
+            )
+        )
+        if isinstance(done, Refused):
+            self.error = done.message
             return None
         self.cancel_open = False
-        done = MSG_CANCELLED_NOW if mode == "immediate" else MSG_CANCEL_SCHEDULED
-        return [*self._reload(), rx.toast.success(gettext(lang, done))]
+        message = MSG_CANCELLED_NOW if mode == "immediate" else MSG_CANCEL_SCHEDULED
+        return [*self._reload(), rx.toast.success(ctx.text(message))]
 
-    @rx.event
+    @event
     async def withdraw(self, order_id: str):
-        viewer, oid = current_viewer(self), parse_id(order_id)
-        if viewer is None or oid is None:
+        ctx, oid = await Ctx.of(self), parse_id(order_id)
+        if ctx.viewer is None or oid is None:
             return None
-        lang = await self._lang()
-        try:
-            with session_scope() as session:
-                withdraw_cancellation(session=session, viewer=viewer, order_id=oid, ip=client_ip(self))
-        except ServiceError as exc:
-            return rx.toast.error(translate_error(lang, exc.message, exc.values))
-        return [*self._reload(), rx.toast.success(gettext(lang, "The cancellation is withdrawn."))]
+        ip = ctx.ip
+        done = ctx.run(lambda s, v: withdraw_cancellation(session=s, viewer=v, order_id=oid, ip=ip))
+        if isinstance(done, Refused):
+            return rx.toast.error(done.message)
+        return [*self._reload(), rx.toast.success(ctx.text("The cancellation is withdrawn."))]

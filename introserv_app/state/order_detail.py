@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from collections.abc import Callable
 
-from introserv_app.db.session import page_load_session, session_scope
+import reflex as rx
+from sqlmodel import Session
+
+from introserv_app.domain.lifecycle import SupportAction, support_actions
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
-from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_error, translate_message
+from introserv_app.domain.validation import clean_search, form_fields, parse_id
+from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_message
 from introserv_app.services import messaging, support
 from introserv_app.services.billing import MSG_PERIOD, STATUS_LABELS
-from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import CATEGORIES, STATUSES
 from introserv_app.services.orders import order_detail
-from introserv_app.state.guard import client_ip, current_viewer, run_service, staff_only
-from introserv_app.state.locale import LocaleState, viewer_lang
+from introserv_app.state.context import Ctx, Refused, page_load
+from introserv_app.state.fields import Field, event, field
+from introserv_app.state.guard import staff_only
 from introserv_app.state.session import SessionState
+from introserv_app.state.url import page_url
 
 EVENTS = {
     "created": N_("Order created"),
@@ -47,55 +52,53 @@ def _status_label(lang: str, status: str | None) -> str:
 
 
 class OrderDetailState(rx.State):
-    found: bool = False
-    error: str = ""
-    order_id: str = ""
-    fields: dict[str, str] = {}
-    timeline: list[dict[str, str]] = []
-    invoices: list[dict[str, str]] = []
-    tickets: list[dict[str, str]] = []
-    owner: bool = False
-    can_renew: bool = False
-    renew_refusal: str = ""
-    can_cancel: bool = False
-    cancel_pending: bool = False
-    lang: str = "en"
-    staff: bool = False
-    staff_error: str = ""
-    staff_dialog: str = ""
+    found: Field[bool] = field(False)
+    error: Field[str] = field("")
+    order_id: Field[str] = field("")
+    fields: Field[dict[str, str]] = field({})
+    timeline: Field[list[dict[str, str]]] = field([])
+    invoices: Field[list[dict[str, str]]] = field([])
+    tickets: Field[list[dict[str, str]]] = field([])
+    owner: Field[bool] = field(False)
+    can_renew: Field[bool] = field(False)
+    renew_refusal: Field[str] = field("")
+    #: A new order waits for its first invoice: its page offers Pay instead of Renew.
+    can_pay: Field[bool] = field(False)
+    can_cancel: Field[bool] = field(False)
+    cancel_pending: Field[bool] = field(False)
+    lang: Field[str] = field("en")
+    staff: Field[bool] = field(False)
+    #: What support may do to the order in its status (`lifecycle.SupportAction` values, from the status machine).
+    staff_actions: Field[list[str]] = field([])
+    staff_error: Field[str] = field("")
+    staff_dialog: Field[str] = field("")
 
-    @rx.event
+    @event
     async def open_page(self):
         """on_load of /orders/<id> in one event and one database session: the session check, then the order."""
-        with page_load_session():
+        with page_load():
             refused = await (await self.get_state(SessionState)).check_login()
             if refused is not None:
                 return refused
             return await self.load()
 
-    @rx.event
+    @event
     async def load(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None:
             return
-        lang = (await self.get_state(LocaleState)).lang
         self.lang = lang
-        order_id = id_in_path(self.router.url.path if self.router.url else "") or 0
+        order_id, ip = page_url(self).path_id() or 0, ctx.ip
         self.found, self.error = False, ""
-        try:
-            with session_scope() as session:
-                d = order_detail(
-                    session=session,
-                    viewer=viewer,
-                    order_id=order_id,
-                    ip=client_ip(self),
-                )
-        except ServiceError as exc:
-            self.error = translate_error(lang, exc.message, exc.values)
+        d = ctx.run(lambda s, v: order_detail(session=s, viewer=v, order_id=order_id, ip=ip))
+        if isinstance(d, Refused):
+            self.error = d.message
             return
         info = STATUS_INFO[d.status]
         self.found, self.order_id, self.owner = True, str(d.id), d.owner
         self.staff, self.staff_error = viewer.is_staff and not d.owner, ""
+        self.staff_actions = [a.value for a in support_actions(d.status)] if self.staff else []
         self.fields = {
             "name": d.service_name,
             "customer": d.customer,
@@ -119,6 +122,7 @@ class OrderDetailState(rx.State):
         }
         self.can_renew = d.owner and d.renew_refusal is None
         self.renew_refusal = gettext(lang, d.renew_refusal) if d.renew_refusal else ""
+        self.can_pay = d.owner and d.status == OrderStatus.NOT_PROCESSED
         self.cancel_pending = d.owner and d.cancel_pending
         self.can_cancel = d.owner and d.status != OrderStatus.CANCELLED and not d.cancel_pending
         self.timeline = [
@@ -159,66 +163,72 @@ class OrderDetailState(rx.State):
             for t in d.tickets
         ]
 
-    async def _staff_action(self, action, done_msgid: str):  # type: ignore[no-untyped-def]
-        lang = await viewer_lang(self)
-        _, self.staff_error = run_service(self, lang, action)
+    async def _staff_action(self, action: Callable[[Session, Viewer, str], object], done_msgid: str):
+        ctx = await Ctx.of(self)
+        ip = ctx.ip
+        done = ctx.run(lambda s, v: action(s, v, ip))
+        self.staff_error = done.message if isinstance(done, Refused) else ""
         if self.staff_error:
             return rx.toast.error(self.staff_error)
         self.staff_dialog = ""
         await self.load()
-        return rx.toast.success(gettext(lang, done_msgid))
+        return rx.toast.success(ctx.text(done_msgid))
 
-    @rx.event
+    @event
     @staff_only
     def show_staff(self, dialog: str, open_: bool = True):
         self.staff_dialog = clean_search(dialog, 40) if open_ else ""
         self.staff_error = ""
 
-    @rx.event
+    @event
     @staff_only
     async def post_notice(self, form: dict):
         order_id, fields = parse_id(self.order_id) or 0, form_fields(form)
         return await self._staff_action(
-            lambda session, viewer: messaging.post_notice(
+            lambda session, viewer, ip: messaging.post_notice(
                 session=session,
                 viewer=viewer,
                 order_id=order_id,
                 message=fields.get("notice", ""),
                 severity=fields.get("severity", "warning"),
-                ip=client_ip(self),
+                ip=ip,
             ),
             MSG_NOTICE_SENT,
         )
 
-    @rx.event
+    @event
     @staff_only
     async def deliver(self, form: dict):
         order_id, fields = parse_id(self.order_id) or 0, form_fields(form)
         return await self._staff_action(
-            lambda session, viewer: support.deliver_order(
-                session=session, viewer=viewer, order_id=order_id, main_ip=fields.get("main_ip", ""), ip=client_ip(self)
+            lambda session, viewer, ip: support.deliver_order(
+                session=session, viewer=viewer, order_id=order_id, main_ip=fields.get("main_ip", ""), ip=ip
             ),
             MSG_DELIVERED,
         )
 
-    @rx.event
+    @event
     @staff_only
     async def staff_order_action(self, form: dict):
-        """Suspend for a violation, lift a suspension or cancel, with the reason from the dialog."""
+        """Suspend for a violation, lift a suspension or cancel, with the reason from the dialog (the status
+        machine, in the service, decides whether the order's status allows it)."""
         order_id, fields = parse_id(self.order_id) or 0, form_fields(form)
-        actions = {
-            "suspend": (support.suspend_for_violation, MSG_SUSPENDED),
-            "lift": (support.lift_suspension, MSG_LIFTED),
-            "cancel": (support.cancel_by_staff, MSG_CANCELLED),
-        }
         action = fields.get("action")
-        picked = actions.get(action) if isinstance(action, str) else None
+        picked = STAFF_ORDER_ACTIONS.get(action) if isinstance(action, str) else None
         if picked is None:
             return None
         fn, done = picked
         return await self._staff_action(
-            lambda session, viewer: fn(
-                session=session, viewer=viewer, order_id=order_id, reason=fields.get("reason", ""), ip=client_ip(self)
+            lambda session, viewer, ip: fn(
+                session=session, viewer=viewer, order_id=order_id, reason=fields.get("reason", ""), ip=ip
             ),
             done,
         )
+
+
+#: Support's status actions with a reason (delivery has its own form): the service and the message when done.
+STAFF_ORDER_ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
+    SupportAction.SUSPEND: (support.suspend_for_violation, MSG_SUSPENDED),
+    SupportAction.LIFT: (support.lift_suspension, MSG_LIFTED),
+    SupportAction.CANCEL: (support.cancel_by_staff, MSG_CANCELLED),
+}

@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl
 import reflex as rx
 
 from introserv_app.db.search import MIN_INDEXED
-from introserv_app.db.session import page_load_session, session_scope
 from introserv_app.domain.grid import (
     OPTIONAL_COLUMNS,
     PAGE_SIZES,
@@ -32,7 +31,6 @@ from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number, parse_page
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
 from introserv_app.services.billing import invoice_counts
-from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import (
     MATCHING_LIMIT,
@@ -45,10 +43,11 @@ from introserv_app.services.orders import (
     set_comment,
     set_grid_columns,
 )
-from introserv_app.state.guard import current_viewer
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import Ctx, Refused, page_load
+from introserv_app.state.fields import Field, event, field
 from introserv_app.state.notifications import NotificationsState
 from introserv_app.state.session import SessionState
+from introserv_app.state.url import page_url
 
 CUSTOMER_PATH, STAFF_PATH = "/orders", "/staff/orders"
 MSG_PAGE_NUMBER = N_("Enter a page number from 1 to {pages}.")
@@ -56,51 +55,50 @@ MSG_SELECTION_CAPPED = N_("At most {limit} orders can be selected at once; the f
 
 
 class OrdersGridState(rx.State):
-    loaded: bool = False
-    scope_all: bool = False
-    base_path: str = CUSTOMER_PATH
-    query_string: str = ""
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    total_text: str = "0"
-    page: int = 1
-    pages: int = 1
-    range_text: str = ""
-    page_size: str = str(PAGE_SIZES[0])
-    sort: str = "created_at"
-    direction: str = "desc"
+    loaded: Field[bool] = field(False)
+    scope_all: Field[bool] = field(False)
+    base_path: Field[str] = field(CUSTOMER_PATH)
+    query_string: Field[str] = field("")
+    rows: Field[list[dict[str, str]]] = field([])
+    total: Field[int] = field(0)
+    total_text: Field[str] = field("0")
+    page: Field[int] = field(1)
+    pages: Field[int] = field(1)
+    range_text: Field[str] = field("")
+    page_size: Field[str] = field(str(PAGE_SIZES[0]))
+    sort: Field[str] = field("created_at")
+    direction: Field[str] = field("desc")
     # The filter form, as the URL has it
-    q: str = ""
-    f_name: str = ""
-    f_comment: str = ""
-    f_ids: str = ""
-    f_customer: str = ""
-    created_from: str = ""
-    created_to: str = ""
-    paid_from: str = ""
-    paid_to: str = ""
-    statuses: list[str] = []
-    filters_active: bool = False
-    filters_open: bool = False
-    notices: list[str] = []
-    columns: list[str] = []
+    q: Field[str] = field("")
+    f_name: Field[str] = field("")
+    f_comment: Field[str] = field("")
+    f_ids: Field[str] = field("")
+    f_customer: Field[str] = field("")
+    created_from: Field[str] = field("")
+    created_to: Field[str] = field("")
+    paid_from: Field[str] = field("")
+    paid_to: Field[str] = field("")
+    statuses: Field[list[str]] = field([])
+    filters_active: Field[bool] = field(False)
+    filters_open: Field[bool] = field(False)
+    notices: Field[list[str]] = field([])
+    columns: Field[list[str]] = field([])
     # Selection: ids live on the server only; the page sees counts and per-row flags
     _selected: list[int] = []
-    selected_count: int = 0
-    page_all_selected: bool = False
-    all_matching_selected: bool = False
+    selected_count: Field[int] = field(0)
+    page_all_selected: Field[bool] = field(False)
+    all_matching_selected: Field[bool] = field(False)
     _matching_filters: str = ""
-    selection_note: str = ""
+    selection_note: Field[str] = field("")
     # Inline comment editing
-    editing_id: str = ""
-    edit_text: str = ""
-    comment_error: str = ""
+    editing_id: Field[str] = field("")
+    edit_text: Field[str] = field("")
+    comment_error: Field[str] = field("")
 
     # ---- loading -------------------------------------------------------------------------------
 
     def _query(self) -> tuple[GridQuery, list[str]]:
-        params = dict(self.router.url.query_parameters) if self.router.url else {}
-        return parse_grid_query({k: v if isinstance(v, str) else ",".join(v) for k, v in params.items()})
+        return parse_grid_query(page_url(self).params)
 
     def _current(self) -> GridQuery:
         return self._query()[0]
@@ -108,9 +106,6 @@ class OrdersGridState(rx.State):
     def _go(self, query: GridQuery, *, replace_entry: bool = False):
         qs = grid_query_string(query)
         return rx.redirect(self.base_path + (f"?{qs}" if qs else ""), replace=replace_entry)
-
-    async def _lang(self) -> str:
-        return (await self.get_state(LocaleState)).lang
 
     def _row(self, r: OrderRow, lang: str, selected: set[int]) -> dict[str, str]:
         info = STATUS_INFO[r.status]
@@ -131,6 +126,7 @@ class OrdersGridState(rx.State):
             "customer": r.customer,
             "selected": "1" if r.id in selected else "",
             "cancel_pending": "1" if r.cancel_pending else "",
+            "can_pay": "1" if r.status == OrderStatus.NOT_PROCESSED else "",  # a new order waits for its invoice
             "can_renew": "" if renewal_refusal(r.status, r.cancel_pending) else "1",
             "can_cancel": "" if r.status == OrderStatus.CANCELLED or r.cancel_pending else "1",
         }
@@ -141,11 +137,11 @@ class OrdersGridState(rx.State):
         self.selected_count = len(selected)
         self.page_all_selected = bool(self.rows) and all(row["selected"] for row in self.rows)
 
-    @rx.event
+    @event
     async def open_page(self):
         """on_load of /orders in one event (one state round trip instead of three) and one database
-        session (`page_load_session`): the session check, the page of orders, the banners."""
-        with page_load_session():
+        session (`context.page_load`): the session check, the page of orders, the banners."""
+        with page_load():
             refused = await (await self.get_state(SessionState)).check_login()
             if refused is not None:
                 return refused
@@ -153,14 +149,15 @@ class OrdersGridState(rx.State):
             await (await self.get_state(NotificationsState)).load_banners()
         return out
 
-    @rx.event
+    @event
     async def load(self):
         """on_load: parse the URL, check the scope, fetch one page."""
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None:
             self.loaded = False
             return None
-        path = (self.router.url.path if self.router.url else CUSTOMER_PATH).rstrip("/")
+        path = (page_url(self).path if self.router.url else CUSTOMER_PATH).rstrip("/")
         if viewer.is_staff and path == CUSTOMER_PATH:
             # staff work on everyone's orders: the same grid with the customer column (the query as parsed: only
             # what the grid understands, and nothing that cannot be sent back)
@@ -171,8 +168,7 @@ class OrdersGridState(rx.State):
             self._selected, self.all_matching_selected, self.selection_note = [], False, ""
         self.base_path = base
         query, problems = self._query()
-        lang = await self._lang()
-        with session_scope() as session:
+        with ctx.session() as session:
             page = orders_page(session=session, viewer=viewer, query=query)
             self.columns = list(grid_columns(session=session, user_id=viewer.user_id))
             counts = invoice_counts(session=session, viewer=viewer, order_ids=[r.id for r in page.rows])
@@ -220,7 +216,7 @@ class OrdersGridState(rx.State):
 
     # ---- navigation: every control becomes a URL ------------------------------------------------
 
-    @rx.event
+    @event
     def search(self, value: str):
         current = self._current()
         # unusable characters (controls, lone surrogates) go first: the text must be encodable in the URL
@@ -232,7 +228,7 @@ class OrdersGridState(rx.State):
         query = parse_grid_query(_params(query))[0]
         return self._go(query, replace_entry=bool(current.filters.q))
 
-    @rx.event
+    @event
     def toggle_status(self, status: str):
         current = self._current()
         chosen = [s.value for s in current.filters.statuses]
@@ -240,7 +236,7 @@ class OrdersGridState(rx.State):
         statuses = tuple(OrderStatus(s) for s in chosen if s in OrderStatus.__members__.values())
         return self._go(replace(current, filters=replace(current.filters, statuses=statuses), page=1))
 
-    @rx.event
+    @event
     async def apply_filters(self, form: dict):
         current = self._current()
         params = _params(current)
@@ -251,21 +247,21 @@ class OrdersGridState(rx.State):
         params["page"] = "1"
         query, problems = parse_grid_query(params)
         if problems:
-            lang = await self._lang()
-            return rx.toast.error(" ".join(gettext(lang, p) for p in problems))
+            ctx = await Ctx.of(self)
+            return rx.toast.error(" ".join(ctx.text(p) for p in problems))
         return self._go(query)
 
-    @rx.event
+    @event
     def clear_filters(self):
         current = self._current()
         self.filters_open = False
         return self._go(replace(current, filters=OrderFilters(), page=1))
 
-    @rx.event
+    @event
     def toggle_filters(self):
         self.filters_open = not self.filters_open
 
-    @rx.event
+    @event
     def sort_by(self, key: str):
         if key not in SORT_KEYS:
             return None
@@ -276,21 +272,21 @@ class OrdersGridState(rx.State):
             direction = "desc" if key in ("created_at", "id", "price") else "asc"
         return self._go(replace(current, sort=key, direction=direction, page=1))
 
-    @rx.event
+    @event
     def go_page(self, page: int):
         if not isinstance(page, int) or isinstance(page, bool):
             return None
         return self._go(self._current().with_page(min(max(1, page), max(1, self.pages))))
 
-    @rx.event
+    @event
     async def jump_to_page(self, form: dict):
         page = parse_page(form_fields(form).get("page"))
         if page is None:
-            lang = await self._lang()
-            return rx.toast.error(translate_message(lang, MSG_PAGE_NUMBER, {"pages": format_amount(self.pages, lang)}))
+            ctx = await Ctx.of(self)
+            return rx.toast.error(ctx.text(MSG_PAGE_NUMBER, {"pages": format_amount(self.pages, ctx.lang)}))
         return self.go_page(page)
 
-    @rx.event
+    @event
     def set_page_size(self, size: str | list[str]):
         value = size[0] if isinstance(size, list) and size else size
         page_size = parse_number(value, maximum=max(PAGE_SIZES))
@@ -300,19 +296,20 @@ class OrdersGridState(rx.State):
 
     # ---- the "Show:" menu ------------------------------------------------------------------------
 
-    @rx.event
-    def toggle_column(self, column: str):
-        viewer = current_viewer(self)
+    @event
+    async def toggle_column(self, column: str):
+        ctx = await Ctx.of(self)
+        viewer = ctx.viewer
         if viewer is None or column not in OPTIONAL_COLUMNS:
             return None
         chosen = [c for c in self.columns if c != column] if column in self.columns else [*self.columns, column]
-        with session_scope() as session:
+        with ctx.session() as session:
             self.columns = list(set_grid_columns(session=session, viewer=viewer, columns=chosen))
         return None
 
     # ---- batch selection -------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def toggle_row(self, order_id: str):
         oid = parse_id(order_id)
         if oid is None or oid not in {int(r["id"]) for r in self.rows}:
@@ -321,7 +318,7 @@ class OrdersGridState(rx.State):
         self.all_matching_selected, self.selection_note = False, ""
         self._refresh_selection_flags()
 
-    @rx.event
+    @event
     def toggle_page(self):
         ids = [int(r["id"]) for r in self.rows]
         if self.page_all_selected:
@@ -333,18 +330,18 @@ class OrdersGridState(rx.State):
         self.all_matching_selected, self.selection_note = False, ""
         self._refresh_selection_flags()
 
-    @rx.event
+    @event
     async def select_all_matching(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None:
             return
         query = self._current()
-        with session_scope() as session:
+        with ctx.session() as session:
             ids = matching_order_ids(session=session, viewer=viewer, filters=query.filters)
         have = set(self._selected)
         self._selected = [*self._selected, *(i for i in ids if i not in have)][:MATCHING_LIMIT]
         self.all_matching_selected, self._matching_filters = True, _filters_key(query)
-        lang = await self._lang()
         capped = self.total > MATCHING_LIMIT
         self.selection_note = (
             translate_message(lang, MSG_SELECTION_CAPPED, {"limit": format_amount(MATCHING_LIMIT, lang)})
@@ -357,46 +354,42 @@ class OrdersGridState(rx.State):
         """The selection, for the batch renewal dialog (server side only)."""
         return list(self._selected)
 
-    @rx.event
+    @event
     def clear_selection(self):
         self._selected, self.all_matching_selected, self.selection_note = [], False, ""
         self._refresh_selection_flags()
 
     # ---- inline comments -------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def start_edit(self, order_id: str):
         row = next((r for r in self.rows if r["id"] == order_id), None)
         if row is None:
             return
         self.editing_id, self.edit_text, self.comment_error = order_id, row["comment"], ""
 
-    @rx.event
+    @event
     def cancel_edit(self):
         self.editing_id, self.comment_error = "", ""
 
-    @rx.event
+    @event
     async def save_comment(self, form: dict):
-        viewer = current_viewer(self)
-        if viewer is None:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None:
             return None
-        lang = await self._lang()
         text = form_fields(form).get("comment", "")
         oid = parse_id(self.editing_id)
         if oid is None:
             self.editing_id = ""
             return None
-        try:
-            with session_scope() as session:
-                stored = set_comment(
-                    session=session, viewer=viewer, order_id=oid, comment=text if isinstance(text, str) else ""
-                )
-        except ServiceError as exc:
-            self.comment_error = translate_message(lang, exc.message)
+        comment = text if isinstance(text, str) else ""
+        stored = ctx.run(lambda s, v: set_comment(session=s, viewer=v, order_id=oid, comment=comment))
+        if isinstance(stored, Refused):
+            self.comment_error = stored.message
             return None
         self.rows = [{**r, "comment": stored} if r["id"] == str(oid) else r for r in self.rows]
         self.editing_id, self.comment_error = "", ""
-        return rx.toast.success(gettext(lang, "Comment saved."))
+        return rx.toast.success(ctx.text("Comment saved."))
 
     # ---- export ----------------------------------------------------------------------------------
 
@@ -404,12 +397,13 @@ class OrdersGridState(rx.State):
     def export_url(self) -> str:
         return "/export/orders.csv" + (f"?{self.query_string}" if self.query_string else "")
 
-    @rx.event
+    @event
     async def export_csv(self):
         """Start the download in the browser (assets/export.js streams it and shows the progress)."""
-        if current_viewer(self) is None:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None:
             return None
-        lang = await self._lang()
+        lang = ctx.lang
         args = ", ".join(
             json.dumps(a)
             for a in (self.export_url, gettext(lang, "Exported rows:"), gettext(lang, "The export failed."))

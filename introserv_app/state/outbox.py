@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import reflex as rx
 
-from introserv_app.db.session import session_scope
 from introserv_app.domain.validation import parse_id
 from introserv_app.i18n import format_datetime, gettext
 from introserv_app.services.common.errors import PermissionDenied
 from introserv_app.services.messaging import OUTBOX_STATUS_LABELS, OUTBOX_STATUSES, outbox_page, retry_message
-from introserv_app.state.guard import STAFF_STATES, client_ip, current_viewer, staff_only
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import Ctx
+from introserv_app.state.fields import Field, event, field
+from introserv_app.state.guard import STAFF_STATES, staff_only
 
 
 class OutboxState(rx.State):
-    rows: list[dict[str, str]] = []
-    counts: dict[str, int] = {}
-    status_filter: str = "all"
+    rows: Field[list[dict[str, str]]] = field([])
+    counts: Field[dict[str, int]] = field({})
+    status_filter: Field[str] = field("all")
 
-    @rx.event
+    @event
     @staff_only
     async def load(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None:
             return
-        lang = (await self.get_state(LocaleState)).lang
         status = self.status_filter if self.status_filter in OUTBOX_STATUSES else None
         try:
-            with session_scope() as session:
-                page = outbox_page(session=session, viewer=viewer, status=status, ip=client_ip(self))
+            with ctx.session() as session:
+                page = outbox_page(session=session, viewer=viewer, status=status, ip=ctx.ip)
         except PermissionDenied:
             self.rows, self.counts = [], {}
             return
@@ -49,30 +49,30 @@ class OutboxState(rx.State):
             for r in page.rows
         ]
 
-    @rx.event
+    @event
     @staff_only
     async def set_filter(self, status: str | list[str]):
         value = status[0] if isinstance(status, list) and status else status
         self.status_filter = value if isinstance(value, str) and value in OUTBOX_STATUSES else "all"
         await self.load()
 
-    @rx.event
+    @event
     @staff_only
     async def retry(self, message_id: str):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer = ctx.viewer
         if viewer is None:
             return None
         mid = parse_id(message_id)
         if mid is None:
             return None
         try:
-            with session_scope() as session:
-                retry_message(session=session, message_id=mid, viewer=viewer, ip=client_ip(self))
+            with ctx.session() as session:
+                retry_message(session=session, message_id=mid, viewer=viewer, ip=ctx.ip)
         except PermissionDenied:
             return None
         await self.load()
-        lang = (await self.get_state(LocaleState)).lang
-        return rx.toast.success(gettext(lang, "The message is queued for delivery again."))
+        return rx.toast.success(ctx.text("The message is queued for delivery again."))
 
 
 STAFF_STATES.append(OutboxState)

@@ -7,9 +7,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from introserv_app.db.session import session_scope
 from introserv_app.domain.text import N_
-from introserv_app.i18n import translate_error, translate_message
 from introserv_app.services.billing import (
     MSG_ALREADY_PAID,
     MSG_LINK_INVALID,
@@ -19,9 +17,10 @@ from introserv_app.services.billing import (
     payment_provider,
 )
 from introserv_app.services.common.errors import ServiceError
+from introserv_app.state.context import Ctx, Refused
+from introserv_app.state.fields import Field, event, field
 from introserv_app.state.funds import TEST_METHODS
-from introserv_app.state.guard import client_ip
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.url import page_url
 
 MSG_THANKS = N_("Thank you: invoice {number} is paid.")
 
@@ -31,30 +30,32 @@ def _key() -> str:
 
 
 class PayLinkState(rx.State):
-    ok: bool = False
-    error: str = ""
-    notice: str = ""
-    busy: bool = False
-    number: str = ""
-    status: str = ""
-    status_label: str = ""
-    seller: str = ""
-    customer: str = ""
-    issued: str = ""
-    due: str = ""
-    lines: list[dict[str, str]] = []
-    net: str = ""
-    vat_label: str = ""
-    vat: str = ""
-    gross: str = ""
-    vat_note: str = ""
-    pdf_href: str = ""
+    ok: Field[bool] = field(False)
+    error: Field[str] = field("")
+    notice: Field[str] = field("")
+    busy: Field[bool] = field(False)
+    number: Field[str] = field("")
+    status: Field[str] = field("")
+    status_label: Field[str] = field("")
+    seller: Field[str] = field("")
+    customer: Field[str] = field("")
+    issued: Field[str] = field("")
+    due: Field[str] = field("")
+    lines: Field[list[dict[str, str]]] = field([])
+    net: Field[str] = field("")
+    vat_label: Field[str] = field("")
+    vat: Field[str] = field("")
+    gross: Field[str] = field("")
+    vat_note: Field[str] = field("")
+    pdf_href: Field[str] = field("")
     _token: str = ""
     _idem: str = ""
 
-    async def _show(self, lang: str) -> None:
-        with session_scope() as session:
-            doc = link_document(session=session, token=self._token, lang=lang, ip=client_ip(self))
+    def _show(self, ctx: Ctx) -> None:
+        """The invoice of the link (raises the service's refusal)."""
+        lang = ctx.lang
+        with ctx.session() as session:
+            doc = link_document(session=session, token=self._token, lang=lang, ip=ctx.ip)
         self.ok, self.number, self.status, self.status_label = True, doc.number, doc.status, doc.status_label
         self.seller, self.customer = doc.seller_name, doc.customer_name
         self.issued, self.due = doc.issued, doc.due
@@ -63,50 +64,44 @@ class PayLinkState(rx.State):
         self.vat_label = doc.vat_rate
         self.pdf_href = f"/pay/invoice.pdf?t={quote(self._token)}&lang={lang}"
 
-    @rx.event
+    @event
     async def load(self):
-        params = dict(self.router.url.query_parameters) if self.router.url else {}
-        token = params.get("t")
-        lang = (await self.get_state(LocaleState)).lang
+        ctx = await Ctx.of(self)
         self.ok, self.error, self.notice, self.busy = False, "", "", False
-        self._token = token if isinstance(token, str) else ""
+        self._token = page_url(self).get("t") or ""
         self._idem = _key()
         try:
-            await self._show(lang)
+            self._show(ctx)
         except ServiceError as exc:
-            self.error = translate_error(lang, exc.message if self._token else MSG_LINK_INVALID, exc.values)
+            self.error = ctx.refusal(exc) if self._token else ctx.text(MSG_LINK_INVALID)
             return
         if self.status == "paid":
-            self.notice = translate_message(lang, MSG_ALREADY_PAID)
+            self.notice = ctx.text(MSG_ALREADY_PAID)
 
-    @rx.event
+    @event
     async def pay(self, form: dict):
         if self.busy or not self.ok or self.status != "unpaid":
             return
-        lang = (await self.get_state(LocaleState)).lang
+        ctx = await Ctx.of(self)
         method = form.get("method") if form.get("method") in TEST_METHODS else "card"
         self.busy, self.error = True, ""
-        try:
-            with session_scope() as session:
-                done = pay_by_link(
-                    session=session,
-                    token=self._token,
-                    idem_key=self._idem,
-                    provider=payment_provider(),
-                    method=str(method),
-                    ip=client_ip(self),
-                )
-        except ServiceError as exc:
-            self.busy, self.error = False, translate_error(lang, exc.message, exc.values)
+        token, idem_key, ip = self._token, self._idem, ctx.ip
+        done = ctx.attempt(
+            lambda s: pay_by_link(
+                session=s, token=token, idem_key=idem_key, provider=payment_provider(), method=str(method), ip=ip
+            )
+        )
+        if isinstance(done, Refused):
+            self.busy, self.error = False, done.message
             return
         self.busy = False
         if not done.paid:
-            self.error = translate_message(lang, MSG_PAYMENT_FAILED, {"reason": done.error})
+            self.error = ctx.text(MSG_PAYMENT_FAILED, {"reason": done.error})
             self._idem = _key()  # another attempt is another payment
             return
         self.status = "paid"
         try:
-            await self._show(lang)
+            self._show(ctx)
         except ServiceError:
             pass  # e.g. the link expired this second: the payment stands, the summary is the one shown
-        self.notice = translate_message(lang, MSG_THANKS, {"number": self.number})
+        self.notice = ctx.text(MSG_THANKS, {"number": self.number})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from collections.abc import Callable
+from typing import Any
 
-from introserv_app.db.session import session_scope
+import reflex as rx
+from sqlmodel import Session
+
 from introserv_app.domain.settings_rules import FieldError
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields, strip_unusable
@@ -12,9 +15,11 @@ from introserv_app.i18n import format_datetime, gettext, translate_error, transl
 from introserv_app.i18n.countries import country_name
 from introserv_app.services import accounts
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.state.guard import client_ip, current_viewer
-from introserv_app.state.locale import LocaleState
+from introserv_app.services.common.viewer import Viewer
+from introserv_app.state.context import Ctx, LocaleState
+from introserv_app.state.fields import Field, event, field
 from introserv_app.state.session import SessionState
+from introserv_app.state.url import page_url
 
 MSG_SAVED = N_("Settings saved.")
 MSG_NOTHING = N_("Nothing changed.")
@@ -46,50 +51,47 @@ def _error_text(lang: str, error: FieldError) -> str:
 
 
 class SettingsState(rx.State):
-    loaded: bool = False
-    username: str = ""
-    form: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    form_error: str = ""
-    form_key: int = 0
-    email: str = ""
-    email_confirmed: bool = False
-    pending_email: str = ""
-    phone_verified: bool = False
-    call_password_set: bool = False
-    code_word_set: bool = False
-    company_verification: str = ""
-    country: str = ""
-    currency_locked: bool = False
-    missing: str = ""
-    last_login: str = ""
-    logins: list[dict[str, str]] = []
-    busy: bool = False
-    ip_warning: str = ""
-    dialog: str = ""  # email | password | code_word | call_password | phone
-    dialog_error: str = ""
-    dialog_errors: dict[str, str] = {}
-    phone_notice: str = ""
-    phone_gateway: int = 0
-    phone_failed: int = 0  # gateways that failed in this dialog
-    phone_sent: bool = False
-    notice: str = ""
+    loaded: Field[bool] = field(False)
+    username: Field[str] = field("")
+    form: Field[dict[str, str]] = field({})
+    errors: Field[dict[str, str]] = field({})
+    form_error: Field[str] = field("")
+    form_key: Field[int] = field(0)
+    email: Field[str] = field("")
+    email_confirmed: Field[bool] = field(False)
+    pending_email: Field[str] = field("")
+    phone_verified: Field[bool] = field(False)
+    call_password_set: Field[bool] = field(False)
+    code_word_set: Field[bool] = field(False)
+    company_verification: Field[str] = field("")
+    country: Field[str] = field("")
+    currency_locked: Field[bool] = field(False)
+    missing: Field[str] = field("")
+    last_login: Field[str] = field("")
+    logins: Field[list[dict[str, str]]] = field([])
+    busy: Field[bool] = field(False)
+    ip_warning: Field[str] = field("")
+    dialog: Field[str] = field("")  # email | password | code_word | call_password | phone
+    dialog_error: Field[str] = field("")
+    dialog_errors: Field[dict[str, str]] = field({})
+    phone_notice: Field[str] = field("")
+    phone_gateway: Field[int] = field(0)
+    phone_failed: Field[int] = field(0)  # gateways that failed in this dialog
+    phone_sent: Field[bool] = field(False)
+    notice: Field[str] = field("")
     _pending: dict[str, str] = {}
-
-    async def _lang(self) -> str:
-        return (await self.get_state(LocaleState)).lang
 
     def _clear_errors(self) -> None:
         self.errors = {name: "" for name in (*accounts.FORM_FIELDS, *EXTRA_FIELDS)}
         self.form_error = ""
 
-    @rx.event
+    @event
     async def load(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None:
             return
-        lang = await self._lang()
-        with session_scope() as session:
+        with ctx.session() as session:
             view = accounts.settings_view(session=session, viewer=viewer)
         self.username, self.form = view.username, view.profile
         self.email, self.email_confirmed, self.pending_email = view.email, view.email_confirmed, view.pending_email
@@ -109,8 +111,7 @@ class SettingsState(rx.State):
         ]
         self._clear_errors()
         self.ip_warning, self.form_key, self.loaded = "", self.form_key + 1, True
-        params = dict(self.router.url.query_parameters) if self.router.url else {}
-        outcome = params.get("email")
+        outcome = page_url(self).get("email")
         self.notice = (
             gettext(lang, MSG_EMAIL_CONFIRMED)
             if outcome == "confirmed"
@@ -119,19 +120,19 @@ class SettingsState(rx.State):
             else ""
         )
 
-    async def _save(self, form: dict, confirm: bool):
-        viewer = current_viewer(self)
+    async def _save(self, raw: dict, confirm: bool):
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None or self.busy:
             return None
-        lang = await self._lang()
-        form = form_fields(form)
+        form = form_fields(raw)
         self.busy = True
         self._clear_errors()
         old_language = self.form.get("language", "")
         try:
-            with session_scope() as session:
+            with ctx.session() as session:
                 outcome = accounts.save_settings(
-                    session=session, viewer=viewer, form=form, ip=client_ip(self), confirm_ip_lockout=confirm
+                    session=session, viewer=viewer, form=form, ip=ctx.ip, confirm_ip_lockout=confirm
                 )
         except accounts.SettingsInvalid as exc:
             self.busy = False
@@ -147,141 +148,147 @@ class SettingsState(rx.State):
         self.busy = False
         if outcome.confirm_ip_lockout:
             self._pending = {k: v for k, v in form.items() if isinstance(v, str)}
-            self.ip_warning = translate_message(lang, MSG_IP_LOCKOUT, {"ip": client_ip(self) or "?"})
+            self.ip_warning = translate_message(lang, MSG_IP_LOCKOUT, {"ip": ctx.ip or "?"})
             return None
         self._pending, self.ip_warning = {}, ""
         new_language = form.get("language", old_language)
-        events: list = [SettingsState.load, SessionState.check_login]
+        events: list[Any] = [SettingsState.load, SessionState.check_login]
         if isinstance(new_language, str) and new_language != old_language:
             events.append(LocaleState.switch_language(new_language))
             lang = new_language
         done = MSG_SAVED if outcome.changed else MSG_NOTHING
         return [*events, rx.toast.success(gettext(lang, done))]
 
-    @rx.event
+    @event
     async def save(self, form: dict):
         return await self._save(form, confirm=False)
 
-    @rx.event
+    @event
     async def save_anyway(self):
         if not self._pending:
             return None
         return await self._save(dict(self._pending), confirm=True)
 
-    @rx.event
+    @event
     def keep_access(self):
         self.ip_warning, self._pending = "", {}
 
     # ---- dialogs -----------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def open_dialog(self, name: str):
         if name in ("email", "password", "code_word", "call_password", "phone"):
             self.dialog, self.dialog_error, self.busy = name, "", False
             self.phone_notice, self.phone_gateway, self.phone_failed, self.phone_sent = "", 0, 0, False
             self.dialog_errors = {name: "" for name in EXTRA_FIELDS}
 
-    @rx.event
+    @event
     def close_dialog(self, open_: bool = False):
         if not open_:
             self.dialog = ""
 
-    async def _run(self, action, done: str, values: dict | None = None):  # type: ignore[no-untyped-def]
-        viewer = current_viewer(self)
+    async def _run(self, action: Callable[[Session, Viewer, str], Any], done: str):
+        """A dialog's action: field errors under the fields, a refusal in the dialog, or done (the dialog closes)."""
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None or self.busy:
             return None
-        lang = await self._lang()
         self.busy, self.dialog_error = True, ""
         self.dialog_errors = {name: "" for name in EXTRA_FIELDS}
         try:
-            with session_scope() as session:
-                result = action(session, viewer)
+            with ctx.session() as session:
+                result = action(session, viewer, ctx.ip)
         except accounts.SettingsInvalid as exc:
             self.busy = False
             self.dialog_errors = {**self.dialog_errors, **{k: _error_text(lang, v) for k, v in exc.errors.items()}}
             return None
         except ServiceError as exc:
-            self.busy, self.dialog_error = False, translate_error(lang, exc.message, exc.values)
+            self.busy, self.dialog_error = False, ctx.refusal(exc)
             return None
         self.busy, self.dialog = False, ""
-        text = translate_message(lang, done, {**(values or {}), "result": result, "count": result, "email": result})
+        text = ctx.text(done, {"result": result, "count": result, "email": result})
         return [SettingsState.load, rx.toast.success(text)]
 
-    @rx.event
+    @event
     async def change_email(self, form: dict):
-        ip, form = client_ip(self), form_fields(form)
+        fields = form_fields(form)
         return await self._run(
-            lambda s, v: accounts.request_email_change(
+            lambda s, v, ip: accounts.request_email_change(
                 session=s,
                 viewer=v,
-                new_email=form.get("new_email", ""),
-                password=form.get("current_password", ""),
+                new_email=fields.get("new_email", ""),
+                password=fields.get("current_password", ""),
                 ip=ip,
             ),
             MSG_EMAIL_SENT,
         )
 
-    @rx.event
+    @event
     async def confirm_current_email(self):
-        ip = client_ip(self)
         email = self.email
         return await self._run(
-            lambda s, v: accounts.request_email_change(session=s, viewer=v, new_email=email, password="", ip=ip),
+            lambda s, v, ip: accounts.request_email_change(session=s, viewer=v, new_email=email, password="", ip=ip),
             MSG_EMAIL_SENT,
         )
 
-    @rx.event
+    @event
     async def change_password(self, form: dict):
-        ip, form = client_ip(self), form_fields(form)
+        fields = form_fields(form)
         return await self._run(
-            lambda s, v: accounts.change_password(
+            lambda s, v, ip: accounts.change_password(
                 session=s,
                 viewer=v,
-                current=form.get("current_password", ""),
-                new=form.get("new_password", ""),
-                confirm=form.get("confirm_password", ""),
+                current=fields.get("current_password", ""),
+                new=fields.get("new_password", ""),
+                confirm=fields.get("confirm_password", ""),
                 ip=ip,
             ),
             MSG_PASSWORD_CHANGED,
         )
 
-    @rx.event
+    @event
     async def set_code_word(self, form: dict):
-        ip, form = client_ip(self), form_fields(form)
+        fields = form_fields(form)
         return await self._run(
-            lambda s, v: accounts.set_code_word(
-                session=s, viewer=v, word=form.get("code_word", ""), password=form.get("current_password", ""), ip=ip
+            lambda s, v, ip: accounts.set_code_word(
+                session=s,
+                viewer=v,
+                word=fields.get("code_word", ""),
+                password=fields.get("current_password", ""),
+                ip=ip,
             ),
             MSG_CODE_WORD_DONE,
         )
 
-    @rx.event
+    @event
     async def set_call_password(self, form: dict):
-        ip, form = client_ip(self), form_fields(form)
+        fields = form_fields(form)
         return await self._run(
-            lambda s, v: accounts.set_call_password(session=s, viewer=v, word=form.get("call_password", ""), ip=ip),
+            lambda s, v, ip: accounts.set_call_password(
+                session=s, viewer=v, word=fields.get("call_password", ""), ip=ip
+            ),
             MSG_CALL_PASSWORD_DONE,
         )
 
-    @rx.event
+    @event
     async def send_phone_code(self, channel: str):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None or self.busy or channel not in accounts.CHANNELS:
             return
-        lang = await self._lang()
         self.busy, self.dialog_error, self.phone_notice = True, "", ""
         try:
-            with session_scope() as session:
+            with ctx.session() as session:
                 sent = accounts.send_code(
                     session=session,
                     viewer=viewer,
                     channel=channel,
                     gateway=self.phone_gateway,
                     gateways=accounts.gateways_from_settings(),
-                    ip=client_ip(self),
+                    ip=ctx.ip,
                 )
         except ServiceError as exc:
-            self.busy, self.dialog_error = False, translate_error(lang, exc.message, exc.values)
+            self.busy, self.dialog_error = False, ctx.refusal(exc)
             return
         self.busy = False
         phone = self.form.get("phone", "")
@@ -299,10 +306,10 @@ class SettingsState(rx.State):
         if sent.demo_code:
             self.phone_notice += " " + translate_message(lang, MSG_DEMO_CODE, {"code": sent.demo_code})
 
-    @rx.event
+    @event
     async def check_phone_code(self, form: dict):
-        ip, form = client_ip(self), form_fields(form)
+        fields = form_fields(form)
         return await self._run(
-            lambda s, v: accounts.check_code(session=s, viewer=v, code=form.get("code", ""), ip=ip),
+            lambda s, v, ip: accounts.check_code(session=s, viewer=v, code=fields.get("code", ""), ip=ip),
             MSG_PHONE_VERIFIED,
         )

@@ -6,22 +6,28 @@ Every handler here is `staff_only` (refused and audited for anyone else); the se
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
+from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_amount, format_date, format_datetime, format_money, gettext, translate_message
 from introserv_app.i18n.countries import country_choices, country_name
 from introserv_app.services import support
 from introserv_app.services.accounts import SignInAttempts
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, outbox_page, retry_message
 from introserv_app.services.support import staff_dashboard
 from introserv_app.state.charts import monthly_points
-from introserv_app.state.guard import STAFF_STATES, client_ip, page_from_url, run_service, staff_only
-from introserv_app.state.locale import viewer_lang
+from introserv_app.state.context import Ctx, Refused, client_ip
+from introserv_app.state.fields import Field, event, field
+from introserv_app.state.guard import STAFF_STATES, staff_only
+from introserv_app.state.url import page_url
 
 MSG_DONE = N_("Done: the customer was told where it matters, and the action is in the audit log.")
 MSG_ADJUSTED = N_("The balance is now {balance}.")
@@ -39,28 +45,27 @@ def _status_label(lang: str, status: OrderStatus) -> str:
 
 
 class StaffDashboardState(rx.State):
-    cards: dict[str, str] = {}
-    status_rows: list[dict[str, str]] = []
-    tickets_by_age: list[dict[str, str]] = []
-    revenue: list[dict[str, Any]] = []
-    revenue_total: str = ""
-    failed: list[dict[str, str]] = []
+    cards: Field[dict[str, str]] = field({})
+    status_rows: Field[list[dict[str, str]]] = field([])
+    tickets_by_age: Field[list[dict[str, str]]] = field([])
+    revenue: Field[list[dict[str, Any]]] = field([])
+    revenue_total: Field[str] = field("")
+    failed: Field[list[dict[str, str]]] = field([])
 
-    @rx.event
+    @event
     @staff_only
     async def load(self):
-        lang = await viewer_lang(self)
-        ip = client_ip(self)
-
-        def read(session, viewer):  # type: ignore[no-untyped-def]
-            return staff_dashboard(session=session, viewer=viewer, ip=ip), outbox_page(
-                session=session, viewer=viewer, status="failed", ip=ip
+        ctx = await Ctx.of(self)
+        lang, ip = ctx.lang, ctx.ip
+        result = ctx.run(
+            lambda s, v: (
+                staff_dashboard(session=s, viewer=v, ip=ip),
+                outbox_page(session=s, viewer=v, status="failed", ip=ip),
             )
-
-        result, error = run_service(self, lang, read)
-        if result is None:
-            return rx.toast.error(error) if error else None
-        d, failed = result  # type: ignore[misc]
+        )
+        if isinstance(result, Refused):
+            return rx.toast.error(result.message) if result.message else None
+        d, failed = result
         self.cards = {
             "running": format_amount(
                 d.status_counts[OrderStatus.PROCESSED] + d.status_counts[OrderStatus.PROCESSING], lang
@@ -94,44 +99,39 @@ class StaffDashboardState(rx.State):
         ]
         return None
 
-    @rx.event
+    @event
     @staff_only
     async def retry(self, message_id: str):
-        lang = await viewer_lang(self)
-        mid = parse_id(message_id) or 0
-        _, error = run_service(
-            self, lang, lambda s, v: retry_message(session=s, message_id=mid, viewer=v, ip=client_ip(self))
-        )
-        if error:
-            return rx.toast.error(error)
+        ctx = await Ctx.of(self)
+        mid, ip = parse_id(message_id) or 0, ctx.ip
+        done = ctx.run(lambda s, v: retry_message(session=s, message_id=mid, viewer=v, ip=ip))
+        if isinstance(done, Refused) and done.message:
+            return rx.toast.error(done.message)
         await self.load()
-        return rx.toast.success(gettext(lang, MSG_RETRIED))
+        return rx.toast.success(ctx.text(MSG_RETRIED))
 
 
 class CustomerSearchState(rx.State):
-    query: str = ""
-    rows: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
-    total: str = "0"
-    error: str = ""
+    query: Field[str] = field("")
+    rows: Field[list[dict[str, str]]] = field([])
+    page: Field[int] = field(1)
+    pages: Field[int] = field(1)
+    total: Field[str] = field("0")
+    error: Field[str] = field("")
 
-    @rx.event
+    @event
     @staff_only
     async def load(self):
-        lang = await viewer_lang(self)
-        params = dict(self.router.url.query_parameters) if self.router.url else {}
-        self.query = clean_search(params.get("q", ""), support.SEARCH_MAX)
-        page = page_from_url(self)
-        result, self.error = run_service(
-            self,
-            lang,
-            lambda s, v: support.search_customers(session=s, viewer=v, query=self.query, page=page, ip=client_ip(self)),
-        )
-        if result is None:
+        ctx = await Ctx.of(self)
+        lang, ip, url = ctx.lang, ctx.ip, page_url(self)
+        query = self.query = url.text("q", support.SEARCH_MAX)
+        page = url.page()
+        result = ctx.run(lambda s, v: support.search_customers(session=s, viewer=v, query=query, page=page, ip=ip))
+        self.error = result.message if isinstance(result, Refused) else ""
+        if isinstance(result, Refused):
             self.rows = []
             return
-        rows, self.page, self.pages, total = result  # type: ignore[misc]
+        rows, self.page, self.pages, total = result
         self.total = format_amount(total, lang)
         self.rows = [
             {
@@ -148,13 +148,13 @@ class CustomerSearchState(rx.State):
             for r in rows
         ]
 
-    @rx.event
+    @event
     @staff_only
     def search(self, form: dict):
         q = clean_search(form_fields(form).get("q"), support.SEARCH_MAX)
         return rx.redirect("/staff/customers?" + _query({"q": q}))
 
-    @rx.event
+    @event
     @staff_only
     def go_page(self, page: int):
         if isinstance(page, int) and not isinstance(page, bool):
@@ -163,48 +163,45 @@ class CustomerSearchState(rx.State):
 
 
 def _query(values: dict[str, object]) -> str:
-    from urllib.parse import urlencode
-
     return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
 
 
 class CustomerState(rx.State):
-    found: bool = False
-    error: str = ""
-    customer_id: str = ""
-    info: dict[str, str] = {}
-    flags: dict[str, bool] = {}
-    status_rows: list[dict[str, str]] = []
-    orders: list[dict[str, str]] = []
-    ledger: list[dict[str, str]] = []
-    invoices: list[dict[str, str]] = []
-    tickets: list[dict[str, str]] = []
-    logins: list[dict[str, str]] = []
+    found: Field[bool] = field(False)
+    error: Field[str] = field("")
+    customer_id: Field[str] = field("")
+    info: Field[dict[str, str]] = field({})
+    flags: Field[dict[str, bool]] = field({})
+    status_rows: Field[list[dict[str, str]]] = field([])
+    orders: Field[list[dict[str, str]]] = field([])
+    ledger: Field[list[dict[str, str]]] = field([])
+    invoices: Field[list[dict[str, str]]] = field([])
+    tickets: Field[list[dict[str, str]]] = field([])
+    logins: Field[list[dict[str, str]]] = field([])
     #: Failed sign-ins of the last 7 days: a summary line (empty when there were none), and by address.
-    attempts_summary: str = ""
-    attempts_alarm: bool = False
-    attempt_addresses: list[dict[str, str]] = []
-    audit: list[dict[str, str]] = []
-    countries: list[list[str]] = []
-    adjust_key: str = ""
-    dialog: str = ""
-    action_error: str = ""
+    attempts_summary: Field[str] = field("")
+    attempts_alarm: Field[bool] = field(False)
+    attempt_addresses: Field[list[dict[str, str]]] = field([])
+    audit: Field[list[dict[str, str]]] = field([])
+    countries: Field[list[list[str]]] = field([])
+    adjust_key: Field[str] = field("")
+    dialog: Field[str] = field("")
+    action_error: Field[str] = field("")
 
     def _id(self) -> int:
-        return id_in_path(self.router.url.path if self.router.url else "") or 0
+        return page_url(self).path_id() or 0
 
-    @rx.event
+    @event
     @staff_only
     async def load(self):
-        lang = await viewer_lang(self)
-        uid = self._id()
-        card, error = run_service(
-            self, lang, lambda s, v: support.customer_card(session=s, viewer=v, user_id=uid, ip=client_ip(self))
-        )
-        self.found, self.error = card is not None, error
-        if card is None:
+        ctx = await Ctx.of(self)
+        uid, ip = self._id(), ctx.ip
+        card = ctx.run(lambda s, v: support.customer_card(session=s, viewer=v, user_id=uid, ip=ip))
+        self.found = not isinstance(card, Refused)
+        self.error = card.message if isinstance(card, Refused) else ""
+        if isinstance(card, Refused):
             return
-        self._fill(card, lang)  # type: ignore[arg-type]
+        self._fill(card, ctx.lang)
 
     def _fill(self, c: support.CustomerCard, lang: str) -> None:
         p = c.profile
@@ -339,7 +336,7 @@ class CustomerState(rx.State):
         )
         self.attempt_addresses = [{"ip": ip or "—", "failures": format_amount(n, lang)} for ip, n in a.top_addresses]
 
-    @rx.event
+    @event
     @staff_only
     def show(self, dialog: str, open_: bool = True):
         self.dialog = clean_search(dialog, 40) if open_ else ""
@@ -347,23 +344,27 @@ class CustomerState(rx.State):
         if self.dialog == "adjust":
             self.adjust_key = support.new_adjustment_key()
 
-    async def _act(self, action, done: str = MSG_DONE, values: dict[str, object] | None = None):  # type: ignore[no-untyped-def]
-        lang = await viewer_lang(self)
+    async def _act(
+        self,
+        action: Callable[[Session, Viewer, int], object],
+        done: str = MSG_DONE,
+        values: Callable[[Any, str], dict[str, object]] | None = None,
+    ):
+        """Run a support action on this customer; `values(result, lang)` fills the done message."""
+        ctx = await Ctx.of(self)
         uid = self._id()
-        result, error = run_service(self, lang, lambda s, v: action(s, v, uid))
-        if error:
-            self.action_error = error
-            return rx.toast.error(error)
+        result = ctx.run(lambda s, v: action(s, v, uid))
+        if isinstance(result, Refused) and result.message:
+            self.action_error = result.message
+            return rx.toast.error(result.message)
         self.dialog, self.action_error = "", ""
         await self.load()
-        extra = values(result) if callable(values) else values
-        return rx.toast.success(translate_message(lang, done, extra))
+        return rx.toast.success(ctx.text(done, values(result, ctx.lang) if values else None))
 
-    @rx.event
+    @event
     @staff_only
     async def adjust(self, form: dict):
         ip, key, fields = client_ip(self), self.adjust_key, form_fields(form)
-        lang = await viewer_lang(self)
         return await self._act(
             lambda s, v, uid: support.adjust_balance(
                 session=s,
@@ -375,10 +376,10 @@ class CustomerState(rx.State):
                 ip=ip,
             ),
             MSG_ADJUSTED,
-            lambda result: {"balance": format_money(result, lang)},  # type: ignore[arg-type]
+            lambda balance, lang: {"balance": format_money(balance, lang)},
         )
 
-    @rx.event
+    @event
     @staff_only
     async def change_country(self, form: dict):
         ip, fields = client_ip(self), form_fields(form)
@@ -393,7 +394,7 @@ class CustomerState(rx.State):
             )
         )
 
-    @rx.event
+    @event
     @staff_only
     async def account_action(self, name: str):
         ip = client_ip(self)

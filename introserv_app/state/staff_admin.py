@@ -6,54 +6,55 @@ The queue and the audit log are `staff_only`; the admin page's handlers are `adm
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
-from introserv_app.i18n import format_datetime, gettext, translate_message
+from introserv_app.i18n import format_datetime, gettext
 from introserv_app.services import billing, support
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, clean_filters, staff_queue
-from introserv_app.state.guard import STAFF_STATES, admin_only, client_ip, page_from_url, run_service, staff_only
-from introserv_app.state.locale import viewer_lang
-from introserv_app.state.tickets import _ticket_dict
+from introserv_app.state.context import Ctx, Refused, client_ip
+from introserv_app.state.fields import Field, event, field
+from introserv_app.state.guard import STAFF_STATES, admin_only, staff_only
+from introserv_app.state.tickets import ticket_dict
+from introserv_app.state.url import page_url
 
 MSG_SAVED = N_("Saved.")
 MSG_STAFF_ADDED = N_("The staff user {username} can sign in now.")
 ROLE_LABELS = {"support": N_("Support"), "admin": N_("Administrator")}
 
 
-def _params(state: rx.State) -> dict[str, str]:
-    return dict(state.router.url.query_parameters) if state.router.url else {}
-
-
 class StaffTicketsState(rx.State):
-    rows: list[dict[str, str]] = []
-    filters: dict[str, str] = {}
-    page: int = 1
-    pages: int = 1
-    total: str = "0"
-    error: str = ""
-    status_options: list[list[str]] = []
-    category_options: list[list[str]] = []
-    age_options: list[list[str]] = []
+    rows: Field[list[dict[str, str]]] = field([])
+    filters: Field[dict[str, str]] = field({})
+    page: Field[int] = field(1)
+    pages: Field[int] = field(1)
+    total: Field[str] = field("0")
+    error: Field[str] = field("")
+    status_options: Field[list[list[str]]] = field([])
+    category_options: Field[list[list[str]]] = field([])
+    age_options: Field[list[list[str]]] = field([])
 
-    @rx.event
+    @event
     @staff_only
     async def load(self):
-        lang = await viewer_lang(self)
-        f = clean_filters(_params(self))
+        ctx = await Ctx.of(self)
+        lang, ip, url = ctx.lang, ctx.ip, page_url(self)
+        f = clean_filters(dict(url.params))
         self.filters = {
             "status": f.status,
             "category": f.category or "any",
             "age": f.age or "any",
             "assigned": f.assigned or "any",
         }
-        page = page_from_url(self)
-        result, self.error = run_service(
-            self, lang, lambda s, v: staff_queue(session=s, viewer=v, filters=f, page=page, ip=client_ip(self))
-        )
+        page = url.page()
+        result = ctx.run(lambda s, v: staff_queue(session=s, viewer=v, filters=f, page=page, ip=ip))
+        self.error = result.message if isinstance(result, Refused) else ""
         any_label = gettext(lang, "Any")
         self.status_options = [
             ["active", gettext(lang, "Open or waiting for support")],
@@ -62,16 +63,16 @@ class StaffTicketsState(rx.State):
         ]
         self.category_options = [["any", any_label], *[[k, gettext(lang, v)] for k, v in CATEGORIES.items()]]
         self.age_options = [["any", any_label], *[[k, gettext(lang, v)] for k, v in AGE_LABELS.items()]]
-        if result is None:
+        if isinstance(result, Refused):
             self.rows = []
             return
-        rows, self.page, self.pages, total = result  # type: ignore[misc]
+        rows, self.page, self.pages, total = result
         self.total = str(total)
-        self.rows = [_ticket_dict(r, lang) for r in rows]
+        self.rows = [ticket_dict(r, lang) for r in rows]
 
-    def _url(self, page: int = 1, **change: str) -> str:
+    def _url(self, page: int = 1, change: dict[str, str] | None = None) -> str:
         # every value is checked again (the queue's own filter rules): the URL only ever holds known words
-        f = clean_filters({**self.filters, **change})
+        f = clean_filters({**self.filters, **(change or {})})
         query: dict[str, object] = {
             k: v
             for k, v in (("status", f.status), ("category", f.category), ("age", f.age), ("assigned", f.assigned))
@@ -81,14 +82,14 @@ class StaffTicketsState(rx.State):
             query["page"] = page
         return "/staff/tickets" + ("?" + urlencode(query) if query else "")
 
-    @rx.event
+    @event
     @staff_only
     def set_filter(self, key: str, value: str):
         if key in ("status", "category", "age", "assigned") and isinstance(value, str):
-            return rx.redirect(self._url(**{key: value}))
+            return rx.redirect(self._url(change={key: value}))
         return None
 
-    @rx.event
+    @event
     @staff_only
     def go_page(self, page: int):
         if isinstance(page, int) and not isinstance(page, bool):
@@ -97,18 +98,19 @@ class StaffTicketsState(rx.State):
 
 
 class AuditState(rx.State):
-    rows: list[dict[str, str]] = []
-    filters: dict[str, str] = {}
-    page: int = 1
-    has_next: bool = False
-    error: str = ""
-    export_url: str = "/staff/audit.csv"
+    rows: Field[list[dict[str, str]]] = field([])
+    filters: Field[dict[str, str]] = field({})
+    page: Field[int] = field(1)
+    has_next: Field[bool] = field(False)
+    error: Field[str] = field("")
+    export_url: Field[str] = field("/staff/audit.csv")
 
-    @rx.event
+    @event
     @staff_only
     async def load(self):
-        lang = await viewer_lang(self)
-        f = support.clean_filters(_params(self))
+        ctx = await Ctx.of(self)
+        lang, ip, url = ctx.lang, ctx.ip, page_url(self)
+        f = support.clean_filters(url.params)
         self.filters = {
             "actor": f.actor,
             "customer": f.customer,
@@ -116,16 +118,15 @@ class AuditState(rx.State):
             "from": f.date_from,
             "to": f.date_to,
         }
-        page = page_from_url(self)
-        result, self.error = run_service(
-            self, lang, lambda s, v: support.audit_page(session=s, viewer=v, filters=f, page=page, ip=client_ip(self))
-        )
+        page = url.page()
+        result = ctx.run(lambda s, v: support.audit_page(session=s, viewer=v, filters=f, page=page, ip=ip))
+        self.error = result.message if isinstance(result, Refused) else ""
         query = {k: v for k, v in self.filters.items() if v}
         self.export_url = "/staff/audit.csv" + ("?" + urlencode(query) if query else "")
-        if result is None:
+        if isinstance(result, Refused):
             self.rows, self.has_next = [], False
             return
-        rows, self.page, self.has_next = result  # type: ignore[misc]
+        rows, self.page, self.has_next = result
         self.rows = [
             {
                 "id": str(r.id),
@@ -140,7 +141,7 @@ class AuditState(rx.State):
             for r in rows
         ]
 
-    @rx.event
+    @event
     @staff_only
     def apply(self, form: dict):
         fields = form_fields(form)
@@ -148,7 +149,7 @@ class AuditState(rx.State):
         query = {k: v for k, v in values.items() if v}
         return rx.redirect("/staff/audit" + ("?" + urlencode(query) if query else ""))
 
-    @rx.event
+    @event
     @staff_only
     def go_page(self, page: int):
         if isinstance(page, int) and not isinstance(page, bool):
@@ -160,27 +161,26 @@ class AuditState(rx.State):
 
 
 class AdminState(rx.State):
-    allowed: bool = False
-    error: str = ""
-    staff: list[dict[str, str]] = []
-    seller: dict[str, str] = {}
-    form_error: str = ""
-    seller_error: str = ""
+    allowed: Field[bool] = field(False)
+    error: Field[str] = field("")
+    staff: Field[list[dict[str, str]]] = field([])
+    seller: Field[dict[str, str]] = field({})
+    form_error: Field[str] = field("")
+    seller_error: Field[str] = field("")
 
-    @rx.event
+    @event
     @admin_only
     async def load(self):
-        lang = await viewer_lang(self)
-        ip = client_ip(self)
-        result, self.error = run_service(
-            self,
-            lang,
-            lambda s, v: (support.list_staff(session=s, viewer=v, ip=ip), billing.seller_settings(session=s)),
+        ctx = await Ctx.of(self)
+        lang, ip = ctx.lang, ctx.ip
+        result = ctx.run(
+            lambda s, v: (support.list_staff(session=s, viewer=v, ip=ip), billing.seller_settings(session=s))
         )
-        self.allowed = result is not None
-        if result is None:
+        self.error = result.message if isinstance(result, Refused) else ""
+        self.allowed = not isinstance(result, Refused)
+        if isinstance(result, Refused):
             return
-        users, settings = result  # type: ignore[misc]
+        users, settings = result
         self.staff = [
             {
                 "id": str(u.id),
@@ -195,14 +195,12 @@ class AdminState(rx.State):
         ]
         self.seller = {k: getattr(settings, k) for k in billing.FIELDS}
 
-    @rx.event
+    @event
     @admin_only
     async def add_staff(self, form: dict):
-        lang = await viewer_lang(self)
-        ip, fields = client_ip(self), form_fields(form)
-        _, self.form_error = run_service(
-            self,
-            lang,
+        ctx = await Ctx.of(self)
+        ip, fields = ctx.ip, form_fields(form)
+        done = ctx.run(
             lambda s, v: support.add_staff(
                 session=s,
                 viewer=v,
@@ -213,33 +211,34 @@ class AdminState(rx.State):
                 ip=ip,
             ),
         )
+        self.form_error = done.message if isinstance(done, Refused) else ""
         if self.form_error:
             return rx.toast.error(self.form_error)
         await self.load()
         username = clean_search(fields.get("username"), 64)
         return [
-            rx.toast.success(translate_message(lang, MSG_STAFF_ADDED, {"username": username})),
+            rx.toast.success(ctx.text(MSG_STAFF_ADDED, {"username": username})),
             rx.set_value("staff-username", ""),
             rx.set_value("staff-password", ""),
             rx.set_value("staff-email", ""),
         ]
 
-    async def _change(self, action) -> object:  # type: ignore[no-untyped-def]
-        lang = await viewer_lang(self)
-        _, error = run_service(self, lang, action)
-        if error:
-            return rx.toast.error(error)
+    async def _change(self, action: Callable[[Session, Viewer], object]) -> object:
+        ctx = await Ctx.of(self)
+        done = ctx.run(action)
+        if isinstance(done, Refused) and done.message:
+            return rx.toast.error(done.message)
         await self.load()
-        return rx.toast.success(gettext(lang, MSG_SAVED))
+        return rx.toast.success(ctx.text(MSG_SAVED))
 
-    @rx.event
+    @event
     @admin_only
     async def set_role(self, user_id: str, role: str):
         uid = parse_id(user_id) or 0
         ip = client_ip(self)
         return await self._change(lambda s, v: support.set_role(session=s, viewer=v, user_id=uid, role=role, ip=ip))
 
-    @rx.event
+    @event
     @admin_only
     async def set_active(self, user_id: str, active: bool):
         uid = parse_id(user_id) or 0
@@ -248,18 +247,17 @@ class AdminState(rx.State):
             lambda s, v: support.set_active(session=s, viewer=v, user_id=uid, active=bool(active), ip=ip)
         )
 
-    @rx.event
+    @event
     @admin_only
     async def save_seller(self, form: dict):
-        lang = await viewer_lang(self)
-        ip = client_ip(self)
-        _, self.seller_error = run_service(
-            self, lang, lambda s, v: billing.save_seller_settings(session=s, viewer=v, form=form_fields(form), ip=ip)
-        )
+        ctx = await Ctx.of(self)
+        ip, fields = ctx.ip, form_fields(form)
+        done = ctx.run(lambda s, v: billing.save_seller_settings(session=s, viewer=v, form=fields, ip=ip))
+        self.seller_error = done.message if isinstance(done, Refused) else ""
         if self.seller_error:
             return rx.toast.error(self.seller_error)
         await self.load()
-        return rx.toast.success(gettext(lang, MSG_SAVED))
+        return rx.toast.success(ctx.text(MSG_SAVED))
 
 
 STAFF_STATES.extend([StaffTicketsState, AuditState, AdminState])

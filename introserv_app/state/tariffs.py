@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from introserv_app.db.session import session_scope
 from introserv_app.domain.money import CURRENCIES
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
-from introserv_app.i18n import format_money, gettext, translate_error, translate_message
+from introserv_app.i18n import format_money, gettext
 from introserv_app.services.billing import current_rates, list_tariffs, save_tariff, set_rate
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
+from introserv_app.state import forms
 from introserv_app.state.catalog import PRODUCT_TYPES
-from introserv_app.state.guard import STAFF_STATES, admin_only, client_ip, current_viewer, staff_only
-from introserv_app.state.locale import LocaleState
+from introserv_app.state.context import Ctx, Refused
+from introserv_app.state.fields import Field, event, field
+from introserv_app.state.guard import STAFF_STATES, admin_only, staff_only
 
 MSG_SAVED = N_("Tariff {code} is saved.")
 MSG_RATES_SAVED = N_("Currency rates saved.")
@@ -24,24 +25,24 @@ EMPTY = {"id": "", "code": "", "name": "", "type": "vps", "currency": "EUR", "ac
 
 
 class TariffsState(rx.State):
-    rows: list[dict[str, str]] = []
-    open: bool = False
-    form: dict[str, str] = dict(EMPTY)
-    error: str = ""
-    busy: bool = False
-    rates: list[list[str]] = []  # [currency, units per EUR]
+    rows: Field[list[dict[str, str]]] = field([])
+    open: Field[bool] = field(False)
+    form: Field[dict[str, str]] = field(dict(EMPTY))
+    error: Field[str] = field("")
+    busy: Field[bool] = field(False)
+    rates: Field[list[list[str]]] = field([])  # [currency, units per EUR]
     _raw: dict[str, dict[str, str]] = {}
 
-    @rx.event
+    @event
     @staff_only
     async def load(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None:
             return
-        lang = (await self.get_state(LocaleState)).lang
         try:
-            with session_scope() as session:
-                tariffs = list_tariffs(session=session, viewer=viewer, ip=client_ip(self))
+            with ctx.session() as session:
+                tariffs = list_tariffs(session=session, viewer=viewer, ip=ctx.ip)
         except PermissionDenied:
             self.rows = []
             return
@@ -58,7 +59,7 @@ class TariffsState(rx.State):
             }
             for t in tariffs
         ]
-        with session_scope() as session:
+        with ctx.session() as session:
             current = current_rates(session=session)
         self.rates = [
             [c, format(current[c].normalize(), "f") if c in current else ""] for c in CURRENCIES if c != "EUR"
@@ -76,69 +77,68 @@ class TariffsState(rx.State):
             for t in tariffs
         }
 
-    @rx.event
+    @event
     @staff_only
     def open_new(self):
         self.form, self.error, self.busy, self.open = dict(EMPTY), "", False, True
 
-    @rx.event
+    @event
     @staff_only
     def open_edit(self, tariff_id: str):
         if isinstance(tariff_id, str) and tariff_id in self._raw:
             self.form, self.error, self.busy, self.open = dict(self._raw[tariff_id]), "", False, True
 
-    @rx.event
+    @event
     @staff_only
     def set_open(self, value: bool):
         self.open = bool(value)
 
-    @rx.event
+    @event
     @admin_only
     async def save(self, form: dict):
-        viewer = current_viewer(self)
-        if viewer is None or self.busy:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None or self.busy:
             return None
-        lang = (await self.get_state(LocaleState)).lang
-        tariff_id, fields = parse_id(self.form.get("id", "")), form_fields(form)
+        tariff_id, fields, ip = parse_id(self.form.get("id", "")), form_fields(form), ctx.ip
         self.busy = True
-        try:
-            with session_scope() as session:
-                save_tariff(
-                    session=session,
-                    viewer=viewer,
-                    tariff_id=tariff_id,
-                    code=fields.get("code", ""),
-                    name=fields.get("name", ""),
-                    product_type=fields.get("type", ""),
-                    currency=fields.get("currency", ""),
-                    prices={str(m): fields.get(f"p{m}", "") for m in PERIODS},
-                    is_active=fields.get("active") in ("on", True, "true", "1"),
-                    ip=client_ip(self),
-                )
-        except ServiceError as exc:
-            self.busy, self.error = False, translate_error(lang, exc.message, exc.values)
+        done = ctx.run(
+            lambda s, v: save_tariff(
+                session=s,
+                viewer=v,
+                tariff_id=tariff_id,
+                code=forms.text(fields, "code"),
+                name=forms.text(fields, "name"),
+                product_type=forms.text(fields, "type"),
+                currency=forms.text(fields, "currency"),
+                prices={str(m): forms.text(fields, f"p{m}") for m in PERIODS},
+                is_active=fields.get("active") in ("on", True, "true", "1"),
+                ip=ip,
+            )
+        )
+        if isinstance(done, Refused):
+            self.busy, self.error = False, done.message
             return None
         self.busy, self.open = False, False
         code = clean_search(fields.get("code"), 32)
-        return [TariffsState.load, rx.toast.success(translate_message(lang, MSG_SAVED, {"code": code}))]
+        return [TariffsState.load, rx.toast.success(ctx.text(MSG_SAVED, {"code": code}))]
 
-    @rx.event
+    @event
     @admin_only
     async def save_rates(self, form: dict):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer = ctx.viewer
         if viewer is None or self.busy:
             return None
-        lang = (await self.get_state(LocaleState)).lang
         try:
             fields = form_fields(form)
-            with session_scope() as session:
+            with ctx.session() as session:
                 for currency, old in self.rates:
                     value = fields.get(f"rate-{currency}", "")
                     if isinstance(value, str) and value.strip() and value.strip() != old:
-                        set_rate(session=session, viewer=viewer, currency=currency, per_eur=value, ip=client_ip(self))
+                        set_rate(session=session, viewer=viewer, currency=currency, per_eur=value, ip=ctx.ip)
         except ServiceError as exc:
-            return rx.toast.error(translate_error(lang, exc.message, exc.values))
-        return [TariffsState.load, rx.toast.success(gettext(lang, MSG_RATES_SAVED))]
+            return rx.toast.error(ctx.refusal(exc))
+        return [TariffsState.load, rx.toast.success(ctx.text(MSG_RATES_SAVED))]
 
 
 STAFF_STATES.append(TariffsState)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import reflex as rx
+from typing import Any
 
-from introserv_app.db.session import session_scope
+import reflex as rx
+from sqlmodel import Session
+
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import clean_search, form_fields, id_in_path, parse_id
-from introserv_app.i18n import format_datetime, gettext, translate_error, translate_message
-from introserv_app.services.common.errors import ServiceError
+from introserv_app.domain.validation import clean_search, form_fields, parse_id
+from introserv_app.i18n import format_datetime, gettext
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import (
     CATEGORIES,
     STATUSES,
@@ -21,8 +23,11 @@ from introserv_app.services.messaging import (
     ticket_thread,
     tickets_page,
 )
-from introserv_app.state.guard import client_ip, current_viewer, page_from_url, run_service, staff_only
-from introserv_app.state.locale import LocaleState
+from introserv_app.state import forms
+from introserv_app.state.context import Ctx, Refused
+from introserv_app.state.fields import Field, event, field
+from introserv_app.state.guard import staff_only
+from introserv_app.state.url import page_url
 
 MSG_CREATED = N_("Ticket #{id} is open. Support will answer here.")
 MSG_ABOUT_ORDER = N_("Order {order}")
@@ -31,68 +36,69 @@ MSG_ASSIGNED = N_("The ticket is assigned.")
 
 
 class TicketFormState(rx.State):
-    open: bool = False
-    busy: bool = False
-    error: str = ""
-    order_id: str = ""
-    order_name: str = ""
-    subject: str = ""
+    open: Field[bool] = field(False)
+    busy: Field[bool] = field(False)
+    error: Field[str] = field("")
+    order_id: Field[str] = field("")
+    order_name: Field[str] = field("")
+    subject: Field[str] = field("")
 
-    @rx.event
+    @event
     async def open_for_order(self, order_id: str, name: str):
-        lang = (await self.get_state(LocaleState)).lang
+        ctx = await Ctx.of(self)
         oid = parse_id(order_id)
         self.order_id = str(oid) if oid is not None else ""
         self.order_name = clean_search(name, 100)
-        self.subject = translate_message(lang, MSG_ABOUT_ORDER, {"order": self.order_name})[:200]
+        self.subject = ctx.text(MSG_ABOUT_ORDER, {"order": self.order_name})[:200]
         self.error, self.busy, self.open = "", False, True
 
-    @rx.event
+    @event
     def open_subject(self, subject: str):
         """A ticket with a prefilled subject (e.g. a country change request from the Settings page)."""
         self.order_id = self.order_name = ""
         self.subject = clean_search(subject, SUBJECT_MAX)
         self.error, self.busy, self.open = "", False, True
 
-    @rx.event
+    @event
     def open_new(self):
         self.order_id = self.order_name = self.subject = ""
         self.error, self.busy, self.open = "", False, True
 
-    @rx.event
+    @event
     def set_open(self, value: bool):
         self.open = bool(value)
 
-    @rx.event
+    @event
     async def submit(self, form: dict):
-        viewer = current_viewer(self)
-        if viewer is None or self.busy:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None or self.busy:
             return None
-        lang = (await self.get_state(LocaleState)).lang
         fields = form_fields(form)
         self.busy = True
-        try:
-            with session_scope() as session:
-                ticket_id = create_ticket(
-                    session=session,
-                    viewer=viewer,
-                    subject=fields.get("subject", ""),
-                    category=fields.get("category", ""),
-                    message=fields.get("message", ""),
-                    order_id=parse_id(self.order_id),
-                    ip=client_ip(self),
-                )
-        except ServiceError as exc:
-            self.busy, self.error = False, translate_error(lang, exc.message, exc.values)
+        order_id, ip = parse_id(self.order_id), ctx.ip
+        ticket_id = ctx.run(
+            lambda s, v: create_ticket(
+                session=s,
+                viewer=v,
+                subject=forms.text(fields, "subject"),
+                category=forms.text(fields, "category"),
+                message=forms.text(fields, "message"),
+                order_id=order_id,
+                ip=ip,
+            )
+        )
+        if isinstance(ticket_id, Refused):
+            self.busy, self.error = False, ticket_id.message
             return None
         self.busy, self.open = False, False
         return [
             rx.redirect(f"/tickets/{ticket_id}"),
-            rx.toast.success(translate_message(lang, MSG_CREATED, {"id": ticket_id})),
+            rx.toast.success(ctx.text(MSG_CREATED, {"id": ticket_id})),
         ]
 
 
-def _ticket_dict(t, lang: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def ticket_dict(t: Any, lang: str) -> dict[str, str]:
+    """A ticket row (the list, the staff queue, a thread's header) formatted for `lang`."""
     return {
         "id": str(t.id),
         "subject": t.subject,
@@ -110,23 +116,23 @@ def _ticket_dict(t, lang: str) -> dict[str, str]:  # type: ignore[no-untyped-def
 
 
 class TicketsState(rx.State):
-    rows: list[dict[str, str]] = []
-    page: int = 1
-    pages: int = 1
-    scope_all: bool = False
+    rows: Field[list[dict[str, str]]] = field([])
+    page: Field[int] = field(1)
+    pages: Field[int] = field(1)
+    scope_all: Field[bool] = field(False)
 
-    @rx.event
+    @event
     async def load(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer = ctx.viewer
         if viewer is None:
             return
-        lang = (await self.get_state(LocaleState)).lang
-        with session_scope() as session:
-            rows, self.page, self.pages = tickets_page(session=session, viewer=viewer, page=page_from_url(self))
+        with ctx.session() as session:
+            rows, self.page, self.pages = tickets_page(session=session, viewer=viewer, page=page_url(self).page())
         self.scope_all = viewer.is_staff
-        self.rows = [_ticket_dict(t, lang) for t in rows]
+        self.rows = [ticket_dict(t, ctx.lang) for t in rows]
 
-    @rx.event
+    @event
     def go_page(self, page: int):
         if isinstance(page, int) and not isinstance(page, bool):
             return rx.redirect(f"/tickets?page={min(max(1, page), self.pages)}")
@@ -134,35 +140,34 @@ class TicketsState(rx.State):
 
 
 class TicketThreadState(rx.State):
-    found: bool = False
-    error: str = ""
-    ticket: dict[str, str] = {}
-    messages: list[dict[str, str]] = []
-    reply_error: str = ""
-    busy: bool = False
-    staff: bool = False
-    staff_options: list[list[str]] = []
+    found: Field[bool] = field(False)
+    error: Field[str] = field("")
+    ticket: Field[dict[str, str]] = field({})
+    messages: Field[list[dict[str, str]]] = field([])
+    reply_error: Field[str] = field("")
+    busy: Field[bool] = field(False)
+    staff: Field[bool] = field(False)
+    staff_options: Field[list[list[str]]] = field([])
 
     def _id(self) -> int:
-        return id_in_path(self.router.url.path if self.router.url else "") or 0
+        return page_url(self).path_id() or 0
 
-    @rx.event
+    @event
     async def load(self):
-        viewer = current_viewer(self)
+        ctx = await Ctx.of(self)
+        viewer, lang = ctx.viewer, ctx.lang
         if viewer is None:
             return
-        lang = (await self.get_state(LocaleState)).lang
         self.found, self.error, self.reply_error = False, "", ""
-        try:
-            with session_scope() as session:
-                thread = ticket_thread(session=session, viewer=viewer, ticket_id=self._id())
-        except ServiceError as exc:
-            self.error = translate_error(lang, exc.message, exc.values)
+        ticket_id = self._id()
+        thread = ctx.run(lambda s, v: ticket_thread(session=s, viewer=v, ticket_id=ticket_id))
+        if isinstance(thread, Refused):
+            self.error = thread.message
             return
-        self.found, self.ticket = True, _ticket_dict(thread.ticket, lang)
+        self.found, self.ticket = True, ticket_dict(thread.ticket, lang)
         self.staff = viewer.is_staff
         if viewer.is_staff:
-            with session_scope() as session:
+            with ctx.session() as session:
                 members = staff_members(session=session, viewer=viewer)
             self.staff_options = [["none", gettext(lang, "Nobody")], *[[n, n] for _, n in members]]
         support = gettext(lang, "Support")
@@ -176,55 +181,45 @@ class TicketThreadState(rx.State):
             for m in thread.messages
         ]
 
-    @rx.event
+    @event
     async def send(self, form: dict):
-        viewer = current_viewer(self)
-        if viewer is None or self.busy:
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None or self.busy:
             return None
-        lang = (await self.get_state(LocaleState)).lang
         self.busy = True
-        try:
-            with session_scope() as session:
-                reply(
-                    session=session,
-                    viewer=viewer,
-                    ticket_id=self._id(),
-                    message=form_fields(form).get("message", ""),
-                    ip=client_ip(self),
-                )
-        except ServiceError as exc:
-            self.busy, self.reply_error = False, translate_error(lang, exc.message, exc.values)
+        ticket_id, message, ip = self._id(), forms.text(form_fields(form), "message"), ctx.ip
+        sent = ctx.run(lambda s, v: reply(session=s, viewer=v, ticket_id=ticket_id, message=message, ip=ip))
+        if isinstance(sent, Refused):
+            self.busy, self.reply_error = False, sent.message
             return None
         self.busy = False
         return [TicketThreadState.load, rx.set_value("ticket-reply", "")]
 
-    @rx.event
+    @event
     async def close(self):
         """The customer closes their ticket, or staff close any."""
-        lang = (await self.get_state(LocaleState)).lang
-        tid = self._id()
-        _, error = run_service(
-            self, lang, lambda s, v: close_ticket(session=s, viewer=v, ticket_id=tid, ip=client_ip(self))
-        )
-        if error:
-            return rx.toast.error(error)
+        ctx = await Ctx.of(self)
+        tid, ip = self._id(), ctx.ip
+        done = ctx.run(lambda s, v: close_ticket(session=s, viewer=v, ticket_id=tid, ip=ip))
+        if isinstance(done, Refused) and done.message:
+            return rx.toast.error(done.message)
         await self.load()
-        return rx.toast.success(gettext(lang, MSG_CLOSED))
+        return rx.toast.success(ctx.text(MSG_CLOSED))
 
-    @rx.event
+    @event
     @staff_only
     async def assign(self, username: str):
-        lang = (await self.get_state(LocaleState)).lang
-        tid = self._id()
+        ctx = await Ctx.of(self)
+        tid, ip = self._id(), ctx.ip
 
-        def act(session, viewer):  # type: ignore[no-untyped-def]
+        def act(session: Session, viewer: Viewer) -> None:
             members = {name: uid for uid, name in staff_members(session=session, viewer=viewer)}
             name = username if isinstance(username, str) else ""
             target = None if name == "none" else members.get(name, -1)
-            assign_ticket(session=session, viewer=viewer, ticket_id=tid, assignee_id=target, ip=client_ip(self))
+            assign_ticket(session=session, viewer=viewer, ticket_id=tid, assignee_id=target, ip=ip)
 
-        _, error = run_service(self, lang, act)
-        if error:
-            return rx.toast.error(error)
+        done = ctx.run(act)
+        if isinstance(done, Refused) and done.message:
+            return rx.toast.error(done.message)
         await self.load()
-        return rx.toast.success(gettext(lang, MSG_ASSIGNED))
+        return rx.toast.success(ctx.text(MSG_ASSIGNED))
