@@ -23,7 +23,9 @@ from introserv_app.pages.orders import orders_page, staff_orders_page
 from introserv_app.pages.outbox import outbox_page
 from introserv_app.pages.paylink import paylink_page
 from introserv_app.pages.settings import settings_page
-from introserv_app.pages.staff import customer_page, customers_page, staff_dashboard_page
+from introserv_app.pages.staff.customer import customer_page
+from introserv_app.pages.staff.customers import customers_page
+from introserv_app.pages.staff.dashboard import staff_dashboard_page
 from introserv_app.pages.staff_admin import admin_page, audit_page, staff_tickets_page
 from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
