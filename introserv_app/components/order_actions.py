@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.vars.base import Var
 
+from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.domain.periods import PERIODS
 from introserv_app.state.order_actions import OrderActionsState as A
 from introserv_app.state.tickets import TicketFormState
 
 
-def actions_menu(row: Var) -> rx.Component:
+def actions_menu(row: Row) -> rx.Component:
     """Keyboard-accessible (Radix menu: Enter/Space opens, arrows move, Escape closes)."""
     return rx.menu.root(
         rx.menu.trigger(
@@ -46,7 +46,7 @@ def actions_menu(row: Var) -> rx.Component:
                 class_name="action-ticket",
             ),
             rx.cond(
-                row["status"] == "not_processed",
+                row["can_pay"] == "1",
                 rx.menu.item(
                     rx.icon("credit-card", size=14),
                     t("Pay"),
@@ -86,7 +86,7 @@ def actions_menu(row: Var) -> rx.Component:
     )
 
 
-def _period_select(item: Var) -> rx.Component:
+def _period_select(item: Row) -> rx.Component:
     return rx.select(
         [str(m) for m in PERIODS],
         value=item["months"],
@@ -153,7 +153,7 @@ def renew_dialog() -> rx.Component:
                     width="100%",
                 ),
                 rx.cond(
-                    ~A.covered & (A.items.length() > 0),  # type: ignore[attr-defined]
+                    ~A.covered & (A.items.length() > 0),
                     rx.callout(
                         t("The balance is not enough: an unpaid invoice will be created."),
                         icon="info",
@@ -171,7 +171,7 @@ def renew_dialog() -> rx.Component:
                     rx.cond(A.covered, t("Pay from balance"), t("Create invoice")),
                     on_click=A.confirm_renew,
                     loading=A.busy,
-                    disabled=A.items.length() == 0,  # type: ignore[attr-defined]
+                    disabled=A.items.length() == 0,
                     id="renew-confirm",
                 ),
                 justify="end",

@@ -10,6 +10,7 @@ from introserv_app.components.order_actions import cancel_dialog, renew_dialog
 from introserv_app.components.status_badge import status_badge
 from introserv_app.components.tickets import ticket_dialog
 from introserv_app.components.translate import t
+from introserv_app.domain.lifecycle import SupportAction
 from introserv_app.domain.text import N_
 from introserv_app.state.order_actions import OrderActionsState as A
 from introserv_app.state.order_detail import OrderDetailState as S
@@ -52,7 +53,7 @@ def _controls() -> rx.Component:
                 rx.icon("refresh-cw", size=14), t("Renew order"), on_click=A.open_renew(S.order_id), id="order-renew"
             ),
             rx.cond(
-                S.owner & (f["status"] == "not_processed"),
+                S.can_pay,
                 rx.button(
                     rx.icon("credit-card", size=14),
                     t("Pay"),
@@ -144,7 +145,7 @@ def _invoices() -> rx.Component:
             width="100%",
         ),
         rx.cond(
-            S.invoices.length() > 0,  # type: ignore[attr-defined]
+            S.invoices.length() > 0,
             rx.table.root(
                 rx.table.body(
                     rx.foreach(
@@ -175,7 +176,7 @@ def _tickets() -> rx.Component:
     return rx.card(
         rx.heading(t("Tickets"), size="3", margin_bottom="0.5em"),
         rx.cond(
-            S.tickets.length() > 0,  # type: ignore[attr-defined]
+            S.tickets.length() > 0,
             rx.vstack(
                 rx.foreach(
                     S.tickets,
@@ -224,7 +225,7 @@ def _staff_actions() -> rx.Component:
             width="100%",
         ),
         rx.cond(
-            S.fields["status"] == "processing",
+            S.staff_actions.contains(SupportAction.DELIVER.value),
             rx.form(
                 rx.hstack(
                     rx.input(name="main_ip", placeholder=t("Main IP"), id="deliver-ip", required=True),
@@ -235,12 +236,13 @@ def _staff_actions() -> rx.Component:
             ),
         ),
         rx.hstack(
+            # the status machine decides which of them the order's status allows (OrderDetailState.staff_actions)
             *[
-                rx.cond(shown, _order_action(key, texts, color))
-                for key, shown, texts, color in (
-                    ("suspend", S.fields["status"] == "processed", SUSPEND_TEXTS, "red"),
-                    ("lift", S.fields["status"] == "suspended_violation", LIFT_TEXTS, "green"),
-                    ("cancel", S.fields["status"] != "cancelled", CANCEL_TEXTS, "red"),
+                rx.cond(S.staff_actions.contains(action.value), _order_action(action.value, texts, color))
+                for action, texts, color in (
+                    (SupportAction.SUSPEND, SUSPEND_TEXTS, "red"),
+                    (SupportAction.LIFT, LIFT_TEXTS, "green"),
+                    (SupportAction.CANCEL, CANCEL_TEXTS, "red"),
                 )
             ],
             rx.link(
