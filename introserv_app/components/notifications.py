@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.state.notifications import NotificationsState
 
@@ -13,12 +14,12 @@ SEVERITY = {"critical": ("octagon-alert", "red"), "warning": ("triangle-alert", 
 def severity_icon(severity: rx.Var) -> rx.Component:
     return rx.match(
         severity,
-        *[(key, rx.icon(icon, size=18, color=rx.color(color, 10))) for key, (icon, color) in SEVERITY.items()],  # type: ignore[arg-type]
+        *[(key, rx.icon(icon, size=18, color=rx.color(color, 10))) for key, (icon, color) in SEVERITY.items()],
         rx.icon("info", size=18),
     )
 
 
-def _banner(item: rx.Var) -> rx.Component:
+def _banner(item: Row) -> rx.Component:
     return rx.hstack(
         severity_icon(item["severity"]),
         rx.vstack(
@@ -58,7 +59,7 @@ def _banner(item: rx.Var) -> rx.Component:
 
 def notification_banners() -> rx.Component:
     return rx.cond(
-        NotificationsState.banners.length() > 0,  # type: ignore[attr-defined]
+        NotificationsState.banners.length() > 0,
         rx.vstack(
             rx.foreach(NotificationsState.banners, _banner),
             rx.hstack(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.vars import NumberVar
 
 from introserv_app.components.translate import t
 
 
-def simple_pager(page: rx.Var, pages: rx.Var, go_page: Callable[[rx.Var], object]) -> rx.Component:
+def simple_pager(page: NumberVar[int], pages: NumberVar[int], go_page: Callable[[NumberVar], object]) -> rx.Component:
     """Shown only when there is more than one page; `go_page(n)` is the state's event for page n."""
     return rx.cond(
         pages > 1,

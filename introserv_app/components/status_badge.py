@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars.base import Var
 
-from introserv_app.components.translate import t
 from introserv_app.domain.statuses import STATUS_INFO
 
 
@@ -18,18 +17,10 @@ def status_badge(status: Var[str], label: Var[str] | str, hint: Var[str] | str) 
                 rx.icon(info.icon, size=14),
                 label,
                 color_scheme=info.color,
-                variant="soft",  # type: ignore[arg-type]
+                variant="soft",
                 class_name=f"status-{s.value}",
             ),
         )
         for s, info in STATUS_INFO.items()
     ]
     return rx.tooltip(rx.box(rx.match(status, *cases, rx.badge(label))), content=hint)
-
-
-def status_legend_item(status: str) -> rx.Component:
-    info = STATUS_INFO[status]  # type: ignore[index]
-    return rx.tooltip(
-        rx.badge(rx.icon(info.icon, size=14), t(info.label), color_scheme=info.color, variant="soft"),  # type: ignore[arg-type]
-        content=t(info.explanation),
-    )

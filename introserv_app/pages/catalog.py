@@ -5,11 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import shell
+from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.state.catalog import CatalogState as C
 
 
-def _card(item: rx.Var) -> rx.Component:
+def _card(item: Row) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.badge(item["type"], variant="soft"),
@@ -82,7 +83,7 @@ def catalog_page() -> rx.Component:
     return shell(
         _dialog(),
         rx.cond(
-            C.items.length() > 0,  # type: ignore[attr-defined]
+            C.items.length() > 0,
             rx.grid(
                 rx.foreach(C.items, _card),
                 columns=rx.breakpoints(initial="1", sm="2", lg="3"),

@@ -59,7 +59,7 @@ def _renewals() -> rx.Component:
     return rx.card(
         rx.heading(t("Next renewals"), size="4", margin_bottom="0.5em"),
         rx.cond(
-            DashboardState.renewals.length() > 0,  # type: ignore[attr-defined]
+            DashboardState.renewals.length() > 0,
             rx.table.root(
                 rx.table.header(
                     rx.table.row(

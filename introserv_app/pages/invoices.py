@@ -5,24 +5,25 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import shell
+from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.state.invoices import InvoicesState as S
 
 STATUS_COLORS = {"unpaid": "orange", "paid": "green", "cancelled": "gray"}
 
 
-def _status(row: rx.Var) -> rx.Component:
+def _status(row: Row) -> rx.Component:
     return rx.match(
         row["status"],
         *[
             (key, rx.badge(row["status_label"], color_scheme=color, variant="soft"))
             for key, color in STATUS_COLORS.items()
-        ],  # type: ignore[arg-type]
+        ],
         rx.badge(row["status_label"]),
     )
 
 
-def _row(row: rx.Var) -> rx.Component:
+def _row(row: Row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.code(row["number"], variant="ghost"), class_name="cell-number"),
         rx.cond(S.scope_all, rx.table.cell(row["customer"])),

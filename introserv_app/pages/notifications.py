@@ -7,11 +7,12 @@ import reflex as rx
 from introserv_app.components.layout import shell
 from introserv_app.components.notifications import severity_icon
 from introserv_app.components.pager import simple_pager
+from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.state.notifications import NotificationsState
 
 
-def _row(row: rx.Var) -> rx.Component:
+def _row(row: Row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(severity_icon(row["severity"])),
         rx.table.cell(
@@ -48,7 +49,7 @@ def _row(row: rx.Var) -> rx.Component:
 def notifications_page() -> rx.Component:
     return shell(
         rx.cond(
-            NotificationsState.rows.length() > 0,  # type: ignore[attr-defined]
+            NotificationsState.rows.length() > 0,
             rx.vstack(
                 rx.hstack(
                     rx.spacer(),

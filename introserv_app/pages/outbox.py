@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import shell
+from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
 from introserv_app.state.outbox import OutboxState
@@ -23,7 +24,7 @@ COLUMNS = (
 _COLORS = {"pending": "orange", "failed": "red", "sent": "green"}
 
 
-def _row(r: rx.Var) -> rx.Component:
+def _row(r: Row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(r["id"]),
         rx.table.cell(r["to"]),
@@ -31,7 +32,7 @@ def _row(r: rx.Var) -> rx.Component:
         rx.table.cell(
             rx.match(
                 r["status"],
-                *[(k, rx.badge(r["status_label"], color_scheme=c)) for k, c in _COLORS.items()],  # type: ignore[arg-type]
+                *[(k, rx.badge(r["status_label"], color_scheme=c)) for k, c in _COLORS.items()],
                 rx.badge(r["status_label"]),
             )
         ),
@@ -67,7 +68,7 @@ def outbox_page() -> rx.Component:
             width="100%",
             id="outbox-table",
         ),
-        rx.cond(OutboxState.rows.length() == 0, rx.text(t("No messages."), color_scheme="gray", id="outbox-empty")),  # type: ignore[attr-defined]
+        rx.cond(OutboxState.rows.length() == 0, rx.text(t("No messages."), color_scheme="gray", id="outbox-empty")),
         active="/staff/outbox",
         title=t("Email outbox"),
     )

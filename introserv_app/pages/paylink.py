@@ -6,11 +6,12 @@ import reflex as rx
 
 from introserv_app.components.funds import payment_method
 from introserv_app.components.layout import brand, language_switcher
+from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.state.paylink import PayLinkState as P
 
 
-def _line(line: rx.Var) -> rx.Component:
+def _line(line: Row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(line["description"]),
         rx.table.cell(line["period"]),

@@ -5,13 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.components.layout import shell
+from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.domain.money import CURRENCIES
 from introserv_app.domain.periods import PERIODS
 from introserv_app.state.tariffs import TariffsState as S
 
 
-def _row(row: rx.Var) -> rx.Component:
+def _row(row: Row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.code(row["code"], variant="ghost")),
         rx.table.cell(row["name"]),
@@ -163,7 +164,7 @@ def _rates() -> rx.Component:
             ),
             on_submit=S.save_rates,
             reset_on_submit=False,
-            key=S.rates.to_string(),  # type: ignore[attr-defined]
+            key=S.rates.to_string(),
             margin_top="0.5em",
         ),
         width="100%",

@@ -6,6 +6,7 @@ import reflex as rx
 
 from introserv_app.components.layout import shell
 from introserv_app.components.pager import simple_pager
+from introserv_app.components.row import Row
 from introserv_app.components.tickets import ticket_dialog
 from introserv_app.components.translate import t
 from introserv_app.state.tickets import TicketFormState, TicketsState, TicketThreadState
@@ -13,15 +14,15 @@ from introserv_app.state.tickets import TicketFormState, TicketsState, TicketThr
 STATUS_COLORS = {"open": "blue", "waiting_staff": "orange", "answered": "green", "closed": "gray"}
 
 
-def ticket_status(row: rx.Var) -> rx.Component:
+def ticket_status(row: Row) -> rx.Component:
     return rx.match(
         row["status"],
-        *[(k, rx.badge(row["status_label"], color_scheme=c, variant="soft")) for k, c in STATUS_COLORS.items()],  # type: ignore[arg-type]
+        *[(k, rx.badge(row["status_label"], color_scheme=c, variant="soft")) for k, c in STATUS_COLORS.items()],
         rx.badge(row["status_label"]),
     )
 
 
-def _row(row: rx.Var) -> rx.Component:
+def _row(row: Row) -> rx.Component:
     return rx.table.row(
         rx.table.cell("#", row["id"]),
         rx.table.cell(rx.link(row["subject"], href="/tickets/" + row["id"], class_name="ticket-link")),
@@ -48,7 +49,7 @@ def tickets_page() -> rx.Component:
             width="100%",
         ),
         rx.cond(
-            TicketsState.rows.length() > 0,  # type: ignore[attr-defined]
+            TicketsState.rows.length() > 0,
             rx.table.root(
                 rx.table.header(
                     rx.table.row(
@@ -74,7 +75,7 @@ def tickets_page() -> rx.Component:
     )
 
 
-def _message(m: rx.Var) -> rx.Component:
+def _message(m: Row) -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.text(m["author"], weight="bold", size="2"),
