@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from decimal import Decimal
 
 import reflex as rx
 
+from introserv_app.domain.keys import new_idem_key
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_amount, format_money, gettext, translate_message
 from introserv_app.services.billing import catalog, place_order, quote_order
@@ -85,7 +85,7 @@ class CatalogState(rx.State):
         if not (isinstance(tariff_id, str) and tariff_id in self.periods):  # the ids of the tariffs shown
             return
         self.tariff_id, self.months, self.busy = tariff_id, self.periods[tariff_id][0][0], False
-        self._idem = "order-" + secrets.token_hex(16)
+        self._idem = new_idem_key("order")
         self.open = True
         await self._quote()
 

@@ -27,7 +27,9 @@ import reflex as rx
 from reflex.state import BaseState
 from sqlmodel import Session
 
+from introserv_app.config import get_settings
 from introserv_app.db.session import page_load_session, session_scope
+from introserv_app.domain.addresses import client_address
 from introserv_app.i18n import SUPPORTED_LANGUAGES, normalize_language, translate_error, translate_message
 from introserv_app.services.accounts import resolve_session, sessions_generation, set_language, token_from_cookie_header
 from introserv_app.services.common.errors import ServiceError
@@ -39,8 +41,11 @@ T = TypeVar("T")
 
 
 def client_ip(state: BaseState) -> str:
-    """The socket peer (X-Forwarded-For only through `trusted_proxy_hops` in rxconfig)."""
-    return state.router.session.client_ip or ""
+    """The client's address by the same rule as the HTTP routes (`domain.addresses.client_address`): the socket
+    peer of the websocket handshake, X-Forwarded-For only through INTROSERV_TRUSTED_PROXY_HOPS proxies."""
+    headers = state.router.headers.raw_headers
+    peer = headers.get("asgi-scope-client", "") or state.router.session.client_ip or ""
+    return client_address(peer, headers.get("x-forwarded-for", ""), get_settings().trusted_proxy_hops)
 
 
 #: A page load runs several handlers in a row (the session check, the page's data, the banners), each of

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
-
 import reflex as rx
 
+from introserv_app.domain.keys import new_idem_key
 from introserv_app.domain.money import parse_amount
 from introserv_app.domain.validation import form_fields
 from introserv_app.i18n import format_money
@@ -26,7 +25,7 @@ class FundsState(rx.State):
 
     @event
     def open_dialog(self):
-        self.open, self.busy, self.error, self._idem = True, False, "", "topup-" + secrets.token_hex(16)
+        self.open, self.busy, self.error, self._idem = True, False, "", new_idem_key("topup")
 
     @event
     def set_open(self, value: bool):
@@ -65,7 +64,7 @@ class FundsState(rx.State):
         self.busy = False
         if done.entry is None:
             self.error = ctx.text(MSG_PAYMENT_FAILED, {"reason": done.error})
-            self._idem = "topup-" + secrets.token_hex(16)  # a new attempt is a new payment
+            self._idem = new_idem_key("topup")  # a new attempt is a new payment
             return None
         self.open = False
         added = ctx.text("{amount} added to your balance.", {"amount": format_money(amount, ctx.lang)})

@@ -6,11 +6,11 @@ retry, renews or cancels once (services.renewals / services.cancellation enforce
 
 from __future__ import annotations
 
-import secrets
 from decimal import Decimal
 
 import reflex as rx
 
+from introserv_app.domain.keys import new_idem_key
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number
@@ -28,7 +28,7 @@ MSG_CANCEL_SCHEDULED = N_("The order will be cancelled at the end of its paid pe
 
 
 def _key() -> str:
-    return "dlg-" + secrets.token_hex(16)
+    return new_idem_key("dlg")
 
 
 class OrderActionsState(rx.State):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import quote
 
 import reflex as rx
 
+from introserv_app.domain.keys import new_idem_key
 from introserv_app.domain.text import N_
 from introserv_app.services.billing import (
     MSG_ALREADY_PAID,
@@ -26,7 +26,7 @@ MSG_THANKS = N_("Thank you: invoice {number} is paid.")
 
 
 def _key() -> str:
-    return "paylink-" + secrets.token_hex(16)
+    return new_idem_key("paylink")
 
 
 class PayLinkState(rx.State):

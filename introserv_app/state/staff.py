@@ -32,12 +32,6 @@ from introserv_app.state.url import page_url
 MSG_DONE = N_("Done: the customer was told where it matters, and the action is in the audit log.")
 MSG_ADJUSTED = N_("The balance is now {balance}.")
 MSG_RETRIED = N_("The message is queued for delivery again.")
-ACTION_LABELS = {
-    "verify_company": N_("Verify the company profile"),
-    "clear_ip": N_("Clear IP restrictions"),
-    "reset_code_word": N_("Reset the code word"),
-    "resend_confirmation": N_("Resend the email confirmation"),
-}
 
 
 def _status_label(lang: str, status: OrderStatus) -> str:

@@ -25,8 +25,6 @@ from introserv_app.services.common.viewer import Viewer
 KINDS = tuple(LedgerKind)
 
 
-
-
 TOPUP_MIN_MINOR, TOPUP_MAX_MINOR = 100, 1_000_000  # 1.00 .. 10,000.00 in the account currency
 
 

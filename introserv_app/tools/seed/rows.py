@@ -1,69 +1,36 @@
-"""Deterministic demo and volume data.
-
-`seed_demo` creates tariffs and the demo accounts once. `seed_volume` bulk-inserts customers with
-orders in all six statuses, invoices (continuous numbering per year), invoice lines and ledger
-history; it writes rows with executemany on SQLite and COPY on PostgreSQL, so that a million orders
-take well under a minute (see docs/benchmarks.md).
-"""
+"""The rows of the volume data, generated column-wise with numpy from one seed (deterministic), and derived
+set-based in SQL (invoices, lines, ledger)."""
 
 from __future__ import annotations
 
-import gc
 import random
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
-from sqlmodel import select
+from sqlalchemy.engine import Connection
 
 from introserv_app.db import search
-from introserv_app.db.session import session_scope
-from introserv_app.db.tables import Profile, TariffPlan, User
+from introserv_app.db.tables import TariffPlan
 from introserv_app.domain.names import SERVICE_NAME_FIRST, SERVICE_NAME_LENGTH, SERVICE_NAME_REST
 from introserv_app.domain.periods import PERIODS
-from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
-from introserv_app.services.accounts import create_user, hash_password
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    password: str
-    role: Role
-    description: str
-
-
-DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("demo", "demo-customer-2026", Role.CUSTOMER, "customer"),
-    DemoAccount("support", "demo-support-2026", Role.SUPPORT, "support staff"),
-    DemoAccount("admin", "demo-admin-2026", Role.ADMIN, "administrator"),
-)
-
-#: (code, name, product type, currency, monthly price in minor units)
-TARIFFS: tuple[tuple[str, str, str, str, int], ...] = (
-    ("vps-s", "VPS S (1 vCPU, 2 GB)", "vps", "EUR", 400),
-    ("vps-m", "VPS M (2 vCPU, 4 GB)", "vps", "EUR", 800),
-    ("vps-l", "VPS L (4 vCPU, 8 GB)", "vps", "EUR", 1600),
-    ("ded-e3", "Dedicated E3-1230v6, 32 GB", "dedicated", "EUR", 6900),
-    ("ded-epyc", "Dedicated EPYC 7402P, 128 GB", "dedicated", "EUR", 18900),
-    ("vps-us", "VPS US (2 vCPU, 4 GB)", "vps", "USD", 900),
-    ("ded-us", "Dedicated Xeon E-2288G, 64 GB", "dedicated", "USD", 12900),
-    ("vps-uk", "VPS UK (2 vCPU, 4 GB)", "vps", "GBP", 750),
-    ("storage-1t", "Storage 1 TB", "storage", "EUR", 1200),
-    ("vps-pl", "VPS PL (2 vCPU, 4 GB)", "vps", "PLN", 3500),
-)
-#: Discount per longer period, in percent off the monthly price times months.
-PERIOD_DISCOUNT = {1: 0, 3: 5, 6: 8, 12: 12}
+from introserv_app.services.accounts import hash_password
+from introserv_app.tools.seed.bulk import VolumeReport, _drop_foreign_keys, _drop_secondary_indexes, _max_id, _Writer
 
 COUNTRIES = ("DE", "NL", "FR", "PL", "AT", "CZ", "ES", "IT", "US", "GB", "FI", "EE", "OTHER")
+
+
 FIRST_NAMES = ("Anna", "Ivan", "Maria", "Peter", "Olga", "Jan", "Eva", "Tomas", "Lena", "Marco", "Sofia", "Alex")
+
+
 LAST_NAMES = ("Novak", "Schmidt", "Petrov", "Kowalski", "Dubois", "Rossi", "Virtanen", "Smith", "Tamm", "Garcia")
+
+
 CITIES = ("Berlin", "Amsterdam", "Paris", "Warsaw", "Vienna", "Prague", "Madrid", "Rome", "Dallas", "London")
+
+
 COMMENTS = (
     "web frontend",
     "db primary",
@@ -79,6 +46,7 @@ COMMENTS = (
     "monitoring",
 )
 
+
 STATUS_WEIGHTS: tuple[tuple[OrderStatus, int], ...] = (
     (OrderStatus.PROCESSED, 62),
     (OrderStatus.CANCELLED, 14),
@@ -87,184 +55,6 @@ STATUS_WEIGHTS: tuple[tuple[OrderStatus, int], ...] = (
     (OrderStatus.PROCESSING, 6),
     (OrderStatus.SUSPENDED_VIOLATION, 4),
 )
-
-
-def tariff_prices(monthly_minor: int) -> dict[str, int]:
-    """Prices per period: months x monthly price, less the period discount, rounded to the minor unit."""
-    return {str(m): (monthly_minor * m * (100 - PERIOD_DISCOUNT[m]) + 50) // 100 for m in PERIODS}
-
-
-def ensure_tariffs(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        have = set(session.exec(select(TariffPlan.code)).all())
-        for code, name, kind, currency, monthly in TARIFFS:
-            if code not in have:
-                session.add(
-                    TariffPlan(
-                        code=code, name=name, product_type=kind, currency=currency, prices_minor=tariff_prices(monthly)
-                    )
-                )
-
-
-def demo_seeded(engine: Engine) -> bool:
-    with session_scope(engine) as session:
-        return session.exec(select(User.id).where(User.username == DEMO_ACCOUNTS[0].username)).first() is not None
-
-
-def ensure_demo_accounts(engine: Engine) -> bool:
-    """Create the demo accounts when missing. True when they were created now."""
-    if demo_seeded(engine):
-        return False
-    ensure_tariffs(engine)
-    with session_scope(engine) as session:
-        for acc in DEMO_ACCOUNTS:
-            user = create_user(
-                session=session,
-                username=acc.username,
-                password=acc.password,
-                role=acc.role,
-                email_addr=f"{acc.username}@example.com",
-                first_name="Demo",
-                last_name=acc.description.title(),
-                country="DE",
-                send_welcome=True,
-            )
-            profile = session.get(Profile, user.id)
-            assert profile is not None
-            profile.city, profile.address, profile.postal_code = "Berlin", "Alexanderplatz 1", "10178"
-            profile.phone, profile.email_confirmed = "+4930123456", True
-    return True
-
-
-# ------------------------------------------------------------------------------------------ bulk
-
-
-class _Writer:
-    """Bulk row writer: executemany on SQLite, COPY on PostgreSQL."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.pg = conn.dialect.name == "postgresql"
-
-    def ts(self, value: datetime | None) -> Any:
-        if value is None:
-            return None
-        # SQLAlchemy's SQLite storage format; all seeded times have whole seconds.
-        return value.isoformat() if self.pg else value.isoformat(" ")[:19] + ".000000"
-
-    def write(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        if self.pg:
-            raw = self.conn.connection.dbapi_connection
-            assert raw is not None
-            with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" for _ in columns)
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-            raw = self.conn.connection.dbapi_connection
-            assert raw is not None
-            cur = raw.cursor()
-            batch: list[Sequence[Any]] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= 50_000:
-                    cur.executemany(sql, batch)
-                    batch.clear()
-            if batch:
-                cur.executemany(sql, batch)
-            cur.close()
-
-
-@dataclass(frozen=True)
-class VolumeReport:
-    customers: int
-    orders: int
-    invoices: int
-    ledger_entries: int
-
-
-BULK_TABLES = ("orders", "invoices", "invoice_lines", "ledger_entries")
-
-
-def _drop_secondary_indexes(conn: Connection) -> list[sa.Index]:
-    """Drop the non-unique indexes of the bulk tables; building them afterwards is much faster."""
-    from introserv_app.db.tables import ALL_TABLES
-
-    dropped: list[sa.Index] = []
-    for name in BULK_TABLES:
-        for index in ALL_TABLES.tables[name].indexes:
-            if not index.unique:
-                index.drop(conn)
-                dropped.append(index)
-    return dropped
-
-
-def _drop_foreign_keys(conn: Connection) -> list[tuple[str, str]]:
-    """PostgreSQL: drop the bulk tables' FK constraints (a trigger per row); returns how to re-add them."""
-    rows = conn.execute(
-        sa.text("""
-        SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
-        FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY(:tables)"""),
-        {"tables": list(BULK_TABLES)},
-    ).all()
-    for table, name, _ in rows:
-        conn.execute(sa.text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
-    return [(table, f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}') for table, name, definition in rows]
-
-
-def _max_id(conn: Connection, table: str) -> int:
-    return int(conn.execute(sa.text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one())
-
-
-def seed_volume(
-    engine: Engine,
-    *,
-    customers: int,
-    orders: int,
-    seed: int = 1,
-    now: datetime | None = None,
-    owner_username: str | None = None,
-) -> VolumeReport:
-    """Add `customers` new customers (or use `owner_username` for all orders) with `orders` orders.
-
-    Deterministic for a given `seed` and `now` on an empty database.
-    """
-    rng = random.Random(seed)
-    now = (now or datetime.now(UTC)).replace(microsecond=0)
-    ensure_tariffs(engine)
-    with session_scope(engine) as session:
-        tariffs = session.exec(select(TariffPlan).order_by(TariffPlan.id)).all()  # type: ignore[arg-type]
-        existing_names = set()
-        if orders:
-            existing_names = set(session.execute(sa.text("SELECT service_name FROM orders")).scalars())
-        owner_id = owner_currency = None
-        if owner_username:
-            owner_id = session.exec(select(User.id).where(User.username == owner_username)).first()
-            if owner_id is None:
-                raise ValueError(f"no user {owner_username!r}")
-            owner_currency = session.exec(select(Profile.currency).where(Profile.user_id == owner_id)).one()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of fresh tuples: the cyclic collector would rescan them again and again
-    try:
-        with engine.connect() as conn:
-            if conn.dialect.name == "sqlite":
-                # Rows are consistent by construction; checked FKs would cost a lookup per row.
-                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                conn.commit()
-            try:
-                with conn.begin():
-                    report = _bulk(
-                        conn, rng, now, customers, orders, seed, owner_id, owner_currency, tariffs, existing_names
-                    )
-            finally:
-                if conn.dialect.name == "sqlite":
-                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                    conn.commit()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return report
 
 
 def _bulk(
@@ -590,6 +380,8 @@ def _bulk(
 
 
 _NAME_FIRST = np.frombuffer(SERVICE_NAME_FIRST.encode(), dtype=np.uint8)
+
+
 _NAME_REST = np.frombuffer(SERVICE_NAME_REST.encode(), dtype=np.uint8)
 
 
@@ -615,12 +407,3 @@ def _ts_strings(w: _Writer, epoch_seconds: np.ndarray) -> list[str]:
     if w.pg:
         return np.char.add(iso, "+00:00").tolist()
     return np.char.add(np.char.replace(iso, "T", " "), ".000000").tolist()
-
-
-def seed_demo(engine: Engine, *, seed: int = 1, now: datetime | None = None) -> bool:
-    """First run only: demo accounts, tariffs, the demo customer's orders and some other customers."""
-    if not ensure_demo_accounts(engine):
-        return False
-    seed_volume(engine, customers=0, orders=36, seed=seed, now=now, owner_username=DEMO_ACCOUNTS[0].username)
-    seed_volume(engine, customers=60, orders=3000, seed=seed + 1, now=now)
-    return True
