@@ -7,6 +7,7 @@ import reflex as rx
 from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.domain.periods import PERIODS
+from introserv_app.domain.statuses import CancelMode
 from introserv_app.state.order_actions import OrderActionsState as A
 from introserv_app.state.tickets import TicketFormState
 
@@ -195,19 +196,19 @@ def cancel_dialog() -> rx.Component:
                         rx.vstack(
                             rx.el.label(
                                 rx.hstack(
-                                    rx.radio_group.item(value="period_end", id="cancel-period-end"),
+                                    rx.radio_group.item(value=CancelMode.PERIOD_END.value, id="cancel-period-end"),
                                     rx.text(t("At the end of the paid period"), " (", A.cancel_paid_until, ")"),
                                 )
                             ),
                             rx.el.label(
                                 rx.hstack(
-                                    rx.radio_group.item(value="immediate", id="cancel-immediate"),
+                                    rx.radio_group.item(value=CancelMode.IMMEDIATE.value, id="cancel-immediate"),
                                     rx.text(t("Immediately: the service stops now, without refund")),
                                 )
                             ),
                         ),
                         name="mode",
-                        default_value="period_end",
+                        default_value=CancelMode.PERIOD_END.value,
                     ),
                     rx.el.label(t("Reason (optional)"), html_for="cancel-reason", class_name="field-label"),
                     rx.text_area(name="reason", id="cancel-reason", max_length=500, width="100%"),

@@ -104,3 +104,29 @@ class CancelMode(enum.StrEnum):
 
     IMMEDIATE = "immediate"
     PERIOD_END = "period_end"
+
+
+# ---- what each value is called on screen (msgids) ------------------------------------------------------
+
+INVOICE_STATUS_LABELS: dict[str, str] = {
+    InvoiceStatus.UNPAID: N_("Unpaid"),
+    InvoiceStatus.PAID: N_("Paid"),
+    InvoiceStatus.CANCELLED: N_("Cancelled"),
+}
+TICKET_STATUS_LABELS: dict[str, str] = {
+    TicketStatus.OPEN: N_("Open"),
+    TicketStatus.WAITING_STAFF: N_("Waiting for support"),
+    TicketStatus.ANSWERED: N_("Answered"),
+    TicketStatus.CLOSED: N_("Closed"),
+}
+OUTBOX_STATUS_LABELS: dict[str, str] = {
+    OutboxStatus.PENDING: N_("Waiting"),
+    OutboxStatus.FAILED: N_("Failed"),
+    OutboxStatus.SENT: N_("Sent"),
+}
+LEDGER_KIND_LABELS: dict[str, str] = {
+    LedgerKind.TOPUP: N_("Top-up"),
+    LedgerKind.CHARGE: N_("Payment"),
+    LedgerKind.REFUND: N_("Refund"),
+    LedgerKind.ADJUSTMENT: N_("Adjustment"),
+}

@@ -7,9 +7,14 @@ import reflex as rx
 from introserv_app.components.layout import shell
 from introserv_app.components.row import Row
 from introserv_app.components.translate import t
+from introserv_app.domain.statuses import InvoiceStatus
 from introserv_app.state.invoices import InvoicesState as S
 
-STATUS_COLORS = {"unpaid": "orange", "paid": "green", "cancelled": "gray"}
+STATUS_COLORS = {
+    InvoiceStatus.UNPAID.value: "orange",
+    InvoiceStatus.PAID.value: "green",
+    InvoiceStatus.CANCELLED.value: "gray",
+}
 
 
 def _status(row: Row) -> rx.Component:
@@ -48,7 +53,7 @@ def _row(row: Row) -> rx.Component:
                     size="2",
                 ),
                 rx.cond(
-                    (row["status"] == "unpaid") & ~S.scope_all,
+                    (row["status"] == InvoiceStatus.UNPAID.value) & ~S.scope_all,
                     rx.fragment(
                         rx.button(
                             t("Pay"),
@@ -161,8 +166,8 @@ def invoices_page() -> rx.Component:
         rx.hstack(
             rx.segmented_control.root(
                 rx.segmented_control.item(t("All"), value="all"),
-                rx.segmented_control.item(t("Unpaid"), value="unpaid"),
-                rx.segmented_control.item(t("Paid"), value="paid"),
+                rx.segmented_control.item(t("Unpaid"), value=InvoiceStatus.UNPAID.value),
+                rx.segmented_control.item(t("Paid"), value=InvoiceStatus.PAID.value),
                 rx.segmented_control.item(t("Cancelled"), value="cancelled"),
                 value=S.status,
                 on_change=S.set_status,

@@ -7,6 +7,7 @@ import reflex as rx
 from introserv_app.components.layout import shell
 from introserv_app.components.row import Row
 from introserv_app.components.translate import t
+from introserv_app.domain.statuses import OutboxStatus
 from introserv_app.domain.text import N_
 from introserv_app.state.outbox import OutboxState
 
@@ -21,7 +22,7 @@ COLUMNS = (
     N_("Last error"),
     "",
 )
-_COLORS = {"pending": "orange", "failed": "red", "sent": "green"}
+_COLORS = {OutboxStatus.PENDING.value: "orange", OutboxStatus.FAILED.value: "red", OutboxStatus.SENT.value: "green"}
 
 
 def _row(r: Row) -> rx.Component:
@@ -38,11 +39,11 @@ def _row(r: Row) -> rx.Component:
         ),
         rx.table.cell(r["attempts"]),
         rx.table.cell(r["created"]),
-        rx.table.cell(rx.cond(r["status"] == "sent", r["sent"], r["next"])),
+        rx.table.cell(rx.cond(r["status"] == OutboxStatus.SENT.value, r["sent"], r["next"])),
         rx.table.cell(rx.text(r["error"], size="1", color_scheme="red")),
         rx.table.cell(
             rx.cond(
-                r["status"] != "sent",
+                r["status"] != OutboxStatus.SENT.value,
                 rx.button(t("Retry now"), size="1", variant="soft", on_click=OutboxState.retry(r["id"])),
             )
         ),
@@ -56,9 +57,9 @@ def outbox_page() -> rx.Component:
         ),
         rx.segmented_control.root(
             rx.segmented_control.item(t("All"), value="all"),
-            rx.segmented_control.item(t("Waiting"), value="pending"),
-            rx.segmented_control.item(t("Failed"), value="failed"),
-            rx.segmented_control.item(t("Sent"), value="sent"),
+            rx.segmented_control.item(t("Waiting"), value=OutboxStatus.PENDING.value),
+            rx.segmented_control.item(t("Failed"), value=OutboxStatus.FAILED.value),
+            rx.segmented_control.item(t("Sent"), value=OutboxStatus.SENT.value),
             value=OutboxState.status_filter,
             on_change=OutboxState.set_filter,
         ),

@@ -8,6 +8,7 @@ from introserv_app.components.funds import payment_method
 from introserv_app.components.layout import brand, language_switcher
 from introserv_app.components.row import Row
 from introserv_app.components.translate import t
+from introserv_app.domain.statuses import InvoiceStatus
 from introserv_app.state.paylink import PayLinkState as P
 
 
@@ -35,7 +36,11 @@ def _invoice() -> rx.Component:
             rx.spacer(),
             rx.badge(
                 P.status_label,
-                color_scheme=rx.cond(P.status == "paid", "green", rx.cond(P.status == "unpaid", "orange", "gray")),
+                color_scheme=rx.cond(
+                    P.status == InvoiceStatus.PAID.value,
+                    "green",
+                    rx.cond(P.status == InvoiceStatus.UNPAID.value, "orange", "gray"),
+                ),
                 id="paylink-status",
             ),
             width="100%",
@@ -75,7 +80,7 @@ def _invoice() -> rx.Component:
             rx.callout(P.notice, icon="circle-check", color_scheme="green", id="paylink-notice", width="100%"),
         ),
         rx.cond(
-            P.status == "unpaid",
+            P.status == InvoiceStatus.UNPAID.value,
             rx.form(
                 rx.vstack(
                     *payment_method("paylink-method"),

@@ -9,9 +9,15 @@ from introserv_app.components.pager import simple_pager
 from introserv_app.components.row import Row
 from introserv_app.components.tickets import ticket_dialog
 from introserv_app.components.translate import t
+from introserv_app.domain.statuses import TicketStatus
 from introserv_app.state.tickets import TicketFormState, TicketsState, TicketThreadState
 
-STATUS_COLORS = {"open": "blue", "waiting_staff": "orange", "answered": "green", "closed": "gray"}
+STATUS_COLORS = {
+    TicketStatus.OPEN.value: "blue",
+    TicketStatus.WAITING_STAFF.value: "orange",
+    TicketStatus.ANSWERED.value: "green",
+    TicketStatus.CLOSED.value: "gray",
+}
 
 
 def ticket_status(row: Row) -> rx.Component:
@@ -123,7 +129,7 @@ def ticket_page() -> rx.Component:
                     ),
                     rx.spacer(),
                     rx.cond(
-                        S.ticket["status"] != "closed",
+                        S.ticket["status"] != TicketStatus.CLOSED.value,
                         rx.button(
                             t("Close the ticket"),
                             on_click=S.close,
@@ -145,7 +151,7 @@ def ticket_page() -> rx.Component:
                 ),
                 rx.foreach(S.messages, _message),
                 rx.cond(
-                    S.ticket["status"] != "closed",
+                    S.ticket["status"] != TicketStatus.CLOSED.value,
                     rx.form(
                         rx.vstack(
                             rx.el.label(t("Reply"), html_for="ticket-reply", class_name="field-label"),

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from introserv_app.domain.statuses import INVOICE_STATUS_LABELS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields, parse_date, parse_id
 from introserv_app.i18n import format_amount, format_date, format_money, gettext
@@ -16,7 +17,6 @@ from introserv_app.state.fields import Field, event, field
 from introserv_app.state.session import SessionState
 from introserv_app.state.url import page_url
 
-STATUS_LABELS = {"unpaid": N_("Unpaid"), "paid": N_("Paid"), "cancelled": N_("Cancelled")}
 MSG_PAID = N_("Invoice {number} is paid.")
 
 
@@ -81,7 +81,7 @@ class InvoicesState(rx.State):
                 "vat_rate": format_amount(Decimal(r.vat_rate), lang) + " %",
                 "gross": format_money(r.gross, lang),
                 "status": r.status,
-                "status_label": gettext(lang, STATUS_LABELS.get(r.status, r.status)),
+                "status_label": gettext(lang, INVOICE_STATUS_LABELS.get(r.status, r.status)),
                 "customer": r.customer,
             }
             for r in result.rows

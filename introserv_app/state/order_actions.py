@@ -12,6 +12,7 @@ import reflex as rx
 
 from introserv_app.domain.keys import new_idem_key
 from introserv_app.domain.periods import PERIODS
+from introserv_app.domain.statuses import CancelMode
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
@@ -190,7 +191,7 @@ class OrderActionsState(rx.State):
             self.error = done.message
             return None
         self.cancel_open = False
-        message = MSG_CANCELLED_NOW if mode == "immediate" else MSG_CANCEL_SCHEDULED
+        message = MSG_CANCELLED_NOW if mode == CancelMode.IMMEDIATE else MSG_CANCEL_SCHEDULED
         return [*self._reload(), rx.toast.success(ctx.text(message))]
 
     @event

@@ -8,14 +8,14 @@ import reflex as rx
 from sqlmodel import Session
 
 from introserv_app.domain.lifecycle import SupportAction, support_actions
-from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
+from introserv_app.domain.statuses import INVOICE_STATUS_LABELS, STATUS_INFO, TICKET_STATUS_LABELS, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_message
 from introserv_app.services import messaging, support
-from introserv_app.services.billing import MSG_PERIOD, STATUS_LABELS
+from introserv_app.services.billing import MSG_PERIOD
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.messaging import CATEGORIES, STATUSES
+from introserv_app.services.messaging import CATEGORIES
 from introserv_app.services.orders import order_detail
 from introserv_app.state.context import Ctx, Refused, page_load
 from introserv_app.state.fields import Field, event, field
@@ -145,7 +145,7 @@ class OrderDetailState(rx.State):
                 "number": i.number,
                 "issued": format_date(i.issued_at.date(), lang),
                 "status": i.status,
-                "status_label": gettext(lang, STATUS_LABELS.get(i.status, i.status)),
+                "status_label": gettext(lang, INVOICE_STATUS_LABELS.get(i.status, i.status)),
                 "amount": format_money(i.line, lang),
                 "gross": format_money(i.gross, lang),
                 "period": translate_message(lang, MSG_PERIOD, {"months": i.period_months}) if i.period_months else "",
@@ -157,7 +157,7 @@ class OrderDetailState(rx.State):
                 "id": str(t.id),
                 "subject": t.subject,
                 "category": gettext(lang, CATEGORIES.get(t.category, t.category)),
-                "status": gettext(lang, STATUSES.get(t.status, t.status)),
+                "status": gettext(lang, TICKET_STATUS_LABELS.get(t.status, t.status)),
                 "updated": format_datetime(t.updated_at, lang),
             }
             for t in d.tickets

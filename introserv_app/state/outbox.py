@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.domain.statuses import OUTBOX_STATUS_LABELS, OutboxStatus
 from introserv_app.domain.validation import parse_id
 from introserv_app.i18n import format_datetime, gettext
 from introserv_app.services.common.errors import PermissionDenied
-from introserv_app.services.messaging import OUTBOX_STATUS_LABELS, OUTBOX_STATUSES, outbox_page, retry_message
+from introserv_app.services.messaging import OUTBOX_STATUSES, outbox_page, retry_message
 from introserv_app.state.context import Ctx
 from introserv_app.state.fields import Field, event, field
 from introserv_app.state.guard import STAFF_STATES, staff_only
@@ -43,7 +44,7 @@ class OutboxState(rx.State):
                 "attempts": str(r.attempts),
                 "error": r.last_error,
                 "created": format_datetime(r.created_at, lang, "short"),
-                "next": format_datetime(r.next_attempt_at, lang, "short") if r.status == "pending" else "",
+                "next": format_datetime(r.next_attempt_at, lang, "short") if r.status == OutboxStatus.PENDING else "",
                 "sent": format_datetime(r.sent_at, lang, "short"),
             }
             for r in page.rows

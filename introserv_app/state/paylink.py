@@ -7,6 +7,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from introserv_app.domain.keys import new_idem_key
+from introserv_app.domain.statuses import InvoiceStatus
 from introserv_app.domain.text import N_
 from introserv_app.services.billing import (
     MSG_ALREADY_PAID,
@@ -75,12 +76,12 @@ class PayLinkState(rx.State):
         except ServiceError as exc:
             self.error = ctx.refusal(exc) if self._token else ctx.text(MSG_LINK_INVALID)
             return
-        if self.status == "paid":
+        if self.status == InvoiceStatus.PAID:
             self.notice = ctx.text(MSG_ALREADY_PAID)
 
     @event
     async def pay(self, form: dict):
-        if self.busy or not self.ok or self.status != "unpaid":
+        if self.busy or not self.ok or self.status != InvoiceStatus.UNPAID:
             return
         ctx = await Ctx.of(self)
         method = form.get("method") if form.get("method") in TEST_METHODS else "card"
@@ -99,7 +100,7 @@ class PayLinkState(rx.State):
             self.error = ctx.text(MSG_PAYMENT_FAILED, {"reason": done.error})
             self._idem = _key()  # another attempt is another payment
             return
-        self.status = "paid"
+        self.status = InvoiceStatus.PAID.value
         try:
             self._show(ctx)
         except ServiceError:

@@ -13,7 +13,13 @@ from urllib.parse import urlencode
 import reflex as rx
 from sqlmodel import Session
 
-from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
+from introserv_app.domain.statuses import (
+    LEDGER_KIND_LABELS,
+    STATUS_INFO,
+    TICKET_STATUS_LABELS,
+    OrderStatus,
+    OutboxStatus,
+)
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_amount, format_date, format_datetime, format_money, gettext, translate_message
@@ -21,7 +27,7 @@ from introserv_app.i18n.countries import country_choices, country_name
 from introserv_app.services import support
 from introserv_app.services.accounts import SignInAttempts
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, outbox_page, retry_message
+from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, outbox_page, retry_message
 from introserv_app.services.support import staff_dashboard
 from introserv_app.state.charts import monthly_points
 from introserv_app.state.context import Ctx, Refused, client_ip
@@ -54,7 +60,7 @@ class StaffDashboardState(rx.State):
         result = ctx.run(
             lambda s, v: (
                 staff_dashboard(session=s, viewer=v, ip=ip),
-                outbox_page(session=s, viewer=v, status="failed", ip=ip),
+                outbox_page(session=s, viewer=v, status=OutboxStatus.FAILED, ip=ip),
             )
         )
         if isinstance(result, Refused):
@@ -259,7 +265,7 @@ class CustomerState(rx.State):
         self.ledger = [
             {
                 "at": format_datetime(e.created_at, lang, "short"),
-                "kind": gettext(lang, LEDGER_KINDS.get(e.kind, e.kind)),
+                "kind": gettext(lang, LEDGER_KIND_LABELS.get(e.kind, e.kind)),
                 "amount": format_money(e.amount, lang),
                 "note": e.note,
                 "actor": e.actor,
@@ -281,7 +287,7 @@ class CustomerState(rx.State):
                 "id": str(t.id),
                 "subject": t.subject,
                 "category": gettext(lang, CATEGORIES.get(t.category, t.category)),
-                "status": gettext(lang, STATUSES.get(t.status, t.status)),
+                "status": gettext(lang, TICKET_STATUS_LABELS.get(t.status, t.status)),
                 "updated": format_datetime(t.updated_at, lang, "short"),
             }
             for t in c.tickets
@@ -404,12 +410,6 @@ class CustomerState(rx.State):
         return await self._act(lambda s, v, uid: fn(session=s, viewer=v, user_id=uid, ip=ip))
 
 
-LEDGER_KINDS = {
-    "topup": N_("Top-up"),
-    "charge": N_("Payment"),
-    "refund": N_("Refund"),
-    "adjustment": N_("Adjustment"),
-}
 MSG_ATTEMPTS = N_(
     "Failed sign-ins: {day} in the last 24 hours, {week} in 7 days, from {addresses} addresses. Attempts made "
     "to wait: {throttled}. Last failure: {last} from {ip}."

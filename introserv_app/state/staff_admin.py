@@ -12,12 +12,13 @@ from urllib.parse import urlencode
 import reflex as rx
 from sqlmodel import Session
 
+from introserv_app.domain.statuses import TICKET_STATUS_LABELS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_datetime, gettext
 from introserv_app.services import billing, support
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, STATUSES, clean_filters, staff_queue
+from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, clean_filters, staff_queue
 from introserv_app.state.context import Ctx, Refused, client_ip
 from introserv_app.state.fields import Field, event, field
 from introserv_app.state.guard import STAFF_STATES, admin_only, staff_only
@@ -58,7 +59,7 @@ class StaffTicketsState(rx.State):
         any_label = gettext(lang, "Any")
         self.status_options = [
             ["active", gettext(lang, "Open or waiting for support")],
-            *[[k, gettext(lang, v)] for k, v in STATUSES.items()],
+            *[[k, gettext(lang, v)] for k, v in TICKET_STATUS_LABELS.items()],
             ["all", gettext(lang, "All")],
         ]
         self.category_options = [["any", any_label], *[[k, gettext(lang, v)] for k, v in CATEGORIES.items()]]

@@ -7,13 +7,13 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
+from introserv_app.domain.statuses import TICKET_STATUS_LABELS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_datetime, gettext
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import (
     CATEGORIES,
-    STATUSES,
     SUBJECT_MAX,
     assign_ticket,
     close_ticket,
@@ -104,7 +104,7 @@ def ticket_dict(t: Any, lang: str) -> dict[str, str]:
         "subject": t.subject,
         "category": gettext(lang, CATEGORIES.get(t.category, t.category)),
         "status": t.status,
-        "status_label": gettext(lang, STATUSES.get(t.status, t.status)),
+        "status_label": gettext(lang, TICKET_STATUS_LABELS.get(t.status, t.status)),
         "order_id": str(t.order_id or ""),
         "order": t.order_name,
         "customer": t.customer,

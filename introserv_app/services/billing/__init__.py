@@ -10,7 +10,7 @@ from ._providers import PaymentResult, TestPaymentProvider, payment_provider
 
 # Readers: view data for screens and routes.
 from ._readers.catalog import MSG_TARIFF_NOT_FOUND, catalog, quote_order
-from ._readers.invoice_docs import MSG_PERIOD, STATUS_LABELS, InvoiceDocument, invoice_document
+from ._readers.invoice_docs import MSG_PERIOD, InvoiceDocument, invoice_document
 from ._readers.invoice_pdf import render_invoice_pdf
 from ._readers.invoices import INVOICE_STATUSES, invoice_counts, invoices_page, normalize_number
 from ._readers.ledger import account_currency, balance
@@ -79,7 +79,6 @@ __all__ = [
     "MSG_SELLER_NAME_CHARACTERS",
     "MSG_TARIFF_NOT_FOUND",
     "MSG_TYPE",
-    "STATUS_LABELS",
     "EcViesChecker",
     "FormatOnlyChecker",
     "InsufficientFunds",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 # Readers: view data for screens and routes.
 from ._readers.notifications import NotificationView, banners, notifications_page
-from ._readers.outbox import OUTBOX_STATUS_LABELS, OUTBOX_STATUSES, outbox_page
+from ._readers.outbox import OUTBOX_STATUSES, outbox_page
 from ._readers.tickets import (
     QueueFilters,
     TicketRow,
@@ -29,7 +29,6 @@ from ._rules import (
     MSG_MESSAGE,
     MSG_SUBJECT,
     ORDER_ATTENTION_KINDS,
-    STATUSES,
     STICKY_KINDS,
     SUBJECT_MAX,
 )
@@ -66,8 +65,6 @@ __all__ = [
     "NOTIFICATION_INSERT",
     "ORDER_ATTENTION_KINDS",
     "OUTBOX_STATUSES",
-    "OUTBOX_STATUS_LABELS",
-    "STATUSES",
     "STICKY_KINDS",
     "SUBJECT_MAX",
     "TEMPLATES",

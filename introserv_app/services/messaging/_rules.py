@@ -53,14 +53,6 @@ CATEGORIES: dict[str, str] = {
 }
 
 
-STATUSES: dict[str, str] = {
-    TicketStatus.OPEN: N_("Open"),
-    TicketStatus.WAITING_STAFF: N_("Waiting for support"),
-    TicketStatus.ANSWERED: N_("Answered"),
-    TicketStatus.CLOSED: N_("Closed"),
-}
-
-
 SUBJECT_MAX, MESSAGE_MAX = 200, 10_000
 
 

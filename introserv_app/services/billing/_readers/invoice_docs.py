@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import Invoice, InvoiceLine, Order, Profile, TariffPlan, User
 from introserv_app.domain.money import Money
+from introserv_app.domain.statuses import INVOICE_STATUS_LABELS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import MSG_OUTSIDE_EU, MSG_REVERSE_CHARGE, is_eu
@@ -27,7 +28,6 @@ from introserv_app.services.common.viewer import Viewer
 
 MSG_INVOICE_NOT_FOUND = N_("Invoice not found.")
 MSG_PERIOD = N_("{months} mo.")
-STATUS_LABELS = {"unpaid": N_("Unpaid"), "paid": N_("Paid"), "cancelled": N_("Cancelled")}
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def document_for(*, session: Session, invoice_id: int, lang: str) -> InvoiceDocu
         number=invoice.number,
         lang=lang,
         status=invoice.status,
-        status_label=gettext(lang, STATUS_LABELS.get(invoice.status, invoice.status)),
+        status_label=gettext(lang, INVOICE_STATUS_LABELS.get(invoice.status, invoice.status)),
         issued=_day(invoice.issued_at, lang),
         due=_day(invoice.due_at, lang),
         paid=_day(invoice.paid_at, lang),

@@ -9,17 +9,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import EmailOutbox
-from introserv_app.domain.statuses import OutboxStatus
-from introserv_app.domain.text import N_
+from introserv_app.domain.statuses import OUTBOX_STATUS_LABELS, OutboxStatus
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
 
 #: Outbox statuses and their labels.
-OUTBOX_STATUS_LABELS: dict[str, str] = {
-    OutboxStatus.PENDING: N_("Waiting"),
-    OutboxStatus.FAILED: N_("Failed"),
-    OutboxStatus.SENT: N_("Sent"),
-}
 OUTBOX_STATUSES = tuple(OUTBOX_STATUS_LABELS)
 PAGE_SIZE = 50
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from introserv_app.db.tables import Order, Ticket, TicketMessage, User, table_of
 from introserv_app.db.types import utcnow
 from introserv_app.domain.roles import Role
-from introserv_app.domain.statuses import TicketStatus
+from introserv_app.domain.statuses import TICKET_STATUS_LABELS, TicketStatus
 from introserv_app.domain.validation import is_row_id
 from introserv_app.services.common import access
 from introserv_app.services.common.errors import ServiceError
@@ -24,7 +24,6 @@ from introserv_app.services.messaging._rules import (
     CATEGORIES,
     MSG_TICKET_NOT_FOUND,
     PAGE_SIZE,
-    STATUSES,
 )
 
 
@@ -177,7 +176,7 @@ def staff_members(*, session: Session, viewer: Viewer, ip: str = "") -> list[tup
 
 @dataclass(frozen=True)
 class QueueFilters:
-    status: str = "active"  # a STATUSES key, "active" (open or waiting for support) or "all"
+    status: str = "active"  # a TICKET_STATUS_LABELS key, "active" (open or waiting for support) or "all"
     category: str = ""  # a CATEGORIES key or "" (any)
     age: str = ""  # an AGES key or "" (any)
     assigned: str = ""  # "me", "none" or "" (anyone)
@@ -191,7 +190,7 @@ def clean_filters(raw: dict[str, object]) -> QueueFilters:
         return value if isinstance(value, str) and value in allowed else default  # type: ignore[operator]
 
     return QueueFilters(
-        status=pick("status", (*STATUSES, "active", "all"), "active"),
+        status=pick("status", (*TICKET_STATUS_LABELS, "active", "all"), "active"),
         category=pick("category", CATEGORIES, ""),
         age=pick("age", AGES, ""),
         assigned=pick("assigned", ("me", "none"), ""),
@@ -217,7 +216,7 @@ def staff_queue(
     stmt = _base(None)
     if filters.status == "active":
         stmt = stmt.where(col(Ticket.status).in_(ACTIVE_STATUSES))
-    elif filters.status in STATUSES:
+    elif filters.status in TICKET_STATUS_LABELS:
         stmt = stmt.where(col(Ticket.status) == filters.status)
     if filters.category:
         stmt = stmt.where(col(Ticket.category) == filters.category)
