@@ -7,37 +7,16 @@ silently skip the PostgreSQL half).
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from introserv_app.db.session import create_db_engine
 from introserv_app.db.tables import ALL_TABLES
 from introserv_app.tools.migrations import upgrade_head
-
-PG_ADMIN_URL = os.environ.get("INTROSERV_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def new_pg_database() -> Iterator[str]:
-    admin = create_db_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    name = f"introserv_t_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        pytest.fail(f"PostgreSQL is required for the integration tests ({PG_ADMIN_URL}): {exc}", pytrace=False)
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+from tests.support.databases import new_pg_database
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from introserv_app.__main__ import reflex_env as app_reflex_env
-from tests.conftest import new_pg_database
+from tests.support.databases import REDIS_URL, new_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -65,7 +65,6 @@ def reflex_env(extra: dict[str, str]) -> dict[str, str]:
 
 
 MODES = ["embedded", "scaleout"]
-REDIS_URL = os.environ.get("INTROSERV_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 SCALEOUT_WORKERS = 2
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -12,36 +11,10 @@ from pypdf import PdfReader
 
 from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.domain.money import Money
-from introserv_app.domain.vat import decide
-from introserv_app.services.billing import Line, issue_invoice, post
-from tests.e2e.test_order_actions import first_processed
-from tests.e2e.test_orders_grid import open_orders, sql
-from tests.e2e.test_shell import ADMIN, log_in
+from introserv_app.services.billing import post
+from tests.support.browser import ADMIN, demo_id, log_in, open_orders, sql, unpaid_renewal
 
 pytestmark = pytest.mark.e2e
-
-
-def demo_id(db: str) -> int:
-    return sql(db, "SELECT id FROM users WHERE username = 'demo'")[0][0]
-
-
-def unpaid_renewal(db: str, offset: int, minor: int = 1000) -> tuple[int, str, str]:
-    """(order id, invoice number, paid until) of a new unpaid one-month renewal invoice."""
-    oid, name, paid_until = first_processed(db, offset)
-    engine = create_db_engine(db)
-    now = datetime.now(UTC)
-    vat = decide(seller_country="NL", customer_country="OTHER", is_company=False, vat_number_valid=False, on=now.date())
-    with session_scope(engine) as session:
-        number = issue_invoice(
-            session=session,
-            user_id=demo_id(db),
-            lines=[Line(name, Money(minor, "EUR"), order_id=oid, period_months=1)],
-            vat=vat,
-            customer_country="OTHER",
-            now=now,
-        ).number
-    engine.dispose()
-    return oid, number, paid_until
 
 
 def fund(db: str, minor: int, key: str) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_orders_grid import sql
-from tests.e2e.test_shell import CUSTOMER, SUPPORT, log_in
+from tests.support.browser import CUSTOMER, SUPPORT, log_in, sql
 
 pytestmark = pytest.mark.e2e
 

@@ -12,8 +12,7 @@ from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.domain.money import Money
 from introserv_app.domain.vat import decide
 from introserv_app.services.billing import Line, issue_invoice, post
-from tests.e2e.test_order_actions import PROCESSED_BY_NAME, first_processed, row_of
-from tests.e2e.test_orders_grid import open_orders, sql
+from tests.support.browser import PROCESSED_BY_NAME, first_processed, open_orders, row_of, sql
 
 pytestmark = pytest.mark.e2e
 

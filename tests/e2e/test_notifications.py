@@ -10,9 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from introserv_app.db.session import create_db_engine
 from introserv_app.services.jobs import lifecycle
-from tests.e2e.test_order_actions import first_processed
-from tests.e2e.test_orders_grid import open_orders, sql
-from tests.e2e.test_shell import SUPPORT, log_in
+from tests.support.browser import SUPPORT, first_processed, log_in, open_orders, sql
 
 pytestmark = pytest.mark.e2e
 

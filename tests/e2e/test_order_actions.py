@@ -7,23 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_orders_grid import OWN, open_orders, sql
+from tests.support.browser import PROCESSED_BY_NAME, first_processed, open_orders, row_of, select_in_grid, sql
 
 pytestmark = pytest.mark.e2e
-PROCESSED_BY_NAME = "?status=processed&sort=service_name&dir=asc"
-
-
-def first_processed(db: str, offset: int = 0) -> tuple[int, str, str]:
-    row = sql(
-        db,
-        f"SELECT o.id, o.service_name, o.paid_until {OWN} AND o.status = 'processed' AND o.cancel_mode IS NULL "
-        f"ORDER BY o.service_name LIMIT 1 OFFSET {offset}",
-    )[0]
-    return row[0], row[1], row[2]
-
-
-def row_of(page: Page, name: str):  # a row of the grid by its service name
-    return page.locator("#orders-table .order-row", has=page.locator(".cell-name", has_text=name))
 
 
 def test_renew_one_order_from_its_actions_menu(server: str, page: Page, e2e_db_url: str) -> None:
@@ -43,16 +29,6 @@ def test_renew_one_order_from_its_actions_menu(server: str, page: Page, e2e_db_u
     paid = sql(e2e_db_url, "SELECT status FROM invoices ORDER BY id DESC LIMIT 1")[0][0]
     # paid from the balance when it covered the total, otherwise an unpaid invoice and no change yet
     assert (paid == "paid" and new_paid > paid_until) or (paid == "unpaid" and new_paid == paid_until)
-
-
-def select_in_grid(page: Page, names: list[str]) -> None:
-    """Show the batch column of the grid and tick the rows of these orders."""
-    page.locator("#show-menu").click()
-    page.locator("#show-batch").click()
-    page.keyboard.press("Escape")
-    for name in names:
-        row_of(page, name).locator(".row-select").click()
-    expect(page.locator("#selected-count")).to_have_text(str(len(names)))
 
 
 def test_batch_renew_three_orders_with_different_periods(server: str, page: Page, e2e_db_url: str) -> None:

@@ -4,41 +4,20 @@ from __future__ import annotations
 
 import csv
 import re
-import sqlite3
 
-import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_shell import CUSTOMER, SUPPORT, log_in
+from tests.support.browser import CUSTOMER, OWN, SUPPORT, log_in, open_orders, sql
 
 pytestmark = pytest.mark.e2e
 
 NAMES = "#orders-table .cell-name"
-OWN = (
-    "FROM orders o JOIN users u ON u.id = o.user_id JOIN tariff_plans t ON t.id = o.tariff_id WHERE u.username = 'demo'"
-)
-
-
-def sql(db_url: str, query: str, *params: object) -> list[tuple]:
-    """Run one statement on the browser tests' database (SQLite or PostgreSQL), `?` placeholders."""
-    if db_url.startswith("sqlite"):
-        with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
-            return conn.execute(query, params).fetchall()
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        cur = conn.execute(query.replace("?", "%s"), params)  # type: ignore[arg-type]
-        return [tuple(r) for r in cur.fetchall()] if cur.description else []
 
 
 def names(db_url: str, where: str = "", order: str = "o.created_at DESC, o.id DESC", limit: int = 25, offset: int = 0):
     rows = sql(db_url, f"SELECT o.service_name {OWN} {where} ORDER BY {order} LIMIT {limit} OFFSET {offset}")
     return [r[0] for r in rows]
-
-
-def open_orders(page: Page, server: str, query: str = "") -> None:
-    log_in(page, server, CUSTOMER.username, CUSTOMER.password)
-    page.goto(f"{server}/orders{query}")
-    expect(page.locator("#page-title")).to_have_text("Orders")
 
 
 def test_filter_by_status_sort_change_page_and_go_back(server: str, page: Page, e2e_db_url: str) -> None:

@@ -17,11 +17,18 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bench import local_services
-from tests.e2e.conftest import REDIS_URL
-from tests.e2e.sockets import open_socket
-from tests.e2e.test_order_actions import PROCESSED_BY_NAME, first_processed, select_in_grid
-from tests.e2e.test_orders_grid import open_orders, sql
-from tests.e2e.test_shell import CUSTOMER, SUPPORT, log_in
+from tests.support.browser import (
+    CUSTOMER,
+    PROCESSED_BY_NAME,
+    SUPPORT,
+    first_processed,
+    log_in,
+    open_orders,
+    select_in_grid,
+    sql,
+)
+from tests.support.databases import REDIS_URL
+from tests.support.sockets import open_socket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("e2e_mode", ["scaleout"], indirect=True)]
 

@@ -19,8 +19,8 @@ from sqlmodel import select
 from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.db.tables import Order, Profile, TariffPlan
 from introserv_app.services.accounts import create_user
-from tests.e2e.sockets import as_text, open_socket
-from tests.e2e.test_shell import log_in
+from tests.support.browser import log_in
+from tests.support.sockets import as_text, open_socket
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "security-e2e-passphrase"
@@ -243,8 +243,7 @@ def test_the_event_socket_needs_the_panels_own_origin(server: str) -> None:
 def test_a_pay_link_is_refused_outside_the_customers_ip_list(
     server: str, page: Page, browser: Browser, e2e_db_url: str
 ) -> None:
-    from tests.e2e.test_billing_documents import demo_id, unpaid_renewal
-    from tests.e2e.test_orders_grid import open_orders, sql
+    from tests.support.browser import demo_id, open_orders, sql, unpaid_renewal
 
     _, number, _ = unpaid_renewal(e2e_db_url, 11)
     demo = demo_id(e2e_db_url)
@@ -307,7 +306,7 @@ def test_tab_tokens_come_from_the_browsers_cryptographic_random_source(server: s
 def test_someone_guessing_a_password_slows_down_but_the_owners_browser_signs_in_and_support_sees_it(
     server: str, page: Page, browser: Browser, e2e_db_url: str
 ) -> None:
-    from tests.e2e.test_shell import SUPPORT
+    from tests.support.browser import SUPPORT
 
     owner = new_person(e2e_db_url, "olga")
     log_in(page, server, owner.username, PASSWORD)  # the owner's browser gets its device cookie
@@ -340,6 +339,6 @@ def test_someone_guessing_a_password_slows_down_but_the_owners_browser_signs_in_
 
 
 def sql_one(db_url: str, query: str, *params: object) -> object:
-    from tests.e2e.test_orders_grid import sql
+    from tests.support.browser import sql
 
     return sql(db_url, query, *params)[0][0]

@@ -10,8 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.db.tables import Profile
 from introserv_app.services.accounts import create_user
-from tests.e2e.test_orders_grid import sql
-from tests.e2e.test_shell import log_in
+from tests.support.browser import log_in, sql
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "settings-e2e-passphrase"

@@ -7,20 +7,9 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from introserv_app.tools.seed import DEMO_ACCOUNTS
+from tests.support.browser import CUSTOMER, SUPPORT, log_in
 
 pytestmark = pytest.mark.e2e
-CUSTOMER = next(a for a in DEMO_ACCOUNTS if a.username == "demo")
-SUPPORT = next(a for a in DEMO_ACCOUNTS if a.username == "support")
-ADMIN = next(a for a in DEMO_ACCOUNTS if a.username == "admin")
-
-
-def log_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#page-title")).to_be_visible()
 
 
 def test_sign_in_and_see_the_shell(server: str, page: Page, context: BrowserContext) -> None:

@@ -9,8 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.test_orders_grid import OWN, sql
-from tests.e2e.test_shell import ADMIN, CUSTOMER, SUPPORT, log_in
+from tests.support.browser import ADMIN, CUSTOMER, OWN, SUPPORT, log_in, sql
 
 STAFF_PAGES = (
     "/staff",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,27 +16,12 @@ from introserv_app.domain.roles import Role
 from introserv_app.services.accounts import (
     MSG_EMPTY,
     MSG_INVALID,
-    authenticate,
     complete_login,
     logout,
     resolve_session,
     token_hash,
 )
-from tests.integration.helpers import PASSWORD, exchange, make_user
-
-T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-def login(
-    engine: Engine,
-    username: str,
-    password: str,
-    ip: str = "198.51.100.7",
-    now: datetime = T0,
-    device: str | None = None,
-):
-    with session_scope(engine) as session:
-        return authenticate(session=session, username=username, password=password, ip=ip, now=now, device_cookie=device)
+from tests.support.builders import PASSWORD, T0, exchange, login, make_user
 
 
 def full_login(engine: Engine, username: str = "alice", now: datetime = T0) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -26,38 +24,11 @@ from introserv_app.services.billing import (
 )
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from tests.integration.helpers import make_user
+from tests.support.billing import ledger
+from tests.support.builders import make_user
+from tests.support.concurrency import ATTEMPTS, run_concurrently
 
-ATTEMPTS = 24
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-
-
-def run_concurrently(n: int, attempt: Callable[[int], object]) -> list[object]:
-    """Start `n` threads at the same instant; each result is a value or the exception raised."""
-    barrier = threading.Barrier(n)
-    results: list[object] = [None] * n
-
-    def worker(i: int) -> None:
-        barrier.wait()
-        try:
-            results[i] = attempt(i)
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            results[i] = exc
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
-def ledger(engine: Engine, user_id: int) -> list[tuple[str, int]]:
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text("SELECT kind, amount_minor FROM ledger_entries WHERE user_id = :u ORDER BY id"), {"u": user_id}
-        )
-        return [(r[0], r[1]) for r in rows]
 
 
 def funded_customer(engine: Engine, minor: int) -> int:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
-from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,23 +14,9 @@ from introserv_app.config import SmtpSettings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.services.messaging import MAX_ATTEMPTS, backoff, deliver_due, queue_email
+from tests.support.smtp import Inbox, free_port, settings
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-@dataclass
-class Inbox:
-    messages: list[Message] = field(default_factory=list)
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -49,12 +31,6 @@ def smtp_server(smtp_port: int) -> Iterator[Inbox]:
     controller.start()
     yield inbox
     controller.stop()
-
-
-def settings(port: int) -> SmtpSettings:
-    return SmtpSettings(
-        host="127.0.0.1", port=port, username="", password="", starttls=False, sender="INTROSERV <billing@example.com>"
-    )
 
 
 def queue(engine: Engine, n: int, now: datetime = T0) -> None:

@@ -36,8 +36,8 @@ from introserv_app.services.billing import (
 )
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from tests.integration.test_billing_concurrency import ATTEMPTS, ledger, run_concurrently
-from tests.integration.test_renewals import NOW, order, who
+from tests.support.billing import NOW, ledger, order, who
+from tests.support.concurrency import ATTEMPTS, run_concurrently
 
 KEY = "dialog-key-000000000001"
 

@@ -36,7 +36,7 @@ from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.jobs import lifecycle
 from introserv_app.services.messaging._writers import notifications as notification_writer
-from tests.integration.helpers import make_user
+from tests.support.builders import make_user
 
 CAL = LifecycleCalendar(reminder_days=(14, 7, 3, 1), grace_days=3, cancel_after_days=14, auto_renew_days=3)
 END = date(2026, 12, 31)  # the paid-until date the lives start from
@@ -443,7 +443,7 @@ def test_emails_of_a_run_wait_while_smtp_is_down_and_all_arrive_once_it_is_back(
     from aiosmtpd.controller import Controller
 
     from introserv_app.services.messaging import backoff, deliver_due
-    from tests.integration.test_email import Inbox, free_port, settings
+    from tests.support.smtp import Inbox, free_port, settings
 
     class RawInbox(Inbox):
         async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]

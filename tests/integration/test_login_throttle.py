@@ -22,8 +22,7 @@ from introserv_app.services.accounts import (
     LoginOutcome,
     device_cookie_value,
 )
-from tests.integration.helpers import PASSWORD, exchange, make_user
-from tests.integration.test_auth import login
+from tests.support.builders import PASSWORD, exchange, login, make_user
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 OWNER_IP = "198.51.100.7"

@@ -50,7 +50,7 @@ def test_grid_indexes_exist(engine: Engine) -> None:
 
 
 def test_order_status_is_constrained_to_the_six_statuses(engine: Engine) -> None:
-    from tests.integration.helpers import make_customer_with_order
+    from tests.support.builders import make_customer_with_order
 
     order_id = make_customer_with_order(engine)
     try:
@@ -89,7 +89,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(backend: str, tmp_path: 
     from alembic import command
     from introserv_app.db.session import create_db_engine
     from introserv_app.tools.migrations import alembic_config, upgrade_head
-    from tests.conftest import new_pg_database
+    from tests.support.databases import new_pg_database
 
     gen = new_pg_database() if backend == "postgresql" else iter([f"sqlite:///{tmp_path / 'old.db'}"])
     url = next(gen)

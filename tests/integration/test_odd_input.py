@@ -41,7 +41,7 @@ from introserv_app.state.staff import CustomerSearchState, CustomerState
 from introserv_app.state.staff_admin import AdminState, AuditState, StaffTicketsState
 from introserv_app.state.tariffs import TariffsState
 from introserv_app.state.tickets import TicketFormState, TicketsState, TicketThreadState
-from tests.integration.handler_calls import (
+from tests.support.handlers import (
     World,
     app_db,  # noqa: F401 - fixture
     build_world,

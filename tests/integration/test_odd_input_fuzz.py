@@ -39,7 +39,8 @@ from introserv_app.services.accounts import FORM_FIELDS
 from introserv_app.services.billing import INVOICE_STATUSES
 from introserv_app.services.messaging import AGES, CATEGORIES, OUTBOX_STATUSES
 from introserv_app.state.settings import SettingsState
-from tests.integration.handler_calls import (
+from tests.support.builders import PASSWORD
+from tests.support.handlers import (
     World,
     app_db,  # noqa: F401 - fixture
     build_world,
@@ -51,7 +52,6 @@ from tests.integration.handler_calls import (
     state_for,
     table_contents,
 )
-from tests.integration.helpers import PASSWORD
 
 #: Examples per handler (ODD_INPUT_EXAMPLES=200 for a deeper run on a quiet machine).
 EXAMPLES_PER_HANDLER = int(os.environ.get("ODD_INPUT_EXAMPLES", "8"))

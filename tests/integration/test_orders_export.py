@@ -24,8 +24,7 @@ from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services.accounts import SESSION_COOKIE, authenticate
 from introserv_app.services.orders import PARALLEL_MIN_ROWS, iter_orders_csv, orders_page, set_comment
 from introserv_app.tools import seed
-from tests.integration.helpers import exchange
-from tests.integration.test_orders_grid import viewer
+from tests.support.builders import exchange, viewer
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

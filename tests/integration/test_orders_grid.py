@@ -12,11 +12,11 @@ from sqlmodel import select
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Order, User
 from introserv_app.domain.grid import SORT_KEYS, GridQuery, OrderFilters, parse_grid_query
-from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import matching_order_ids, orders_page, set_comment
 from introserv_app.tools import seed
+from tests.support.builders import viewer
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -28,12 +28,6 @@ def data(engine: Engine) -> Engine:
     seed.seed_volume(engine, customers=0, orders=60, seed=11, now=NOW, owner_username="demo")
     seed.seed_volume(engine, customers=8, orders=400, seed=12, now=NOW)
     return engine
-
-
-def viewer(engine: Engine, username: str) -> Viewer:
-    with session_scope(engine) as session:
-        u = session.exec(select(User).where(User.username == username)).one()
-        return Viewer(user_id=u.id or 0, username=u.username, role=Role(u.role), session_id=0, language="en")
 
 
 def page(engine: Engine, who: Viewer, **kw: object):

@@ -41,9 +41,9 @@ from introserv_app.services.messaging import (
     tickets_page,
 )
 from introserv_app.services.orders import order_detail
-from tests.integration.helpers import make_user
-from tests.integration.test_billing_concurrency import ATTEMPTS, run_concurrently
-from tests.integration.test_renewals import NOW, fund, who
+from tests.support.billing import NOW, fund, who
+from tests.support.builders import make_user
+from tests.support.concurrency import ATTEMPTS, run_concurrently
 
 
 @pytest.fixture

@@ -65,8 +65,7 @@ def test_the_session_touch_is_committed_at_once_not_held_by_the_page_load(defaul
 
     from introserv_app.db.tables import UserSession
     from introserv_app.services.accounts import TOUCH_EVERY, resolve_session
-    from tests.integration.helpers import PASSWORD, exchange, make_user
-    from tests.integration.test_auth import T0, login
+    from tests.support.builders import PASSWORD, T0, exchange, login, make_user
 
     make_user(default_engine)
     outcome = login(default_engine, "alice", PASSWORD)

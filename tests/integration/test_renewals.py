@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,76 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import Order, Profile, TariffPlan
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
-from introserv_app.services.billing import balance, pay_invoice, post, quote_renewal, renew
+from introserv_app.services.billing import balance, pay_invoice, quote_renewal, renew
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import cancel_order, withdraw_cancellation
-from tests.integration.helpers import make_user
-from tests.integration.test_billing_concurrency import ATTEMPTS, ledger, run_concurrently
-
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-TODAY = NOW.date()
-PRICES = {"1": 400, "3": 1140, "6": 2208, "12": 4224}
-
-
-@pytest.fixture
-def shop(engine: Engine) -> dict[str, int]:
-    """A Finnish customer (25.5 % VAT) with one order per status, and a second customer."""
-    ids: dict[str, int] = {}
-    uid = make_user(engine, "fin")
-    other = make_user(engine, "other")
-    with session_scope(engine) as session:
-        session.get(Profile, uid).country = "FI"  # type: ignore[union-attr]
-        tariff = TariffPlan(code="vps-s", name="VPS S", product_type="vps", currency="EUR", prices_minor=PRICES)
-        session.add(tariff)
-        session.flush()
-        specs = {
-            "active": ("processed", date(2027, 1, 10)),
-            "active2": ("processed", date(2026, 12, 31)),
-            "active3": ("processing", date(2026, 11, 30)),
-            "overdue": ("suspended_nonpayment", date(2026, 11, 1)),
-            "abuse": ("suspended_violation", date(2027, 2, 1)),
-            "new": ("not_processed", None),
-            "gone": ("cancelled", date(2026, 5, 1)),
-        }
-        for key, (status, paid) in specs.items():
-            order = Order(
-                user_id=uid,
-                service_name=f"s{key}",
-                tariff_id=tariff.id or 0,
-                status=status,
-                paid_until=paid,
-                price_minor=400,
-                currency="EUR",
-            )
-            session.add(order)
-            session.flush()
-            ids[key] = order.id or 0
-        foreign = Order(user_id=other, service_name="foreign1", tariff_id=tariff.id or 0, status="processed",
-                        paid_until=date(2027, 1, 1), price_minor=400, currency="EUR")  # fmt: skip
-        session.add(foreign)
-        session.flush()
-        ids["foreign"], ids["user"], ids["other"] = foreign.id or 0, uid, other
-    return ids
-
-
-def who(ids: dict[str, int]) -> Viewer:
-    return Viewer(user_id=ids["user"], username="fin", role=Role.CUSTOMER, session_id=0, language="en")
-
-
-def fund(engine: Engine, user_id: int, minor: int, key: str = "funding-0000000001") -> None:
-    with session_scope(engine) as session:
-        post(session=session, user_id=user_id, kind="topup", amount=Money(minor, "EUR"), idem_key=key)
-
-
-def order(engine: Engine, oid: int) -> Order:
-    with session_scope(engine) as session:
-        o = session.get(Order, oid)
-        assert o is not None
-        return o
+from tests.support.billing import NOW, fund, ledger, order, who
+from tests.support.concurrency import ATTEMPTS, run_concurrently
 
 
 def test_a_quote_shows_net_vat_total_and_new_dates(engine: Engine, shop: dict[str, int]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,17 +15,6 @@ from introserv_app.db.session import session_scope
 from introserv_app.services.accounts import authenticate
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def client(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    """The Starlette routes bound to the test database."""
-    from introserv_app.web import routes
-
-    monkeypatch.setattr(routes, "session_scope", lambda: session_scope(engine))
-    monkeypatch.setattr(routes, "get_engine", lambda: engine)
-    with TestClient(routes.build_api(), base_url="http://localhost:3000") as c:
-        yield c
 
 
 def test_health(client: TestClient) -> None:

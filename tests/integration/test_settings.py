@@ -23,7 +23,7 @@ from introserv_app.services.accounts import authenticate, resolve_session
 from introserv_app.services.billing import MSG_PROFILE_INCOMPLETE, PaymentBlocked, payment_provider, post, top_up
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from tests.integration.helpers import PASSWORD, exchange, make_user
+from tests.support.builders import PASSWORD, exchange, make_user
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

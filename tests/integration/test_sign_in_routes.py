@@ -17,7 +17,7 @@ from introserv_app.services.accounts import (
     authenticate,
     resolve_session,
 )
-from tests.integration.helpers import PASSWORD, make_user
+from tests.support.builders import PASSWORD, make_user
 
 OWN = "http://localhost:3000"
 SAME_ORIGIN = {"Origin": OWN, "Sec-Fetch-Site": "same-origin"}

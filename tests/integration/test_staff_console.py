@@ -35,7 +35,7 @@ from introserv_app.services.billing import balance, post, vat_for_customer
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.support import month_starts, spending_by_month, staff_dashboard
-from tests.integration.helpers import PASSWORD, exchange, make_customer_with_order, make_user
+from tests.support.builders import PASSWORD, exchange, make_customer_with_order, make_user
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 

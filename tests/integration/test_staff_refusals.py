@@ -32,7 +32,8 @@ from introserv_app.services.common.access import MSG_ADMIN_ONLY
 from introserv_app.state.guard import STAFF_STATES
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.session import SessionState
-from tests.integration.helpers import PASSWORD, exchange, make_customer_with_order, make_user, run_coroutine
+from tests.support.builders import PASSWORD, exchange, make_customer_with_order, make_user
+from tests.support.concurrency import run_coroutine
 
 # Reflex's own field setter (a client-side value of this tab's state; it reads and writes no data).
 BUILTIN = {"setvar"}

@@ -8,7 +8,7 @@ from redis.asyncio import Redis
 from reflex.istate.manager.redis import NOTIFY_KEYSPACE_EVENTS
 
 from introserv_app.web.state_store import ensure_keyspace_notifications
-from tests.integration.helpers import run_coroutine
+from tests.support.concurrency import run_coroutine
 
 REDIS_URL = os.environ.get("INTROSERV_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 

@@ -13,7 +13,7 @@ from introserv_app.db.session import session_scope
 from introserv_app.db.tables import Profile
 from introserv_app.domain.vat import MSG_OUTSIDE_EU, MSG_REVERSE_CHARGE, VatNumber
 from introserv_app.services.billing import check_profile_vat, vat_for_customer
-from tests.integration.helpers import make_user
+from tests.support.builders import make_user
 
 ON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -39,7 +39,7 @@ from introserv_app.services.accounts import SESSION_COOKIE
 from introserv_app.services.accounts import _passwords as passwords  # the hasher is patched to be cheap
 from introserv_app.services.billing import place_order
 from introserv_app.services.common.viewer import Viewer
-from tests.integration.helpers import make_customer_with_order, make_user, session_token
+from tests.support.builders import make_customer_with_order, make_user, session_token
 
 CLIENT_IP = "203.0.113.9"
 

@@ -1,18 +1,19 @@
-"""Small builders for integration tests."""
+"""Builders for the integration tests: users with complete profiles, a customer with an order, signing in the way
+the login form and /auth/complete do, a viewer by username."""
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import Order, Profile, TariffPlan
+from introserv_app.db.tables import Order, Profile, TariffPlan, User
 from introserv_app.domain.roles import Role
-from introserv_app.services.accounts import create_user
+from introserv_app.services.accounts import authenticate, complete_login, create_user
+from introserv_app.services.common.viewer import Viewer
 
 PASSWORD = "correct-horse-battery"
 
@@ -61,13 +62,6 @@ def make_customer_with_order(engine: Engine, username: str = "bob", status: str 
         return order.id or 0
 
 
-def run_coroutine(coroutine: Any) -> Any:
-    """Run a coroutine on a loop of its own thread (the browser tests' Playwright keeps an event loop
-    running in this one when the whole suite runs)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def session_token(engine: Engine, username: str, password: str = PASSWORD, ip: str = "127.0.0.1") -> str:
     """Sign `username` in the way the login form and the /auth/complete exchange do; the session token."""
     from introserv_app.services.accounts import authenticate
@@ -83,7 +77,27 @@ def session_token(engine: Engine, username: str, password: str = PASSWORD, ip: s
 
 def exchange(session: Any, outcome: Any, ip: str = "127.0.0.1", now: Any = None) -> str | None:
     """/auth/complete's part of signing in, by the browser that signed in: the session token, or None."""
-    from introserv_app.services.accounts import complete_login
 
     done = complete_login(session=session, ticket=outcome.ticket or "", binding=outcome.binding or "", ip=ip, now=now)
     return done.token if done else None
+
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def login(
+    engine: Engine,
+    username: str,
+    password: str,
+    ip: str = "198.51.100.7",
+    now: datetime = T0,
+    device: str | None = None,
+):
+    with session_scope(engine) as session:
+        return authenticate(session=session, username=username, password=password, ip=ip, now=now, device_cookie=device)
+
+
+def viewer(engine: Engine, username: str) -> Viewer:
+    with session_scope(engine) as session:
+        u = session.exec(select(User).where(User.username == username)).one()
+        return Viewer(user_id=u.id or 0, username=u.username, role=Role(u.role), session_id=0, language="en")
