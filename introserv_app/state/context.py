@@ -4,7 +4,7 @@
   (`router.headers.cookie`, never sent to the browser; None when signed out). The Reflex tab token is not a
   credential: every handler asks this, and staff handlers are guarded on top (`state.guard`).
 - `ctx.lang`: the tab's language (`LocaleState`, a cookie); `viewer_lang` is the one way to read it.
-- `ctx.ip`: the client address (the socket peer; X-Forwarded-For only through `trusted_proxy_hops`).
+- `ctx.ip`: the client address (`domain.addresses.client_address`, the same rule as the HTTP routes).
 - `ctx.session()`: one unit of work (commit on success, roll back on any error); inside `page_load()` every
   session of the page load is that one shared session.
 - `ctx.run(...)`: one service call in one unit of work, its result or the service's refusal translated
