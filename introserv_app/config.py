@@ -131,6 +131,13 @@ class Settings:
     lifecycle_interval: int = 300
     #: Where customers' new tickets and replies are mailed when no staff member is assigned.
     support_email: str = "support@localhost"
+    #: open: anyone may sign up at /signup; closed: only with an invitation link from staff.
+    signup: str = "open"
+    #: Sign-ups accepted per address and in all per hour (a flood gets a clear "try later").
+    signup_per_ip_hour: int = 5
+    signup_per_hour: int = 100
+    #: required: staff must set up a second factor before the console opens; optional: their choice.
+    staff_2fa: str = "optional"
 
     @property
     def cookie_secure(self) -> bool:
@@ -176,4 +183,13 @@ def get_settings() -> Settings:
         auto_renew_days=_int("INTROSERV_AUTO_RENEW_DAYS", 3, 0),
         lifecycle_interval=_int("INTROSERV_LIFECYCLE_INTERVAL", 300, 0),
         support_email=os.environ.get("INTROSERV_SUPPORT_EMAIL", "").strip() or "support@localhost",
+        signup=_choice("INTROSERV_SIGNUP", ("open", "closed"), "open"),
+        signup_per_ip_hour=_int("INTROSERV_SIGNUP_PER_IP_HOUR", 5, 1),
+        signup_per_hour=_int("INTROSERV_SIGNUP_PER_HOUR", 100, 1),
+        # Production mode (PostgreSQL + Redis) requires it unless told otherwise.
+        staff_2fa=_choice(
+            "INTROSERV_STAFF_2FA",
+            ("required", "optional"),
+            "required" if os.environ.get("INTROSERV_REDIS_URL", "").strip() else "optional",
+        ),
     )

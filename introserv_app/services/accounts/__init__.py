@@ -1,8 +1,8 @@
 """Accounts: who the customers and staff are and how they prove it. Sign-in and sessions (the cookie, expiry,
 revocation), throttling and device cookies, passwords, users and roles, the Settings page (profile, password, code
 word, call password, e-mail change, phone verification, language) and the customer's dashboard. Imports
-services.common, services.messaging, services.orders and services.billing. Sign-up, recovery and second factors go
-here."""
+services.common, services.messaging, services.orders and services.billing. Sign-up (with invitations
+and the e-mail confirmation), password reset and second factors."""
 
 from __future__ import annotations
 
@@ -48,6 +48,15 @@ from ._writers.phone import (
     send_code,
 )
 from ._writers.profile import set_language
+from ._writers.recovery import (
+    MSG_RESET_DONE,
+    MSG_RESET_LINK_BAD,
+    MSG_RESET_SENT,
+    request_password_reset,
+    reset_password,
+    reset_username,
+    send_reset_link,
+)
 from ._writers.secrets import change_password, set_call_password, set_code_word
 from ._writers.settings import save_settings
 from ._writers.sign_in import (
@@ -59,6 +68,16 @@ from ._writers.sign_in import (
     authenticate,
     complete_login,
     logout,
+)
+from ._writers.signup import (
+    MSG_INVITE_BAD,
+    MSG_RESENT,
+    MSG_SIGNUP_CLOSED,
+    MSG_SIGNUP_SENT,
+    SignUp,
+    invite,
+    resend_confirmation,
+    sign_up,
 )
 from ._writers.users import create_user
 
@@ -76,8 +95,15 @@ __all__ = [
     "MSG_EXCHANGE_FAILED",
     "MSG_EXPIRED",
     "MSG_INVALID",
+    "MSG_INVITE_BAD",
     "MSG_LINK_BAD",
     "MSG_LOCKED",
+    "MSG_RESENT",
+    "MSG_RESET_DONE",
+    "MSG_RESET_LINK_BAD",
+    "MSG_RESET_SENT",
+    "MSG_SIGNUP_CLOSED",
+    "MSG_SIGNUP_SENT",
     "MSG_THROTTLED",
     "MSG_TOO_MANY_SENDS",
     "MSG_WRONG_CODE",
@@ -87,6 +113,7 @@ __all__ = [
     "LoginOutcome",
     "SettingsInvalid",
     "SignInAttempts",
+    "SignUp",
     "authenticate",
     "change_password",
     "check_code",
@@ -98,12 +125,18 @@ __all__ = [
     "device_cookie_value",
     "gateways_from_settings",
     "hash_password",
+    "invite",
     "logout",
     "request_email_change",
+    "request_password_reset",
+    "resend_confirmation",
+    "reset_password",
+    "reset_username",
     "resolve_session",
     "save_settings",
     "send_code",
     "send_confirmation_link",
+    "send_reset_link",
     "sessions_changed",
     "sessions_generation",
     "set_call_password",
@@ -111,6 +144,7 @@ __all__ = [
     "set_language",
     "settings_view",
     "sign_in_attempts",
+    "sign_up",
     "token_from_cookie_header",
     "token_hash",
 ]

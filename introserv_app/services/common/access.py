@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
+from introserv_app.db.tables import User
 from introserv_app.domain.text import N_
 from introserv_app.services.common import audit
-from introserv_app.services.common.errors import PermissionDenied
+from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
 
 MSG_STAFF_ONLY = N_("This page is for support staff only.")
@@ -46,3 +48,23 @@ def require_admin(*, session: Session, viewer: Viewer, target: str, ip: str = ""
     if not viewer.role.is_admin:
         record_denied(session=session, viewer=viewer, target=target, ip=ip)
         raise PermissionDenied(MSG_STAFF_ONLY if not viewer.is_staff else MSG_ADMIN_ONLY)
+
+
+MSG_CONFIRM_EMAIL_FIRST = N_(
+    "Confirm your email address first: open the link we sent you (Settings can send it again). Orders, "
+    "payments and tickets open once the address is confirmed."
+)
+
+
+def require_confirmed_email(*, session: Session, viewer: Viewer) -> None:
+    """Raise ServiceError for a customer who signed up and has not confirmed the address yet (staff and
+    accounts made by staff or the CLI are never held back)."""
+    if viewer.is_staff:
+        return
+    waiting = (
+        session.connection()
+        .execute(sa.select(col(User.email_unconfirmed)).where(col(User.id) == viewer.user_id))
+        .scalar()
+    )
+    if waiting:
+        raise ServiceError(MSG_CONFIRM_EMAIL_FIRST)

@@ -241,3 +241,38 @@ MAIL_NOTICE_BODY = N_(
     "to {new_email}. The change happens once the new address is confirmed. If this was not you, change "
     "your password and contact support."
 )
+MAIL_SIGNUP_TAKEN_SUBJECT = N_("Someone tried to register with your email address")
+MAIL_SIGNUP_TAKEN_BODY = N_(
+    "Hello,\n\nsomeone (perhaps you) tried to create a new INTROSERV account with this email address. It "
+    "already belongs to an account, so no new account was made.\n\nIf you have forgotten your password, you "
+    "can set a new one here:\n\n{forgot_link}\n\nIf this was not you, you can ignore this message."
+)
+MAIL_SIGNUP_NAME_TAKEN_SUBJECT = N_("Your INTROSERV account was not created")
+MAIL_SIGNUP_NAME_TAKEN_BODY = N_(
+    "Hello,\n\nsomeone (perhaps you) tried to create an INTROSERV account with this email address and the "
+    "username {username}. That username is already taken, so no account was made. Please sign up again "
+    "with another username:\n\n{signup_link}\n\nIf this was not you, you can ignore this message."
+)
+MAIL_RESET_SUBJECT = N_("Set a new password for your INTROSERV account")
+MAIL_RESET_BODY = N_(
+    "Hello {username},\n\na new password was requested for your INTROSERV account. Open this link within "
+    "30 minutes to set one (it works once):\n\n{link}\n\nIf you did not ask for this, ignore this message: "
+    "your password stays as it is."
+)
+MAIL_PASSWORD_RESET_DONE_SUBJECT = N_("Your INTROSERV password was changed")
+MAIL_PASSWORD_RESET_DONE_BODY = N_(
+    "Hello {username},\n\nthe password of your INTROSERV account was just set through a reset link (from "
+    "the address {ip}). Every session of the account was signed out.\n\nIf this was not you, contact "
+    "support at once."
+)
+MAIL_INVITE_SUBJECT = N_("You are invited to the INTROSERV client area")
+MAIL_INVITE_BODY = N_(
+    "Hello,\n\nyou are invited to create an account in the INTROSERV client area. Open this link within 7 "
+    "days to sign up:\n\n{link}\n"
+)
+MAIL_SECOND_FACTOR_REMOVED_SUBJECT = N_("Two-factor authentication was removed from your account")
+MAIL_SECOND_FACTOR_REMOVED_BODY = N_(
+    "Hello {username},\n\nafter checking your identity by phone, support removed the second factor "
+    "(authenticator app and recovery codes) from your INTROSERV account. You can set it up again in "
+    "Settings → Security.\n\nIf you did not ask for this, contact support at once."
+)

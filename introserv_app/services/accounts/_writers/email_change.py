@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from introserv_app.config import get_settings
-from introserv_app.db.tables import EmailChange
+from introserv_app.db.tables import EmailChange, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain import settings_rules as rules
 from introserv_app.domain.settings_rules import FieldError
@@ -109,6 +109,9 @@ def confirm_email(*, session: Session, token: object, ip: str = "", now: datetim
     profile = _profile(session, row.user_id)
     old = profile.email
     profile.email, profile.email_confirmed = row.new_email, True
+    user = session.get(User, row.user_id)
+    if user is not None:
+        user.email_unconfirmed = False  # a signed-up account may now order, pay and open tickets
     audit.record(
         session=session,
         action="settings.email",

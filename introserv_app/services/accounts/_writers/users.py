@@ -38,23 +38,26 @@ def create_user(
     actor_id: int | None = None,
     now: datetime | None = None,
     send_welcome: bool = True,
+    password_hash: str | None = None,
 ) -> User:
-    """Create a user with an empty profile; queue a welcome email when an address is given."""
+    """Create a user with an empty profile; queue a welcome email when an address is given.
+    `password_hash`: the password already checked and hashed by the caller (sign-up), instead of `password`."""
     now = now or utcnow()
     name = normalize_username(username)
     if not is_valid_new_username(name):
         raise ServiceError(N_("Username: 2-64 characters: letters a-z, digits, dot, underscore or hyphen."))
-    if not isinstance(password, str) or not (PASSWORD_MIN <= len(password) <= PASSWORD_MAX):
-        raise ServiceError(N_("Password: between 12 and 128 characters."))
-    if has_unusable_characters(password):
-        raise ServiceError(MSG_PASSWORD_CHARACTERS)
+    if password_hash is None:
+        if not isinstance(password, str) or not (PASSWORD_MIN <= len(password) <= PASSWORD_MAX):
+            raise ServiceError(N_("Password: between 12 and 128 characters."))
+        if has_unusable_characters(password):
+            raise ServiceError(MSG_PASSWORD_CHARACTERS)
     if language not in SUPPORTED_LANGUAGES:
         raise ServiceError(N_("Unknown language."))
     if currency not in CURRENCIES:
         raise ServiceError(N_("Unknown currency."))
     if session.exec(select(User.id).where(User.username == name)).first() is not None:
         raise ServiceError(N_("This username is taken."))
-    user = User(username=name, role=role.value, password_hash=hash_password(password), created_at=now)
+    user = User(username=name, role=role.value, password_hash=password_hash or hash_password(password), created_at=now)
     session.add(user)
     session.flush()
     session.add(

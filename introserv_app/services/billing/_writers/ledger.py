@@ -19,6 +19,7 @@ from introserv_app.services.billing._providers import PaymentProvider
 from introserv_app.services.billing._readers.ledger import account_currency, balance, find_entry
 from introserv_app.services.billing._readers.payability import require_payable
 from introserv_app.services.common import audit
+from introserv_app.services.common.access import require_confirmed_email
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 
@@ -126,6 +127,7 @@ def top_up(
     A decline is returned, not raised, so that its audit event is committed with the caller's transaction.
     """
     check_idem_key(idem_key)
+    require_confirmed_email(session=session, viewer=viewer)
     if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
         raise ServiceError(MSG_BAD_TOPUP)
     if not TOPUP_MIN_MINOR <= amount_minor <= TOPUP_MAX_MINOR:

@@ -19,6 +19,7 @@ from introserv_app.services.billing._readers.vat import vat_for_customer
 from introserv_app.services.billing._writers.invoices import Line, issue_invoice
 from introserv_app.services.billing._writers.ledger import MSG_BAD_KEY, check_idem_key, lock_account
 from introserv_app.services.common import access, audit
+from introserv_app.services.common.access import require_confirmed_email
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import record_status_change
@@ -54,6 +55,7 @@ def place_order(
     """A new "Not processed" order with its unpaid first invoice (once per `idem_key`)."""
     now = now or utcnow()
     check_idem_key(idem_key)
+    require_confirmed_email(session=session, viewer=viewer)
     done = _by_key(session, viewer, idem_key)
     if done is not None:
         return done

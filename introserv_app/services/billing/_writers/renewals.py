@@ -34,6 +34,7 @@ from introserv_app.services.billing._readers.vat import vat_for_customer
 from introserv_app.services.billing._writers.invoices import Line, issue_invoice
 from introserv_app.services.billing._writers.ledger import MSG_BAD_KEY, check_idem_key, lock_account, post
 from introserv_app.services.common import access, audit
+from introserv_app.services.common.access import require_confirmed_email
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import change_status, record_status_change
@@ -221,6 +222,7 @@ def pay_invoice(
         access.record_denied(session=session, viewer=viewer, target="invoice.pay", details={"invoice_id": invoice_id})
         raise ServiceError(MSG_INVOICE_NOT_FOUND)
     require_payable(session=session, user_id=viewer.user_id)
+    require_confirmed_email(session=session, viewer=viewer)
     lock_account(session=session, user_id=viewer.user_id)
     invoice = session.get(Invoice, invoice_id)
     session.refresh(invoice)  # the state after the lock, not a copy read before it

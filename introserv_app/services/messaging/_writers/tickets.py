@@ -12,6 +12,7 @@ from introserv_app.db.tables import Profile, Ticket, TicketMessage
 from introserv_app.db.types import utcnow
 from introserv_app.domain.statuses import TicketStatus
 from introserv_app.services.common import access, audit
+from introserv_app.services.common.access import require_confirmed_email
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.scope import own_order
 from introserv_app.services.common.viewer import Viewer
@@ -49,6 +50,7 @@ def create_ticket(
 ) -> int:
     """A new ticket with its first message; returns its id. Nothing is saved when any field is wrong."""
     now = now or utcnow()
+    require_confirmed_email(session=session, viewer=viewer)
     if order_id is not None:
         own_order(session=session, viewer=viewer, order_id=order_id, target="ticket.create")
     clean_subject = clean_ticket_text(
