@@ -12,6 +12,7 @@ import reflex as rx
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine
+from introserv_app.pages.access import forgot_page, reset_page, signup_page
 from introserv_app.pages.catalog import catalog_page
 from introserv_app.pages.dashboard import dashboard_page
 from introserv_app.pages.invoices import invoices_page
@@ -31,6 +32,7 @@ from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
 from introserv_app.services.jobs import lifecycle
 from introserv_app.services.messaging import deliver_due
+from introserv_app.state.access import ForgotState, ResetState, SignUpState
 from introserv_app.state.binding import SessionBinding
 from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
@@ -86,6 +88,9 @@ CHECK_LOGIN, CHECK_STAFF = SessionState.check_login, SessionState.check_staff
 #: Every page of the panel (`add_page` and the reloaders of `state.reloaders` are made from it).
 PAGES: tuple[Page, ...] = (
     Page("/login", login_page, (LoginState.open_page,)),
+    Page("/signup", signup_page, (SignUpState.open_page,), title="INTROSERV · Sign up"),
+    Page("/forgot", forgot_page, (ForgotState.open_page,)),
+    Page("/reset", reset_page, (ResetState.open_page,)),
     Page("/", dashboard_page, (CHECK_LOGIN, DashboardState.load, NotificationsState.load_banners), DashboardState.load),
     Page("/orders", orders_page, (OrdersGridState.open_page,), OrdersGridState.load),
     Page("/orders/[order_id]", order_detail_page, (OrderDetailState.open_page,), OrderDetailState.load),

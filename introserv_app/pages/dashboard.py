@@ -93,6 +93,32 @@ def _renewals() -> rx.Component:
 
 def dashboard_page() -> rx.Component:
     return shell(
+        rx.cond(
+            DashboardState.unconfirmed_email != "",
+            rx.callout(
+                rx.vstack(
+                    rx.text(
+                        t("Please confirm your email address"),
+                        " ",
+                        rx.text.strong(DashboardState.unconfirmed_email),
+                        ": ",
+                        t("open the link we sent you. Orders, payments and tickets open once it is confirmed."),
+                    ),
+                    rx.button(
+                        t("Send the link again"),
+                        on_click=DashboardState.resend_confirmation,
+                        size="1",
+                        variant="soft",
+                        id="resend-confirmation",
+                    ),
+                    spacing="2",
+                ),
+                icon="mail-warning",
+                color_scheme="amber",
+                id="confirm-email-banner",
+                width="100%",
+            ),
+        ),
         rx.flex(
             rx.cond(
                 ~DashboardState.scope_all,

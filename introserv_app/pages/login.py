@@ -21,6 +21,10 @@ def login_page() -> rx.Component:
                     rx.hstack(brand(), rx.spacer(), language_switcher(), width="100%", align="center"),
                     rx.heading(t("Sign in to the client area"), size="5"),
                     rx.cond(
+                        LoginState.notice != "",
+                        rx.callout(LoginState.notice, icon="info", role="status", id="login-notice", width="100%"),
+                    ),
+                    rx.cond(
                         LoginState.error != "",
                         rx.callout(
                             LoginState.error,
@@ -57,6 +61,12 @@ def login_page() -> rx.Component:
                     ),
                     rx.button(
                         t("Sign in"), type="submit", id="login-submit", width="100%", size="3", loading=LoginState.busy
+                    ),
+                    rx.hstack(
+                        rx.link(t("Forgot your password?"), href="/forgot", id="to-forgot", size="2"),
+                        rx.spacer(),
+                        rx.link(t("Create an account"), href="/signup", id="to-signup", size="2"),
+                        width="100%",
                     ),
                     spacing="4",
                     width="100%",

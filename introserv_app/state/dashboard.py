@@ -8,10 +8,10 @@ import reflex as rx
 
 from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
 from introserv_app.i18n import format_amount, format_date, format_money, gettext
-from introserv_app.services.accounts import dashboard_summary
+from introserv_app.services.accounts import MSG_RESENT, dashboard_summary, resend_confirmation
 from introserv_app.services.support import spending_by_month
 from introserv_app.state.charts import monthly_points
-from introserv_app.state.context import Ctx
+from introserv_app.state.context import Ctx, Refused
 from introserv_app.state.fields import Field, event, field
 
 
@@ -25,6 +25,8 @@ class DashboardState(rx.State):
     renewals: Field[list[dict[str, str]]] = field([])
     spending: Field[list[dict[str, Any]]] = field([])
     spending_total: Field[str] = field("")
+    #: A signed-up customer's address awaiting its confirmation link (the banner with "send it again").
+    unconfirmed_email: Field[str] = field("")
 
     @event
     async def load(self):
@@ -41,6 +43,7 @@ class DashboardState(rx.State):
             spending = spending_by_month(session=session, viewer=viewer)
         self.spending, self.spending_total = monthly_points(spending, lang)
         self.scope_all = summary.scope_all
+        self.unconfirmed_email = summary.unconfirmed_email
         self.balance_text = format_money(summary.balance, lang) if summary.balance else ""
         self.unpaid_invoices = summary.unpaid_invoices
         active = sum(
@@ -68,3 +71,12 @@ class DashboardState(rx.State):
         ]
         self.loaded = True
         return None
+
+    @event
+    async def resend_confirmation(self):
+        """The banner's "Send the link again" (at most three times an hour)."""
+        ctx = await Ctx.of(self)
+        sent = ctx.run(lambda session, viewer: resend_confirmation(session=session, viewer=viewer, ip=ctx.ip))
+        if isinstance(sent, Refused):
+            return rx.toast.error(sent.message) if sent.message else None
+        return rx.toast.success(ctx.text(MSG_RESENT, {"email": sent}))

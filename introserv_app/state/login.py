@@ -7,26 +7,42 @@ import json
 import reflex as rx
 
 from introserv_app.config import get_settings
+from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields, safe_next
-from introserv_app.services.accounts import DEVICE_COOKIE, MSG_EXCHANGE_FAILED, authenticate, cookie_from_header
+from introserv_app.services.accounts import (
+    DEVICE_COOKIE,
+    MSG_EXCHANGE_FAILED,
+    MSG_LINK_BAD,
+    authenticate,
+    cookie_from_header,
+)
 from introserv_app.state.context import Ctx
 from introserv_app.state.fields import Field, event, field
 from introserv_app.state.url import page_url
 
+MSG_EMAIL_CONFIRMED = N_("Your email address is confirmed. Sign in to continue.")
+
 
 class LoginState(rx.State):
     error: Field[str] = field("")
+    #: Good news from a link (`?confirmed=1`: the e-mail address is confirmed).
+    notice: Field[str] = field("")
     busy: Field[bool] = field(False)
 
     @event
     async def open_page(self):
         """Signed-in users go straight to the dashboard; `?failed=1` comes from a refused /auth/complete."""
-        self.error, self.busy = "", False
+        self.error, self.notice, self.busy = "", "", False
         ctx = await Ctx.of(self)
         if ctx.viewer is not None:
             return rx.redirect("/", replace=True)
-        if page_url(self).get("failed") is not None:
+        query = page_url(self)
+        if query.get("failed") is not None:
             self.error = ctx.text(MSG_EXCHANGE_FAILED)
+        if query.get("confirmed") is not None:
+            self.notice = ctx.text(MSG_EMAIL_CONFIRMED)
+        elif query.get("email") == "invalid":
+            self.error = ctx.text(MSG_LINK_BAD)
         return None
 
     @event

@@ -265,7 +265,11 @@ class SettingsState(rx.State):
         fields = form_fields(form)
         return await self._run(
             lambda s, v, ip: accounts.set_call_password(
-                session=s, viewer=v, word=fields.get("call_password", ""), ip=ip
+                session=s,
+                viewer=v,
+                word=fields.get("call_password", ""),
+                password=fields.get("current_password", ""),
+                ip=ip,
             ),
             MSG_CALL_PASSWORD_DONE,
         )

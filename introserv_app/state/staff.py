@@ -71,6 +71,7 @@ class StaffDashboardState(rx.State):
                 d.status_counts[OrderStatus.PROCESSED] + d.status_counts[OrderStatus.PROCESSING], lang
             ),
             "expiring": format_amount(d.expiring_7d, lang),
+            "new_accounts": format_amount(d.new_accounts_7d, lang),
             "suspended": format_amount(d.suspended, lang),
             "tickets": format_amount(sum(d.tickets_by_age.values()), lang),
             "outbox_pending": format_amount(d.outbox_pending, lang),
@@ -398,11 +399,12 @@ class CustomerState(rx.State):
     @staff_only
     async def account_action(self, name: str):
         ip = client_ip(self)
-        actions = {
+        actions: dict[str, Callable[..., object]] = {
             "verify_company": support.verify_company,
             "clear_ip": support.clear_ip_restrictions,
             "reset_code_word": support.reset_code_word,
             "resend_confirmation": support.resend_email_confirmation,
+            "send_reset": support.send_password_reset,
         }
         fn = actions.get(name) if isinstance(name, str) else None
         if fn is None:

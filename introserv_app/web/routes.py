@@ -237,13 +237,17 @@ def pay_link_pdf(request: Request) -> Response:
 
 
 def confirm_email_link(request: Request) -> Response:
-    """GET /settings/confirm-email?t=... : the link from the confirmation email (single use, 24 h)."""
+    """GET /settings/confirm-email?t=... : the link from the confirmation email (single use, 24 h). Opened in
+    a signed-in browser it returns to Settings, elsewhere (a new account's first visit) to the login page."""
+    ip = _peer_ip(request)
+    with session_scope() as session:
+        signed_in = resolve_session(session=session, token=request.cookies.get(SESSION_COOKIE), ip=ip) is not None
     try:
         with session_scope() as session:
-            confirm_email(session=session, token=request.query_params.get("t", ""), ip=_peer_ip(request))
+            confirm_email(session=session, token=request.query_params.get("t", ""), ip=ip)
     except ServiceError:
-        return RedirectResponse("/settings?email=invalid", status_code=303, headers=NO_STORE)
-    return RedirectResponse("/settings?email=confirmed", status_code=303, headers=NO_STORE)
+        return RedirectResponse("/settings?email=invalid" if signed_in else "/login?email=invalid", 303, NO_STORE)
+    return RedirectResponse("/settings?email=confirmed" if signed_in else "/login?confirmed=1", 303, NO_STORE)
 
 
 async def healthz(_: Request) -> Response:

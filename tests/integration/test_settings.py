@@ -272,9 +272,11 @@ def test_the_code_word_is_set_once_and_the_call_password_can_be_replaced(engine:
     with session_scope(engine) as session, pytest.raises(ServiceError) as again:
         accounts.set_code_word(session=session, viewer=viewer(uid), word="red pelican", password=PASSWORD)
     assert again.value.message == accounts.MSG_CODE_WORD_SET
+    with session_scope(engine) as session, pytest.raises(accounts.SettingsInvalid):  # the account password first
+        accounts.set_call_password(session=session, viewer=viewer(uid), word="first word", password="wrong")
     for word in ("first word", "second word"):
         with session_scope(engine) as session:
-            accounts.set_call_password(session=session, viewer=viewer(uid), word=word)
+            accounts.set_call_password(session=session, viewer=viewer(uid), word=word, password=PASSWORD)
     p = profile(engine, uid)
     assert p.code_word_hash and "pelican" not in p.code_word_hash and p.call_password_hash
     with session_scope(engine) as session, pytest.raises(ServiceError):

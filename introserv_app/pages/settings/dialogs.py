@@ -165,6 +165,7 @@ def dialogs() -> rx.Component:
                         t("Set call password"),
                         rx.text(t("The word support asks for on phone calls (stored hashed)."), size="2"),
                         secret_field("call_password", t("Call password")),
+                        secret_field("current_password", t("Current password"), "current-password"),
                         on_submit=S.set_call_password,
                         submit_id="call-password-submit",
                     ),

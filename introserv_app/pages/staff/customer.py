@@ -14,6 +14,7 @@ from introserv_app.components.status_badge import status_badge
 from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
 from introserv_app.pages.staff.customer_actions import customer_actions
+from introserv_app.pages.staff.identity import caller_check
 from introserv_app.state.staff import CustomerState
 
 
@@ -234,6 +235,7 @@ def customer_page() -> rx.Component:
                 ),
                 rx.cond(~S.flags["active"], rx.callout(t("This account is switched off."), color_scheme="gray")),
                 customer_actions(),
+                caller_check(),
                 rx.grid(
                     profile,
                     rx.vstack(balance, orders, width="100%", spacing="4"),

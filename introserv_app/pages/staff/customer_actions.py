@@ -116,6 +116,15 @@ def customer_actions() -> rx.Component:
                     N_("A new single-use link, valid for 24 hours, goes to the address waiting for confirmation."),
                 ),
             ),
+            _account_action(
+                "send_reset",
+                N_("Send a password reset link"),
+                N_("Send a password reset link?"),
+                N_(
+                    "A single-use link, valid for 30 minutes, goes to the customer's own email address. Support "
+                    "never sets or sees a password."
+                ),
+            ),
             wrap="wrap",
             spacing="3",
         ),

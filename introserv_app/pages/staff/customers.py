@@ -7,6 +7,7 @@ import reflex as rx
 from introserv_app.components.layout import shell
 from introserv_app.components.pager import simple_pager
 from introserv_app.components.translate import t
+from introserv_app.pages.staff.identity import invite_form
 from introserv_app.state.staff import CustomerSearchState
 
 
@@ -32,6 +33,7 @@ def customers_page() -> rx.Component:
             max_width="44em",
         ),
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red")),
+        invite_form(),
         rx.text(t("Customers found"), ": ", S.total, size="2", color_scheme="gray"),
         rx.table.root(
             rx.table.header(

@@ -48,6 +48,13 @@ def staff_dashboard_page() -> rx.Component:
             ),
             stat_card(N_("Expiring within 7 days"), S.cards["expiring"], "calendar-clock", "staff-stat-expiring"),
             stat_card(N_("Suspended"), S.cards["suspended"], "circle-pause", "staff-stat-suspended"),
+            stat_card(
+                N_("New accounts (7 days)"),
+                S.cards["new_accounts"],
+                "user-plus",
+                "staff-stat-new-accounts",
+                "/staff/customers",
+            ),
             stat_card(N_("Open tickets"), S.cards["tickets"], "life-buoy", "staff-stat-tickets", "/staff/tickets"),
             wrap="wrap",
             spacing="4",

@@ -57,7 +57,7 @@ from ._writers.recovery import (
     reset_username,
     send_reset_link,
 )
-from ._writers.secrets import change_password, set_call_password, set_code_word
+from ._writers.secrets import change_password, secret_matches, set_call_password, set_code_word
 from ._writers.settings import save_settings
 from ._writers.sign_in import (
     MSG_EMPTY,
@@ -134,6 +134,7 @@ __all__ = [
     "reset_username",
     "resolve_session",
     "save_settings",
+    "secret_matches",
     "send_code",
     "send_confirmation_link",
     "send_reset_link",

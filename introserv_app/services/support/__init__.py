@@ -1,6 +1,7 @@
 """Support: the staff console. Customer search and a customer's card, the staff dashboard (counts, revenue, spending),
 the audit log (filters, pages, CSV) and staff users; the confirmed actions on a customer (balance adjustment,
-country, company verification, IP list, code word, confirmation link) and on an order (deliver, suspend for a
+country, company verification, IP list, code word, confirmation link, caller verification, reset link,
+invitation) and on an order (deliver, suspend for a
 violation, lift, cancel). Imports every feature below it (accounts, billing, orders, messaging, common). A new staff
 view or staff action goes here."""
 
@@ -26,12 +27,25 @@ from ._writers.customer_actions import (
     verify_company,
 )
 from ._writers.delivery import deliver_order
+from ._writers.identity import (
+    CALLER_CHECKS_PER_HOUR,
+    MSG_DOES_NOT_MATCH,
+    MSG_MATCHES,
+    SECRET_LABELS,
+    invite_customer,
+    send_password_reset,
+    verify_caller,
+)
 from ._writers.order_actions import cancel_by_staff, lift_suspension, suspend_for_violation
 from ._writers.staff_users import add_staff, set_active, set_role
 
 __all__ = [
+    "CALLER_CHECKS_PER_HOUR",
     "MSG_ADJUST_AMOUNT",
+    "MSG_DOES_NOT_MATCH",
+    "MSG_MATCHES",
     "SEARCH_MAX",
+    "SECRET_LABELS",
     "AuditFilters",
     "CustomerCard",
     "add_staff",
@@ -44,6 +58,7 @@ __all__ = [
     "clear_ip_restrictions",
     "customer_card",
     "deliver_order",
+    "invite_customer",
     "iter_audit_csv",
     "lift_suspension",
     "list_staff",
@@ -52,10 +67,12 @@ __all__ = [
     "resend_email_confirmation",
     "reset_code_word",
     "search_customers",
+    "send_password_reset",
     "set_active",
     "set_role",
     "spending_by_month",
     "staff_dashboard",
     "suspend_for_violation",
+    "verify_caller",
     "verify_company",
 ]

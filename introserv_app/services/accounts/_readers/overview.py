@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from introserv_app.db.tables import Invoice, Order, TariffPlan
+from introserv_app.db.tables import Invoice, Order, Profile, TariffPlan, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.periods import days_left
@@ -42,6 +42,8 @@ class DashboardSummary:
     next_renewals: list[Renewal]
     unpaid_invoices: int
     balance: Money | None
+    #: The address a signed-up customer has still to confirm ("" when confirmed, or staff).
+    unconfirmed_email: str = ""
 
 
 def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None = None) -> DashboardSummary:
@@ -83,7 +85,15 @@ def dashboard_summary(*, session: Session, viewer: Viewer, now: datetime | None 
     if not scope_all:
         unpaid_q = unpaid_q.where(Invoice.user_id == viewer.user_id)
     unpaid = int(session.exec(unpaid_q).one())
+    waiting = None
+    if not scope_all:
+        waiting = session.exec(
+            select(Profile.email)
+            .join(User, col(User.id) == col(Profile.user_id))
+            .where(col(User.id) == viewer.user_id, col(User.email_unconfirmed).is_(True))
+        ).first()
     return DashboardSummary(
+        unconfirmed_email=waiting or "",
         scope_all=scope_all,
         status_counts=counts,
         next_renewals=renewals,

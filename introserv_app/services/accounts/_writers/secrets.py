@@ -102,12 +102,13 @@ def set_code_word(*, session: Session, viewer: Viewer, word: object, password: o
     )
 
 
-def set_call_password(*, session: Session, viewer: Viewer, word: object, ip: str = "") -> None:
-    """The secret word asked on phone calls (stored hashed; can be replaced)."""
+def set_call_password(*, session: Session, viewer: Viewer, word: object, password: object, ip: str = "") -> None:
+    """The secret word asked on phone calls (stored hashed; can be replaced, with the account password)."""
     try:
         value = rules.secret(word)
     except FieldError as exc:
         raise SettingsInvalid({"call_password": exc}) from None
+    _check_password(session, viewer, password)
     profile = _profile(session, viewer.user_id)
     was_set = profile.call_password_hash is not None
     profile.call_password_hash = hash_password(value)
@@ -119,3 +120,12 @@ def set_call_password(*, session: Session, viewer: Viewer, word: object, ip: str
         ip=ip,
         details={"call_password": "replaced" if was_set else "set"},
     )
+
+
+def secret_matches(stored_hash: str, said: object) -> bool:
+    """Whether `said` is the code word or call password stored as `stored_hash` (support's caller check)."""
+    try:
+        value = rules.secret(said)
+    except FieldError:
+        return False
+    return verify_password(stored_hash, value)

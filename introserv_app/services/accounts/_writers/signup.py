@@ -196,8 +196,8 @@ def invite(*, session: Session, email: object, actor_id: int, ip: str = "", now:
     now = now or utcnow()
     try:
         address = rules.email(email)
-    except FieldError as exc:
-        raise SettingsInvalid({"invite_email": exc}) from None
+    except FieldError:
+        raise ServiceError(rules.MSG_EMAIL) from None
     token = _tokens.issue(
         session=session, purpose="invite", ttl=INVITE_TTL, now=now, email=address, created_by=actor_id
     )

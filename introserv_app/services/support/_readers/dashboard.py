@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from introserv_app.db.tables import EmailOutbox, Invoice, LedgerEntry, Order
+from introserv_app.db.tables import EmailOutbox, Invoice, LedgerEntry, Order, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
+from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import InvoiceStatus, LedgerKind, OrderStatus, OutboxStatus
 from introserv_app.services import billing, messaging
 from introserv_app.services.billing import convert, current_rates
@@ -55,6 +56,8 @@ class StaffDashboard:
     revenue: list[tuple[date, Money]]  # per month, EUR
     outbox_pending: int
     outbox_failed: int
+    #: Accounts created in the last 7 days (sign-up, invitations, the CLI).
+    new_accounts_7d: int = 0
 
 
 def staff_dashboard(*, session: Session, viewer: Viewer, ip: str = "", now: datetime | None = None) -> StaffDashboard:
@@ -93,7 +96,13 @@ def staff_dashboard(*, session: Session, viewer: Viewer, ip: str = "", now: date
             .group_by(col(EmailOutbox.status))
         ).all()
     )
+    new_accounts = session.execute(
+        sa.select(sa.func.count())
+        .select_from(User)
+        .where(col(User.role) == Role.CUSTOMER.value, col(User.created_at) >= now - timedelta(days=7))
+    ).scalar_one()
     return StaffDashboard(
+        new_accounts_7d=int(new_accounts),
         status_counts=counts,
         expiring_7d=int(expiring),
         suspended=counts[OrderStatus.SUSPENDED_NONPAYMENT] + counts[OrderStatus.SUSPENDED_VIOLATION],
