@@ -47,7 +47,7 @@ setup-dev: setup .venv/.dev-stamp
 
 # ---------------------------------------------------------------- translations
 extract-messages: .venv/.stamp
-	@.venv/bin/pybabel extract -F introserv_app/i18n/babel.cfg -k t -k N_ -k gettext:2 -k translate_message:2 \
+	@.venv/bin/pybabel extract -F introserv_app/i18n/babel.cfg --ignore-dirs ".* __pycache__" -k t -k N_ -k gettext:2 -k translate_message:2 \
 	    -o introserv_app/i18n/messages.pot --no-location --sort-output -w 100 introserv_app >/dev/null
 	@for lang in en ru; do .venv/bin/pybabel update -N --ignore-obsolete -w 100 \
 	    -i introserv_app/i18n/messages.pot -d introserv_app/i18n/locales -l $$lang; done

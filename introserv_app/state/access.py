@@ -40,7 +40,7 @@ class _AccessForm(rx.State, mixin=True):
             self.errors, self.error = {}, ctx.refusal(exc)
 
 
-class SignUpState(_AccessForm):
+class SignUpState(_AccessForm, rx.State):
     closed: Field[bool] = field(False)
     countries: Field[list[list[str]]] = field([])
     language: Field[str] = field("en")
@@ -87,7 +87,7 @@ class SignUpState(_AccessForm):
         return None
 
 
-class ForgotState(_AccessForm):
+class ForgotState(_AccessForm, rx.State):
     @event
     async def open_page(self):
         self._reset_form()
@@ -108,7 +108,7 @@ class ForgotState(_AccessForm):
         return None
 
 
-class ResetState(_AccessForm):
+class ResetState(_AccessForm, rx.State):
     username: Field[str] = field("")
     #: The link is unusable (used, expired, tampered): the page says so and offers a new one.
     invalid: Field[bool] = field(False)

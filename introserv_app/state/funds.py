@@ -6,6 +6,7 @@ import reflex as rx
 
 from introserv_app.domain.keys import new_idem_key
 from introserv_app.domain.money import parse_amount
+from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields
 from introserv_app.i18n import format_money
 from introserv_app.services.billing import MSG_BAD_TOPUP, MSG_PAYMENT_FAILED, account_currency, payment_provider, top_up
@@ -67,5 +68,5 @@ class FundsState(rx.State):
             self._idem = new_idem_key("topup")  # a new attempt is a new payment
             return None
         self.open = False
-        added = ctx.text("{amount} added to your balance.", {"amount": format_money(amount, ctx.lang)})
+        added = ctx.text(N_("{amount} added to your balance."), {"amount": format_money(amount, ctx.lang)})
         return [SessionState.check_login, rx.toast.success(added)]

@@ -203,4 +203,4 @@ class OrderActionsState(rx.State):
         done = ctx.run(lambda s, v: withdraw_cancellation(session=s, viewer=v, order_id=oid, ip=ip))
         if isinstance(done, Refused):
             return rx.toast.error(done.message)
-        return [*self._reload(), rx.toast.success(ctx.text("The cancellation is withdrawn."))]
+        return [*self._reload(), rx.toast.success(ctx.text(N_("The cancellation is withdrawn.")))]

@@ -389,7 +389,7 @@ class OrdersGridState(rx.State):
             return None
         self.rows = [{**r, "comment": stored} if r["id"] == str(oid) else r for r in self.rows]
         self.editing_id, self.comment_error = "", ""
-        return rx.toast.success(ctx.text("Comment saved."))
+        return rx.toast.success(ctx.text(N_("Comment saved.")))
 
     # ---- export ----------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from introserv_app.domain.statuses import OUTBOX_STATUS_LABELS, OutboxStatus
+from introserv_app.domain.text import N_
 from introserv_app.domain.validation import parse_id
 from introserv_app.i18n import format_datetime, gettext
 from introserv_app.services.common.errors import PermissionDenied
@@ -73,7 +74,7 @@ class OutboxState(rx.State):
         except PermissionDenied:
             return None
         await self.load()
-        return rx.toast.success(ctx.text("The message is queued for delivery again."))
+        return rx.toast.success(ctx.text(N_("The message is queued for delivery again.")))
 
 
 STAFF_STATES.append(OutboxState)
