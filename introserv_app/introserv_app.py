@@ -33,6 +33,7 @@ from introserv_app.pages.tickets import ticket_page, tickets_page
 from introserv_app.services.jobs import lifecycle
 from introserv_app.services.messaging import deliver_due
 from introserv_app.state.access import ForgotState, ResetState, SignUpState
+from introserv_app.state.account_sessions import SessionsState
 from introserv_app.state.binding import SessionBinding
 from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
@@ -44,8 +45,10 @@ from introserv_app.state.notifications import NotificationsState
 from introserv_app.state.order_detail import OrderDetailState
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.outbox import OutboxState
+from introserv_app.state.passkeys import PasskeysState
 from introserv_app.state.paylink import PayLinkState
 from introserv_app.state.reloaders import register_page, register_shell
+from introserv_app.state.security import SecurityState
 from introserv_app.state.session import SessionState
 from introserv_app.state.settings import SettingsState
 from introserv_app.state.staff import CustomerSearchState, CustomerState, StaffDashboardState
@@ -62,7 +65,7 @@ app = rx.App(
     # Our HTTP routes next to Reflex's, then the event socket's Origin check around both (web/origin.py).
     api_transformer=[build_api(), require_socket_origin],
     stylesheets=["/styles.css"],
-    head_components=[rx.script(src="/export.js"), rx.script(src="/auth.js")],
+    head_components=[rx.script(src="/export.js"), rx.script(src="/auth.js"), rx.script(src="/passkeys.js")],
     toaster=rx.toast.provider(position="top-right"),
     backend_exception_handler=on_backend_error,
 )
@@ -99,7 +102,12 @@ PAGES: tuple[Page, ...] = (
     Page("/tickets", tickets_page, (CHECK_LOGIN, TicketsState.load), TicketsState.load),
     Page("/tickets/[ticket_id]", ticket_page, (CHECK_LOGIN, TicketThreadState.load), TicketThreadState.load),
     Page("/notifications", notifications_page, (CHECK_LOGIN, NotificationsState.load), NotificationsState.load),
-    Page("/settings", settings_page, (CHECK_LOGIN, SettingsState.load), SettingsState.load),
+    Page(
+        "/settings",
+        settings_page,
+        (CHECK_LOGIN, SettingsState.load, SecurityState.load, PasskeysState.load, SessionsState.load),
+        SettingsState.load,
+    ),
     Page("/pay", paylink_page, (PayLinkState.load,), PayLinkState.load),
     Page("/staff", staff_dashboard_page, (CHECK_STAFF, StaffDashboardState.load), StaffDashboardState.load),
     Page("/staff/orders", staff_orders_page, (CHECK_STAFF, OrdersGridState.load), OrdersGridState.load),

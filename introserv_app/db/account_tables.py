@@ -118,3 +118,19 @@ class PhoneVerification(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     expires_at: datetime = Field(sa_column=_ts())
     verified_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class Passkey(SQLModel, table=True):
+    """A WebAuthn credential (a passkey): its id and public key as base64url, the signature counter."""
+
+    __tablename__ = "passkeys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    credential_id: str = Field(max_length=1400, sa_column_kwargs={"unique": True, "nullable": False})
+    public_key: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    sign_count: int = Field(default=0)
+    name: str = Field(max_length=64)
+    transports: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    last_used_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))

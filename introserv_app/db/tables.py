@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from introserv_app.db.account_tables import (
     AccountToken,
     EmailChange,
+    Passkey,
     PhoneVerification,
     RecoveryCode,
     TotpFactor,
@@ -48,6 +49,8 @@ class User(SQLModel, table=True):
     previous_login_ip: str | None = Field(default=None, max_length=45)
     #: Set by sign-up until the address is confirmed: no order, payment or ticket before that.
     email_unconfirmed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    #: Sign-in with a passkey alone (no password) is allowed: the customer chose it in Settings.
+    passwordless: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Profile(SQLModel, table=True):
@@ -381,6 +384,7 @@ class AuditEvent(SQLModel, table=True):
 __all__ = [  # the account tables live in db/account_tables.py; everything imports them from here
     "AccountToken",
     "EmailChange",
+    "Passkey",
     "PhoneVerification",
     "RecoveryCode",
     "TotpFactor",

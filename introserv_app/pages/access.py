@@ -10,6 +10,18 @@ from introserv_app.i18n import LANGUAGE_NAMES
 from introserv_app.state.access import ForgotState, ResetState, SignUpState
 
 
+def _done(message: rx.Var, element_id: str) -> rx.Component:
+    return rx.cond(
+        message != "", rx.callout(message, icon="mail-check", color_scheme="green", id=element_id, role="status")
+    )
+
+
+def _shown_until_done(hidden: rx.Var, form: rx.Component) -> rx.Component:
+    """The form stays in the page and is only hidden once done: typing that began before the page's state
+    arrived (a tab's state outlives a reload) is never thrown away by a form mounted anew."""
+    return rx.box(form, display=rx.cond(hidden, "none", "block"), width="100%")
+
+
 def _back_to_login() -> rx.Component:
     return rx.link(t("Back to sign-in"), href="/login", id="to-login", size="2")
 
@@ -73,17 +85,14 @@ def signup_page() -> rx.Component:
     return access_card(
         t("Create an account"),
         alert(S.error, "signup-error"),
+        _done(S.done, "signup-done"),
         rx.cond(
-            S.done != "",
-            rx.callout(S.done, icon="mail-check", color_scheme="green", id="signup-done", role="status"),
-            rx.cond(
-                S.closed,
-                rx.callout(
-                    t("Sign-up is by invitation only. Ask us for an invitation link."), icon="lock", id="signup-closed"
-                ),
-                form,
+            S.closed,
+            rx.callout(
+                t("Sign-up is by invitation only. Ask us for an invitation link."), icon="lock", id="signup-closed"
             ),
         ),
+        _shown_until_done((S.done != "") | S.closed, form),
         rx.hstack(rx.text(t("Already have an account?"), size="2"), _back_to_login(), spacing="2"),
         card_id="signup-card",
     )
@@ -94,9 +103,9 @@ def forgot_page() -> rx.Component:
     return access_card(
         t("Forgot your password?"),
         alert(S.error, "forgot-error"),
-        rx.cond(
+        _done(S.done, "forgot-done"),
+        _shown_until_done(
             S.done != "",
-            rx.callout(S.done, icon="mail-check", color_scheme="green", id="forgot-done", role="status"),
             rx.form(
                 rx.vstack(
                     rx.text(

@@ -13,14 +13,22 @@ from introserv_app.services.accounts import (
     DEVICE_COOKIE,
     MSG_EXCHANGE_FAILED,
     MSG_LINK_BAD,
+    LoginOutcome,
     authenticate,
     cookie_from_header,
+    passkey_options,
+    passkey_sign_in,
+    second_step,
+    second_step_passkey_options,
 )
 from introserv_app.state.context import Ctx
 from introserv_app.state.fields import Field, event, field
+from introserv_app.state.passkeys import passkey_script
 from introserv_app.state.url import page_url
 
 MSG_EMAIL_CONFIRMED = N_("Your email address is confirmed. Sign in to continue.")
+MSG_NO_PASSKEY = N_("This account has no passkey: enter a code instead.")
+MSG_PASSKEY_CANCELLED = N_("The passkey dialog was closed or timed out. Try again, or sign in another way.")
 
 
 class LoginState(rx.State):
@@ -28,11 +36,17 @@ class LoginState(rx.State):
     #: Good news from a link (`?confirmed=1`: the e-mail address is confirmed).
     notice: Field[str] = field("")
     busy: Field[bool] = field(False)
+    #: "password", then "code" when the account has a second factor.
+    step: Field[str] = field("password")
+    #: The second step's challenge (server only: never sent to the browser).
+    _challenge: str = ""
+    #: The WebAuthn challenge of the passkey dialog in progress (hex; server only, single use).
+    _passkey_challenge: str = ""
 
     @event
     async def open_page(self):
         """Signed-in users go straight to the dashboard; `?failed=1` comes from a refused /auth/complete."""
-        self.error, self.notice, self.busy = "", "", False
+        self.error, self.notice, self.busy, self.step, self._challenge = "", "", False, "password", ""
         ctx = await Ctx.of(self)
         if ctx.viewer is not None:
             return rx.redirect("/", replace=True)
@@ -61,13 +75,87 @@ class LoginState(rx.State):
                 user_agent=self.router.headers.user_agent or "",
                 device_cookie=cookie_from_header(self.router.headers.cookie, DEVICE_COOKIE),
             )
+        if outcome.challenge:  # the password was right; now the second factor
+            self._challenge, self.step, self.busy, self.error = outcome.challenge, "code", False, ""
+            return rx.set_focus("code")
+        return self._finish(ctx, outcome)
+
+    def _finish(self, ctx: Ctx, outcome: LoginOutcome):
         if not outcome.ok or not outcome.ticket or not outcome.binding:
             self.busy = False
             self.error = ctx.text(outcome.error or "", {"seconds": outcome.retry_after})
             return None
-        self.error = ""
+        self.error, self._challenge = "", ""
         next_path = safe_next(page_url(self).get("next") or "/")
         return rx.call_script(sign_in_script(ticket=outcome.ticket, binding=outcome.binding, next_path=next_path))
+
+    @event
+    async def submit_code(self, form_data: dict):
+        """The second step: a code from the authenticator app or a recovery code."""
+        code = form_fields(form_data).get("code", "")
+        ctx = await Ctx.of(self)
+        self.busy = True
+        with ctx.session() as session:
+            outcome = second_step(
+                session=session,
+                challenge=self._challenge,
+                code=code if isinstance(code, str) else "",
+                ip=ctx.ip,
+                device_cookie=cookie_from_header(self.router.headers.cookie, DEVICE_COOKIE),
+            )
+        if outcome.restart:
+            self._challenge, self.step = "", "password"
+        return self._finish(ctx, outcome)
+
+    @event
+    async def passkey_start(self):
+        """ "Sign in with a passkey" (passwordless) or, at the code step, "Use a passkey"."""
+        ctx = await Ctx.of(self)
+        with ctx.session() as session:
+            if self.step == "code":
+                ceremony = second_step_passkey_options(session=session, challenge=self._challenge)
+            else:
+                ceremony = passkey_options(session=session)
+        if ceremony is None:
+            self.error = ctx.text(MSG_NO_PASSKEY)
+            return None
+        self._passkey_challenge, self.error = ceremony.challenge.hex(), ""
+        return rx.call_script(passkey_script("get", ceremony.options_json), callback=LoginState.passkey_finish)
+
+    @event
+    async def passkey_finish(self, result: str):
+        ctx = await Ctx.of(self)
+        challenge = bytes.fromhex(self._passkey_challenge or "")
+        self._passkey_challenge = ""  # single use
+        if not isinstance(result, str) or '"error"' in result[:40]:  # cancelled or timed out in the browser
+            self.error = ctx.text(MSG_PASSKEY_CANCELLED)
+            return None
+        self.busy = True
+        with ctx.session() as session:
+            if self.step == "code":
+                outcome = second_step(
+                    session=session,
+                    challenge=self._challenge,
+                    ip=ctx.ip,
+                    passkey=result,
+                    passkey_challenge=challenge,
+                    device_cookie=cookie_from_header(self.router.headers.cookie, DEVICE_COOKIE),
+                )
+            else:
+                outcome = passkey_sign_in(
+                    session=session,
+                    passkey=result,
+                    passkey_challenge=challenge,
+                    ip=ctx.ip,
+                    user_agent=self.router.headers.user_agent or "",
+                )
+        if outcome.restart:
+            self._challenge, self.step = "", "password"
+        return self._finish(ctx, outcome)
+
+    @event
+    def back_to_password(self):
+        self._challenge, self.step, self.error, self.busy = "", "password", "", False
 
 
 def sign_in_script(*, ticket: str, binding: str, next_path: str) -> str:

@@ -9,14 +9,18 @@ from urllib.parse import quote
 import reflex as rx
 from reflex.event import EventSpec
 
+from introserv_app.config import get_settings
+from introserv_app.domain.text import N_
 from introserv_app.i18n import format_money
-from introserv_app.services.accounts import logout, token_from_cookie_header
+from introserv_app.services.accounts import has_second_factor, logout, token_from_cookie_header
 from introserv_app.services.billing import balance
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.state.binding import clear_user_states
 from introserv_app.state.context import Ctx, adopt_language
 from introserv_app.state.fields import Field, event, field
+
+MSG_STAFF_2FA = N_("Set up two-factor authentication first: the support console requires it.")
 
 
 def worker_id() -> str:
@@ -73,6 +77,11 @@ class SessionState(rx.State):
             with ctx.session() as session:
                 access.record_denied(session=session, viewer=viewer, target=self.router.route_id or "staff", ip=ctx.ip)
             return [rx.redirect("/"), rx.toast.error(ctx.text(access.MSG_STAFF_ONLY))]
+        if get_settings().staff_2fa == "required":
+            with ctx.session() as session:
+                protected = has_second_factor(session, viewer.user_id)
+            if not protected:  # INTROSERV_STAFF_2FA=required: the console waits for a second factor
+                return [rx.redirect("/settings#two-factor"), rx.toast.warning(ctx.text(MSG_STAFF_2FA))]
         return None
 
     @event

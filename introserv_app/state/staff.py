@@ -243,6 +243,7 @@ class CustomerState(rx.State):
             "pending_verification": p.profile_type == "company" and p.company_verification != "verified",
             "ip_rules": bool(p.ip_restrictions.strip()),
             "code_word": bool(p.code_word_hash),
+            "second_factor": c.second_factor,
             "unconfirmed": bool(c.email_pending) or (bool(p.email) and not p.email_confirmed),
         }
         self.status_rows = [
@@ -405,6 +406,8 @@ class CustomerState(rx.State):
             "reset_code_word": support.reset_code_word,
             "resend_confirmation": support.resend_email_confirmation,
             "send_reset": support.send_password_reset,
+            "remove_second_factor": support.remove_second_factor,
+            "close_account": support.close_account,
         }
         fn = actions.get(name) if isinstance(name, str) else None
         if fn is None:

@@ -42,10 +42,6 @@ class CallerCheckState(rx.State):
         self.message = ctx.text(support.MSG_MATCHES if result else support.MSG_DOES_NOT_MATCH, {"secret": label})
         return rx.set_value("caller-said", "")
 
-    @event
-    def clear(self):
-        self.outcome, self.message = "", ""
-
 
 class InviteState(rx.State):
     message: Field[str] = field("")

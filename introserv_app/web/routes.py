@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import tempfile
+import zipfile
 from collections.abc import Iterator
 from urllib.parse import parse_qsl
 
@@ -29,6 +31,7 @@ from introserv_app.services.accounts import (
     complete_login,
     confirm_email,
     logout,
+    my_data_files,
     resolve_session,
     token_from_cookie_header,
 )
@@ -153,6 +156,40 @@ def export_orders(request: Request) -> Response:
     return StreamingResponse(
         _stream_export(viewer, query, total), media_type="text/csv; charset=utf-8", headers=headers
     )
+
+
+def _stream_my_data(viewer: Viewer) -> Iterator[bytes]:
+    """The zip is written to a spooled temporary file (memory up to 8 MB, then disk) and sent in 64 KB chunks."""
+    with tempfile.SpooledTemporaryFile(max_size=8 * 2**20) as spool:
+        with session_scope() as session, zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, content in my_data_files(session=session, viewer=viewer):
+                archive.writestr(f"introserv-{viewer.username}/{name}", content)
+        spool.seek(0)
+        while chunk := spool.read(65536):
+            yield chunk
+
+
+def export_my_data(request: Request) -> Response:
+    """GET /account/my-data.zip : "Download my data" (the signed-in customer's own data only)."""
+    ip = _peer_ip(request)
+    with session_scope() as session:
+        viewer = resolve_session(session=session, token=request.cookies.get(SESSION_COOKIE), ip=ip)
+        if viewer is None:
+            return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
+        audit.record(
+            session=session,
+            action="account.data_export",
+            actor_id=viewer.user_id,
+            subject_user_id=viewer.user_id,
+            ip=ip,
+        )
+    stamp = utcnow().strftime("%Y%m%d")
+    headers = {
+        **NO_STORE,
+        "Content-Disposition": f'attachment; filename="introserv-my-data-{stamp}.zip"',
+        "X-Content-Type-Options": "nosniff",
+    }
+    return StreamingResponse(_stream_my_data(viewer), media_type="application/zip", headers=headers)
 
 
 def _stream_audit(filters: support.AuditFilters) -> Iterator[bytes]:
@@ -284,6 +321,7 @@ def build_api() -> Starlette:
             Route("/invoices/{invoice_id:int}.pdf", invoice_pdf, methods=["GET"]),
             Route("/pay/invoice.pdf", pay_link_pdf, methods=["GET"]),
             Route("/settings/confirm-email", confirm_email_link, methods=["GET"]),
+            Route("/account/my-data.zip", export_my_data, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
     )

@@ -114,6 +114,9 @@ def server(e2e_mode: str, e2e_db_url: str) -> Iterator[str]:
             # Every browser test signs in from 127.0.0.1, like a whole office behind one NAT address: the
             # per-address throttle would slow down later tests' first sign-ins (the per-account one stays).
             "INTROSERV_LOGIN_MAX_FAILURES_IP": "1000",
+            # Production mode requires staff to have a second factor; the demo staff have none. The rule itself
+            # is tested in tests/integration/test_two_factor.py (the staff console's on_load).
+            "INTROSERV_STAFF_2FA": "optional",
         }
     )
     if e2e_mode == "scaleout":

@@ -19,7 +19,7 @@ from sqlmodel import select
 from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.db.tables import Order, Profile, TariffPlan
 from introserv_app.services.accounts import create_user
-from tests.support.browser import log_in
+from tests.support.browser import log_in, sign_out
 from tests.support.sockets import as_text, open_socket
 
 pytestmark = pytest.mark.e2e
@@ -100,13 +100,6 @@ def record_frames(page: Page) -> list[str | bytes]:
 def leaked(frames: list, who: Person) -> list[str]:
     text = as_text([f.decode("utf-8", "replace") if isinstance(f, bytes) else f for f in frames])
     return [s for s in who.secrets() if s in text]
-
-
-def sign_out(page: Page) -> None:
-    page.locator("#user-menu").click()
-    page.get_by_role("menuitem", name="Log out").click()
-    expect(page).to_have_url(re.compile(r"/login"))
-    expect(page.get_by_label("Username")).to_be_visible()
 
 
 def test_after_sign_out_the_login_page_receives_nothing_of_the_user(server: str, page: Page, e2e_db_url: str) -> None:

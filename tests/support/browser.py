@@ -3,8 +3,13 @@ picking demo orders and making invoices for them."""
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 from playwright.sync_api import Page, expect
@@ -14,6 +19,8 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.vat import decide
 from introserv_app.services.billing import Line, issue_invoice
 from introserv_app.tools.seed import DEMO_ACCOUNTS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CUSTOMER = next(a for a in DEMO_ACCOUNTS if a.username == "demo")
 SUPPORT = next(a for a in DEMO_ACCOUNTS if a.username == "support")
@@ -26,6 +33,20 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#page-title")).to_be_visible()
+
+
+def sign_out(page: Page) -> None:
+    page.locator("#user-menu").click()
+    page.get_by_role("menuitem", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    expect(page.get_by_label("Username")).to_be_visible()
+
+
+def create_customer(db_url: str, username: str, email: str, password: str) -> None:
+    """A customer made by the operator's command (`python -m introserv_app create-user`)."""
+    env = {**os.environ, "INTROSERV_DB_URL": db_url, "INTROSERV_NEW_PASSWORD": password}
+    command = [sys.executable, "-m", "introserv_app", "create-user", "--username", username, "--email", email]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 OWN = (

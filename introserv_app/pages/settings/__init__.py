@@ -8,7 +8,11 @@ from introserv_app.components.layout import shell
 from introserv_app.components.tickets import ticket_dialog
 from introserv_app.components.translate import t
 from introserv_app.pages.settings.dialogs import dialogs
+from introserv_app.pages.settings.passkeys import passkeys_card
+from introserv_app.pages.settings.privacy import privacy_card
 from introserv_app.pages.settings.sections import account, address, billing, contact, notifications, security
+from introserv_app.pages.settings.sessions import sessions_card
+from introserv_app.pages.settings.two_factor import two_factor_card
 from introserv_app.state.settings import SettingsState as S
 
 
@@ -78,6 +82,10 @@ def settings_page() -> rx.Component:
             reset_on_submit=False,
             key=S.form_key,
         ),
+        two_factor_card(),
+        passkeys_card(),
+        sessions_card(),
+        privacy_card(),
         active="/settings",
         title=t("Settings"),
     )

@@ -300,8 +300,12 @@ def security() -> rx.Component:
         check_field("display_last_ip", t("Display the last login IP")),
         rx.cond(
             S.last_login != "",
+            rx.text(t("Previous sign-in"), ": ", S.last_login, size="2", id="last-login"),
+        ),
+        rx.cond(
+            S.logins.length() > 0,  # type: ignore[attr-defined]
             rx.vstack(
-                rx.text(t("Last login"), ": ", S.last_login, size="2", id="last-login"),
+                rx.text(t("The last 20 sign-ins"), size="2", weight="medium"),
                 rx.table.root(
                     rx.table.body(
                         rx.foreach(

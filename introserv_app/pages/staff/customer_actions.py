@@ -116,6 +116,32 @@ def customer_actions() -> rx.Component:
                     N_("A new single-use link, valid for 24 hours, goes to the address waiting for confirmation."),
                 ),
             ),
+            rx.cond(
+                S.flags["second_factor"],
+                _account_action(
+                    "remove_second_factor",
+                    N_("Remove the second factor"),
+                    N_("Remove the customer's second factor?"),
+                    N_(
+                        "Only for a caller who lost the phone and passed your caller check in the last 15 minutes. "
+                        "The authenticator app and recovery codes stop working; the customer is mailed."
+                    ),
+                    "orange",
+                ),
+            ),
+            rx.cond(
+                S.flags["active"],
+                _account_action(
+                    "close_account",
+                    N_("Close the account"),
+                    N_("Close this account?"),
+                    N_(
+                        "Only at the customer's request (a ticket, or a caller you checked). Sessions end, personal "
+                        "data is removed and nobody can sign in; orders, invoices and payments stay."
+                    ),
+                    "red",
+                ),
+            ),
             _account_action(
                 "send_reset",
                 N_("Send a password reset link"),

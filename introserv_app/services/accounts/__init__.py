@@ -6,11 +6,16 @@ and the e-mail confirmation), password reset and second factors."""
 
 from __future__ import annotations
 
+from ._passkeys import Ceremony
+
 # Vocabulary: values, limits and messages.
 from ._passwords import hash_password
 
 # Readers: view data for screens and routes.
+from ._readers.data_export import my_data_files
 from ._readers.overview import dashboard_summary
+from ._readers.security import PasskeyLine, SecurityView, security_view
+from ._readers.sessions import SessionLine, active_sessions
 from ._readers.settings import settings_view
 from ._readers.sign_in_attempts import SignInAttempts, sign_in_attempts
 from ._rules import (
@@ -21,6 +26,7 @@ from ._rules import (
     MSG_WRONG_PASSWORD,
     SettingsInvalid,
 )
+from ._second_factor import RECOVERY_CODES, has_second_factor
 from ._sessions import (
     LOGIN_BINDING_COOKIE,
     SESSION_COOKIE,
@@ -35,7 +41,15 @@ from ._sessions import (
 from ._throttle import DEVICE_COOKIE, DEVICE_DAYS, FIRST_DELAY_SECONDS, device_cookie_value
 
 # Writers: commands that change data.
+from ._writers.closure import MSG_CLOSURE_OPEN, close_account, request_closure
 from ._writers.email_change import confirm_email, request_email_change, send_confirmation_link
+from ._writers.passkey_sign_in import (
+    MSG_PASSKEY_REFUSED,
+    passkey_options,
+    passkey_sign_in,
+    second_step_passkey_options,
+)
+from ._writers.passkeys import add_passkey, begin_passkey, delete_passkey, rename_passkey, set_passwordless
 from ._writers.phone import (
     CHANNELS,
     MAX_ATTEMPTS,
@@ -58,16 +72,21 @@ from ._writers.recovery import (
     send_reset_link,
 )
 from ._writers.secrets import change_password, secret_matches, set_call_password, set_code_word
+from ._writers.session_control import end_other_sessions, end_session
 from ._writers.settings import save_settings
 from ._writers.sign_in import (
+    MSG_CHALLENGE_EXPIRED,
+    MSG_CODE_TRIES,
     MSG_EMPTY,
     MSG_EXCHANGE_FAILED,
     MSG_INVALID,
     MSG_THROTTLED,
+    MSG_WRONG_SECOND_FACTOR,
     LoginOutcome,
     authenticate,
     complete_login,
     logout,
+    second_step,
 )
 from ._writers.signup import (
     MSG_INVITE_BAD,
@@ -79,6 +98,14 @@ from ._writers.signup import (
     resend_confirmation,
     sign_up,
 )
+from ._writers.two_factor import (
+    TotpSetup,
+    disable_totp,
+    enable_totp,
+    regenerate_recovery_codes,
+    remove_second_factor,
+    start_totp,
+)
 from ._writers.users import create_user
 
 __all__ = [
@@ -89,6 +116,9 @@ __all__ = [
     "FORM_FIELDS",
     "LOGIN_BINDING_COOKIE",
     "MAX_ATTEMPTS",
+    "MSG_CHALLENGE_EXPIRED",
+    "MSG_CLOSURE_OPEN",
+    "MSG_CODE_TRIES",
     "MSG_CODE_WORD_SET",
     "MSG_CURRENCY_LOCKED",
     "MSG_EMPTY",
@@ -98,6 +128,7 @@ __all__ = [
     "MSG_INVITE_BAD",
     "MSG_LINK_BAD",
     "MSG_LOCKED",
+    "MSG_PASSKEY_REFUSED",
     "MSG_RESENT",
     "MSG_RESET_DONE",
     "MSG_RESET_LINK_BAD",
@@ -108,25 +139,49 @@ __all__ = [
     "MSG_TOO_MANY_SENDS",
     "MSG_WRONG_CODE",
     "MSG_WRONG_PASSWORD",
+    "MSG_WRONG_SECOND_FACTOR",
+    "RECOVERY_CODES",
     "SESSION_COOKIE",
     "TOUCH_EVERY",
+    "Ceremony",
     "LoginOutcome",
+    "PasskeyLine",
+    "SecurityView",
+    "SessionLine",
     "SettingsInvalid",
     "SignInAttempts",
     "SignUp",
+    "TotpSetup",
+    "active_sessions",
+    "add_passkey",
     "authenticate",
+    "begin_passkey",
     "change_password",
     "check_code",
+    "close_account",
     "complete_login",
     "confirm_email",
     "cookie_from_header",
     "create_user",
     "dashboard_summary",
+    "delete_passkey",
     "device_cookie_value",
+    "disable_totp",
+    "enable_totp",
+    "end_other_sessions",
+    "end_session",
     "gateways_from_settings",
+    "has_second_factor",
     "hash_password",
     "invite",
     "logout",
+    "my_data_files",
+    "passkey_options",
+    "passkey_sign_in",
+    "regenerate_recovery_codes",
+    "remove_second_factor",
+    "rename_passkey",
+    "request_closure",
     "request_email_change",
     "request_password_reset",
     "resend_confirmation",
@@ -134,7 +189,10 @@ __all__ = [
     "reset_username",
     "resolve_session",
     "save_settings",
+    "second_step",
+    "second_step_passkey_options",
     "secret_matches",
+    "security_view",
     "send_code",
     "send_confirmation_link",
     "send_reset_link",
@@ -143,9 +201,11 @@ __all__ = [
     "set_call_password",
     "set_code_word",
     "set_language",
+    "set_passwordless",
     "settings_view",
     "sign_in_attempts",
     "sign_up",
+    "start_totp",
     "token_from_cookie_header",
     "token_hash",
 ]

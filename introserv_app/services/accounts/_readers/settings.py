@@ -54,6 +54,9 @@ def currency_locked(*, session: Session, user_id: int) -> bool:
     return unpaid is not None
 
 
+LOGIN_HISTORY = 20
+
+
 def settings_view(*, session: Session, viewer: Viewer) -> SettingsView:
     profile = _profile(session, viewer.user_id)
     user = session.get(User, viewer.user_id)
@@ -68,15 +71,14 @@ def settings_view(*, session: Session, viewer: Viewer) -> SettingsView:
     values = {name: getattr(profile, name, None) for name in FORM_FIELDS if name != "low_balance_threshold"}
     form = {k: ("1" if v else "") if k in BOOLEAN_FIELDS else (v or "") for k, v in values.items()}
     form["low_balance_threshold"] = str(Money(threshold, profile.currency).amount) if threshold is not None else ""
-    recent: list[LoginRecord] = []
-    if profile.display_last_ip:
-        rows = session.exec(
-            select(AuditEvent.created_at, AuditEvent.ip, AuditEvent.success)
-            .where(AuditEvent.action == "login", AuditEvent.subject_user_id == viewer.user_id)
-            .order_by(col(AuditEvent.created_at).desc())
-            .limit(10)
-        ).all()
-        recent = [LoginRecord(at, ip or "", bool(ok)) for at, ip, ok in rows]
+    # The account's last 20 sign-ins, successful or not (someone guessing the password shows here).
+    rows = session.exec(
+        select(AuditEvent.created_at, AuditEvent.ip, AuditEvent.success)
+        .where(col(AuditEvent.action).in_(("login", "login.throttled")), AuditEvent.subject_user_id == viewer.user_id)
+        .order_by(col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc())
+        .limit(LOGIN_HISTORY)
+    ).all()
+    recent = [LoginRecord(at, ip or "", bool(ok)) for at, ip, ok in rows]
     return SettingsView(
         username=user.username,
         profile={k: str(v) for k, v in form.items()},
@@ -91,7 +93,8 @@ def settings_view(*, session: Session, viewer: Viewer) -> SettingsView:
         currency=profile.currency,
         currency_locked=currency_locked(session=session, user_id=viewer.user_id),
         missing=missing_required(profile),
-        last_login_at=user.last_login_at if profile.display_last_ip else None,
-        last_login_ip=(user.last_login_ip or "") if profile.display_last_ip else "",
+        # "Display last IP": the sign-in before this one (the current one is no news to the person reading).
+        last_login_at=user.previous_login_at if profile.display_last_ip else None,
+        last_login_ip=(user.previous_login_ip or "") if profile.display_last_ip else "",
         recent_logins=recent,
     )

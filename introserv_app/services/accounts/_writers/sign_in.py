@@ -13,20 +13,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from introserv_app.config import Settings, get_settings
-from introserv_app.db.tables import Profile, User, UserSession
+from introserv_app.db.tables import AuditEvent, Profile, User, UserSession
 from introserv_app.db.types import utcnow
 from introserv_app.domain.settings_rules import ip_allowed
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import PASSWORD_MAX, USERNAME_MAX, clip_for_log, normalize_username
+from introserv_app.services.accounts import _passkeys as webauthn
+from introserv_app.services.accounts import _second_factor as factors
 from introserv_app.services.accounts._passwords import dummy_hash, upgraded_hash, verify_password
 from introserv_app.services.accounts._sessions import sessions_changed, token_hash
 from introserv_app.services.accounts._throttle import device_cookie_value, device_id, wait_before_attempt
 from introserv_app.services.common import audit
 
 TICKET_TTL = timedelta(seconds=60)
+#: How long the second step may take after the password, and how many wrong codes it allows.
+CHALLENGE_TTL = timedelta(minutes=5)
+CODE_TRIES = 5
 
 
 MSG_EMPTY = N_("Enter your username and password.")
@@ -44,6 +50,17 @@ MSG_EXCHANGE_FAILED = N_(
 )
 
 
+MSG_WRONG_SECOND_FACTOR = N_(
+    "This code is not correct. Enter the current code from your authenticator app, or a recovery code."
+)
+
+
+MSG_CODE_TRIES = N_("Too many wrong codes. Please sign in again.")
+
+
+MSG_CHALLENGE_EXPIRED = N_("The sign-in took too long. Please enter your username and password again.")
+
+
 MSG_IP_BLOCKED = N_("This account does not allow sign-in from your address (IP restrictions in its settings).")
 
 
@@ -55,6 +72,10 @@ class LoginOutcome:
     binding: str | None = None
     error: str | None = None
     retry_after: int | None = None
+    #: The password was right and a second factor is needed: give this to `second_step` with the code.
+    challenge: str | None = None
+    #: The second step cannot go on (expired, too many wrong codes): ask for the password again.
+    restart: bool = False
 
 
 def authenticate(
@@ -129,22 +150,143 @@ def authenticate(
     if upgraded is not None:  # stored with older argon2 parameters: the next check costs what today's should
         user.password_hash = upgraded
 
-    ticket, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    session.add(
-        UserSession(
-            user_id=user.id,  # type: ignore[arg-type]
-            ticket_hash=_ticket_hash(ticket, binding),
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + timedelta(hours=settings.session_absolute_hours),
-            ip=ip[:45] if ip else None,
-            user_agent=user_agent[:255] or None,
-        )
+    row = UserSession(
+        user_id=user.id,  # type: ignore[arg-type]
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.session_absolute_hours),
+        ip=ip[:45] if ip else None,
+        user_agent=user_agent[:255] or None,
     )
+    session.add(row)
+    if factors.has_second_factor(session, user.id or 0):
+        # The password was right; the session exists only once the second factor is given (`second_step`).
+        challenge = secrets.token_urlsafe(32)
+        row.challenge_hash = token_hash(challenge)
+        audit.record(
+            session=session, action="login.password_ok", subject_key=key, subject_user_id=user.id, ip=ip, now=now
+        )
+        return LoginOutcome(ok=False, challenge=challenge)
+    ticket, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    row.ticket_hash = _ticket_hash(ticket, binding)
     audit.record(
         session=session, action="login", success=True, subject_key=key, subject_user_id=user.id, ip=ip, now=now
     )
     return LoginOutcome(ok=True, ticket=ticket, binding=binding)
+
+
+def second_step(
+    *,
+    session: Session,
+    challenge: str,
+    code: object = None,
+    ip: str,
+    passkey: object = None,
+    passkey_challenge: bytes = b"",
+    device_cookie: str | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> LoginOutcome:
+    """The second factor after the password: a code from the authenticator app, a recovery code, or a passkey
+    (`passkey`: the browser's assertion for `passkey_challenge`, from `second_step_passkey_options`). Throttled
+    like passwords (a wrong code is a failed sign-in of the account); after `CODE_TRIES` wrong codes, or
+    `CHALLENGE_TTL`, the password must be entered again."""
+    settings = settings or get_settings()
+    now = now or utcnow()
+    pending = _pending(session, challenge, now)
+    if pending is None:
+        return LoginOutcome(ok=False, error=MSG_CHALLENGE_EXPIRED, restart=True)
+    row, user = pending
+    key = user.username
+    device = device_id(device_cookie, user_id=user.id or 0, now=now, settings=settings)
+    wait = wait_before_attempt(session=session, key=key, ip=ip, device=device, now=now, settings=settings)
+    if wait is not None:
+        audit.record(
+            session=session,
+            action="login.throttled",
+            success=False,
+            subject_key=key,
+            subject_user_id=user.id,
+            ip=ip,
+            details={"retry_after": wait.seconds, "scope": wait.scope},
+            now=now,
+        )
+        return LoginOutcome(ok=False, error=MSG_THROTTLED, retry_after=wait.seconds)
+    typed = factors.clean_code(code)
+    if passkey is not None:
+        method = "passkey"
+        accepted = (
+            webauthn.verify_assertion(
+                session, credential=passkey, challenge=passkey_challenge, user_id=user.id or 0, now=now
+            )
+            is not None
+        )
+    elif factors.is_totp_code(typed):
+        method = "totp"
+        accepted = factors.accept_totp(session=session, user_id=user.id or 0, code=typed, now=now)
+    else:
+        method = "recovery"
+        accepted = factors.accept_recovery_code(session=session, user_id=user.id or 0, code=typed, now=now)
+    if not accepted:
+        details: dict[str, Any] = {"reason": "wrong_code", "method": method}
+        if device is not None:
+            details["device"] = device
+        audit.record(
+            session=session,
+            action="login",
+            success=False,
+            subject_key=key,
+            subject_user_id=user.id,
+            ip=ip,
+            details=details,
+            now=now,
+        )
+        tries = _wrong_codes(session, user.id or 0, since=row.created_at)
+        if tries >= CODE_TRIES:
+            row.challenge_hash, row.revoked_at = None, now
+            return LoginOutcome(ok=False, error=MSG_CODE_TRIES, restart=True)
+        return LoginOutcome(ok=False, error=MSG_WRONG_SECOND_FACTOR)
+    ticket, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    row.challenge_hash, row.ticket_hash, row.second_factor = None, _ticket_hash(ticket, binding), method
+    row.created_at = now  # the ticket's minute starts now (`complete_login`)
+    audit.record(
+        session=session,
+        action="login",
+        success=True,
+        subject_key=key,
+        subject_user_id=user.id,
+        ip=ip,
+        details={"second_factor": method},
+        now=now,
+    )
+    return LoginOutcome(ok=True, ticket=ticket, binding=binding)
+
+
+def _pending(session: Session, challenge: object, now: datetime) -> tuple[UserSession, User] | None:
+    """The sign-in waiting for its second factor under `challenge` (valid, not expired), with its user."""
+    if not isinstance(challenge, str) or not 20 <= len(challenge) <= 100:
+        return None
+    row = session.exec(select(UserSession).where(UserSession.challenge_hash == token_hash(challenge))).first()
+    if row is None or row.revoked_at is not None or now - row.created_at > CHALLENGE_TTL:
+        return None
+    user = session.get(User, row.user_id)
+    return (row, user) if user is not None and user.is_active else None
+
+
+def _wrong_codes(session: Session, user_id: int, *, since: datetime) -> int:
+    return int(
+        session.exec(
+            select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(
+                col(AuditEvent.action) == "login",
+                col(AuditEvent.success).is_(False),
+                col(AuditEvent.subject_user_id) == user_id,
+                col(AuditEvent.created_at) >= since,
+                AuditEvent.__table__.c.details["reason"].as_string() == "wrong_code",  # type: ignore[attr-defined]
+            )
+        ).one()
+    )
 
 
 def _ticket_hash(ticket: str, binding: str) -> str:
@@ -179,6 +321,7 @@ def complete_login(
     row.last_seen_at = now
     user = session.get(User, row.user_id)
     if user is not None:
+        user.previous_login_at, user.previous_login_ip = user.last_login_at, user.last_login_ip
         user.last_login_at = now
         user.last_login_ip = ip[:45] if ip else None
     return CompletedLogin(token=token, device_cookie=device_cookie_value(user_id=row.user_id, now=now))

@@ -28,7 +28,7 @@ from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.validation import clean_search
 from introserv_app.services import billing
-from introserv_app.services.accounts import SignInAttempts, sign_in_attempts
+from introserv_app.services.accounts import SignInAttempts, has_second_factor, sign_in_attempts
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import TicketRow, customer_tickets
@@ -196,6 +196,8 @@ class CustomerCard:
     #: Failed and throttled sign-ins of the last 7 days (someone guessing the password shows here).
     sign_in_attempts: SignInAttempts
     audit: list[AuditLine]
+    #: Sign-in asks this customer for a second factor (support can remove it after a caller check).
+    second_factor: bool = False
 
 
 def _usernames(session: Session, ids: set[int | None]) -> dict[int, str]:
@@ -263,6 +265,7 @@ def customer_card(
         .limit(10)
     ).all()
     return CustomerCard(
+        second_factor=has_second_factor(session, uid),
         id=uid,
         username=user.username,
         is_active=user.is_active,

@@ -93,3 +93,28 @@ def invite_customer(*, session: Session, viewer: Viewer, email: object, ip: str 
     """A 7-day sign-up link mailed to `email` (works while sign-up is closed). Returns the address."""
     access.require_staff(session=session, viewer=viewer, target="customer.invite", ip=ip)
     return accounts.invite(session=session, email=email, actor_id=viewer.user_id, ip=ip)
+
+
+MSG_VERIFY_CALLER_FIRST = N_(
+    "Check the caller first: the second factor can be removed only within 15 minutes of a matching code word "
+    "or call password, checked by you."
+)
+
+
+def remove_second_factor(*, session: Session, viewer: Viewer, user_id: object, ip: str = "") -> None:
+    """Remove a customer's second factor (the caller lost the phone), only right after this staff member's
+    successful caller check; the customer is mailed, the removal audited."""
+    now = utcnow()
+    access.require_staff(session=session, viewer=viewer, target="customer.remove_second_factor", ip=ip)
+    user, _ = _customer(session, user_id)
+    if not caller_verified_by(session, viewer=viewer, user_id=user.id or 0, now=now):
+        raise ServiceError(MSG_VERIFY_CALLER_FIRST)
+    accounts.remove_second_factor(session=session, user_id=user.id or 0, actor_id=viewer.user_id, ip=ip, now=now)
+
+
+def close_account(*, session: Session, viewer: Viewer, user_id: object, ip: str = "") -> None:
+    """Close a customer's account at their request (`accounts.close_account`: sessions end, personal data is
+    removed, invoices and the ledger stay)."""
+    access.require_staff(session=session, viewer=viewer, target="customer.close_account", ip=ip)
+    user, _ = _customer(session, user_id)
+    accounts.close_account(session=session, user_id=user.id or 0, actor_id=viewer.user_id, ip=ip)

@@ -1,0 +1,95 @@
+"""Settings → Your data (its own card, outside the settings form)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from introserv_app.components.translate import t
+from introserv_app.state.privacy import PrivacyState as S
+
+
+def privacy_card() -> rx.Component:
+    return rx.card(
+        rx.heading(t("Your data"), size="3", margin_bottom="0.5em"),
+        rx.hstack(
+            rx.el.a(
+                rx.button(rx.icon("download", size=16), t("Download my data"), type="button", variant="soft", size="2"),
+                href="/account/my-data.zip",
+                download=True,
+                id="my-data",
+            ),
+            rx.button(
+                t("Close my account"),
+                type="button",
+                variant="soft",
+                color_scheme="red",
+                size="2",
+                on_click=S.ask(True),
+                id="close-account",
+            ),
+            wrap="wrap",
+        ),
+        rx.text(
+            t(
+                "The download is a zip with your profile, orders, invoices, payments, tickets, notifications "
+                "and sign-ins, as JSON and CSV."
+            ),
+            size="1",
+            color_scheme="gray",
+            margin_top="0.5em",
+        ),
+        rx.dialog.root(
+            rx.dialog.content(
+                rx.form(
+                    rx.vstack(
+                        rx.dialog.title(t("Close my account?")),
+                        rx.text(
+                            t(
+                                "Support closes the account after checking the request: your sessions end and "
+                                "your personal data is removed. Invoices and payments are kept as the law "
+                                "requires. Cancel your services first."
+                            ),
+                            size="2",
+                        ),
+                        rx.el.label(t("Reason (optional)"), html_for="close-reason", class_name="field-label"),
+                        rx.text_area(name="reason", id="close-reason", max_length=1000, width="100%"),
+                        rx.el.label(t("Current password"), html_for="close-password", class_name="field-label"),
+                        rx.input(
+                            name="current_password",
+                            id="close-password",
+                            type="password",
+                            auto_complete="current-password",
+                            max_length=1024,
+                            width="100%",
+                        ),
+                        rx.cond(
+                            S.error != "",
+                            rx.text(
+                                S.error,
+                                color_scheme="red",
+                                size="2",
+                                id="close-error",
+                                white_space="pre-line",
+                                role="alert",
+                            ),
+                        ),
+                        rx.hstack(
+                            rx.dialog.close(rx.button(t("Cancel"), type="button", variant="soft", color_scheme="gray")),
+                            rx.button(t("Send the request"), type="submit", color_scheme="red", id="close-submit"),
+                            justify="end",
+                            width="100%",
+                        ),
+                        spacing="3",
+                    ),
+                    on_submit=S.request_closure,
+                    reset_on_submit=False,
+                ),
+                max_width="30em",
+            ),
+            open=S.closing,
+            on_open_change=S.ask,
+        ),
+        width="100%",
+        max_width="60em",
+        id="privacy",
+    )

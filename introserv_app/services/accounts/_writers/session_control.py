@@ -1,0 +1,85 @@
+"""Settings → Sessions: signing out one of the account's other browsers, or all of them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from introserv_app.db.tables import UserSession
+from introserv_app.db.types import utcnow
+from introserv_app.domain.text import N_
+from introserv_app.domain.validation import is_row_id
+from introserv_app.services.accounts._sessions import sessions_changed
+from introserv_app.services.common import audit
+from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.viewer import Viewer
+
+MSG_SESSION_GONE = N_("This session has already ended.")
+MSG_THIS_SESSION = N_("This is the session you are using: sign out from the menu instead.")
+
+
+def end_session(
+    *, session: Session, viewer: Viewer, session_id: object, ip: str = "", now: datetime | None = None
+) -> None:
+    """End one of the viewer's other sessions (another user's id ends nothing and says the same)."""
+    now = now or utcnow()
+    if not is_row_id(session_id):
+        raise ServiceError(MSG_SESSION_GONE)
+    if session_id == viewer.session_id:
+        raise ServiceError(MSG_THIS_SESSION)
+    ended = (
+        session.connection()
+        .execute(
+            sa.update(UserSession)
+            .where(
+                col(UserSession.id) == session_id,
+                col(UserSession.user_id) == viewer.user_id,
+                col(UserSession.revoked_at).is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        .rowcount
+    )
+    if not ended:
+        raise ServiceError(MSG_SESSION_GONE)
+    sessions_changed()
+    audit.record(
+        session=session,
+        action="session.ended",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        ip=ip,
+        details={"session": session_id},
+        now=now,
+    )
+
+
+def end_other_sessions(*, session: Session, viewer: Viewer, ip: str = "", now: datetime | None = None) -> int:
+    """Sign out everywhere else; returns how many sessions ended."""
+    now = now or utcnow()
+    ended = (
+        session.connection()
+        .execute(
+            sa.update(UserSession)
+            .where(
+                col(UserSession.user_id) == viewer.user_id,
+                col(UserSession.id) != viewer.session_id,
+                col(UserSession.revoked_at).is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        .rowcount
+    )
+    sessions_changed()
+    audit.record(
+        session=session,
+        action="session.ended_others",
+        actor_id=viewer.user_id,
+        subject_user_id=viewer.user_id,
+        ip=ip,
+        details={"count": int(ended or 0)},
+        now=now,
+    )
+    return int(ended or 0)
