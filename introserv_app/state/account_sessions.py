@@ -18,14 +18,22 @@ MSG_UNKNOWN_BROWSER = N_("Unknown browser")
 
 class SessionsState(rx.State):
     rows: Field[list[dict[str, str]]] = field([])
+    #: Mail me when a browser that never signed in to the account does.
+    mail_new_device: Field[bool] = field(False)
 
     @event
     async def load(self):
         ctx = await Ctx.of(self)
-        lines = ctx.run(lambda session, viewer: accounts.active_sessions(session=session, viewer=viewer))
-        if isinstance(lines, Refused):
+        found = ctx.run(
+            lambda session, viewer: (
+                accounts.active_sessions(session=session, viewer=viewer),
+                accounts.new_device_mail_on(session, viewer.user_id),
+            )
+        )
+        if isinstance(found, Refused):
             self.rows = []
             return
+        lines, self.mail_new_device = found
         unknown = ctx.text(MSG_UNKNOWN_BROWSER)
         self.rows = [
             {
@@ -59,3 +67,11 @@ class SessionsState(rx.State):
         if isinstance(count, Refused):
             return rx.toast.error(count.message) if count.message else None
         return rx.toast.success(ctx.text(MSG_ENDED_OTHERS, {"count": count}))
+
+    @event
+    async def set_mail_new_device(self, on: bool):
+        ctx = await Ctx.of(self)
+        wanted = on is True
+        done = ctx.run(lambda session, viewer: accounts.set_new_device_mail(session=session, viewer=viewer, on=wanted))
+        if not isinstance(done, Refused):
+            self.mail_new_device = wanted

@@ -92,7 +92,13 @@ async def auth_complete(request: Request) -> Response:
     binding = request.cookies.get(LOGIN_BINDING_COOKIE, "")
     ip = _peer_ip(request)
     with session_scope() as session:
-        done = complete_login(session=session, ticket=form.get("ticket", ""), binding=binding, ip=ip)
+        done = complete_login(
+            session=session,
+            ticket=form.get("ticket", ""),
+            binding=binding,
+            ip=ip,
+            device_cookie=request.cookies.get(DEVICE_COOKIE),
+        )
     if done is None:
         return _login_failed()
     settings = get_settings()

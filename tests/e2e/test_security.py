@@ -113,7 +113,7 @@ def test_after_sign_out_the_login_page_receives_nothing_of_the_user(server: str,
     expect(page.get_by_role("button", name="Войти")).to_be_visible()
     page.locator("#language-switcher").click()
     page.get_by_role("option", name="English").click()
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
     assert any("hydrate" in str(f) or "is_hydrated" in str(f) for f in frames), "the login page was not loaded"
     assert leaked(frames, victim) == []
 
@@ -197,7 +197,7 @@ def test_another_site_cannot_sign_a_visitor_in_or_out(
         mine.goto(f"{server}/login")
         mine.get_by_label("Username").fill(attacker.username)
         mine.get_by_label("Password").fill(PASSWORD)
-        mine.get_by_role("button", name="Sign in").click()
+        mine.get_by_role("button", name="Sign in", exact=True).click()
         mine.wait_for_timeout(3000)
     finally:
         own.close()
@@ -311,11 +311,11 @@ def test_someone_guessing_a_password_slows_down_but_the_owners_browser_signs_in_
         for _ in range(5):
             attacker.get_by_label("Username").fill(owner.username)
             attacker.get_by_label("Password").fill("a-wrong-guess")
-            attacker.get_by_role("button", name="Sign in").click()
+            attacker.get_by_role("button", name="Sign in", exact=True).click()
             expect(attacker.locator("#login-error")).to_have_text("Invalid username or password.")
             attacker.get_by_label("Password").fill("")
         attacker.get_by_label("Password").fill(PASSWORD)  # even the right password must wait now
-        attacker.get_by_role("button", name="Sign in").click()
+        attacker.get_by_role("button", name="Sign in", exact=True).click()
         expect(attacker.locator("#login-error")).to_contain_text("Too many failed attempts. Try again in")
     finally:
         attacker_ctx.close()

@@ -31,11 +31,11 @@ def test_wrong_password_is_rejected(server: str, page: Page) -> None:
     page.goto(f"{server}/login")
     page.get_by_label("Username").fill(CUSTOMER.username)
     page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("Invalid username or password.")
     expect(page).to_have_url(re.compile(r"/login"))
     page.get_by_label("Username").fill("no-such-user")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("alert")).to_have_text("Invalid username or password.")
 
 

@@ -93,3 +93,38 @@ def test_display_last_ip_shows_the_sign_in_before_this_one_and_the_history_has_t
     assert view.recent_logins[1].ok and view.recent_logins[1].ip == "203.0.113.50"
     assert [r.ok for r in view.recent_logins[2:]] == [False] * 18  # the newest of the 22 failures
     assert session_token(engine, "alice")
+
+
+def test_a_mail_on_sign_in_from_a_new_browser_when_asked_for(engine: Engine) -> None:
+    from sqlmodel import select
+
+    from introserv_app.db.tables import EmailOutbox
+
+    make_user(engine, "alice", email="alice@example.com")
+
+    def sign_in(device: str | None) -> str:
+        with session_scope(engine) as session:
+            outcome = accounts.authenticate(session=session, username="alice", password=PASSWORD, ip="203.0.113.8",
+                                            user_agent=FIREFOX_LINUX)  # fmt: skip
+        with session_scope(engine) as session:
+            done = accounts.complete_login(session=session, ticket=outcome.ticket or "",
+                                           binding=outcome.binding or "", ip="203.0.113.8",
+                                           device_cookie=device)  # fmt: skip
+        assert done
+        return done.device_cookie
+
+    def mails() -> list[str]:
+        with session_scope(engine) as session:
+            rows = session.exec(select(EmailOutbox).where(EmailOutbox.to_addr == "alice@example.com"))
+            return [m.body_text for m in rows]
+
+    known = sign_in(None)  # not asked for yet: no mail
+    assert mails() == []
+    with session_scope(engine) as session:
+        accounts.set_new_device_mail(session=session, viewer=_viewer(engine, _sign_in(engine, "alice", "1.2.3.4", "")),
+                                     on=True)  # fmt: skip
+    sign_in(known)  # a browser that signed in before: no mail
+    assert mails() == []
+    sign_in(None)  # a new one
+    [body] = mails()
+    assert "203.0.113.8" in body and "Firefox 133 · Linux" in body

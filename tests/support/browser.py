@@ -31,7 +31,7 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.locator("#page-title")).to_be_visible()
 
 

@@ -12,10 +12,14 @@ def privacy_card() -> rx.Component:
     return rx.card(
         rx.heading(t("Your data"), size="3", margin_bottom="0.5em"),
         rx.hstack(
-            rx.el.a(
-                rx.button(rx.icon("download", size=16), t("Download my data"), type="button", variant="soft", size="2"),
-                href="/account/my-data.zip",
-                download=True,
+            # A real download (rx.download clicks a plain anchor); a link would be routed inside the app.
+            rx.button(
+                rx.icon("download", size=16),
+                t("Download my data"),
+                type="button",
+                variant="soft",
+                size="2",
+                on_click=rx.download(url="/account/my-data.zip"),
                 id="my-data",
             ),
             rx.button(

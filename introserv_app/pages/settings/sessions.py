@@ -66,6 +66,11 @@ def sessions_card() -> rx.Component:
             width="100%",
             id="sessions-table",
         ),
+        rx.el.label(
+            rx.checkbox(checked=S.mail_new_device, on_change=S.set_mail_new_device, id="mail-new-device"),
+            t("Email me when a browser that never signed in to this account does"),
+            style={"display": "flex", "gap": "0.5em", "alignItems": "center", "marginTop": "0.75em"},
+        ),
         width="100%",
         max_width="60em",
         id="sessions",

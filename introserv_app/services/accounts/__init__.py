@@ -72,7 +72,7 @@ from ._writers.recovery import (
     send_reset_link,
 )
 from ._writers.secrets import change_password, secret_matches, set_call_password, set_code_word
-from ._writers.session_control import end_other_sessions, end_session
+from ._writers.session_control import end_other_sessions, end_session, new_device_mail_on, set_new_device_mail
 from ._writers.settings import save_settings
 from ._writers.sign_in import (
     MSG_CHALLENGE_EXPIRED,
@@ -176,6 +176,7 @@ __all__ = [
     "invite",
     "logout",
     "my_data_files",
+    "new_device_mail_on",
     "passkey_options",
     "passkey_sign_in",
     "regenerate_recovery_codes",
@@ -201,6 +202,7 @@ __all__ = [
     "set_call_password",
     "set_code_word",
     "set_language",
+    "set_new_device_mail",
     "set_passwordless",
     "settings_view",
     "sign_in_attempts",

@@ -276,3 +276,9 @@ MAIL_SECOND_FACTOR_REMOVED_BODY = N_(
     "(authenticator app and recovery codes) from your INTROSERV account. You can set it up again in "
     "Settings → Security.\n\nIf you did not ask for this, contact support at once."
 )
+MAIL_NEW_DEVICE_SUBJECT = N_("New sign-in to your INTROSERV account")
+MAIL_NEW_DEVICE_BODY = N_(
+    "Hello {username},\n\nyour INTROSERV account was just signed in to from a browser that had not signed in "
+    "to it before:\n\nTime: {time}\nAddress: {ip}\nBrowser: {browser}\n\nIf this was you, nothing needs to be "
+    "done. If not, change your password at once and sign out the other sessions in Settings."
+)

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from introserv_app.db.tables import UserSession
+from introserv_app.db.tables import UserPreference, UserSession
 from introserv_app.db.types import utcnow
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
@@ -83,3 +83,21 @@ def end_other_sessions(*, session: Session, viewer: Viewer, ip: str = "", now: d
         now=now,
     )
     return int(ended or 0)
+
+
+#: The user preference "mail me when a browser that never signed in to the account does" ("1" or absent).
+NEW_DEVICE_MAIL_KEY = "mail_on_new_device"
+
+
+def set_new_device_mail(*, session: Session, viewer: Viewer, on: bool, now: datetime | None = None) -> None:
+    pref = session.get(UserPreference, (viewer.user_id, NEW_DEVICE_MAIL_KEY))
+    if on and pref is None:
+        session.add(
+            UserPreference(user_id=viewer.user_id, key=NEW_DEVICE_MAIL_KEY, value="1", updated_at=now or utcnow())
+        )
+    elif not on and pref is not None:
+        session.delete(pref)
+
+
+def new_device_mail_on(session: Session, user_id: int) -> bool:
+    return session.get(UserPreference, (user_id, NEW_DEVICE_MAIL_KEY)) is not None

@@ -21,12 +21,16 @@ from introserv_app.db.tables import AuditEvent, Profile, User, UserSession
 from introserv_app.db.types import utcnow
 from introserv_app.domain.settings_rules import ip_allowed
 from introserv_app.domain.text import N_
+from introserv_app.domain.user_agents import describe
 from introserv_app.domain.validation import PASSWORD_MAX, USERNAME_MAX, clip_for_log, normalize_username
+from introserv_app.i18n import translate_message
+from introserv_app.services import messaging
 from introserv_app.services.accounts import _passkeys as webauthn
 from introserv_app.services.accounts import _second_factor as factors
 from introserv_app.services.accounts._passwords import dummy_hash, upgraded_hash, verify_password
 from introserv_app.services.accounts._sessions import sessions_changed, token_hash
 from introserv_app.services.accounts._throttle import device_cookie_value, device_id, wait_before_attempt
+from introserv_app.services.accounts._writers.session_control import new_device_mail_on
 from introserv_app.services.common import audit
 
 TICKET_TTL = timedelta(seconds=60)
@@ -301,7 +305,13 @@ class CompletedLogin:
 
 
 def complete_login(
-    *, session: Session, ticket: str, binding: str, ip: str, now: datetime | None = None
+    *,
+    session: Session,
+    ticket: str,
+    binding: str,
+    ip: str,
+    device_cookie: str | None = None,
+    now: datetime | None = None,
 ) -> CompletedLogin | None:
     """Exchange a fresh one-time ticket, presented together with the browser's binding, for a new session
     token (None when invalid, used, expired or presented without the binding of the browser that signed in)."""
@@ -321,10 +331,37 @@ def complete_login(
     row.last_seen_at = now
     user = session.get(User, row.user_id)
     if user is not None:
+        if device_id(device_cookie, user_id=user.id or 0, now=now) is None and new_device_mail_on(
+            session, user.id or 0
+        ):
+            _mail_new_device(session, user, row, ip, now)
         user.previous_login_at, user.previous_login_ip = user.last_login_at, user.last_login_ip
         user.last_login_at = now
         user.last_login_ip = ip[:45] if ip else None
     return CompletedLogin(token=token, device_cookie=device_cookie_value(user_id=row.user_id, now=now))
+
+
+def _mail_new_device(session: Session, user: User, row: UserSession, ip: str, now: datetime) -> None:
+    """The account asked to be told of sign-ins from browsers that never signed in to it before."""
+    profile = session.get(Profile, user.id)
+    if profile is None or not profile.email:
+        return
+    browser, system = describe(row.user_agent)
+    lang = profile.language
+    values: dict[str, object] = {
+        "username": user.username,
+        "ip": ip or "?",
+        "browser": " · ".join(p for p in (browser, system) if p) or "?",
+        "time": now.strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    messaging.queue_email(
+        session=session,
+        user_id=user.id,
+        to_addr=profile.email,
+        subject=translate_message(lang, messaging.MAIL_NEW_DEVICE_SUBJECT),
+        body_text=translate_message(lang, messaging.MAIL_NEW_DEVICE_BODY, values),
+        now=now,
+    )
 
 
 def logout(*, session: Session, token: str | None, ip: str = "", now: datetime | None = None) -> None:
