@@ -5,8 +5,8 @@ migrated database, next to the raw floor measured in the same run: the same numb
 rows written with a bare executemany (SQLite) or COPY (PostgreSQL) into an empty orders table, with no
 generation, no invoices and no ledger. Medians over --repeat runs; last line is JSON.
 
-Other scenarios: grid, export, renew, lifecycle, staff, load (`python -m bench <scenario> --help`); each prints its
-runs on stderr and one JSON line last.
+Other scenarios: grid, export, renew, lifecycle, staff, load, signin (`python -m bench <scenario> --help`); each
+prints its runs on stderr and one JSON line last.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from bench import load
+from bench import load, signin
 from introserv_app.db.session import create_db_engine
 from introserv_app.tools import seed
 from introserv_app.tools.migrations import upgrade_head
@@ -714,9 +714,11 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=7)
     p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
     load.add_parser(sub)
+    signin.add_parser(sub)
     args = parser.parse_args()
     scenarios = {
         "load": load.scenario_load,
+        "signin": signin.scenario_signin,
         "staff": scenario_staff,
         "seed": scenario_seed,
         "grid": scenario_grid,

@@ -163,6 +163,17 @@ class Ctx:
         """A service's refusal in the tab's language (amounts formatted, reasons translated)."""
         return translate_error(self.lang, exc.message, exc.values)
 
+    def explain(self, exc: ServiceError) -> str:
+        """A refusal for a dialog: each field's problems (a form's `SettingsInvalid`), else the refusal."""
+        fields = getattr(exc, "errors", None)
+        if isinstance(fields, dict) and fields:
+            return "\n".join(
+                translate_error(self.lang, item.message, item.values)
+                for error in fields.values()
+                for item in error.items
+            )
+        return self.refusal(exc)
+
     def text(self, msgid: str, values: dict[str, object] | None = None) -> str:
         """A message in the tab's language, with its `{placeholders}` filled."""
         return translate_message(self.lang, msgid, values)

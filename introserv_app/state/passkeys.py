@@ -9,7 +9,7 @@ import reflex as rx
 
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields, parse_id
-from introserv_app.i18n import format_datetime, translate_error
+from introserv_app.i18n import format_datetime
 from introserv_app.services import accounts
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.state.context import Ctx, Refused
@@ -119,13 +119,8 @@ class PasskeysState(rx.State):
                     done = MSG_PASSWORDLESS_ON if on else MSG_PASSWORDLESS_OFF
                 else:
                     return None
-        except accounts.SettingsInvalid as exc:
-            self.error = "\n".join(
-                translate_error(ctx.lang, e.message, e.values) for v in exc.errors.values() for e in v.items
-            )
-            return None
         except ServiceError as exc:
-            self.error = ctx.refusal(exc)
+            self.error = ctx.explain(exc)
             return None
         self.dialog, self.error = "", ""
         await self.load()

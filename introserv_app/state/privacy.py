@@ -7,7 +7,6 @@ import reflex as rx
 
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields
-from introserv_app.i18n import translate_error
 from introserv_app.services import accounts
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.state.context import Ctx
@@ -41,13 +40,8 @@ class PrivacyState(rx.State):
                     reason=text(data, "reason"),
                     ip=ctx.ip,
                 )
-        except accounts.SettingsInvalid as exc:
-            self.error = "\n".join(
-                translate_error(ctx.lang, e.message, e.values) for v in exc.errors.values() for e in v.items
-            )
-            return None
         except ServiceError as exc:
-            self.error = ctx.refusal(exc)
+            self.error = ctx.explain(exc)
             return None
         self.closing, self.error = False, ""
         return [rx.toast.success(ctx.text(MSG_CLOSURE_SENT, {"ticket": ticket})), rx.redirect(f"/tickets/{ticket}")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.components.dialog_parts import actions, current_password, error_line
 from introserv_app.components.translate import t
 from introserv_app.state.passkeys import PasskeysState as S
 
@@ -32,27 +33,9 @@ def _confirm_dialog() -> rx.Component:
                             size="2",
                         ),
                     ),
-                    rx.el.label(t("Current password"), html_for="pk-password", class_name="field-label"),
-                    rx.input(
-                        name="current_password",
-                        id="pk-password",
-                        type="password",
-                        auto_complete="current-password",
-                        max_length=1024,
-                        width="100%",
-                    ),
-                    rx.cond(
-                        S.error != "",
-                        rx.text(
-                            S.error, color_scheme="red", size="2", white_space="pre-line", id="pk-error", role="alert"
-                        ),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(rx.button(t("Cancel"), type="button", variant="soft", color_scheme="gray")),
-                        rx.button(t("Confirm"), type="submit", id="pk-confirm"),
-                        justify="end",
-                        width="100%",
-                    ),
+                    current_password("pk-password"),
+                    error_line(S.error, "pk-error"),
+                    actions(t("Confirm"), "pk-confirm"),
                     spacing="3",
                 ),
                 on_submit=S.confirm,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.components.dialog_parts import actions, current_password, error_line
 from introserv_app.components.translate import t
 from introserv_app.state.privacy import PrivacyState as S
 
@@ -57,32 +58,9 @@ def privacy_card() -> rx.Component:
                         ),
                         rx.el.label(t("Reason (optional)"), html_for="close-reason", class_name="field-label"),
                         rx.text_area(name="reason", id="close-reason", max_length=1000, width="100%"),
-                        rx.el.label(t("Current password"), html_for="close-password", class_name="field-label"),
-                        rx.input(
-                            name="current_password",
-                            id="close-password",
-                            type="password",
-                            auto_complete="current-password",
-                            max_length=1024,
-                            width="100%",
-                        ),
-                        rx.cond(
-                            S.error != "",
-                            rx.text(
-                                S.error,
-                                color_scheme="red",
-                                size="2",
-                                id="close-error",
-                                white_space="pre-line",
-                                role="alert",
-                            ),
-                        ),
-                        rx.hstack(
-                            rx.dialog.close(rx.button(t("Cancel"), type="button", variant="soft", color_scheme="gray")),
-                            rx.button(t("Send the request"), type="submit", color_scheme="red", id="close-submit"),
-                            justify="end",
-                            width="100%",
-                        ),
+                        current_password("close-password"),
+                        error_line(S.error, "close-error"),
+                        actions(t("Send the request"), "close-submit", color="red"),
                         spacing="3",
                     ),
                     on_submit=S.request_closure,

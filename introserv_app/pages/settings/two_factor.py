@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.components.dialog_parts import actions, current_password, error_line
 from introserv_app.components.translate import t
 from introserv_app.state.security import SecurityState as S
 
@@ -13,22 +14,9 @@ def _password_form(title: rx.Var, note: rx.Var, on_submit, submit_id: str, submi
         rx.vstack(
             rx.dialog.title(title),
             rx.text(note, size="2"),
-            rx.el.label(t("Current password"), html_for="tf-password", class_name="field-label"),
-            rx.input(
-                name="current_password",
-                id="tf-password",
-                type="password",
-                auto_complete="current-password",
-                max_length=1024,
-                width="100%",
-            ),
+            current_password("tf-password"),
             _error(),
-            rx.hstack(
-                rx.dialog.close(rx.button(t("Cancel"), type="button", variant="soft", color_scheme="gray")),
-                rx.button(submit, type="submit", id=submit_id),
-                justify="end",
-                width="100%",
-            ),
+            actions(submit, submit_id),
             spacing="3",
         ),
         on_submit=on_submit,
@@ -37,10 +25,7 @@ def _password_form(title: rx.Var, note: rx.Var, on_submit, submit_id: str, submi
 
 
 def _error() -> rx.Component:
-    return rx.cond(
-        S.error != "",
-        rx.text(S.error, color_scheme="red", size="2", white_space="pre-line", id="tf-error", role="alert"),
-    )
+    return error_line(S.error, "tf-error")
 
 
 def _setup() -> rx.Component:
@@ -59,12 +44,7 @@ def _setup() -> rx.Component:
             rx.el.label(t("2. Enter the 6-digit code the app shows"), html_for="tf-code", class_name="field-label"),
             rx.input(name="code", id="tf-code", auto_complete="one-time-code", max_length=16, width="100%"),
             _error(),
-            rx.hstack(
-                rx.dialog.close(rx.button(t("Cancel"), type="button", variant="soft", color_scheme="gray")),
-                rx.button(t("Turn on"), type="submit", id="tf-enable"),
-                justify="end",
-                width="100%",
-            ),
+            actions(t("Turn on"), "tf-enable"),
             spacing="3",
         ),
         on_submit=S.enable,

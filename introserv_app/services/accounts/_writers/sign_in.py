@@ -127,19 +127,11 @@ def authenticate(
     if not key or not password:
         return fail("empty", MSG_EMPTY)
 
-    wait = wait_before_attempt(session=session, key=key, ip=ip, device=device, now=now, settings=settings)
-    if wait is not None:
-        audit.record(
-            session=session,
-            action="login.throttled",
-            success=False,
-            subject_key=key,
-            subject_user_id=user.id if user else None,
-            ip=ip,
-            details={"retry_after": wait.seconds, "scope": wait.scope},
-            now=now,
-        )
-        return LoginOutcome(ok=False, error=MSG_THROTTLED, retry_after=wait.seconds)
+    refused = _throttled(
+        session, key=key, user_id=user.id if user else None, ip=ip, device=device, now=now, settings=settings
+    )
+    if refused is not None:
+        return refused
 
     candidate = password[:PASSWORD_MAX]
     if user is None or not user.is_active:
@@ -203,19 +195,9 @@ def second_step(
     row, user = pending
     key = user.username
     device = device_id(device_cookie, user_id=user.id or 0, now=now, settings=settings)
-    wait = wait_before_attempt(session=session, key=key, ip=ip, device=device, now=now, settings=settings)
-    if wait is not None:
-        audit.record(
-            session=session,
-            action="login.throttled",
-            success=False,
-            subject_key=key,
-            subject_user_id=user.id,
-            ip=ip,
-            details={"retry_after": wait.seconds, "scope": wait.scope},
-            now=now,
-        )
-        return LoginOutcome(ok=False, error=MSG_THROTTLED, retry_after=wait.seconds)
+    refused = _throttled(session, key=key, user_id=user.id, ip=ip, device=device, now=now, settings=settings)
+    if refused is not None:
+        return refused
     typed = factors.clean_code(code)
     if passkey is not None:
         method = "passkey"
@@ -291,6 +273,26 @@ def _wrong_codes(session: Session, user_id: int, *, since: datetime) -> int:
             )
         ).one()
     )
+
+
+def _throttled(
+    session: Session, *, key: str, user_id: int | None, ip: str, device: str | None, now: datetime, settings: Settings
+) -> LoginOutcome | None:
+    """The refusal when this attempt must wait (`_throttle`), audited as `login.throttled`; else None."""
+    wait = wait_before_attempt(session=session, key=key, ip=ip, device=device, now=now, settings=settings)
+    if wait is None:
+        return None
+    audit.record(
+        session=session,
+        action="login.throttled",
+        success=False,
+        subject_key=key,
+        subject_user_id=user_id,
+        ip=ip,
+        details={"retry_after": wait.seconds, "scope": wait.scope},
+        now=now,
+    )
+    return LoginOutcome(ok=False, error=MSG_THROTTLED, retry_after=wait.seconds)
 
 
 def _ticket_hash(ticket: str, binding: str) -> str:
