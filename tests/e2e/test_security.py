@@ -110,7 +110,7 @@ def test_after_sign_out_the_login_page_receives_nothing_of_the_user(server: str,
     page.wait_for_timeout(1500)  # the login page's hydrate and on_load answers
     page.locator("#language-switcher").click()  # one more event on the login page
     page.get_by_role("option", name="Русский").click()
-    expect(page.get_by_role("button", name="Войти")).to_be_visible()
+    expect(page.get_by_role("button", name="Войти", exact=True)).to_be_visible()
     page.locator("#language-switcher").click()
     page.get_by_role("option", name="English").click()
     expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
