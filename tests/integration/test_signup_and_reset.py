@@ -254,3 +254,15 @@ def test_support_sends_a_reset_link_to_the_accounts_own_address(engine: Engine) 
     with session_scope(engine) as session:
         assert send_reset_link(session=session, user_id=uid, actor_id=uid) == "alice@example.com"
     assert "/reset?t=" in _mails(engine, "alice@example.com")[0].body_text
+
+
+def test_new_accounts_show_on_the_staff_dashboard(engine: Engine) -> None:
+    from introserv_app.domain.roles import Role
+    from introserv_app.services.support import staff_dashboard
+
+    make_user(engine, "helpdesk", role=Role.SUPPORT)
+    with session_scope(engine) as session:
+        before = staff_dashboard(session=session, viewer=viewer(engine, "helpdesk")).new_accounts_7d
+    _sign_up(engine, _form())
+    with session_scope(engine) as session:
+        assert staff_dashboard(session=session, viewer=viewer(engine, "helpdesk")).new_accounts_7d == before + 1
