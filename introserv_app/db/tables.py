@@ -203,6 +203,9 @@ class Invoice(SQLModel, table=True):
     reverse_charge: bool = Field(default=False)
     customer_country: str = Field(default="OTHER", max_length=8)
     customer_vat_number: str | None = Field(default=None, max_length=32)
+    #: The bill-to as it was when the invoice was issued (None: issued before it was kept; the profile is used).
+    customer_name: str | None = Field(default=None, max_length=255)
+    customer_address: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     seller_vat_number: str | None = Field(default=None, max_length=32)
     issued_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     due_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))

@@ -82,10 +82,13 @@ def staff() -> Viewer:
 
 
 def test_the_pdf_is_in_the_readers_language_with_lines_and_vat(engine: Engine, shop: dict[str, int]) -> None:
-    invoice_id = unpaid_invoice(engine, shop)
     with session_scope(engine) as session:
         profile = session.get(Profile, shop["user"])
         profile.first_name, profile.last_name, profile.city = "Aino", "Virtanen", "Helsinki"  # type: ignore[union-attr]
+    invoice_id = unpaid_invoice(engine, shop)
+    with session_scope(engine) as session:  # a later change of the profile does not rewrite an issued invoice
+        profile = session.get(Profile, shop["user"])
+        profile.first_name, profile.city = "Changed", "Elsewhere"  # type: ignore[union-attr]
     with session_scope(engine) as session:
         en = pdf_text(
             render_invoice_pdf(invoice_document(session=session, viewer=who(shop), invoice_id=invoice_id, lang="en"))
@@ -98,6 +101,7 @@ def test_the_pdf_is_in_the_readers_language_with_lines_and_vat(engine: Engine, s
     for text in (en, ru):
         assert number in text and "sactive" in text and "VPS S" in text and "INTROSERV B.V." in text
         assert "Aino Virtanen" in text and "Helsinki" in text and "NL004495445B01" in text
+        assert "Changed" not in text and "Elsewhere" not in text
     assert "Invoice" in en and "€11.40" in en and "€2.91" in en and "€14.31" in en and "25.5 %" in en
     assert "Finland" in en and "Unpaid" in en and "3 mo." in en
     assert "Счёт" in ru and "11,40" in ru and "2,91" in ru and "14,31" in ru and "25,5 %" in ru

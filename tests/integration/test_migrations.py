@@ -109,6 +109,11 @@ def test_upgrading_a_database_with_data_keeps_every_row(backend: str, tmp_path: 
             assert conn.execute(sa.text("SELECT count(*) FROM ledger_entries")).scalar() == 1
             assert conn.execute(sa.text("SELECT idem_key FROM invoices")).scalar() is None
             assert conn.execute(sa.text("SELECT vat_valid FROM profiles")).scalar() is None
+            # 0010: the invoice keeps the bill-to the profile had
+            assert conn.execute(sa.text("SELECT customer_name, customer_address FROM invoices")).one() == (
+                "B A",
+                "D\nC",
+            )
         engine.dispose()
     finally:
         if hasattr(gen, "close"):

@@ -15,7 +15,8 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import AuditEvent, LedgerEntry, Profile, Ticket, User
+from introserv_app.db.tables import AuditEvent, Invoice, LedgerEntry, Profile, Ticket, User
+from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.roles import Role
 from introserv_app.services import accounts, billing, messaging, support
@@ -69,6 +70,9 @@ def test_closing_an_account_is_a_request_then_a_staff_action(engine: Engine) -> 
     token = session_token(engine, "alice")
     with session_scope(engine) as session:
         billing.post(session=session, user_id=uid, kind="topup", amount=Money(500, "EUR"), idem_key="close-topup-00001")
+        vat, _, _ = billing.vat_for_customer(session=session, user_id=uid, on=utcnow())
+        billing.issue_invoice(session=session, user_id=uid, lines=[billing.Line("Service", Money(400, "EUR"))],
+                              vat=vat, customer_country="DE")  # fmt: skip
     alice = viewer(engine, "alice")
     with pytest.raises(SettingsInvalid), session_scope(engine) as session:
         accounts.request_closure(session=session, viewer=alice, password="wrong", reason="moving on")
@@ -91,6 +95,10 @@ def test_closing_an_account_is_a_request_then_a_staff_action(engine: Engine) -> 
         assert profile.code_word_hash is None
         assert accounts.resolve_session(session=session, token=token) is None
         assert session.exec(select(LedgerEntry).where(LedgerEntry.user_id == uid)).all()  # kept
+        invoice = session.exec(select(Invoice).where(Invoice.user_id == uid)).one()
+        document = billing.invoice_document(session=session, viewer=viewer(engine, "helpdesk"), invoice_id=invoice.id,
+                                            lang="en")  # fmt: skip
+        assert document.customer_name == "Test Alice" and "Alexanderplatz 1" in document.customer_address
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "account.closed")).one()
     with session_scope(engine) as session:
         assert not accounts.authenticate(session=session, username="alice", password=PASSWORD, ip="1.2.3.4").ok

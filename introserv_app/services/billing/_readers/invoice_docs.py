@@ -21,6 +21,7 @@ from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import MSG_OUTSIDE_EU, MSG_REVERSE_CHARGE, is_eu
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, normalize_language
 from introserv_app.i18n.countries import country_name
+from introserv_app.services.billing._bill_to import bill_to
 from introserv_app.services.billing._readers.seller import seller_settings
 from introserv_app.services.common import access
 from introserv_app.services.common.errors import ServiceError
@@ -121,13 +122,11 @@ def document_for(*, session: Session, invoice_id: int, lang: str) -> InvoiceDocu
         note = gettext(lang, MSG_OUTSIDE_EU)
     else:
         note = ""
-    customer_name = ""
-    address: list[str] = []
-    if profile is not None:
-        person = " ".join(p for p in (profile.first_name, profile.last_name) if p)
-        customer_name = profile.company_name if profile.profile_type == "company" and profile.company_name else person
-        city = " ".join(p for p in (profile.postal_code or "", profile.city) if p)
-        address = [p for p in (profile.address, city, profile.region or "") if p]
+    if invoice.customer_name is not None:  # kept on the invoice when it was issued
+        customer_name = invoice.customer_name
+        address = [line for line in (invoice.customer_address or "").split("\n") if line]
+    else:  # invoices from before the bill-to was kept (and bulk demo data): the profile as it is now
+        customer_name, address = bill_to(profile)
     return InvoiceDocument(
         id=invoice.id or 0,
         user_id=invoice.user_id,

@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from introserv_app.db.tables import Invoice, InvoiceLine
+from introserv_app.db.tables import Invoice, InvoiceLine, Profile
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.statuses import InvoiceStatus
 from introserv_app.domain.vat import VatDecision, vat_amount
+from introserv_app.services.billing._bill_to import bill_to
 
 PAYMENT_TERM = timedelta(days=14)
 
@@ -64,7 +65,10 @@ def issue_invoice(
     net = Money(sum(line.net.minor for line in lines), currency)
     tax = vat_amount(net, vat.rate)
     seq = next_invoice_seq(session=session, year=now.year)
+    customer_name, address = bill_to(session.get(Profile, user_id))
     invoice = Invoice(
+        customer_name=customer_name,
+        customer_address="\n".join(address),
         number=invoice_number(now.year, seq),
         year=now.year,
         seq=seq,
