@@ -14,13 +14,23 @@ from typing import Any, TypeVar
 import reflex as rx
 from reflex.state import BaseState
 
+from introserv_app.config import get_settings
 from introserv_app.i18n import translate_message
+from introserv_app.services.accounts import MSG_STAFF_2FA_FIRST, staff_lacks_second_factor
 from introserv_app.services.common import access
 from introserv_app.services.common.access import MSG_ADMIN_ONLY, MSG_STAFF_ONLY
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.state.context import Ctx
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+STAFF_2FA_FIRST = MSG_STAFF_2FA_FIRST
+
+
+def staff_2fa_required() -> bool:
+    """`INTROSERV_STAFF_2FA=required` (read per call: tests switch it)."""
+    return get_settings().staff_2fa == "required"
+
 
 #: Every State class whose handlers are for staff only (tests/integration/test_staff_refusals.py calls each
 #: handler of each of them with a customer's session and expects a refusal).
@@ -45,6 +55,11 @@ def _guarded(allowed: Callable[[Viewer], bool], msgid: str) -> Callable[[F], F]:
             ctx = await Ctx.of(self)
             if ctx.viewer is None or not allowed(ctx.viewer):
                 return refuse(ctx, f"{type(self).__name__}.{fn.__name__}", msgid)
+            if staff_2fa_required():
+                with ctx.session() as session:
+                    waiting = staff_lacks_second_factor(session, is_staff=True, user_id=ctx.viewer.user_id)
+                if waiting:
+                    return refuse(ctx, f"{type(self).__name__}.{fn.__name__}", STAFF_2FA_FIRST)
             result = fn(self, *args, **kwargs)
             return await result if inspect.isawaitable(result) else result
 

@@ -9,18 +9,17 @@ from urllib.parse import quote
 import reflex as rx
 from reflex.event import EventSpec
 
-from introserv_app.config import get_settings
-from introserv_app.domain.text import N_
 from introserv_app.i18n import format_money
-from introserv_app.services.accounts import has_second_factor, logout, token_from_cookie_header
+from introserv_app.services.accounts import logout, staff_lacks_second_factor, token_from_cookie_header
 from introserv_app.services.billing import balance
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.state.binding import clear_user_states
 from introserv_app.state.context import Ctx, adopt_language
 from introserv_app.state.fields import Field, event, field
+from introserv_app.state.guard import STAFF_2FA_FIRST, staff_2fa_required
 
-MSG_STAFF_2FA = N_("Set up two-factor authentication first: the support console requires it.")
+MSG_STAFF_2FA = STAFF_2FA_FIRST
 
 
 def worker_id() -> str:
@@ -77,10 +76,10 @@ class SessionState(rx.State):
             with ctx.session() as session:
                 access.record_denied(session=session, viewer=viewer, target=self.router.route_id or "staff", ip=ctx.ip)
             return [rx.redirect("/"), rx.toast.error(ctx.text(access.MSG_STAFF_ONLY))]
-        if get_settings().staff_2fa == "required":
+        if staff_2fa_required():
             with ctx.session() as session:
-                protected = has_second_factor(session, viewer.user_id)
-            if not protected:  # INTROSERV_STAFF_2FA=required: the console waits for a second factor
+                waiting = staff_lacks_second_factor(session, is_staff=True, user_id=viewer.user_id)
+            if waiting:  # INTROSERV_STAFF_2FA=required: the console waits for a second factor
                 return [rx.redirect("/settings#two-factor"), rx.toast.warning(ctx.text(MSG_STAFF_2FA))]
         return None
 

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
+from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
@@ -27,12 +28,14 @@ from introserv_app.services.accounts import (
     DEVICE_COOKIE,
     DEVICE_DAYS,
     LOGIN_BINDING_COOKIE,
+    MSG_STAFF_2FA_FIRST,
     SESSION_COOKIE,
     complete_login,
     confirm_email,
     logout,
     my_data_files,
     resolve_session,
+    staff_lacks_second_factor,
     token_from_cookie_header,
 )
 from introserv_app.services.billing import InvoiceDocument, invoice_document, link_document, render_invoice_pdf
@@ -124,6 +127,14 @@ async def auth_logout(request: Request) -> Response:
     return response
 
 
+def _console_closed(session: Session, viewer: Viewer) -> Response | None:
+    """403 for a staff member who must set up a second factor first (`INTROSERV_STAFF_2FA=required`)."""
+    if not staff_lacks_second_factor(session, is_staff=viewer.is_staff, user_id=viewer.user_id):
+        return None
+    lang = normalize_language(viewer.language)
+    return PlainTextResponse(gettext(lang, MSG_STAFF_2FA_FIRST), status_code=403, headers=NO_STORE)
+
+
 def _stream_export(viewer: Viewer, query: GridQuery, total: int) -> Iterator[bytes]:
     """Runs in Starlette's thread pool; one database session for the whole download."""
     with session_scope() as session:
@@ -142,6 +153,8 @@ def export_orders(request: Request) -> Response:
         viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
         if viewer is None:
             return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
+        if (closed := _console_closed(session, viewer)) is not None:
+            return closed
         query, _ = parse_grid_query(dict(request.query_params))
         total = export_count(session=session, viewer=viewer, query=query)
         audit.record(
@@ -213,6 +226,8 @@ def export_audit(request: Request) -> Response:
         viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
         if viewer is None:
             return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
+        if (closed := _console_closed(session, viewer)) is not None:
+            return closed
         lang = normalize_language(viewer.language)
         try:
             support.check_export(session=session, viewer=viewer, filters=filters, ip=_peer_ip(request))
@@ -252,6 +267,8 @@ def invoice_pdf(request: Request) -> Response:
         viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
         if viewer is None:
             return RedirectResponse("/login?next=/invoices", status_code=303, headers=NO_STORE)
+        if (closed := _console_closed(session, viewer)) is not None:
+            return closed
         lang = normalize_language(request.query_params.get("lang") or viewer.language)
         try:
             doc = invoice_document(

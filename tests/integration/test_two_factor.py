@@ -179,23 +179,38 @@ def test_required_staff_2fa_sends_staff_without_one_to_set_it_up(
     app_db: Engine,  # noqa: F811 - the fixture imported below
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from dataclasses import replace
+    from starlette.testclient import TestClient
 
-    from introserv_app.state import session as session_state
+    from introserv_app.config import get_settings
     from introserv_app.state.session import SessionState
+    from introserv_app.state.staff import CustomerSearchState
+    from introserv_app.web import routes
 
-    helper_id = make_user(app_db, "helper", Role.SUPPORT)
+    make_user(app_db, "helper", Role.SUPPORT)
     token = session_token(app_db, "helper")
-    required = replace(session_state.get_settings(), staff_2fa="required")
-    monkeypatch.setattr(session_state, "get_settings", lambda: required)
-    _, state = state_for(SessionState, token, "/staff")
-    scripts = " ".join(str(e.payload) for e in events_of(call(state, handler_of(SessionState, "check_staff"))))
-    assert "/settings#two-factor" in scripts and "two-factor authentication first" in scripts
-    _enable(app_db, "helper")
-    token = session_token_with_code(app_db, "helper")
-    _, state = state_for(SessionState, token, "/staff")
-    assert events_of(call(state, handler_of(SessionState, "check_staff"))) == []
-    assert helper_id
+    monkeypatch.setenv("INTROSERV_STAFF_2FA", "required")
+    get_settings.cache_clear()
+    monkeypatch.setattr(routes, "session_scope", lambda: session_scope(app_db))
+    try:
+        _, state = state_for(SessionState, token, "/staff")
+        scripts = " ".join(str(e.payload) for e in events_of(call(state, handler_of(SessionState, "check_staff"))))
+        assert "/settings#two-factor" in scripts and "two-factor authentication first" in scripts
+        # Not only the page: every staff handler and the staff routes refuse too.
+        _, search = state_for(CustomerSearchState, token, "/staff/customers")
+        refused = " ".join(str(e.payload) for e in events_of(call(search, handler_of(CustomerSearchState, "load"))))
+        assert "two-factor authentication first" in refused and search.rows == []
+        with TestClient(routes.build_api(), base_url="http://localhost:3000") as client:
+            answer = client.get("/staff/audit.csv", headers={"Cookie": f"introserv_session={token}"})
+            assert answer.status_code == 403 and "two-factor" in answer.text
+        _enable(app_db, "helper")
+        token = session_token_with_code(app_db, "helper")
+        _, state = state_for(SessionState, token, "/staff")
+        assert events_of(call(state, handler_of(SessionState, "check_staff"))) == []
+        with TestClient(routes.build_api(), base_url="http://localhost:3000") as client:
+            assert client.get("/staff/audit.csv", headers={"Cookie": f"introserv_session={token}"}).status_code == 200
+    finally:
+        monkeypatch.delenv("INTROSERV_STAFF_2FA")
+        get_settings.cache_clear()
 
 
 def session_token_with_code(engine: Engine, username: str) -> str:

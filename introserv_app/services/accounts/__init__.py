@@ -26,7 +26,7 @@ from ._rules import (
     MSG_WRONG_PASSWORD,
     SettingsInvalid,
 )
-from ._second_factor import RECOVERY_CODES, has_second_factor
+from ._second_factor import MSG_STAFF_2FA_FIRST, RECOVERY_CODES, has_second_factor, staff_lacks_second_factor
 from ._sessions import (
     LOGIN_BINDING_COOKIE,
     SESSION_COOKIE,
@@ -135,6 +135,7 @@ __all__ = [
     "MSG_RESET_SENT",
     "MSG_SIGNUP_CLOSED",
     "MSG_SIGNUP_SENT",
+    "MSG_STAFF_2FA_FIRST",
     "MSG_THROTTLED",
     "MSG_TOO_MANY_SENDS",
     "MSG_WRONG_CODE",
@@ -207,6 +208,7 @@ __all__ = [
     "settings_view",
     "sign_in_attempts",
     "sign_up",
+    "staff_lacks_second_factor",
     "start_totp",
     "token_from_cookie_header",
     "token_hash",

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from introserv_app.config import get_settings
 from introserv_app.db.tables import Passkey, RecoveryCode, TotpFactor, User
+from introserv_app.domain.text import N_
 
 RECOVERY_CODES = 10
 ISSUER = "INTROSERV"
@@ -154,3 +155,12 @@ def remove_totp(session: Session, user_id: int) -> None:
     session.connection().execute(sa.delete(TotpFactor).where(col(TotpFactor.user_id) == user_id))
     if session.exec(select(Passkey.id).where(Passkey.user_id == user_id).limit(1)).first() is None:
         session.connection().execute(sa.delete(RecoveryCode).where(col(RecoveryCode.user_id) == user_id))
+
+
+MSG_STAFF_2FA_FIRST = N_("Set up two-factor authentication first: the support console requires it.")
+
+
+def staff_lacks_second_factor(session: Session, *, is_staff: bool, user_id: int) -> bool:
+    """`INTROSERV_STAFF_2FA=required` and a staff member without a second factor: the console stays closed
+    (pages, every staff handler and the staff routes) until one is set up in Settings."""
+    return is_staff and get_settings().staff_2fa == "required" and not has_second_factor(session, user_id)
