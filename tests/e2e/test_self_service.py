@@ -253,10 +253,13 @@ def test_support_checks_a_caller_and_removes_the_second_factor(
 
     log_in(page, server, SUPPORT.username, SUPPORT.password)
     page.goto(f"{server}/staff/customers/{uid}")
+    expect(page.locator("#customer-username")).to_have_text(name)  # the card has loaded
     page.locator("#action-remove_second_factor").click()
     page.locator("#action-remove_second_factor-confirm").click()  # no caller check yet: refused
     expect(page.locator("#action-remove_second_factor-dialog")).to_contain_text("Check the caller first")
     page.keyboard.press("Escape")
+    # (the dialog keeps the focus until it has closed: typing before that would go into the dialog)
+    expect(page.locator("#action-remove_second_factor-dialog")).to_have_count(0)
     page.locator("#caller-secret").select_option("code_word")
     page.locator("#caller-said").fill("Red Pelican")
     page.locator("#caller-check").click()
