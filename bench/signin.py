@@ -10,10 +10,8 @@ verification of the same hash (the cost no sign-in can avoid), plus pyotp's chec
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -38,15 +36,6 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--events", type=int, default=1_000_000, help="audit events already in the table")
     p.add_argument("--repeat", type=int, default=30)
     p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
-
-
-def _median_ms(fn: Callable[[], object], repeat: int) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs)
 
 
 def _fill_audit(engine: sa.Engine, events: int) -> None:
@@ -74,7 +63,7 @@ def _fill_audit(engine: sa.Engine, events: int) -> None:
 
 
 def scenario_signin(args: argparse.Namespace) -> dict[str, object]:
-    from bench.__main__ import analyze, empty_database
+    from bench.__main__ import _median_ms, analyze, empty_database
     from tests.support.authenticator import SoftAuthenticator
 
     results: list[dict[str, object]] = []
@@ -159,7 +148,6 @@ def scenario_signin(args: argparse.Namespace) -> dict[str, object]:
             ("password + TOTP code", with_totp, floor_totp),
             ("password + passkey", with_passkey, floor_passkey),
         ):
-            ours(), floor()  # warm up
             ours_ms, raw_ms = _median_ms(ours, args.repeat), _median_ms(floor, args.repeat)
             results.append(
                 {

@@ -45,7 +45,6 @@ from introserv_app.state.notifications import NotificationsState
 from introserv_app.state.order_detail import OrderDetailState
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.outbox import OutboxState
-from introserv_app.state.passkeys import PasskeysState
 from introserv_app.state.paylink import PayLinkState
 from introserv_app.state.reloaders import register_page, register_shell
 from introserv_app.state.security import SecurityState
@@ -105,7 +104,7 @@ PAGES: tuple[Page, ...] = (
     Page(
         "/settings",
         settings_page,
-        (CHECK_LOGIN, SettingsState.load, SecurityState.load, PasskeysState.load, SessionsState.load),
+        (CHECK_LOGIN, SettingsState.load, SecurityState.load, SessionsState.load),
         SettingsState.load,
     ),
     Page("/pay", paylink_page, (PayLinkState.load,), PayLinkState.load),

@@ -73,12 +73,16 @@ class LoginState(rx.State):
                 password=password if isinstance(password, str) else "",
                 ip=ctx.ip,
                 user_agent=self.router.headers.user_agent or "",
-                device_cookie=cookie_from_header(self.router.headers.cookie, DEVICE_COOKIE),
+                device_cookie=self._device_cookie(),
             )
         if outcome.challenge:  # the password was right; now the second factor
             self._challenge, self.step, self.busy, self.error = outcome.challenge, "code", False, ""
             return rx.set_focus("code")
         return self._finish(ctx, outcome)
+
+    def _device_cookie(self) -> str | None:
+        """This browser's device cookie (`services.accounts._throttle`), from the socket's handshake."""
+        return cookie_from_header(self.router.headers.cookie, DEVICE_COOKIE)
 
     def _finish(self, ctx: Ctx, outcome: LoginOutcome):
         if not outcome.ok or not outcome.ticket or not outcome.binding:
@@ -101,7 +105,7 @@ class LoginState(rx.State):
                 challenge=self._challenge,
                 code=code if isinstance(code, str) else "",
                 ip=ctx.ip,
-                device_cookie=cookie_from_header(self.router.headers.cookie, DEVICE_COOKIE),
+                device_cookie=self._device_cookie(),
             )
         if outcome.restart:
             self._challenge, self.step = "", "password"
@@ -139,7 +143,7 @@ class LoginState(rx.State):
                     ip=ctx.ip,
                     passkey=result,
                     passkey_challenge=challenge,
-                    device_cookie=cookie_from_header(self.router.headers.cookie, DEVICE_COOKIE),
+                    device_cookie=self._device_cookie(),
                 )
             else:
                 outcome = passkey_sign_in(

@@ -9,7 +9,6 @@ import reflex as rx
 
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields, parse_id
-from introserv_app.i18n import format_datetime
 from introserv_app.services import accounts
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.state.context import Ctx, Refused
@@ -21,7 +20,6 @@ MSG_PASSKEY_ADDED = N_("The passkey “{name}” is added.")
 MSG_PASSKEY_DELETED = N_("The passkey is deleted.")
 MSG_PASSWORDLESS_ON = N_("You can now sign in with a passkey alone.")
 MSG_PASSWORDLESS_OFF = N_("Sign-in asks for the password again (and a passkey or code as the second step).")
-MSG_NEVER = N_("never")
 
 
 def passkey_script(kind: str, options_json: str) -> str:
@@ -30,8 +28,8 @@ def passkey_script(kind: str, options_json: str) -> str:
 
 
 class PasskeysState(rx.State):
-    rows: Field[list[dict[str, str]]] = field([])
-    passwordless: Field[bool] = field(False)
+    """The passkey actions; what is shown of the passkeys is in `SecurityState` (loaded once per page)."""
+
     #: "" | "delete" | "passwordless" (both ask for the password)
     dialog: Field[str] = field("")
     error: Field[str] = field("")
@@ -39,25 +37,6 @@ class PasskeysState(rx.State):
     _challenge: str = ""
     _name: str = ""
     _target: str = ""
-
-    @event
-    async def load(self):
-        ctx = await Ctx.of(self)
-        view = ctx.run(lambda session, viewer: accounts.security_view(session=session, viewer=viewer))
-        if isinstance(view, Refused):
-            self.rows = []
-            return
-        never = ctx.text(MSG_NEVER)
-        self.passwordless = view.passwordless
-        self.rows = [
-            {
-                "id": str(p.id),
-                "name": p.name,
-                "created": format_datetime(p.created_at, ctx.lang),
-                "used": format_datetime(p.last_used_at, ctx.lang) if p.last_used_at else never,
-            }
-            for p in view.passkeys
-        ]
 
     @event
     async def start(self, form: dict):
@@ -82,7 +61,6 @@ class PasskeysState(rx.State):
         )
         if isinstance(codes, Refused):
             return rx.toast.error(codes.message) if codes.message else None
-        await self.load()
         events: list = [rx.toast.success(ctx.text(MSG_PASSKEY_ADDED, {"name": name})), rx.set_value("passkey-name", "")]
         if codes:  # the account's first second factor: its recovery codes, shown once
             security = await self.get_state(SecurityState)
@@ -106,6 +84,7 @@ class PasskeysState(rx.State):
         if viewer is None:
             return None
         password, target, dialog = text(form_fields(form), "current_password"), self._target, self.dialog
+        passwordless_now = (await self.get_state(SecurityState)).passwordless
         try:
             with ctx.session() as session:
                 if dialog == "delete":
@@ -114,7 +93,7 @@ class PasskeysState(rx.State):
                     )
                     done = MSG_PASSKEY_DELETED
                 elif dialog == "passwordless":
-                    on = not self.passwordless
+                    on = not passwordless_now
                     accounts.set_passwordless(session=session, viewer=viewer, on=on, password=password, ip=ctx.ip)
                     done = MSG_PASSWORDLESS_ON if on else MSG_PASSWORDLESS_OFF
                 else:
@@ -123,5 +102,4 @@ class PasskeysState(rx.State):
             self.error = ctx.explain(exc)
             return None
         self.dialog, self.error = "", ""
-        await self.load()
         return [rx.toast.success(ctx.text(done)), SecurityState.load]

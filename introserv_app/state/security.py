@@ -7,6 +7,7 @@ import reflex as rx
 
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields
+from introserv_app.i18n import format_datetime
 from introserv_app.services import accounts
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.state.context import Ctx
@@ -16,11 +17,18 @@ from introserv_app.state.forms import text
 MSG_TOTP_ON = N_("Two-factor authentication is on. Keep the recovery codes somewhere safe.")
 MSG_TOTP_OFF = N_("Two-factor authentication is off.")
 MSG_CODES_NEW = N_("New recovery codes: the old ones no longer work.")
+MSG_NEVER = N_("never")
 
 
 class SecurityState(rx.State):
+    """What Settings shows of the account's second factors (one `security_view` per load); the passkey
+    actions live in `state.passkeys`."""
+
     totp_on: Field[bool] = field(False)
     recovery_left: Field[int] = field(0)
+    #: The passkeys: id, name, created, used (formatted for the viewer).
+    passkey_rows: Field[list[dict[str, str]]] = field([])
+    passwordless: Field[bool] = field(False)
     #: "" | "setup" (QR code and first code) | "codes" (the new recovery codes) | "disable" | "regenerate"
     dialog: Field[str] = field("")
     setup_secret: Field[str] = field("")
@@ -39,7 +47,17 @@ class SecurityState(rx.State):
             return
         with ctx.session() as session:
             view = accounts.security_view(session=session, viewer=viewer)
-        self.totp_on, self.recovery_left = view.totp_on, view.recovery_codes_left
+        self.totp_on, self.recovery_left, self.passwordless = view.totp_on, view.recovery_codes_left, view.passwordless
+        never = ctx.text(MSG_NEVER)
+        self.passkey_rows = [
+            {
+                "id": str(p.id),
+                "name": p.name,
+                "created": format_datetime(p.created_at, ctx.lang),
+                "used": format_datetime(p.last_used_at, ctx.lang) if p.last_used_at else never,
+            }
+            for p in view.passkeys
+        ]
 
     @event
     async def start_setup(self):

@@ -7,6 +7,7 @@ import reflex as rx
 from introserv_app.components.dialog_parts import actions, current_password, error_line
 from introserv_app.components.translate import t
 from introserv_app.state.passkeys import PasskeysState as S
+from introserv_app.state.security import SecurityState as Sec
 
 
 def _confirm_dialog() -> rx.Component:
@@ -19,12 +20,12 @@ def _confirm_dialog() -> rx.Component:
                             S.dialog == "delete",
                             t("Delete this passkey?"),
                             rx.cond(
-                                S.passwordless, t("Stop passwordless sign-in?"), t("Sign in with a passkey alone?")
+                                Sec.passwordless, t("Stop passwordless sign-in?"), t("Sign in with a passkey alone?")
                             ),
                         )
                     ),
                     rx.cond(
-                        (S.dialog == "passwordless") & ~S.passwordless,
+                        (S.dialog == "passwordless") & ~Sec.passwordless,
                         rx.text(
                             t(
                                 "The login page's “Sign in with a passkey” will then need no password. IP "
@@ -62,7 +63,7 @@ def passkeys_card() -> rx.Component:
         rx.table.root(
             rx.table.body(
                 rx.foreach(
-                    S.rows,
+                    Sec.passkey_rows,
                     lambda r: rx.table.row(
                         rx.table.cell(rx.text.strong(r["name"])),
                         rx.table.cell(t("Added"), ": ", r["created"]),
@@ -105,15 +106,15 @@ def passkeys_card() -> rx.Component:
             margin_top="0.5em",
         ),
         rx.cond(
-            S.rows.length() > 0,  # type: ignore[attr-defined]
+            Sec.passkey_rows.length() > 0,  # type: ignore[attr-defined]
             rx.hstack(
                 rx.cond(
-                    S.passwordless,
+                    Sec.passwordless,
                     rx.badge(t("Passwordless sign-in is on"), color_scheme="green", id="passwordless-status"),
                     rx.text(t("Passwordless sign-in is off"), size="2", id="passwordless-status"),
                 ),
                 rx.button(
-                    rx.cond(S.passwordless, t("Turn off"), t("Turn on")),
+                    rx.cond(Sec.passwordless, t("Turn off"), t("Turn on")),
                     type="button",
                     size="1",
                     variant="soft",

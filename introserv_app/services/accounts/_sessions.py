@@ -91,6 +91,16 @@ _SESSION_VIEWER = (
 )
 
 
+def revoke_sessions(*, session: Session, user_id: int, now: datetime, keep: int | None = None) -> int:
+    """End every live session of `user_id` (but `keep`, the one in use); returns how many ended."""
+    stmt = sa.update(UserSession).where(col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None))
+    if keep is not None:
+        stmt = stmt.where(col(UserSession.id) != keep)
+    ended = session.connection().execute(stmt.values(revoked_at=now)).rowcount
+    sessions_changed()
+    return int(ended or 0)
+
+
 #: Bumped whenever this process ends sessions or changes what a viewer may do (logout, password change,
 #: IP restrictions, a staff member's role or switch-off): short-lived viewer caches compare it.
 _SESSIONS_GENERATION = [0]

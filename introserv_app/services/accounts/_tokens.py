@@ -11,12 +11,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import AccountToken, AuditEvent
+from introserv_app.services.accounts._sessions import token_hash
 
 TOKEN_MIN, TOKEN_MAX = 20, 100
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def address_key(address: str) -> str:
@@ -41,7 +38,7 @@ def issue(
             purpose=purpose,
             user_id=user_id,
             email=email,
-            token_hash=token_digest(token),
+            token_hash=token_hash(token),
             created_at=now,
             expires_at=now + ttl,
             created_by=created_by,
@@ -54,7 +51,7 @@ def peek(*, session: Session, purpose: str, token: object, now: datetime) -> Acc
     """The unused, unexpired token row of this purpose, or None (tampered, foreign, expired or used)."""
     if not isinstance(token, str) or not TOKEN_MIN <= len(token) <= TOKEN_MAX:
         return None
-    row = session.exec(select(AccountToken).where(AccountToken.token_hash == token_digest(token))).first()
+    row = session.exec(select(AccountToken).where(AccountToken.token_hash == token_hash(token))).first()
     if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= now:
         return None
     return row

@@ -60,7 +60,14 @@ from ._templates import (
 from ._writers.email import MAX_ATTEMPTS, backoff, deliver_due, queue_email, retry_message
 from ._writers.notification_rows import NOTIFICATION_INSERT, notifications_from_select
 from ._writers.notifications import dismiss, dismiss_all, dispatch_emails, notify, post_notice, resolve
-from ._writers.tickets import assign_ticket, close_ticket, create_ticket, open_system_ticket, reply
+from ._writers.tickets import (
+    assign_ticket,
+    close_ticket,
+    create_ticket,
+    open_system_ticket,
+    reply,
+    request_about_account,
+)
 
 __all__ = [
     "AGES",
@@ -119,6 +126,7 @@ __all__ = [
     "post_notice",
     "queue_email",
     "reply",
+    "request_about_account",
     "resolve",
     "retry_message",
     "staff_members",

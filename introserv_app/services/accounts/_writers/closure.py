@@ -7,16 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from introserv_app.db.tables import AccountToken, EmailChange, Profile, Ticket, TicketMessage, User, UserSession
+from introserv_app.db.tables import AccountToken, EmailChange, Profile, User
 from introserv_app.db.types import utcnow
-from introserv_app.domain.statuses import TicketStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import check_text
 from introserv_app.i18n import translate_message
+from introserv_app.services import messaging
 from introserv_app.services.accounts import _second_factor as factors
-from introserv_app.services.accounts._sessions import sessions_changed
+from introserv_app.services.accounts._sessions import revoke_sessions, sessions_changed
 from introserv_app.services.accounts._writers.secrets import _check_password
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
@@ -42,38 +42,22 @@ def request_closure(
     except ValueError:
         raise ServiceError(MSG_REASON) from None
     _check_password(session, viewer, password)
-    subject_text = translate_message("en", CLOSURE_SUBJECT)
-    open_one = session.exec(
-        select(Ticket.id).where(
-            Ticket.user_id == viewer.user_id, Ticket.subject == subject_text, Ticket.status != TicketStatus.CLOSED
-        )
-    ).first()
-    if open_one is not None:
-        raise ServiceError(MSG_CLOSURE_OPEN, ticket=open_one)
-    ticket = Ticket(
-        user_id=viewer.user_id,
-        subject=subject_text,
-        category="billing",
-        status=TicketStatus.OPEN,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(ticket)
-    session.flush()
     body = translate_message("en", CLOSURE_BODY, {"username": viewer.username, "reason": why or "-"})
-    session.add(
-        TicketMessage(ticket_id=ticket.id or 0, author_id=viewer.user_id, is_staff=False, body=body, created_at=now)
+    ticket, created = messaging.request_about_account(
+        session=session, viewer=viewer, subject=translate_message("en", CLOSURE_SUBJECT), message=body, ip=ip, now=now
     )
+    if not created:
+        raise ServiceError(MSG_CLOSURE_OPEN, ticket=ticket)
     audit.record(
         session=session,
         action="account.closure_requested",
         actor_id=viewer.user_id,
         subject_user_id=viewer.user_id,
         ip=ip,
-        details={"ticket": ticket.id},
+        details={"ticket": ticket},
         now=now,
     )
-    return ticket.id or 0
+    return ticket
 
 
 def close_account(*, session: Session, user_id: int, actor_id: int, ip: str = "", now: datetime | None = None) -> None:
@@ -84,12 +68,8 @@ def close_account(*, session: Session, user_id: int, actor_id: int, ip: str = ""
         raise ServiceError(MSG_ALREADY_CLOSED)
     if not user.is_active and user.username.startswith("closed-"):
         raise ServiceError(MSG_ALREADY_CLOSED)
+    revoke_sessions(session=session, user_id=user_id, now=now)
     conn = session.connection()
-    conn.execute(
-        sa.update(UserSession)
-        .where(col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None))
-        .values(revoked_at=now)
-    )
     factors.remove_second_factors(session, user_id)
     conn.execute(sa.delete(AccountToken).where(col(AccountToken.user_id) == user_id))
     conn.execute(sa.delete(EmailChange).where(col(EmailChange.user_id) == user_id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -22,15 +21,12 @@ from introserv_app.services.accounts._rules import (
     SettingsInvalid,
     _profile,
 )
+from introserv_app.services.accounts._sessions import token_hash
 from introserv_app.services.accounts._writers.secrets import _check_password
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import queue_email
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def request_email_change(
@@ -81,7 +77,11 @@ def send_confirmation_link(
     token = secrets.token_urlsafe(32)
     session.add(
         EmailChange(
-            user_id=user_id, new_email=address, token_hash=_hash(token), created_at=now, expires_at=now + EMAIL_LINK_TTL
+            user_id=user_id,
+            new_email=address,
+            token_hash=token_hash(token),
+            created_at=now,
+            expires_at=now + EMAIL_LINK_TTL,
         )
     )
     link = f"{get_settings().base_url}/settings/confirm-email?t={token}"
@@ -102,7 +102,7 @@ def confirm_email(*, session: Session, token: object, ip: str = "", now: datetim
     now = now or utcnow()
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         raise ServiceError(MSG_LINK_BAD)
-    row = session.exec(select(EmailChange).where(EmailChange.token_hash == _hash(token))).first()
+    row = session.exec(select(EmailChange).where(EmailChange.token_hash == token_hash(token))).first()
     if row is None or row.used_at is not None or row.expires_at <= now:
         raise ServiceError(MSG_LINK_BAD)
     row.used_at = now

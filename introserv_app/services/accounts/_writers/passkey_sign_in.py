@@ -4,13 +4,12 @@ apply as to passwords)."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, select
 
 from introserv_app.config import Settings, get_settings
-from introserv_app.db.tables import Profile, User, UserSession
+from introserv_app.db.tables import Profile, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.settings_rules import ip_allowed
 from introserv_app.domain.text import N_
@@ -21,7 +20,8 @@ from introserv_app.services.accounts._writers.sign_in import (
     MSG_THROTTLED,
     LoginOutcome,
     _pending,
-    _ticket_hash,
+    issue_ticket,
+    new_session_row,
 )
 from introserv_app.services.common import audit
 
@@ -87,19 +87,8 @@ def passkey_sign_in(
         )
         return LoginOutcome(ok=False, error=MSG_IP_BLOCKED if reason == "ip_restricted" else MSG_PASSKEY_REFUSED)
     assert user is not None
-    ticket, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    session.add(
-        UserSession(
-            user_id=user.id,  # type: ignore[arg-type]
-            ticket_hash=_ticket_hash(ticket, binding),
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + timedelta(hours=settings.session_absolute_hours),
-            ip=ip[:45] if ip else None,
-            user_agent=user_agent[:255] or None,
-            second_factor="passkey",
-        )
-    )
+    row = new_session_row(session, user_id=user.id or 0, ip=ip, user_agent=user_agent, now=now, settings=settings)
+    row.second_factor = "passkey"
     audit.record(
         session=session,
         action="login",
@@ -110,4 +99,4 @@ def passkey_sign_in(
         details={"passwordless": True},
         now=now,
     )
-    return LoginOutcome(ok=True, ticket=ticket, binding=binding)
+    return issue_ticket(row)

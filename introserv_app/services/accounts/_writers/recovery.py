@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from introserv_app.config import get_settings
-from introserv_app.db.tables import Profile, User, UserSession
+from introserv_app.db.tables import Profile, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain import settings_rules as rules
 from introserv_app.domain.settings_rules import FieldError
@@ -20,7 +19,7 @@ from introserv_app.services import messaging
 from introserv_app.services.accounts import _tokens
 from introserv_app.services.accounts._passwords import hash_password
 from introserv_app.services.accounts._rules import SettingsInvalid
-from introserv_app.services.accounts._sessions import sessions_changed
+from introserv_app.services.accounts._sessions import revoke_sessions
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
 
@@ -153,16 +152,7 @@ def reset_password(
         raise ServiceError(MSG_RESET_LINK_BAD)
     user.password_hash = hashed
     _tokens.retire(session=session, purpose="reset", user_id=user.id or 0, now=now)
-    ended = (
-        session.connection()
-        .execute(
-            sa.update(UserSession)
-            .where(col(UserSession.user_id) == user.id, col(UserSession.revoked_at).is_(None))
-            .values(revoked_at=now)
-        )
-        .rowcount
-    )
-    sessions_changed()
+    ended = revoke_sessions(session=session, user_id=user.id or 0, now=now)
     profile = session.get(Profile, user.id)
     lang = profile.language if profile is not None else "en"
     if profile is not None and profile.email:

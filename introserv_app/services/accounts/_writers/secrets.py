@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from introserv_app.db.tables import User, UserSession
+from introserv_app.db.tables import User
 from introserv_app.db.types import utcnow
 from introserv_app.domain import settings_rules as rules
 from introserv_app.domain.settings_rules import FieldError
@@ -19,7 +18,7 @@ from introserv_app.services.accounts._rules import (
     SettingsInvalid,
     _profile,
 )
-from introserv_app.services.accounts._sessions import sessions_changed
+from introserv_app.services.accounts._sessions import revoke_sessions
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
@@ -59,16 +58,7 @@ def change_password(
         raise SettingsInvalid({"new_password": FieldError(problem)})
     user = _check_password(session, viewer, current)
     user.password_hash = hash_password(str(new))
-    ended = session.execute(  # type: ignore[attr-defined]
-        sa.update(UserSession)
-        .where(
-            col(UserSession.user_id) == viewer.user_id,
-            col(UserSession.id) != viewer.session_id,
-            col(UserSession.revoked_at).is_(None),
-        )
-        .values(revoked_at=now)
-    ).rowcount
-    sessions_changed()
+    ended = revoke_sessions(session=session, user_id=viewer.user_id, now=now, keep=viewer.session_id)
     audit.record(
         session=session,
         action="settings.password",

@@ -11,7 +11,7 @@ from introserv_app.db.tables import UserPreference, UserSession
 from introserv_app.db.types import utcnow
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
-from introserv_app.services.accounts._sessions import sessions_changed
+from introserv_app.services.accounts._sessions import revoke_sessions, sessions_changed
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
@@ -59,20 +59,7 @@ def end_session(
 def end_other_sessions(*, session: Session, viewer: Viewer, ip: str = "", now: datetime | None = None) -> int:
     """Sign out everywhere else; returns how many sessions ended."""
     now = now or utcnow()
-    ended = (
-        session.connection()
-        .execute(
-            sa.update(UserSession)
-            .where(
-                col(UserSession.user_id) == viewer.user_id,
-                col(UserSession.id) != viewer.session_id,
-                col(UserSession.revoked_at).is_(None),
-            )
-            .values(revoked_at=now)
-        )
-        .rowcount
-    )
-    sessions_changed()
+    ended = revoke_sessions(session=session, user_id=viewer.user_id, now=now, keep=viewer.session_id)
     audit.record(
         session=session,
         action="session.ended_others",

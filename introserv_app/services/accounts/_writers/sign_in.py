@@ -146,15 +146,7 @@ def authenticate(
     if upgraded is not None:  # stored with older argon2 parameters: the next check costs what today's should
         user.password_hash = upgraded
 
-    row = UserSession(
-        user_id=user.id,  # type: ignore[arg-type]
-        created_at=now,
-        last_seen_at=now,
-        expires_at=now + timedelta(hours=settings.session_absolute_hours),
-        ip=ip[:45] if ip else None,
-        user_agent=user_agent[:255] or None,
-    )
-    session.add(row)
+    row = new_session_row(session, user_id=user.id or 0, ip=ip, user_agent=user_agent, now=now, settings=settings)
     if factors.has_second_factor(session, user.id or 0):
         # The password was right; the session exists only once the second factor is given (`second_step`).
         challenge = secrets.token_urlsafe(32)
@@ -163,12 +155,10 @@ def authenticate(
             session=session, action="login.password_ok", subject_key=key, subject_user_id=user.id, ip=ip, now=now
         )
         return LoginOutcome(ok=False, challenge=challenge)
-    ticket, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    row.ticket_hash = _ticket_hash(ticket, binding)
     audit.record(
         session=session, action="login", success=True, subject_key=key, subject_user_id=user.id, ip=ip, now=now
     )
-    return LoginOutcome(ok=True, ticket=ticket, binding=binding)
+    return issue_ticket(row)
 
 
 def second_step(
@@ -232,8 +222,7 @@ def second_step(
             row.challenge_hash, row.revoked_at = None, now
             return LoginOutcome(ok=False, error=MSG_CODE_TRIES, restart=True)
         return LoginOutcome(ok=False, error=MSG_WRONG_SECOND_FACTOR)
-    ticket, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    row.challenge_hash, row.ticket_hash, row.second_factor = None, _ticket_hash(ticket, binding), method
+    row.challenge_hash, row.second_factor = None, method
     row.created_at = now  # the ticket's minute starts now (`complete_login`)
     audit.record(
         session=session,
@@ -245,7 +234,7 @@ def second_step(
         details={"second_factor": method},
         now=now,
     )
-    return LoginOutcome(ok=True, ticket=ticket, binding=binding)
+    return issue_ticket(row)
 
 
 def _pending(session: Session, challenge: object, now: datetime) -> tuple[UserSession, User] | None:
@@ -293,6 +282,29 @@ def _throttled(
         now=now,
     )
     return LoginOutcome(ok=False, error=MSG_THROTTLED, retry_after=wait.seconds)
+
+
+def new_session_row(
+    session: Session, *, user_id: int, ip: str, user_agent: str, now: datetime, settings: Settings
+) -> UserSession:
+    """A session row for a sign-in in progress (no ticket or token yet), added to `session`."""
+    row = UserSession(
+        user_id=user_id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.session_absolute_hours),
+        ip=ip[:45] if ip else None,
+        user_agent=user_agent[:255] or None,
+    )
+    session.add(row)
+    return row
+
+
+def issue_ticket(row: UserSession) -> LoginOutcome:
+    """The sign-in succeeded: a one-time ticket and its browser binding for /auth/complete (`complete_login`)."""
+    ticket, binding = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    row.ticket_hash = _ticket_hash(ticket, binding)
+    return LoginOutcome(ok=True, ticket=ticket, binding=binding)
 
 
 def _ticket_hash(ticket: str, binding: str) -> str:

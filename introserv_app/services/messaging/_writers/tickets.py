@@ -61,10 +61,42 @@ def create_ticket(
     body = clean_ticket_text(
         message, MESSAGE_MAX, multiline=True, refusal=MSG_MESSAGE, characters=MSG_MESSAGE_CHARACTERS
     )
+    return _open_ticket(session, viewer, clean_subject, category, body, order_id=order_id, ip=ip, now=now)
+
+
+def request_about_account(
+    *, session: Session, viewer: Viewer, subject: str, message: str, ip: str = "", now: datetime | None = None
+) -> tuple[int, bool]:
+    """A customer's request about the account itself (closing it): a billing ticket to support that, unlike
+    `create_ticket`, does not wait for a confirmed address; one at a time. Returns (ticket id, created): the
+    open one with this subject, if there is one, is not opened again."""
+    now = now or utcnow()
+    waiting = session.exec(
+        select(Ticket.id).where(
+            Ticket.user_id == viewer.user_id, Ticket.subject == subject, Ticket.status != TicketStatus.CLOSED
+        )
+    ).first()
+    if waiting is not None:
+        return waiting, False
+    return _open_ticket(session, viewer, subject[:SUBJECT_MAX], "billing", message[:MESSAGE_MAX], ip=ip, now=now), True
+
+
+def _open_ticket(
+    session: Session,
+    viewer: Viewer,
+    subject: str,
+    category: str,
+    body: str,
+    *,
+    order_id: int | None = None,
+    ip: str,
+    now: datetime,
+) -> int:
+    """A customer's new ticket with its first message, audited and mailed to the desk; returns its id."""
     ticket = Ticket(
         user_id=viewer.user_id,
         order_id=order_id,
-        subject=clean_subject,
+        subject=subject,
         category=category,
         status=TicketStatus.OPEN,
         created_at=now,
