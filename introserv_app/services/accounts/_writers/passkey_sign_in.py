@@ -22,6 +22,7 @@ from introserv_app.services.accounts._writers.sign_in import (
     _pending,
     issue_ticket,
     new_session_row,
+    record_failure,
 )
 from introserv_app.services.common import audit
 
@@ -75,15 +76,14 @@ def passkey_sign_in(
         if not ip_allowed(allowed, ip):
             reason = "ip_restricted"
     if reason is not None:
-        audit.record(
-            session=session,
-            action="login",
-            success=False,
-            subject_key=user.username if user else None,
-            subject_user_id=user.id if user else None,
+        record_failure(
+            session,
+            key=user.username if user else None,
+            user_id=user.id if user else None,
             ip=ip,
-            details={"reason": reason},
+            device=None,
             now=now,
+            reason=reason,
         )
         return LoginOutcome(ok=False, error=MSG_IP_BLOCKED if reason == "ip_restricted" else MSG_PASSKEY_REFUSED)
     assert user is not None

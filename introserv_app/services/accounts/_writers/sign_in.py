@@ -109,18 +109,8 @@ def authenticate(
     device = device_id(device_cookie, user_id=user.id or 0, now=now, settings=settings) if user else None
 
     def fail(reason: str, message: str) -> LoginOutcome:
-        details: dict[str, Any] = {"reason": reason}
-        if device is not None:
-            details["device"] = device
-        audit.record(
-            session=session,
-            action="login",
-            success=False,
-            subject_key=key,
-            subject_user_id=user.id if user else None,
-            ip=ip,
-            details=details,
-            now=now,
+        record_failure(
+            session, key=key, user_id=user.id if user else None, ip=ip, device=device, now=now, reason=reason
         )
         return LoginOutcome(ok=False, error=message)
 
@@ -204,18 +194,8 @@ def second_step(
         method = "recovery"
         accepted = factors.accept_recovery_code(session=session, user_id=user.id or 0, code=typed, now=now)
     if not accepted:
-        details: dict[str, Any] = {"reason": "wrong_code", "method": method}
-        if device is not None:
-            details["device"] = device
-        audit.record(
-            session=session,
-            action="login",
-            success=False,
-            subject_key=key,
-            subject_user_id=user.id,
-            ip=ip,
-            details=details,
-            now=now,
+        record_failure(
+            session, key=key, user_id=user.id, ip=ip, device=device, now=now, reason="wrong_code", method=method
         )
         tries = _wrong_codes(session, user.id or 0, since=row.created_at)
         if tries >= CODE_TRIES:
@@ -261,6 +241,31 @@ def _wrong_codes(session: Session, user_id: int, *, since: datetime) -> int:
                 AuditEvent.__table__.c.details["reason"].as_string() == "wrong_code",  # type: ignore[attr-defined]
             )
         ).one()
+    )
+
+
+def record_failure(
+    session: Session,
+    *,
+    key: str | None,
+    user_id: int | None,
+    ip: str,
+    device: str | None,
+    now: datetime,
+    **details: Any,
+) -> None:
+    """A failed sign-in: the `login` audit event the throttle counts (`_throttle`: by key, address, device)."""
+    if device is not None:
+        details["device"] = device
+    audit.record(
+        session=session,
+        action="login",
+        success=False,
+        subject_key=key,
+        subject_user_id=user_id,
+        ip=ip,
+        details=details,
+        now=now,
     )
 
 
