@@ -80,6 +80,8 @@ class SettingsState(rx.State):
     phone_sent: Field[bool] = field(False)
     notice: Field[str] = field("")
     _pending: dict[str, str] = {}
+    #: A save happened: the next load re-mounts the form even when the stored values look the same as before
+    _remount: bool = False
 
     def _clear_errors(self) -> None:
         self.errors = {name: "" for name in (*accounts.FORM_FIELDS, *EXTRA_FIELDS)}
@@ -93,7 +95,10 @@ class SettingsState(rx.State):
             return
         with ctx.session() as session:
             view = accounts.settings_view(session=session, viewer=viewer)
-        self.username, self.form = view.username, view.profile
+        # the form is re-mounted (its inputs take the stored values) only when those changed or after a save:
+        # a reload for another reason (a language switch) keeps what the user is typing
+        remount = not self.loaded or self._remount or view.profile != self.form
+        self.username, self.form, self._remount = view.username, view.profile, False
         self.email, self.email_confirmed, self.pending_email = view.email, view.email_confirmed, view.pending_email
         self.phone_verified, self.call_password_set = view.phone_verified, view.call_password_set
         self.code_word_set, self.company_verification = view.code_word_set, view.company_verification
@@ -110,7 +115,9 @@ class SettingsState(rx.State):
             {"at": format_datetime(r.at, lang), "ip": r.ip, "ok": "1" if r.ok else ""} for r in view.recent_logins
         ]
         self._clear_errors()
-        self.ip_warning, self.form_key, self.loaded = "", self.form_key + 1, True
+        self.ip_warning, self.loaded = "", True
+        if remount:
+            self.form_key += 1
         outcome = page_url(self).get("email")
         self.notice = (
             gettext(lang, MSG_EMAIL_CONFIRMED)
@@ -150,7 +157,7 @@ class SettingsState(rx.State):
             self._pending = {k: v for k, v in form.items() if isinstance(v, str)}
             self.ip_warning = translate_message(lang, MSG_IP_LOCKOUT, {"ip": ctx.ip or "?"})
             return None
-        self._pending, self.ip_warning = {}, ""
+        self._pending, self.ip_warning, self._remount = {}, "", True
         new_language = form.get("language", old_language)
         events: list[Any] = [SettingsState.load, SessionState.check_login]
         if isinstance(new_language, str) and new_language != old_language:
