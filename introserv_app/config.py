@@ -61,6 +61,27 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+PAYMENT_PROVIDERS = ("demo", "stripe", "yookassa")
+
+
+def _providers() -> tuple[str, ...]:
+    raw = (os.environ.get("INTROSERV_PAYMENT_PROVIDERS") or "").strip().lower()
+    names = tuple(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip())) or ("demo",)
+    unknown = [n for n in names if n not in PAYMENT_PROVIDERS]
+    if unknown:
+        raise ConfigError(
+            f"INTROSERV_PAYMENT_PROVIDERS: unknown {', '.join(unknown)}; choose from {', '.join(PAYMENT_PROVIDERS)}"
+        )
+    for name, keys in (
+        ("stripe", ("INTROSERV_STRIPE_SECRET_KEY", "INTROSERV_STRIPE_WEBHOOK_SECRET")),
+        ("yookassa", ("INTROSERV_YOOKASSA_SHOP_ID", "INTROSERV_YOOKASSA_SECRET_KEY")),
+    ):
+        missing = [k for k in keys if name in names and not os.environ.get(k, "").strip()]
+        if missing:
+            raise ConfigError(f"INTROSERV_PAYMENT_PROVIDERS has {name}: set {' and '.join(missing)}")
+    return names
+
+
 def _secret_key() -> str:
     """INTROSERV_SECRET_KEY, or a random key kept in data/secret_key (created once, mode 0600)."""
     key = os.environ.get("INTROSERV_SECRET_KEY", "").strip()
@@ -115,8 +136,8 @@ class Settings:
     #: The seller's postal address on invoices; lines separated by ";".
     seller_address: str
     vies: str  # ec | format | off
-    #: "test" (the bundled demo provider) or "package.module:ClassName" of a PaymentProvider.
-    payment_provider: str
+    #: The payment providers that are on, in the order customers see them: demo, stripe, yookassa.
+    payment_providers: tuple[str, ...]
     pay_link_days: int
     #: Two phone gateways, comma-separated: `console` or `package.module:ClassName`.
     phone_gateways: str
@@ -138,6 +159,15 @@ class Settings:
     signup_per_hour: int = 100
     #: required: staff must set up a second factor before the console opens; optional: their choice.
     staff_2fa: str = "optional"
+    stripe_secret_key: str = field(default="", repr=False)
+    stripe_webhook_secret: str = field(default="", repr=False)
+    #: Another address for Stripe's API (the tests' local fake); empty: Stripe's own.
+    stripe_api_base: str = ""
+    yookassa_shop_id: str = ""
+    yookassa_secret_key: str = field(default="", repr=False)
+    yookassa_api_base: str = ""
+    #: Minutes a payment may stay pending before the reconciliation asks its provider about it.
+    payment_reconcile_minutes: int = 5
 
     @property
     def cookie_secure(self) -> bool:
@@ -173,7 +203,7 @@ def get_settings() -> Settings:
         seller_name=os.environ.get("INTROSERV_SELLER_NAME", "").strip() or "INTROSERV",
         seller_address=os.environ.get("INTROSERV_SELLER_ADDRESS", "").strip(),
         vies=_choice("INTROSERV_VIES", ("ec", "format", "off"), "ec"),
-        payment_provider=os.environ.get("INTROSERV_PAYMENT_PROVIDER", "").strip() or "test",
+        payment_providers=_providers(),
         pay_link_days=_int("INTROSERV_PAY_LINK_DAYS", 30, 1),
         phone_gateways=os.environ.get("INTROSERV_PHONE_GATEWAYS", "").strip() or "console,console",
         demo_mode=_bool("INTROSERV_DEMO_MODE", False),
@@ -192,4 +222,11 @@ def get_settings() -> Settings:
             ("required", "optional"),
             "required" if os.environ.get("INTROSERV_REDIS_URL", "").strip() else "optional",
         ),
+        stripe_secret_key=os.environ.get("INTROSERV_STRIPE_SECRET_KEY", "").strip(),
+        stripe_webhook_secret=os.environ.get("INTROSERV_STRIPE_WEBHOOK_SECRET", "").strip(),
+        stripe_api_base=os.environ.get("INTROSERV_STRIPE_API_BASE", "").strip().rstrip("/"),
+        yookassa_shop_id=os.environ.get("INTROSERV_YOOKASSA_SHOP_ID", "").strip(),
+        yookassa_secret_key=os.environ.get("INTROSERV_YOOKASSA_SECRET_KEY", "").strip(),
+        yookassa_api_base=os.environ.get("INTROSERV_YOOKASSA_API_BASE", "").strip().rstrip("/"),
+        payment_reconcile_minutes=_int("INTROSERV_PAYMENT_RECONCILE_MINUTES", 5, 1),
     )

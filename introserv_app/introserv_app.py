@@ -23,6 +23,7 @@ from introserv_app.pages.order_detail import order_detail_page
 from introserv_app.pages.orders import orders_page, staff_orders_page
 from introserv_app.pages.outbox import outbox_page
 from introserv_app.pages.paylink import paylink_page
+from introserv_app.pages.payments import payment_page
 from introserv_app.pages.settings import settings_page
 from introserv_app.pages.staff.customer import customer_page
 from introserv_app.pages.staff.customers import customers_page
@@ -46,6 +47,7 @@ from introserv_app.state.order_detail import OrderDetailState
 from introserv_app.state.orders import OrdersGridState
 from introserv_app.state.outbox import OutboxState
 from introserv_app.state.paylink import PayLinkState
+from introserv_app.state.payments import PaymentPageState
 from introserv_app.state.reloaders import register_page, register_shell
 from introserv_app.state.security import SecurityState
 from introserv_app.state.session import SessionState
@@ -98,6 +100,7 @@ PAGES: tuple[Page, ...] = (
     Page("/orders/[order_id]", order_detail_page, (OrderDetailState.open_page,), OrderDetailState.load),
     Page("/order", catalog_page, (CHECK_LOGIN, CatalogState.load), CatalogState.load),
     Page("/invoices", invoices_page, (CHECK_LOGIN, InvoicesState.load), InvoicesState.load),
+    Page("/payments/[payment_id]", payment_page, (CHECK_LOGIN, PaymentPageState.load), PaymentPageState.load),
     Page("/tickets", tickets_page, (CHECK_LOGIN, TicketsState.load), TicketsState.load),
     Page("/tickets/[ticket_id]", ticket_page, (CHECK_LOGIN, TicketThreadState.load), TicketThreadState.load),
     Page("/notifications", notifications_page, (CHECK_LOGIN, NotificationsState.load), NotificationsState.load),

@@ -1,26 +1,45 @@
-"""The Add funds dialog of the top bar (customers only)."""
+"""The payment dialog (customers only): the top bar's Add funds, and an invoice's Pay online."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.state.funds import FundsState as F
 
 
-def payment_method(field_id: str) -> list[rx.Component]:
-    """The payment method choice of the bundled test provider (label, select, note)."""
+def _provider(option: Row) -> rx.Component:
+    return rx.el.option(option["label"], value=option["value"])
+
+
+def provider_choice(field_id: str, providers: rx.Var) -> list[rx.Component]:
+    """The payment method: the providers this customer is offered for the currency (label, select)."""
     return [
         rx.el.label(t("Payment method"), html_for=field_id, class_name="field-label"),
-        rx.el.select(
-            rx.el.option(t("Test card (succeeds)"), value="card"),
-            rx.el.option(t("Test card (declined)"), value="decline"),
-            name="method",
-            id=field_id,
-            class_name="native-select",
-        ),
-        rx.text(t("Demo payments use the bundled test provider; no real money moves."), size="1", color_scheme="gray"),
+        rx.el.select(rx.foreach(providers, _provider), name="provider", id=field_id, class_name="native-select"),
+        rx.text(t("You will be taken to the payment page and brought back here."), size="1", color_scheme="gray"),
     ]
+
+
+def _amount() -> rx.Component:
+    return rx.cond(
+        F.invoice_id == "",
+        rx.vstack(
+            rx.el.label(t("Amount"), html_for="topup-amount", class_name="field-label"),
+            rx.input(
+                name="amount",
+                id="topup-amount",
+                placeholder="50.00",
+                input_mode="decimal",
+                max_length=16,
+                auto_focus=True,
+            ),
+            spacing="1",
+            width="100%",
+        ),
+        rx.text(t("Invoice"), " ", F.invoice_number, ": ", rx.text.strong(F.invoice_total), id="checkout-invoice"),
+    )
 
 
 def add_funds() -> rx.Component:
@@ -36,26 +55,24 @@ def add_funds() -> rx.Component:
             )
         ),
         rx.dialog.content(
-            rx.dialog.title(t("Add funds")),
+            rx.dialog.title(rx.cond(F.invoice_id == "", t("Add funds"), t("Pay online"))),
             rx.form(
                 rx.vstack(
-                    rx.el.label(t("Amount"), html_for="topup-amount", class_name="field-label"),
-                    rx.input(
-                        name="amount",
-                        id="topup-amount",
-                        placeholder="50.00",
-                        input_mode="decimal",
-                        max_length=16,
-                        auto_focus=True,
-                    ),
-                    *payment_method("topup-method"),
+                    _amount(),
+                    *provider_choice("topup-method", F.providers),
                     rx.cond(
                         F.error != "",
                         rx.callout(F.error, icon="triangle-alert", color_scheme="red", size="1", id="topup-error"),
                     ),
                     rx.hstack(
                         rx.dialog.close(rx.button(t("Cancel"), type="button", variant="soft", color_scheme="gray")),
-                        rx.button(t("Pay"), type="submit", loading=F.busy, id="topup-submit"),
+                        rx.button(
+                            t("Continue to payment"),
+                            type="submit",
+                            loading=F.busy,
+                            disabled=F.providers.length() == 0,
+                            id="topup-submit",
+                        ),
                         justify="end",
                         spacing="3",
                         width="100%",

@@ -19,6 +19,7 @@ from introserv_app.db.account_tables import (
     TotpFactor,
     UserSession,
 )
+from introserv_app.db.payment_tables import DemoCheckout, Payment, PaymentEvent
 from introserv_app.db.types import UTCDateTime, utcnow
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
@@ -384,10 +385,13 @@ class AuditEvent(SQLModel, table=True):
     details: dict[str, object] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False))
 
 
-__all__ = [  # the account tables live in db/account_tables.py; everything imports them from here
+__all__ = [  # the account and payment tables live in their own modules; everything imports them from here
     "AccountToken",
+    "DemoCheckout",
     "EmailChange",
     "Passkey",
+    "Payment",
+    "PaymentEvent",
     "PhoneVerification",
     "RecoveryCode",
     "TotpFactor",

@@ -8,6 +8,7 @@ from introserv_app.components.layout import shell
 from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.domain.statuses import InvoiceStatus
+from introserv_app.state.funds import FundsState
 from introserv_app.state.invoices import InvoicesState as S
 
 STATUS_COLORS = {
@@ -56,11 +57,19 @@ def _row(row: Row) -> rx.Component:
                     (row["status"] == InvoiceStatus.UNPAID.value) & ~S.scope_all,
                     rx.fragment(
                         rx.button(
-                            t("Pay"),
+                            t("Pay from balance"),
                             size="1",
                             on_click=S.pay(row["id"]),
                             loading=S.busy_id == row["id"],
                             class_name="invoice-pay",
+                        ),
+                        rx.button(
+                            rx.icon("credit-card", size=12),
+                            t("Pay online"),
+                            size="1",
+                            variant="soft",
+                            on_click=FundsState.open_for_invoice(row["id"]),
+                            class_name="invoice-pay-online",
                         ),
                         rx.button(
                             rx.icon("link", size=12),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from introserv_app.components.funds import payment_method
+from introserv_app.components.funds import provider_choice
 from introserv_app.components.layout import brand, language_switcher
 from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.domain.statuses import InvoiceStatus
 from introserv_app.state.paylink import PayLinkState as P
+from introserv_app.state.payments import POLL_BUTTON
 
 
 def _line(line: Row) -> rx.Component:
@@ -76,6 +77,17 @@ def _invoice() -> rx.Component:
             id="paylink-pdf",
         ),
         rx.cond(
+            P.payment.contains("text"),
+            rx.callout(
+                P.payment["text"],
+                icon="info",
+                color_scheme=rx.match(P.payment["state"], ("succeeded", "green"), ("pending", "blue"), "orange"),
+                id="payment-text",
+                width="100%",
+            ),
+        ),
+        rx.button(t("Check now"), on_click=P.poll, id=POLL_BUTTON, display="none"),
+        rx.cond(
             P.notice != "",
             rx.callout(P.notice, icon="circle-check", color_scheme="green", id="paylink-notice", width="100%"),
         ),
@@ -83,8 +95,17 @@ def _invoice() -> rx.Component:
             P.status == InvoiceStatus.UNPAID.value,
             rx.form(
                 rx.vstack(
-                    *payment_method("paylink-method"),
-                    rx.button(t("Pay"), " ", P.gross, type="submit", loading=P.busy, id="paylink-pay", size="3"),
+                    *provider_choice("paylink-method", P.providers),
+                    rx.button(
+                        t("Pay"),
+                        " ",
+                        P.gross,
+                        type="submit",
+                        loading=P.busy,
+                        disabled=P.providers.length() == 0,
+                        id="paylink-pay",
+                        size="3",
+                    ),
                     spacing="2",
                     width="100%",
                 ),

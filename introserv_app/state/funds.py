@@ -1,32 +1,86 @@
-"""Add funds: the top bar's dialog, through the configured payment provider (the test provider here)."""
+"""Paying through a provider from the panel: the top bar's Add funds dialog and an invoice's "Pay online". The
+payment is written, the provider makes a checkout (no lock held meanwhile), and the tab goes to its page."""
 
 from __future__ import annotations
+
+import json
 
 import reflex as rx
 
 from introserv_app.domain.keys import new_idem_key
 from introserv_app.domain.money import parse_amount
+from introserv_app.domain.payments import provider_label
 from introserv_app.domain.text import N_
-from introserv_app.domain.validation import form_fields
-from introserv_app.i18n import format_money
-from introserv_app.services.billing import MSG_BAD_TOPUP, MSG_PAYMENT_FAILED, account_currency, payment_provider, top_up
+from introserv_app.domain.validation import form_fields, parse_id
+from introserv_app.services.billing import (
+    MSG_BAD_TOPUP,
+    Draft,
+    account_currency,
+    invoice_document,
+    offered_providers,
+    open_payment,
+    start_checkout,
+)
+from introserv_app.services.common.errors import ServiceError
 from introserv_app.state.context import Ctx, Refused
 from introserv_app.state.fields import Field, event, field
-from introserv_app.state.session import SessionState
 
-#: The payment methods the bundled test provider understands (a real provider brings its own).
-TEST_METHODS = ("card", "decline")
+MSG_NO_METHODS = N_("No payment method is available for this currency. Please contact support.")
+
+
+def go_to(url: str) -> rx.event.EventSpec:
+    """A full page load of `url` (a provider's page, or the panel's own hosted demo checkout)."""
+    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+
+
+def start(ctx: Ctx, draft: Draft) -> str | Refused:
+    """The provider's checkout for a written payment: its URL, or the refusal to show (provider down)."""
+    try:
+        return start_checkout(draft)
+    except ServiceError as exc:
+        return Refused(ctx.refusal(exc))
 
 
 class FundsState(rx.State):
     open: Field[bool] = field(False)
     busy: Field[bool] = field(False)
     error: Field[str] = field("")
+    #: "" for a top-up, else the invoice being paid (its number and total are shown).
+    invoice_id: Field[str] = field("")
+    invoice_number: Field[str] = field("")
+    invoice_total: Field[str] = field("")
+    providers: Field[list[dict[str, str]]] = field([])
     _idem: str = ""
 
+    def _offer(self, ctx: Ctx, currency: str) -> None:
+        with ctx.session() as session:
+            names = offered_providers(session=session, user_id=ctx.viewer.user_id, currency=currency)  # type: ignore[union-attr]
+        self.providers = [{"value": n, "label": ctx.text(provider_label(n))} for n in names]
+        self.error = "" if names else ctx.text(MSG_NO_METHODS)
+
     @event
-    def open_dialog(self):
-        self.open, self.busy, self.error, self._idem = True, False, "", new_idem_key("topup")
+    async def open_dialog(self):
+        ctx = await Ctx.of(self)
+        if ctx.viewer is None or ctx.viewer.is_staff:
+            return
+        self.open, self.busy, self._idem = True, False, new_idem_key("topup")
+        self.invoice_id, self.invoice_number, self.invoice_total = "", "", ""
+        with ctx.session() as session:
+            currency = account_currency(session=session, user_id=ctx.viewer.user_id)
+        self._offer(ctx, currency)
+
+    @event
+    async def open_for_invoice(self, invoice_id: str):
+        ctx, iid = await Ctx.of(self), parse_id(invoice_id)
+        if ctx.viewer is None or ctx.viewer.is_staff or iid is None:
+            return None
+        doc = ctx.run(lambda s, v: invoice_document(session=s, viewer=v, invoice_id=iid, lang=ctx.lang))
+        if isinstance(doc, Refused):
+            return rx.toast.error(doc.message)
+        self.open, self.busy, self._idem = True, False, new_idem_key("invpay")
+        self.invoice_id, self.invoice_number, self.invoice_total = str(iid), doc.number, doc.gross
+        self._offer(ctx, doc.gross_money.currency)
+        return None
 
     @event
     def set_open(self, value: bool):
@@ -39,34 +93,34 @@ class FundsState(rx.State):
         if viewer is None or viewer.is_staff or self.busy:
             return None
         form = form_fields(form)
-        method = form.get("method", "card")
-        with ctx.session() as session:
-            currency = account_currency(session=session, user_id=viewer.user_id)
-        amount = parse_amount(form.get("amount", "") if isinstance(form.get("amount"), str) else "", currency)
-        if amount is None:
-            self.error = ctx.text(MSG_BAD_TOPUP)
-            return None
-        self.busy = True
-        idem_key, ip = self._idem, ctx.ip
-        done = ctx.run(
-            lambda s, v: top_up(
+        provider = form.get("provider")
+        provider = provider if isinstance(provider, str) else ""
+        invoice_id, amount_minor = parse_id(self.invoice_id), None
+        if invoice_id is None:
+            with ctx.session() as session:
+                currency = account_currency(session=session, user_id=viewer.user_id)
+            raw = form.get("amount", "")
+            amount = parse_amount(raw if isinstance(raw, str) else "", currency)
+            if amount is None:
+                self.error = ctx.text(MSG_BAD_TOPUP)
+                return None
+            amount_minor = amount.minor
+        self.busy, self.error = True, ""
+        idem_key, lang = self._idem, ctx.lang
+        draft = ctx.run(
+            lambda s, v: open_payment(
                 session=s,
                 viewer=v,
-                amount_minor=amount.minor,
+                provider=provider,
                 idem_key=idem_key,
-                provider=payment_provider(),
-                method=method if method in TEST_METHODS else "card",
-                ip=ip,
+                invoice_id=invoice_id,
+                amount_minor=amount_minor,
+                lang=lang,
             )
         )
-        if isinstance(done, Refused):
-            self.busy, self.error = False, done.message
+        url = draft if isinstance(draft, Refused) else start(ctx, draft)
+        if isinstance(url, Refused):
+            self.busy, self.error = False, url.message
+            self._idem = new_idem_key("invpay" if invoice_id else "topup")  # another attempt is another payment
             return None
-        self.busy = False
-        if done.entry is None:
-            self.error = ctx.text(MSG_PAYMENT_FAILED, {"reason": done.error})
-            self._idem = new_idem_key("topup")  # a new attempt is a new payment
-            return None
-        self.open = False
-        added = ctx.text(N_("{amount} added to your balance."), {"amount": format_money(amount, ctx.lang)})
-        return [SessionState.check_login, rx.toast.success(added)]
+        return go_to(url)

@@ -19,7 +19,6 @@ from starlette.routing import Route
 from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine, session_scope
 from introserv_app.db.types import utcnow
-from introserv_app.domain.addresses import client_address
 from introserv_app.domain.grid import GridQuery, parse_grid_query
 from introserv_app.domain.validation import safe_next
 from introserv_app.i18n import gettext, normalize_language, translate_error
@@ -43,28 +42,12 @@ from introserv_app.services.common import audit
 from introserv_app.services.common.errors import MSG_DB_UNAVAILABLE, PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import export_count, iter_orders_csv
+from introserv_app.web.payments import demo_checkout_action, demo_checkout_page, webhook
+from introserv_app.web.security import NO_STORE, cross_site, peer_ip
 
 log = logging.getLogger("introserv")
 
-NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 FORM_MAX_BYTES = 4096
-
-
-def _peer_ip(request: Request) -> str:
-    """The client's address (`domain.addresses.client_address`: X-Forwarded-For only through trusted proxies)."""
-    peer = request.client.host if request.client else ""
-    return client_address(peer, request.headers.get("x-forwarded-for", ""), get_settings().trusted_proxy_hops)
-
-
-def _cross_site(request: Request) -> bool:
-    """A request a browser sent on behalf of another site (or from an opaque origin). Browsers say so in
-    `Sec-Fetch-Site` and, for a POST, in `Origin`; a client that sends neither is not a browser acting for a
-    page elsewhere, and gets no further than its own credentials allow."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None and site != "same-origin":
-        return True
-    origin = request.headers.get("origin")
-    return origin is not None and origin.rstrip("/") != get_settings().base_url
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -87,13 +70,13 @@ def _login_failed() -> Response:
 async def auth_complete(request: Request) -> Response:
     """POST /auth/complete (ticket, next; the binding cookie): one-time ticket -> session cookie -> full page
     load. Refused when cross-site, and useless without the binding cookie of the browser that signed in."""
-    if _cross_site(request):
+    if cross_site(request):
         log.warning("cross-site sign-in exchange refused (%s)", request.headers.get("origin", "no origin"))
         return _login_failed()
     form = await _form(request)
     next_path = safe_next(form.get("next", "/"))
     binding = request.cookies.get(LOGIN_BINDING_COOKIE, "")
-    ip = _peer_ip(request)
+    ip = peer_ip(request)
     with session_scope() as session:
         done = complete_login(
             session=session,
@@ -116,10 +99,10 @@ async def auth_complete(request: Request) -> Response:
 async def auth_logout(request: Request) -> Response:
     """POST /auth/logout : revoke the cookie's session on the server and delete the cookie. A GET, or a
     request from another site, signs nobody out."""
-    if request.method != "POST" or _cross_site(request):
+    if request.method != "POST" or cross_site(request):
         return RedirectResponse("/", status_code=303, headers=NO_STORE)
     with session_scope() as session:
-        logout(session=session, token=token_from_cookie_header(request.headers.get("cookie", "")), ip=_peer_ip(request))
+        logout(session=session, token=token_from_cookie_header(request.headers.get("cookie", "")), ip=peer_ip(request))
     response = RedirectResponse("/login", status_code=303, headers=NO_STORE)
     response.delete_cookie(
         SESSION_COOKIE, path="/", httponly=True, secure=get_settings().cookie_secure, samesite="strict"
@@ -150,7 +133,7 @@ def export_orders(request: Request) -> Response:
     """
     token = token_from_cookie_header(request.headers.get("cookie", ""))
     with session_scope() as session:
-        viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
+        viewer = resolve_session(session=session, token=token, ip=peer_ip(request))
         if viewer is None:
             return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
         if (closed := _console_closed(session, viewer)) is not None:
@@ -162,7 +145,7 @@ def export_orders(request: Request) -> Response:
             action="orders.export",
             actor_id=viewer.user_id,
             subject_user_id=None if viewer.is_staff else viewer.user_id,
-            ip=_peer_ip(request),
+            ip=peer_ip(request),
             details={"rows": total, "query": str(request.url.query)[:500]},
         )
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
@@ -190,7 +173,7 @@ def _stream_my_data(viewer: Viewer) -> Iterator[bytes]:
 
 def export_my_data(request: Request) -> Response:
     """GET /account/my-data.zip : "Download my data" (the signed-in customer's own data only)."""
-    ip = _peer_ip(request)
+    ip = peer_ip(request)
     with session_scope() as session:
         viewer = resolve_session(session=session, token=request.cookies.get(SESSION_COOKIE), ip=ip)
         if viewer is None:
@@ -223,14 +206,14 @@ def export_audit(request: Request) -> Response:
     token = token_from_cookie_header(request.headers.get("cookie", ""))
     filters = support.clean_filters(dict(request.query_params))
     with session_scope() as session:
-        viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
+        viewer = resolve_session(session=session, token=token, ip=peer_ip(request))
         if viewer is None:
             return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
         if (closed := _console_closed(session, viewer)) is not None:
             return closed
         lang = normalize_language(viewer.language)
         try:
-            support.check_export(session=session, viewer=viewer, filters=filters, ip=_peer_ip(request))
+            support.check_export(session=session, viewer=viewer, filters=filters, ip=peer_ip(request))
         except PermissionDenied as exc:
             return PlainTextResponse(gettext(lang, exc.message), status_code=403, headers=NO_STORE)
         except ServiceError as exc:
@@ -239,7 +222,7 @@ def export_audit(request: Request) -> Response:
             session=session,
             action="audit.export",
             actor_id=viewer.user_id,
-            ip=_peer_ip(request),
+            ip=peer_ip(request),
             details={"filters": filters.query()},
         )
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
@@ -264,7 +247,7 @@ def invoice_pdf(request: Request) -> Response:
     """GET /invoices/{id}.pdf?lang=ru : the viewer's invoice as a PDF (staff: anyone's)."""
     token = token_from_cookie_header(request.headers.get("cookie", ""))
     with session_scope() as session:
-        viewer = resolve_session(session=session, token=token, ip=_peer_ip(request))
+        viewer = resolve_session(session=session, token=token, ip=peer_ip(request))
         if viewer is None:
             return RedirectResponse("/login?next=/invoices", status_code=303, headers=NO_STORE)
         if (closed := _console_closed(session, viewer)) is not None:
@@ -276,7 +259,7 @@ def invoice_pdf(request: Request) -> Response:
                 viewer=viewer,
                 invoice_id=request.path_params["invoice_id"],
                 lang=lang,
-                ip=_peer_ip(request),
+                ip=peer_ip(request),
             )
         except ServiceError as exc:
             return PlainTextResponse(gettext(lang, exc.message), status_code=404, headers=NO_STORE)
@@ -289,7 +272,7 @@ def pay_link_pdf(request: Request) -> Response:
     with session_scope() as session:
         try:
             doc = link_document(
-                session=session, token=request.query_params.get("t", ""), lang=lang, ip=_peer_ip(request)
+                session=session, token=request.query_params.get("t", ""), lang=lang, ip=peer_ip(request)
             )
         except ServiceError as exc:
             return PlainTextResponse(gettext(lang, exc.message), status_code=404, headers=NO_STORE)
@@ -299,7 +282,7 @@ def pay_link_pdf(request: Request) -> Response:
 def confirm_email_link(request: Request) -> Response:
     """GET /settings/confirm-email?t=... : the link from the confirmation email (single use, 24 h). Opened in
     a signed-in browser it returns to Settings, elsewhere (a new account's first visit) to the login page."""
-    ip = _peer_ip(request)
+    ip = peer_ip(request)
     with session_scope() as session:
         signed_in = resolve_session(session=session, token=request.cookies.get(SESSION_COOKIE), ip=ip) is not None
     try:
@@ -345,6 +328,9 @@ def build_api() -> Starlette:
             Route("/pay/invoice.pdf", pay_link_pdf, methods=["GET"]),
             Route("/settings/confirm-email", confirm_email_link, methods=["GET"]),
             Route("/account/my-data.zip", export_my_data, methods=["GET"]),
+            Route("/webhooks/{provider:str}", webhook, methods=["POST"]),
+            Route("/checkout/demo/{ref:str}", demo_checkout_page, methods=["GET"]),
+            Route("/checkout/demo/{ref:str}", demo_checkout_action, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
     )

@@ -6,6 +6,9 @@ services.common, services.messaging and services.orders. Anything that moves or 
 from __future__ import annotations
 
 # Vocabulary: values, limits and messages.
+from ._gateways import enabled_providers
+from ._gateways.base import MSG_PROVIDER_DOWN
+from ._gateways.demo import demo_act, demo_checkout
 from ._providers import PaymentResult, TestPaymentProvider, payment_provider
 
 # Readers: view data for screens and routes.
@@ -25,6 +28,16 @@ from ._readers.paylinks import (
     link_document,
     read_token,
 )
+from ._readers.payments import (
+    MSG_PAYMENT_NOT_FOUND,
+    PaymentRecord,
+    PaymentView,
+    customer_payments,
+    link_payment_view,
+    link_providers,
+    offered_providers,
+    payment_view,
+)
 from ._readers.rates import convert, current_rates
 from ._readers.renewal_quote import Quote, quote_renewal
 from ._readers.seller import FIELDS, seller_settings
@@ -37,9 +50,18 @@ from ._writers.invoices import Line, issue_invoice
 from ._writers.ledger import MSG_BAD_TOPUP, MSG_PAYMENT_FAILED, InsufficientFunds, check_idem_key, post, top_up
 from ._writers.new_orders import place_order
 from ._writers.paylinks import pay_by_link, pay_link
+from ._writers.payments import (
+    MSG_NO_PROVIDER,
+    Draft,
+    open_link_payment,
+    open_payment,
+    start_checkout,
+)
 from ._writers.rates import MSG_RATE, set_rate
+from ._writers.reconcile import ReconcileReport, reconcile
 from ._writers.renewals import auto_renew, pay_invoice, renew
 from ._writers.seller import MSG_SELLER_NAME_CHARACTERS, save_seller_settings
+from ._writers.settlement import apply_remote, receive_notification
 from ._writers.tariffs import (
     MSG_CODE,
     MSG_CODE_TAKEN,
@@ -71,14 +93,18 @@ __all__ = [
     "MSG_NAME",
     "MSG_NAME_CHARACTERS",
     "MSG_NO_PRICE",
+    "MSG_NO_PROVIDER",
     "MSG_PAYMENT_FAILED",
+    "MSG_PAYMENT_NOT_FOUND",
     "MSG_PERIOD",
     "MSG_PRICE",
     "MSG_PROFILE_INCOMPLETE",
+    "MSG_PROVIDER_DOWN",
     "MSG_RATE",
     "MSG_SELLER_NAME_CHARACTERS",
     "MSG_TARIFF_NOT_FOUND",
     "MSG_TYPE",
+    "Draft",
     "EcViesChecker",
     "FormatOnlyChecker",
     "InsufficientFunds",
@@ -86,11 +112,15 @@ __all__ = [
     "Line",
     "NoChecker",
     "PaymentBlocked",
+    "PaymentRecord",
     "PaymentResult",
+    "PaymentView",
     "Quote",
+    "ReconcileReport",
     "TestPaymentProvider",
     "VatChecker",
     "account_currency",
+    "apply_remote",
     "auto_renew",
     "balance",
     "catalog",
@@ -99,29 +129,42 @@ __all__ = [
     "checker_from_settings",
     "convert",
     "current_rates",
+    "customer_payments",
+    "demo_act",
+    "demo_checkout",
+    "enabled_providers",
     "invoice_counts",
     "invoice_document",
     "invoices_page",
     "issue_invoice",
     "link_document",
+    "link_payment_view",
+    "link_providers",
     "list_tariffs",
     "missing_required",
     "normalize_number",
+    "offered_providers",
+    "open_link_payment",
+    "open_payment",
     "pay_by_link",
     "pay_invoice",
     "pay_link",
     "payment_provider",
+    "payment_view",
     "place_order",
     "post",
     "quote_order",
     "quote_renewal",
     "read_token",
+    "receive_notification",
+    "reconcile",
     "render_invoice_pdf",
     "renew",
     "save_seller_settings",
     "save_tariff",
     "seller_settings",
     "set_rate",
+    "start_checkout",
     "top_up",
     "vat_for_customer",
 ]

@@ -1,0 +1,248 @@
+"""Payments through providers, on SQLite and PostgreSQL: the demo hosted checkout and Stripe (the official SDK
+against a local fake of its API), webhooks (signatures, duplicates, concurrency, order), reconciliation, a
+provider that is down, and money that arrives for an invoice paid another way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from introserv_app.config import get_settings
+from introserv_app.db.session import session_scope
+from introserv_app.db.tables import Invoice, Payment
+from introserv_app.db.types import utcnow
+from introserv_app.domain.money import Money
+from introserv_app.services.billing import (
+    MSG_NO_PROVIDER,
+    MSG_PROVIDER_DOWN,
+    demo_act,
+    open_payment,
+    pay_invoice,
+    post,
+    receive_notification,
+    reconcile,
+    renew,
+    start_checkout,
+)
+from introserv_app.services.billing._gateways import _make
+from introserv_app.services.common.errors import ServiceError
+from tests.support.billing import NOW, ledger, who
+from tests.support.concurrency import run_concurrently
+from tests.support.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripe, stripe_signature
+
+
+@pytest.fixture
+def stripe_fake() -> Iterator[FakeStripe]:
+    fake = FakeStripe()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(autouse=True)
+def providers(engine: Engine, db_url: str, stripe_fake: FakeStripe, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The services' own database is the test database; demo and Stripe (the fake) are on."""
+    monkeypatch.setenv("INTROSERV_DB_URL", db_url)
+    monkeypatch.setenv("INTROSERV_PAYMENT_PROVIDERS", "stripe,demo")
+    monkeypatch.setenv("INTROSERV_STRIPE_SECRET_KEY", API_KEY)
+    monkeypatch.setenv("INTROSERV_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    monkeypatch.setenv("INTROSERV_STRIPE_API_BASE", stripe_fake.base)
+    monkeypatch.setenv("INTROSERV_VIES", "off")
+    get_settings.cache_clear()
+    _make.cache_clear()
+    yield
+    get_settings.cache_clear()
+    _make.cache_clear()
+
+
+def unpaid_invoice(engine: Engine, shop: dict[str, int], key: str = "renew-dialog-000000001") -> int:
+    with session_scope(engine) as session:
+        result = renew(session=session, viewer=who(shop), items=[(shop["active"], 3)], idem_key=key, now=NOW)
+    assert not result.paid
+    return result.invoice_id
+
+
+def checkout(engine: Engine, shop: dict[str, int], provider: str, **what: object) -> tuple[int, str]:
+    with session_scope(engine) as session:
+        draft = open_payment(
+            session=session, viewer=who(shop), provider=provider, idem_key="pay-000000000000001", **what
+        )  # type: ignore[arg-type]
+    return draft.payment_id, start_checkout(draft)
+
+
+def payment(engine: Engine, payment_id: int) -> Payment:
+    with session_scope(engine) as session:
+        row = session.get(Payment, payment_id)
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def events(engine: Engine, payment_id: int | None = None) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT source, outcome FROM payment_events WHERE payment_id IS NOT DISTINCT FROM :p ORDER BY id")
+            if engine.dialect.name == "postgresql"
+            else sa.text("SELECT source, outcome FROM payment_events WHERE payment_id IS :p ORDER BY id"),
+            {"p": payment_id},
+        )
+        return [(r[0], r[1]) for r in rows]
+
+
+def deliver(fake: FakeStripe, event_type: str, session_id: str, event_id: str | None = None) -> int:
+    body = fake.event(event_type, fake.sessions[session_id], event_id)
+    return receive_notification("stripe", body, {"stripe-signature": stripe_signature(body)})
+
+
+def invoice_status(engine: Engine, invoice_id: int) -> str:
+    with session_scope(engine) as session:
+        return session.get(Invoice, invoice_id).status  # type: ignore[union-attr]
+
+
+def test_an_invoice_paid_through_stripe_is_booked_once_for_20_concurrent_duplicate_webhooks(
+    engine: Engine, shop: dict[str, int], stripe_fake: FakeStripe
+) -> None:
+    invoice_id = unpaid_invoice(engine, shop)
+    payment_id, url = checkout(engine, shop, "stripe", invoice_id=invoice_id)
+    session_id = stripe_fake.session_of_payment(payment_id)["id"]
+    assert url == stripe_fake.sessions[session_id]["url"]
+    assert (
+        stripe_fake.sessions[session_id]["amount_total"] == 1431
+        and stripe_fake.sessions[session_id]["currency"] == "eur"
+    )
+    row = payment(engine, payment_id)
+    assert (row.state, row.provider_ref, row.amount_minor) == ("pending", session_id, 1431)
+    assert ledger(engine, shop["user"]) == []  # nothing is booked before the provider confirms
+
+    stripe_fake.pay(session_id)
+    body = stripe_fake.event("checkout.session.completed", stripe_fake.sessions[session_id], "evt_same_0001")
+    header = stripe_signature(body)
+    results = run_concurrently(20, lambda _: receive_notification("stripe", body, {"stripe-signature": header}))
+    assert results == [200] * 20
+    assert ledger(engine, shop["user"]) == [("topup", 1431), ("charge", -1431)]
+    assert invoice_status(engine, invoice_id) == "paid"
+    outcomes = [o for s, o in events(engine, payment_id) if s == "webhook"]
+    assert sorted(outcomes) == ["applied"] + ["duplicate"] * 19  # every delivery is recorded
+    row = payment(engine, payment_id)
+    assert row.state == "succeeded" and row.provider_payment_ref == stripe_fake.sessions[session_id]["payment_intent"]
+    # an expiry arriving late (out of order) changes nothing
+    assert deliver(stripe_fake, "checkout.session.expired", session_id) == 200
+    assert payment(engine, payment_id).state == "succeeded"
+    assert ledger(engine, shop["user"]) == [("topup", 1431), ("charge", -1431)]
+
+
+def test_a_bad_or_missing_signature_is_refused_and_nothing_is_written(
+    engine: Engine, shop: dict[str, int], stripe_fake: FakeStripe
+) -> None:
+    payment_id, _ = checkout(engine, shop, "stripe", amount_minor=2500)
+    session_id = stripe_fake.session_of_payment(payment_id)["id"]
+    stripe_fake.pay(session_id)
+    body = stripe_fake.event("checkout.session.completed", stripe_fake.sessions[session_id])
+    before = events(engine, payment_id)
+    assert receive_notification("stripe", body, {}) == 400
+    assert receive_notification("stripe", body, {"stripe-signature": stripe_signature(body, "whsec_wrong")}) == 400
+    stale = stripe_signature(body, at=int(utcnow().timestamp()) - 3600)
+    assert receive_notification("stripe", body, {"stripe-signature": stale}) == 400
+    tampered = body.replace(b'"amount_total": 2500', b'"amount_total": 1')
+    assert receive_notification("stripe", tampered, {"stripe-signature": stripe_signature(body)}) == 400
+    assert events(engine, payment_id) == before and ledger(engine, shop["user"]) == []
+    assert receive_notification("paypal", body, {}) == 404
+    # an event type the panel does not act on is acknowledged and recorded
+    other = stripe_fake.event("customer.created", {"id": "cus_1", "object": "customer"})
+    assert receive_notification("stripe", other, {"stripe-signature": stripe_signature(other)}) == 200
+    assert events(engine, None) == [("webhook", "ignored")]
+
+
+def test_a_lost_webhook_is_settled_by_reconciliation_and_an_abandoned_checkout_expires(
+    engine: Engine, shop: dict[str, int], stripe_fake: FakeStripe
+) -> None:
+    paid_id, _ = checkout(engine, shop, "stripe", amount_minor=2500)
+    with session_scope(engine) as session:
+        draft = open_payment(
+            session=session, viewer=who(shop), provider="stripe", idem_key="pay-000000000000002", amount_minor=900
+        )
+    left_id = draft.payment_id
+    start_checkout(draft)
+    stripe_fake.pay(stripe_fake.session_of_payment(paid_id)["id"])  # ... and its webhook never arrives
+    assert reconcile(now=utcnow()).asked == 0  # too young to ask about
+    report = reconcile(now=utcnow() + timedelta(minutes=10))
+    assert (
+        report.asked == 2 and report.outcomes == {"applied": 1, "duplicate": 1} or report.outcomes.get("applied") == 1
+    )
+    assert payment(engine, paid_id).state == "succeeded" and payment(engine, left_id).state == "pending"
+    assert ledger(engine, shop["user"]) == [("topup", 2500)]
+    stripe_fake.expire(stripe_fake.session_of_payment(left_id)["id"])
+    reconcile(now=utcnow() + timedelta(minutes=20))
+    assert payment(engine, left_id).state == "expired"
+    assert ("reconcile", "applied") in events(engine, paid_id) and ("reconcile", "state") in events(engine, left_id)
+    # a reconciliation that races the webhook books nothing twice
+    assert deliver(stripe_fake, "checkout.session.completed", stripe_fake.session_of_payment(paid_id)["id"]) == 200
+    assert ledger(engine, shop["user"]) == [("topup", 2500)]
+
+
+def test_a_provider_that_is_down_charges_nothing_and_says_so(
+    engine: Engine, shop: dict[str, int], stripe_fake: FakeStripe
+) -> None:
+    stripe_fake.down = True
+    with session_scope(engine) as session:
+        draft = open_payment(
+            session=session, viewer=who(shop), provider="stripe", idem_key="pay-000000000000003", amount_minor=2500
+        )
+    with pytest.raises(ServiceError) as refused:
+        start_checkout(draft)
+    assert refused.value.message == MSG_PROVIDER_DOWN
+    row = payment(engine, draft.payment_id)
+    assert row.state == "failed" and row.provider_ref is None and ledger(engine, shop["user"]) == []
+    with session_scope(engine) as session, pytest.raises(ServiceError) as wrong:  # not offered: refused
+        open_payment(
+            session=session, viewer=who(shop), provider="yookassa", idem_key="pay-000000000000004", amount_minor=2500
+        )
+    assert wrong.value.message == MSG_NO_PROVIDER
+
+
+def test_wrong_amount_and_unknown_payment_are_refused_recorded_and_mailed_to_support(
+    engine: Engine, shop: dict[str, int], stripe_fake: FakeStripe
+) -> None:
+    payment_id, _ = checkout(engine, shop, "stripe", amount_minor=2500)
+    session_id = stripe_fake.session_of_payment(payment_id)["id"]
+    stripe_fake.pay(session_id)
+    stripe_fake.sessions[session_id]["amount_total"] = 250  # the provider reports another amount
+    assert deliver(stripe_fake, "checkout.session.completed", session_id) == 200
+    stray = dict(stripe_fake.sessions[session_id], id="cs_test_unknown", metadata={}, client_reference_id=None)
+    stripe_fake.sessions["cs_test_unknown"] = stray
+    assert deliver(stripe_fake, "checkout.session.completed", "cs_test_unknown") == 200
+    assert payment(engine, payment_id).state == "pending" and ledger(engine, shop["user"]) == []
+    assert events(engine, payment_id)[-1] == ("webhook", "refused") and events(engine, None) == [("webhook", "refused")]
+    with engine.connect() as conn:
+        subjects = conn.execute(sa.text("SELECT subject FROM email_outbox ORDER BY id")).scalars().all()
+        audited = conn.execute(sa.text("SELECT count(*) FROM audit_events WHERE action = 'payment.refused'")).scalar()
+    assert len([s for s in subjects if s.startswith("Payment needs attention")]) == 2 and audited == 2
+
+
+def test_money_for_an_invoice_paid_another_way_stays_on_the_balance(engine: Engine, shop: dict[str, int]) -> None:
+    invoice_id = unpaid_invoice(engine, shop)
+    payment_id, url = checkout(engine, shop, "demo", invoice_id=invoice_id)
+    assert "/checkout/demo/demo_" in url
+    with session_scope(engine) as session:  # meanwhile the customer pays it from the balance
+        post(
+            session=session,
+            user_id=shop["user"],
+            kind="topup",
+            amount=Money(5000, "EUR"),
+            idem_key="seed-topup-0000001",
+        )
+    with session_scope(engine) as session:
+        pay_invoice(session=session, viewer=who(shop), invoice_id=invoice_id)
+    ref = payment(engine, payment_id).provider_ref
+    delivered: list[int] = []
+    back = demo_act(
+        ref or "", "pay", lambda body, headers: delivered.append(receive_notification("demo", body, headers))
+    )
+    assert delivered == [200] and back is not None and back.endswith(f"/payments/{payment_id}")
+    assert payment(engine, payment_id).state == "succeeded"
+    assert ledger(engine, shop["user"]) == [("topup", 5000), ("charge", -1431), ("topup", 1431)]
+    assert demo_act(ref or "", "decline", lambda b, h: delivered.append(0)) is not None  # the page acts once
+    assert payment(engine, payment_id).state == "succeeded"
