@@ -10,7 +10,7 @@ from introserv_app.state.payments import POLL_BUTTON
 from introserv_app.state.payments import PaymentPageState as P
 
 
-def _fact(label: rx.Component, value: rx.Var, id_: str) -> rx.Component:
+def _fact(label: rx.Component | rx.Var, value: rx.Var, id_: str) -> rx.Component:
     return rx.hstack(rx.text(label, size="2", color_scheme="gray", min_width="9em"), rx.text(value, size="2", id=id_))
 
 

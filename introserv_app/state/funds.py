@@ -4,6 +4,7 @@ payment is written, the provider makes a checkout (no lock held meanwhile), and 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import reflex as rx
 
@@ -28,7 +29,7 @@ from introserv_app.state.fields import Field, event, field
 MSG_NO_METHODS = N_("No payment method is available for this currency. Please contact support.")
 
 
-def go_to(url: str) -> rx.event.EventSpec:
+def go_to(url: str) -> Any:
     """A full page load of `url` (a provider's page, or the panel's own hosted demo checkout)."""
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
 

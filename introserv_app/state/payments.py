@@ -53,7 +53,7 @@ def outcome_text(view: PaymentView, lang: str) -> str:
             return translate_message(lang, MSG_CREDITED, {"amount": amount})
         if view.invoice_status == InvoiceStatus.PAID:
             return translate_message(lang, MSG_INVOICE_PAID, {"number": view.invoice_number})
-        values = {"amount": amount, "number": view.invoice_number, "status": view.invoice_status}
+        values: dict[str, object] = {"amount": amount, "number": view.invoice_number, "status": view.invoice_status}
         return translate_message(lang, MSG_CREDITED_INVOICE, values)
     return gettext(lang, {PaymentState.FAILED: MSG_FAILED, PaymentState.CANCELED: MSG_CANCELED}.get(state, MSG_EXPIRED))
 

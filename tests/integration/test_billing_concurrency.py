@@ -5,25 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from introserv_app.db.session import session_scope
 from introserv_app.domain.money import Money
-from introserv_app.domain.roles import Role
 from introserv_app.domain.vat import decide
 from introserv_app.services.billing import (
     InsufficientFunds,
     Line,
-    TestPaymentProvider,
     balance,
     issue_invoice,
     post,
-    top_up,
 )
-from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.common.viewer import Viewer
 from tests.support.billing import ledger
 from tests.support.builders import make_user
 from tests.support.concurrency import ATTEMPTS, run_concurrently
@@ -80,52 +74,6 @@ def test_the_balance_never_goes_negative(engine: Engine) -> None:
     assert sum(a for _, a in entries) == 5_000 - 7 * 700 == 100
     with session_scope(engine) as session:
         assert balance(session=session, user_id=uid).minor == sum(a for _, a in entries)
-
-
-def test_a_top_up_retried_from_two_tabs_charges_the_card_once(engine: Engine) -> None:
-    uid = make_user(engine, "topper")
-    who = Viewer(user_id=uid, username="topper", role=Role.CUSTOMER, session_id=0, language="en")
-    calls: list[str] = []
-
-    class CountingProvider(TestPaymentProvider):
-        def charge(self, *, amount: Money, reference: str, method: str):  # type: ignore[no-untyped-def]
-            calls.append(reference)
-            return super().charge(amount=amount, reference=reference, method=method)
-
-    provider = CountingProvider()
-
-    def attempt(_: int) -> int:
-        with session_scope(engine) as session:
-            done = top_up(
-                session=session, viewer=who, amount_minor=2_500, idem_key="topup-dialog-7-qwe", provider=provider
-            )
-            assert done.entry is not None
-            return done.entry.id or 0
-
-    results = run_concurrently(ATTEMPTS, attempt)
-    assert len(set(results)) == 1 and calls == ["topup-dialog-7-qwe"], results
-    assert ledger(engine, uid) == [("topup", 2_500)]
-    with session_scope(engine) as session:
-        declined = top_up(
-            session=session,
-            viewer=who,
-            amount_minor=2_500,
-            idem_key="topup-declined-000",
-            provider=provider,
-            method="decline",
-        )
-    assert declined.entry is None and "declined" in declined.error
-    assert ledger(engine, uid) == [("topup", 2_500)]
-    with engine.connect() as conn:
-        audited = (
-            conn.execute(sa.text("SELECT success FROM audit_events WHERE action = 'balance.topup' ORDER BY id"))
-            .scalars()
-            .all()
-        )
-    assert [bool(a) for a in audited] == [True, False]
-    for bad in (0, 99, 1_000_001, -500):
-        with session_scope(engine) as session, pytest.raises(ServiceError):
-            top_up(session=session, viewer=who, amount_minor=bad, idem_key=f"topup-bad-{bad}-00000", provider=provider)
 
 
 def test_invoice_numbers_are_continuous_without_duplicates(engine: Engine) -> None:

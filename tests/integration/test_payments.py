@@ -5,7 +5,7 @@ provider that is down, and money that arrives for an invoice paid another way.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,15 +13,18 @@ from sqlalchemy.engine import Engine
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import Invoice, Payment
+from introserv_app.db.tables import Invoice, Payment, Profile
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.services.billing import (
     MSG_NO_PROVIDER,
     MSG_PROVIDER_DOWN,
     demo_act,
+    link_payment_view,
+    open_link_payment,
     open_payment,
     pay_invoice,
+    pay_link,
     post,
     receive_notification,
     reconcile,
@@ -30,7 +33,7 @@ from introserv_app.services.billing import (
 )
 from introserv_app.services.billing._gateways import _make
 from introserv_app.services.common.errors import ServiceError
-from tests.support.billing import NOW, ledger, who
+from tests.support.billing import NOW, ledger, order, who
 from tests.support.concurrency import run_concurrently
 from tests.support.fake_stripe import API_KEY, WEBHOOK_SECRET, FakeStripe, stripe_signature
 
@@ -169,9 +172,9 @@ def test_a_lost_webhook_is_settled_by_reconciliation_and_an_abandoned_checkout_e
     stripe_fake.pay(stripe_fake.session_of_payment(paid_id)["id"])  # ... and its webhook never arrives
     assert reconcile(now=utcnow()).asked == 0  # too young to ask about
     report = reconcile(now=utcnow() + timedelta(minutes=10))
-    assert (
-        report.asked == 2 and report.outcomes == {"applied": 1, "duplicate": 1} or report.outcomes.get("applied") == 1
-    )
+    assert (report.asked == 2 and report.outcomes == {"applied": 1, "duplicate": 1}) or report.outcomes.get(
+        "applied"
+    ) == 1
     assert payment(engine, paid_id).state == "succeeded" and payment(engine, left_id).state == "pending"
     assert ledger(engine, shop["user"]) == [("topup", 2500)]
     stripe_fake.expire(stripe_fake.session_of_payment(left_id)["id"])
@@ -246,3 +249,58 @@ def test_money_for_an_invoice_paid_another_way_stays_on_the_balance(engine: Engi
     assert ledger(engine, shop["user"]) == [("topup", 5000), ("charge", -1431), ("topup", 1431)]
     assert demo_act(ref or "", "decline", lambda b, h: delivered.append(0)) is not None  # the page acts once
     assert payment(engine, payment_id).state == "succeeded"
+
+
+def test_one_dialog_submitted_from_two_tabs_makes_one_payment_and_odd_amounts_are_refused(
+    engine: Engine, shop: dict[str, int]
+) -> None:
+    def attempt(_: int) -> int:
+        with session_scope(engine) as session:
+            draft = open_payment(
+                session=session, viewer=who(shop), provider="demo", idem_key="topup-dialog-7-qwe00", amount_minor=2500
+            )
+        return draft.payment_id
+
+    results = run_concurrently(24, attempt)
+    assert len(set(results)) == 1 and isinstance(results[0], int), results
+    urls = {start_checkout_again(engine, shop) for _ in range(3)}
+    assert len(urls) == 1  # one checkout at the provider, however often it is asked for
+    for bad in (0, 99, 1_000_001, -500, True):
+        with session_scope(engine) as session, pytest.raises(ServiceError):
+            open_payment(
+                session=session, viewer=who(shop), provider="demo", idem_key="topup-bad-0000000001", amount_minor=bad
+            )  # type: ignore[arg-type]
+    assert ledger(engine, shop["user"]) == []
+
+
+def start_checkout_again(engine: Engine, shop: dict[str, int]) -> str:
+    with session_scope(engine) as session:
+        draft = open_payment(
+            session=session, viewer=who(shop), provider="demo", idem_key="topup-dialog-7-qwe00", amount_minor=2500
+        )
+    return start_checkout(draft)
+
+
+def test_paying_through_a_link_and_the_demo_checkout_renews_the_order(engine: Engine, shop: dict[str, int]) -> None:
+    invoice_id = unpaid_invoice(engine, shop)
+    with session_scope(engine) as session:
+        session.get(Profile, shop["user"]).pay_without_auth = True  # type: ignore[union-attr]
+    with session_scope(engine) as session:
+        token = pay_link(session=session, viewer=who(shop), invoice_id=invoice_id).url.split("?t=")[1]
+    before = order(engine, shop["active"]).paid_until
+    with session_scope(engine) as session:
+        draft = open_link_payment(
+            session=session, token=token, provider="demo", idem_key="paylink-page-0000000001", ip="198.51.100.7"
+        )
+    url = start_checkout(draft)
+    ref = url.split("/checkout/demo/")[1].split("?")[0]
+    back = demo_act(ref, "pay", lambda body, headers: receive_notification("demo", body, headers))
+    assert back is not None and f"/pay?t={token}&payment={draft.payment_id}" in back
+    assert invoice_status(engine, invoice_id) == "paid"
+    assert ledger(engine, shop["user"]) == [("topup", 1431), ("charge", -1431)]
+    assert order(engine, shop["active"]).paid_until == date(before.year, before.month + 3, before.day)  # type: ignore[union-attr]
+    with session_scope(engine) as session:
+        view = link_payment_view(session=session, token=token, payment_id=draft.payment_id, ip="198.51.100.7")
+        assert (view.state, view.invoice_status) == ("succeeded", "paid")
+        with pytest.raises(ServiceError):  # the link shows only its own invoice's payments
+            link_payment_view(session=session, token=token, payment_id=draft.payment_id + 1, ip="198.51.100.7")

@@ -20,7 +20,7 @@ from introserv_app.domain.roles import Role
 from introserv_app.services import accounts
 from introserv_app.services import support as console
 from introserv_app.services.accounts import authenticate, resolve_session
-from introserv_app.services.billing import MSG_PROFILE_INCOMPLETE, PaymentBlocked, payment_provider, post, top_up
+from introserv_app.services.billing import MSG_PROFILE_INCOMPLETE, PaymentBlocked, open_payment, post
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 from tests.support.builders import PASSWORD, exchange, make_user
@@ -390,12 +390,8 @@ def test_payments_wait_for_the_required_fields(engine: Engine) -> None:
         p = session.get(Profile, uid)
         p.phone, p.city = None, ""  # type: ignore[union-attr]
     with session_scope(engine) as session, pytest.raises(PaymentBlocked) as blocked:
-        top_up(
-            session=session,
-            viewer=viewer(uid),
-            amount_minor=1000,
-            idem_key="settings-topup-000001",
-            provider=payment_provider("test"),
+        open_payment(
+            session=session, viewer=viewer(uid), provider="demo", idem_key="settings-topup-000001", amount_minor=1000
         )
     assert blocked.value.message == MSG_PROFILE_INCOMPLETE
     assert blocked.value.values["fields"] == ["Mobile phone", "City"]
@@ -450,12 +446,8 @@ def test_a_company_waits_for_verification_before_paying(engine: Engine) -> None:
     p = profile(engine, uid)
     assert (p.company_verification, p.vat_number) == ("pending", "FI20774740")
     with session_scope(engine) as session, pytest.raises(PaymentBlocked) as pending:
-        top_up(
-            session=session,
-            viewer=viewer(uid),
-            amount_minor=1000,
-            idem_key="settings-topup-000002",
-            provider=payment_provider("test"),
+        open_payment(
+            session=session, viewer=viewer(uid), provider="demo", idem_key="settings-topup-000002", amount_minor=1000
         )
     assert "verified" in pending.value.message
     with session_scope(engine) as session, pytest.raises(ServiceError):
@@ -463,11 +455,7 @@ def test_a_company_waits_for_verification_before_paying(engine: Engine) -> None:
     with session_scope(engine) as session:
         console.verify_company(session=session, viewer=None, user_id=uid)
     with session_scope(engine) as session:
-        done = top_up(
-            session=session,
-            viewer=viewer(uid),
-            amount_minor=1000,
-            idem_key="settings-topup-000003",
-            provider=payment_provider("test"),
+        done = open_payment(
+            session=session, viewer=viewer(uid), provider="demo", idem_key="settings-topup-000003", amount_minor=1000
         )
-    assert done.entry is not None
+    assert done.request.amount.minor == 1000  # the payment is written, ready for the checkout

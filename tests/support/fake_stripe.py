@@ -48,7 +48,7 @@ class FakeStripe:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 fake.requests.append(("GET", self.path))
                 if fake.down:
                     return self._send(500, {"error": {"type": "api_error", "message": "down"}})
@@ -58,7 +58,7 @@ class FakeStripe:
                         return self._send(200, found)
                 return self._send(404, {"error": {"type": "invalid_request_error", "message": "No such session"}})
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 form = dict(parse_qsl(raw.decode(), keep_blank_values=True))
                 fake.requests.append(("POST", self.path))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from ._gateways import enabled_providers
 from ._gateways.base import MSG_PROVIDER_DOWN
 from ._gateways.demo import demo_act, demo_checkout
-from ._providers import PaymentResult, TestPaymentProvider, payment_provider
 
 # Readers: view data for screens and routes.
 from ._readers.catalog import MSG_TARIFF_NOT_FOUND, catalog, quote_order
@@ -47,9 +46,9 @@ from ._vies import EcViesChecker, FormatOnlyChecker, NoChecker, VatChecker, chec
 
 # Writers: commands that change data.
 from ._writers.invoices import Line, issue_invoice
-from ._writers.ledger import MSG_BAD_TOPUP, MSG_PAYMENT_FAILED, InsufficientFunds, check_idem_key, post, top_up
+from ._writers.ledger import MSG_BAD_TOPUP, InsufficientFunds, check_idem_key, post
 from ._writers.new_orders import place_order
-from ._writers.paylinks import pay_by_link, pay_link
+from ._writers.paylinks import pay_link
 from ._writers.payments import (
     MSG_NO_PROVIDER,
     Draft,
@@ -94,7 +93,6 @@ __all__ = [
     "MSG_NAME_CHARACTERS",
     "MSG_NO_PRICE",
     "MSG_NO_PROVIDER",
-    "MSG_PAYMENT_FAILED",
     "MSG_PAYMENT_NOT_FOUND",
     "MSG_PERIOD",
     "MSG_PRICE",
@@ -113,11 +111,9 @@ __all__ = [
     "NoChecker",
     "PaymentBlocked",
     "PaymentRecord",
-    "PaymentResult",
     "PaymentView",
     "Quote",
     "ReconcileReport",
-    "TestPaymentProvider",
     "VatChecker",
     "account_currency",
     "apply_remote",
@@ -146,10 +142,8 @@ __all__ = [
     "offered_providers",
     "open_link_payment",
     "open_payment",
-    "pay_by_link",
     "pay_invoice",
     "pay_link",
-    "payment_provider",
     "payment_view",
     "place_order",
     "post",
@@ -165,6 +159,5 @@ __all__ = [
     "seller_settings",
     "set_rate",
     "start_checkout",
-    "top_up",
     "vat_for_customer",
 ]

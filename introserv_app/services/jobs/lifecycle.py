@@ -27,7 +27,7 @@ from introserv_app.db.tables import LedgerEntry, Notification, Order, Profile, t
 from introserv_app.db.types import utcnow
 from introserv_app.domain.lifecycle import LifecycleCalendar
 from introserv_app.domain.statuses import OrderStatus
-from introserv_app.services import messaging
+from introserv_app.services import billing, messaging
 from introserv_app.services.messaging import NOTIFICATION_INSERT
 from introserv_app.services.orders import cancellation_pending_sql, change_status_in_bulk
 
@@ -62,6 +62,9 @@ class RunReport:
     cancelled_nonpayment: int = 0
     low_balance: int = 0
     emails: int = 0
+    #: Pending payments asked about at their provider, and how many of them were booked or ended.
+    payments_asked: int = 0
+    payments_settled: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -290,6 +293,13 @@ def _low_balance(session: Session, now: datetime) -> int:
     return len(alert)
 
 
+def _reconcile(engine: Engine, now: datetime, report: RunReport) -> None:
+    """Payments whose notification has not come: asked about at their provider (`billing.reconcile`)."""
+    done = billing.reconcile(engine=engine, now=now)
+    report.payments_asked = done.asked
+    report.payments_settled = sum(n for outcome, n in done.outcomes.items() if outcome in ("applied", "state"))
+
+
 def run(*, engine: Engine, now: datetime | None = None, calendar: LifecycleCalendar | None = None) -> RunReport:
     """One run of the lifecycle job; returns what it did (`locked_out` when another process runs it)."""
     now = now or utcnow()
@@ -329,5 +339,6 @@ def run(*, engine: Engine, now: datetime | None = None, calendar: LifecycleCalen
             in_tx(set_("cancelled_nonpayment", lambda s: _nonpayment_cancellations(s, cal, today, now))),
         )
         step("low_balance", in_tx(set_("low_balance", lambda s: _low_balance(s, now))))
+        step("payments", lambda: _reconcile(engine, now, report))
         step("emails", lambda: setattr(report, "emails", messaging.dispatch_emails(engine=engine, now=now)))
     return report

@@ -47,6 +47,7 @@ def reconcile(*, engine: Engine | None = None, now: datetime | None = None) -> R
             .limit(BATCH)
         ).all()
     for payment_id, provider, ref, created_at in rows:
+        assert payment_id is not None
         if not ref:
             if created_at < now - NEVER_SENT_AFTER:
                 _expire(engine, payment_id, "the checkout was never made", now)

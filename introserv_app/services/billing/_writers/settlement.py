@@ -29,15 +29,10 @@ from introserv_app.services.common.errors import ServiceError
 
 
 def _event(session: Session, payment: Payment | None, provider: str, source: str, outcome: str, **kw: str) -> str:
-    session.add(
-        PaymentEvent(
-            payment_id=payment.id if payment else None,
-            provider=provider,
-            source=source,
-            outcome=outcome,
-            **{k: v[:255] for k, v in kw.items()},
-        )
-    )
+    row = PaymentEvent(payment_id=payment.id if payment else None, provider=provider, source=source, outcome=outcome)
+    for name, value in kw.items():
+        setattr(row, name, str(value)[:255])
+    session.add(row)
     return outcome
 
 
