@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("refunded_minor", sa.Integer(), nullable=False),
+        sa.Column("paid_invoice", sa.Boolean(), nullable=False),
         sa.Column("checkout_url", sa.String(length=2000), nullable=False),
         sa.Column("idem_key", sa.String(length=64), nullable=False, unique=True),
         sa.Column("failure", sa.String(length=255), nullable=False),

@@ -47,6 +47,8 @@ class Payment(SQLModel, table=True):
     currency: str = Field(max_length=3)
     state: str = Field(default=PaymentState.CREATED.value, max_length=10)
     refunded_minor: int = Field(default=0)
+    #: The confirmed money paid the invoice (False: it went to the balance, e.g. the invoice was paid another way).
+    paid_invoice: bool = Field(default=False)
     checkout_url: str = Field(default="", max_length=2000)
     #: The request that created it: a repeated click makes no second payment.
     idem_key: str = Field(max_length=64, sa_column_kwargs={"unique": True, "nullable": False})
@@ -94,3 +96,56 @@ class DemoCheckout(SQLModel, table=True):
     return_url: str = Field(max_length=2000)
     cancel_url: str = Field(max_length=2000)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Refund(SQLModel, table=True):
+    """Money given back through the provider of a payment, in full or in part, by staff."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor > 0", name="ck_refunds_amount"),
+        sa.CheckConstraint("state IN ('requested', 'succeeded', 'failed')", name="ck_refunds_state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payments.id", index=True)
+    amount_minor: int
+    currency: str = Field(max_length=3)
+    reason: str = Field(max_length=500)
+    state: str = Field(default="requested", max_length=10)
+    #: The staff dialog's key: the same refund clicked twice is one refund.
+    idem_key: str = Field(max_length=64, sa_column_kwargs={"unique": True, "nullable": False})
+    provider_ref: str = Field(default="", max_length=255)
+    failure: str = Field(default="", max_length=255)
+    actor_id: int = Field(foreign_key="users.id")
+    credit_note_id: int | None = Field(default=None, foreign_key="credit_notes.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class CreditNote(SQLModel, table=True):
+    """A credit note: part or all of an invoice given back, with its VAT reversed. Numbered without gaps per
+    year in its own series (`CN-2026-000001`)."""
+
+    __tablename__ = "credit_notes"
+    __table_args__ = (sa.UniqueConstraint("year", "seq", name="uq_credit_notes_year_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=20, sa_column_kwargs={"unique": True, "nullable": False})
+    year: int
+    seq: int
+    user_id: int = Field(foreign_key="users.id", index=True)
+    invoice_id: int = Field(foreign_key="invoices.id", index=True)
+    currency: str = Field(max_length=3)
+    net_minor: int
+    vat_rate: str = Field(max_length=8)
+    vat_minor: int
+    gross_minor: int
+    reason: str = Field(max_length=500)
+    issued_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class CreditNoteCounter(SQLModel, table=True):
+    __tablename__ = "credit_note_counters"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_seq: int = Field(default=0)

@@ -19,7 +19,7 @@ from introserv_app.db.account_tables import (
     TotpFactor,
     UserSession,
 )
-from introserv_app.db.payment_tables import DemoCheckout, Payment, PaymentEvent
+from introserv_app.db.payment_tables import CreditNote, CreditNoteCounter, DemoCheckout, Payment, PaymentEvent, Refund
 from introserv_app.db.types import UTCDateTime, utcnow
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
@@ -387,6 +387,8 @@ class AuditEvent(SQLModel, table=True):
 
 __all__ = [  # the account and payment tables live in their own modules; everything imports them from here
     "AccountToken",
+    "CreditNote",
+    "CreditNoteCounter",
     "DemoCheckout",
     "EmailChange",
     "Passkey",
@@ -394,6 +396,7 @@ __all__ = [  # the account and payment tables live in their own modules; everyth
     "PaymentEvent",
     "PhoneVerification",
     "RecoveryCode",
+    "Refund",
     "TotpFactor",
     "UserSession",
 ]

@@ -92,6 +92,17 @@ def vat_amount(net: Money, rate: Decimal) -> Money:
     return Money(int(raw.quantize(Decimal(1), rounding=ROUND_HALF_UP)), net.currency)
 
 
+def split_gross(gross: Money, rate: Decimal, *, whole: Money | None = None, whole_vat: Money | None = None) -> Money:
+    """The VAT contained in `gross` at `rate` percent (a credit note's share of an invoice's VAT).
+
+    When `gross` is all that is left of an invoice (`whole`), what is left of its VAT (`whole_vat`) is returned, so
+    the credit notes of an invoice together reverse exactly what was charged, cent for cent."""
+    if whole is not None and whole_vat is not None and gross == whole:
+        return whole_vat
+    raw = Decimal(gross.minor) * rate / (Decimal(100) + rate)
+    return Money(int(raw.quantize(Decimal(1), rounding=ROUND_HALF_UP)), gross.currency)
+
+
 @dataclass(frozen=True)
 class VatNumber:
     country: str  # ISO code of the member state

@@ -124,4 +124,5 @@ class FundsState(rx.State):
             self.busy, self.error = False, url.message
             self._idem = new_idem_key("invpay" if invoice_id else "topup")  # another attempt is another payment
             return None
+        self.open, self.busy = False, False  # the tab's state outlives the trip to the provider's page
         return go_to(url)

@@ -106,6 +106,7 @@ class PayLinkState(rx.State):
             self.busy, self.error = False, url.message
             self._idem = _key()  # another attempt is another payment
             return None
+        self.busy = False
         return go_to(url)
 
     def _payment(self, ctx: Ctx) -> Any:

@@ -14,6 +14,9 @@ from introserv_app.i18n import format_money, gettext, normalize_language
 from introserv_app.services.billing import demo_act, demo_checkout, receive_notification
 from introserv_app.web.security import NO_STORE, cross_site
 
+#: The demo page's headers: with "no-referrer" a browser would send `Origin: null` with its form, which the
+#: cross-site test refuses.
+PAGE_HEADERS = {**NO_STORE, "Referrer-Policy": "same-origin"}
 #: Notifications are small JSON documents; anything larger is not one.
 WEBHOOK_MAX_BYTES = 256 * 1024
 
@@ -49,7 +52,7 @@ box-shadow:0 2px 8px #0002}}button{{font-size:1em;padding:.6em 1em;margin:.3em .
 border:1px solid #ccd;cursor:pointer}}#demo-pay{{background:#3e63dd;color:#fff;border-color:#3e63dd}}
 .note{{color:#667;font-size:.9em}}.amount{{font-size:1.6em;font-weight:600}}</style></head>
 <body><main>{inner}</main></body></html>""",
-        headers=NO_STORE,
+        headers=PAGE_HEADERS,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
@@ -37,7 +37,13 @@ from introserv_app.services.accounts import (
     staff_lacks_second_factor,
     token_from_cookie_header,
 )
-from introserv_app.services.billing import InvoiceDocument, invoice_document, link_document, render_invoice_pdf
+from introserv_app.services.billing import (
+    InvoiceDocument,
+    credit_note_document,
+    invoice_document,
+    link_document,
+    render_invoice_pdf,
+)
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import MSG_DB_UNAVAILABLE, PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
@@ -235,16 +241,17 @@ def export_audit(request: Request) -> Response:
 
 
 def _pdf(doc: InvoiceDocument) -> Response:
+    name = "credit-note" if doc.kind == "credit_note" else "invoice"
     headers = {
         **NO_STORE,
-        "Content-Disposition": f'inline; filename="invoice-{doc.number}.pdf"',
+        "Content-Disposition": f'inline; filename="{name}-{doc.number}.pdf"',
         "X-Content-Type-Options": "nosniff",
     }
     return Response(render_invoice_pdf(doc), media_type="application/pdf", headers=headers)
 
 
-def invoice_pdf(request: Request) -> Response:
-    """GET /invoices/{id}.pdf?lang=ru : the viewer's invoice as a PDF (staff: anyone's)."""
+def _signed_in_pdf(request: Request, load: Callable[[Session, Viewer, str], InvoiceDocument]) -> Response:
+    """A document of the signed-in viewer as a PDF, in `?lang=` (else the viewer's language); 404 when refused."""
     token = token_from_cookie_header(request.headers.get("cookie", ""))
     with session_scope() as session:
         viewer = resolve_session(session=session, token=token, ip=peer_ip(request))
@@ -254,16 +261,27 @@ def invoice_pdf(request: Request) -> Response:
             return closed
         lang = normalize_language(request.query_params.get("lang") or viewer.language)
         try:
-            doc = invoice_document(
-                session=session,
-                viewer=viewer,
-                invoice_id=request.path_params["invoice_id"],
-                lang=lang,
-                ip=peer_ip(request),
-            )
+            doc = load(session, viewer, lang)
         except ServiceError as exc:
             return PlainTextResponse(gettext(lang, exc.message), status_code=404, headers=NO_STORE)
     return _pdf(doc)
+
+
+def invoice_pdf(request: Request) -> Response:
+    """GET /invoices/{id}.pdf?lang=ru : the viewer's invoice as a PDF (staff: anyone's)."""
+    invoice_id, ip = request.path_params["invoice_id"], peer_ip(request)
+    return _signed_in_pdf(
+        request,
+        lambda s, v, lang: invoice_document(session=s, viewer=v, invoice_id=invoice_id, lang=lang, ip=ip),
+    )
+
+
+def credit_note_pdf(request: Request) -> Response:
+    """GET /credit-notes/{id}.pdf?lang=ru : the viewer's credit note as a PDF (staff: anyone's)."""
+    note_id = request.path_params["credit_note_id"]
+    return _signed_in_pdf(
+        request, lambda s, v, lang: credit_note_document(session=s, viewer=v, credit_note_id=note_id, lang=lang)
+    )
 
 
 def pay_link_pdf(request: Request) -> Response:
@@ -325,6 +343,7 @@ def build_api() -> Starlette:
             Route("/export/orders.csv", export_orders, methods=["GET"]),
             Route("/staff/audit.csv", export_audit, methods=["GET"]),
             Route("/invoices/{invoice_id:int}.pdf", invoice_pdf, methods=["GET"]),
+            Route("/credit-notes/{credit_note_id:int}.pdf", credit_note_pdf, methods=["GET"]),
             Route("/pay/invoice.pdf", pay_link_pdf, methods=["GET"]),
             Route("/settings/confirm-email", confirm_email_link, methods=["GET"]),
             Route("/account/my-data.zip", export_my_data, methods=["GET"]),

@@ -9,9 +9,10 @@ from __future__ import annotations
 from ._gateways import enabled_providers
 from ._gateways.base import MSG_PROVIDER_DOWN
 from ._gateways.demo import demo_act, demo_checkout
+from ._readers.catalog import MSG_TARIFF_NOT_FOUND, catalog, quote_order
 
 # Readers: view data for screens and routes.
-from ._readers.catalog import MSG_TARIFF_NOT_FOUND, catalog, quote_order
+from ._readers.credit_notes import MSG_CREDIT_NOTE_NOT_FOUND, CreditNoteRow, credit_note_document, credit_notes_for
 from ._readers.invoice_docs import MSG_PERIOD, InvoiceDocument, invoice_document
 from ._readers.invoice_pdf import render_invoice_pdf
 from ._readers.invoices import INVOICE_STATUSES, invoice_counts, invoices_page, normalize_number
@@ -58,6 +59,15 @@ from ._writers.payments import (
 )
 from ._writers.rates import MSG_RATE, set_rate
 from ._writers.reconcile import ReconcileReport, reconcile
+from ._writers.refunds import (
+    MSG_REFUND_BALANCE,
+    MSG_REFUND_FAILED,
+    MSG_REFUND_NOT_PAID,
+    MSG_REFUND_REASON,
+    MSG_REFUND_TOO_MUCH,
+    issue_credit_note,
+    refund_payment,
+)
 from ._writers.renewals import auto_renew, pay_invoice, renew
 from ._writers.seller import MSG_SELLER_NAME_CHARACTERS, save_seller_settings
 from ._writers.settlement import apply_remote, receive_notification
@@ -82,6 +92,7 @@ __all__ = [
     "MSG_BAD_TOPUP",
     "MSG_CODE",
     "MSG_CODE_TAKEN",
+    "MSG_CREDIT_NOTE_NOT_FOUND",
     "MSG_CURRENCY",
     "MSG_CURRENCY_FIXED",
     "MSG_ENABLE_FIRST",
@@ -99,9 +110,15 @@ __all__ = [
     "MSG_PROFILE_INCOMPLETE",
     "MSG_PROVIDER_DOWN",
     "MSG_RATE",
+    "MSG_REFUND_BALANCE",
+    "MSG_REFUND_FAILED",
+    "MSG_REFUND_NOT_PAID",
+    "MSG_REFUND_REASON",
+    "MSG_REFUND_TOO_MUCH",
     "MSG_SELLER_NAME_CHARACTERS",
     "MSG_TARIFF_NOT_FOUND",
     "MSG_TYPE",
+    "CreditNoteRow",
     "Draft",
     "EcViesChecker",
     "FormatOnlyChecker",
@@ -124,6 +141,8 @@ __all__ = [
     "check_profile_vat",
     "checker_from_settings",
     "convert",
+    "credit_note_document",
+    "credit_notes_for",
     "current_rates",
     "customer_payments",
     "demo_act",
@@ -132,6 +151,7 @@ __all__ = [
     "invoice_counts",
     "invoice_document",
     "invoices_page",
+    "issue_credit_note",
     "issue_invoice",
     "link_document",
     "link_payment_view",
@@ -152,6 +172,7 @@ __all__ = [
     "read_token",
     "receive_notification",
     "reconcile",
+    "refund_payment",
     "render_invoice_pdf",
     "renew",
     "save_seller_settings",

@@ -66,6 +66,9 @@ class InvoiceDocument:
     gross: str
     gross_money: Money
     vat_note: str
+    #: "invoice", or "credit_note" (then `reference` names the invoice it reverses).
+    kind: str = "invoice"
+    reference: str = ""
 
 
 def _utc(value: datetime | None) -> datetime | None:

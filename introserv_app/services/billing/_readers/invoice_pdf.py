@@ -34,6 +34,9 @@ L_NET = N_("Net")
 L_VAT = N_("VAT")
 L_TOTAL = N_("Total")
 L_FOOTER = N_("Amounts in {currency}. Please quote the invoice number with your payment.")
+L_CREDIT_NOTE = N_("Credit note")
+L_REVERSES = N_("Reverses invoice")
+L_CREDIT_FOOTER = N_("Amounts in {currency}. This credit note reverses part or all of invoice {number}, VAT included.")
 
 
 def _t(doc: InvoiceDocument, msgid: str) -> str:
@@ -45,7 +48,8 @@ def render_invoice_pdf(doc: InvoiceDocument) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(f"{_t(doc, L_INVOICE)} {doc.number}")
+    title = _t(doc, L_CREDIT_NOTE if doc.kind == "credit_note" else L_INVOICE)
+    pdf.set_title(f"{title} {doc.number}")
     pdf.set_author(doc.seller_name)
     pdf.set_lang(doc.lang)
     pdf.set_creator("INTROSERV billing panel")
@@ -54,7 +58,7 @@ def render_invoice_pdf(doc: InvoiceDocument) -> bytes:
 
     pdf.set_font(FONT, "B", 18)
     pdf.cell(width / 2, 10, doc.seller_name)
-    pdf.cell(width / 2, 10, f"{_t(doc, L_INVOICE)} {doc.number}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(width / 2, 10, f"{title} {doc.number}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 10)
     pdf.set_text_color(*GREY)
     pdf.cell(width, 6, f"{_t(doc, L_STATUS)}: {doc.status_label}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -78,7 +82,9 @@ def render_invoice_pdf(doc: InvoiceDocument) -> bytes:
     )
     pdf.set_y(max(left_bottom, pdf.get_y()) + 4)
 
-    dates = [(L_ISSUED, doc.issued), (L_DUE, doc.due)]
+    dates = [(L_ISSUED, doc.issued)] + ([(L_DUE, doc.due)] if doc.due else [])
+    if doc.reference:
+        dates.append((L_REVERSES, doc.reference))
     if doc.paid:
         dates.append((L_PAID_ON, doc.paid))
     pdf.set_font(FONT, "", 10)
@@ -124,7 +130,10 @@ def render_invoice_pdf(doc: InvoiceDocument) -> bytes:
     pdf.ln(10)
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(*GREY)
-    footer = _t(doc, L_FOOTER).format(currency=doc.gross_money.currency)
+    if doc.kind == "credit_note":
+        footer = _t(doc, L_CREDIT_FOOTER).format(currency=doc.gross_money.currency, number=doc.reference)
+    else:
+        footer = _t(doc, L_FOOTER).format(currency=doc.gross_money.currency)
     pdf.multi_cell(width, 4, footer, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
 

@@ -63,8 +63,11 @@ def post(
     note: str = "",
     actor_id: int | None = None,
     now: datetime | None = None,
+    allow_negative: bool = False,
 ) -> LedgerEntry:
-    """Append one entry under the account lock (taken here); a repeated key returns the first entry."""
+    """Append one entry under the account lock (taken here); a repeated key returns the first entry.
+    `allow_negative`: money that has already left (a refund the provider made) is booked even when the
+    balance no longer holds it."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
     check_idem_key(idem_key)
@@ -77,7 +80,7 @@ def post(
     current = balance(session=session, user_id=user_id)
     if amount.currency != current.currency:
         raise ValueError("ledger entries are in the account currency")
-    if current.minor + amount.minor < 0:
+    if current.minor + amount.minor < 0 and not allow_negative:
         raise InsufficientFunds()
     entry = LedgerEntry(
         user_id=user_id,

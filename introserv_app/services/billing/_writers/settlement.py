@@ -151,7 +151,7 @@ def _book(session: Session, payment: Payment, amount: Money, now: datetime) -> s
             try:
                 with session.begin_nested():
                     settle_invoice(session=session, invoice=invoice, now=now, actor_id=None)
-                detail = f"invoice {invoice.number} paid"
+                detail, payment.paid_invoice = f"invoice {invoice.number} paid", True
             except ServiceError:
                 detail = f"invoice {invoice.number} can no longer be paid: credited to the balance"
         else:
