@@ -168,6 +168,49 @@ def _link_dialog() -> rx.Component:
     )
 
 
+def _note(row: Row) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.link(
+                rx.icon("file-text", size=14),
+                row["number"],
+                href="/credit-notes/" + row["id"] + ".pdf?lang=" + S.lang,
+                is_external=True,
+                display="inline-flex",
+                align_items="center",
+                gap="4px",
+                class_name="credit-note-pdf",
+            )
+        ),
+        rx.table.cell(row["invoice"]),
+        rx.table.cell(row["issued"]),
+        rx.table.cell(row["amount"], justify="end"),
+    )
+
+
+def _credit_notes() -> rx.Component:
+    """Refunds of the customer's invoices: each credit note and its PDF."""
+    return rx.vstack(
+        rx.heading(t("Credit notes"), size="4"),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(t("Number")),
+                    rx.table.column_header_cell(t("Invoice")),
+                    rx.table.column_header_cell(t("Issued")),
+                    rx.table.column_header_cell(t("Amount"), justify="end"),
+                )
+            ),
+            rx.table.body(rx.foreach(S.notes, _note)),
+            width="100%",
+            variant="surface",
+            id="credit-notes-table",
+        ),
+        width="100%",
+        margin_top="1em",
+    )
+
+
 def invoices_page() -> rx.Component:
     return shell(
         _filters(),
@@ -230,6 +273,7 @@ def invoices_page() -> rx.Component:
             spacing="2",
             align="center",
         ),
+        rx.cond(S.notes.length() > 0, _credit_notes()),
         active="/invoices",
         title=t("Invoices"),
     )

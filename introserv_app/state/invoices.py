@@ -11,7 +11,14 @@ from introserv_app.domain.statuses import INVOICE_STATUS_LABELS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields, parse_date, parse_id
 from introserv_app.i18n import format_amount, format_date, format_money, gettext
-from introserv_app.services.billing import INVOICE_STATUSES, invoices_page, normalize_number, pay_invoice, pay_link
+from introserv_app.services.billing import (
+    INVOICE_STATUSES,
+    credit_notes_for,
+    invoices_page,
+    normalize_number,
+    pay_invoice,
+    pay_link,
+)
 from introserv_app.state.context import Ctx, Refused
 from introserv_app.state.fields import Field, event, field
 from introserv_app.state.session import SessionState
@@ -39,6 +46,8 @@ class InvoicesState(rx.State):
     link_expires: Field[str] = field("")
     link_error: Field[str] = field("")
     link_number: Field[str] = field("")
+    #: The customer's credit notes (refunds of invoices), newest first.
+    notes: Field[list[dict[str, str]]] = field([])
 
     @event
     async def load(self):
@@ -61,6 +70,12 @@ class InvoicesState(rx.State):
                 issued_to=issued_to,
                 page=page,
             )
+            notes = [] if viewer.is_staff else credit_notes_for(session=session, viewer=viewer)
+        self.notes = [
+            {"id": str(n.id), "number": n.number, "invoice": n.invoice_number, "amount": format_money(n.gross, lang),
+             "issued": format_date(n.issued_at.date(), lang)}
+            for n in notes
+        ]  # fmt: skip
         self.lang = lang
         self.number = number
         self.issued_from = issued_from.isoformat() if issued_from else ""

@@ -33,6 +33,7 @@ from introserv_app.state.charts import monthly_points
 from introserv_app.state.context import Ctx, Refused, client_ip
 from introserv_app.state.fields import Field, event, field
 from introserv_app.state.guard import STAFF_STATES, staff_only
+from introserv_app.state.staff_payments import CustomerPaymentsState
 from introserv_app.state.url import page_url
 
 MSG_DONE = N_("Done: the customer was told where it matters, and the action is in the audit log.")
@@ -201,8 +202,9 @@ class CustomerState(rx.State):
         self.found = not isinstance(card, Refused)
         self.error = card.message if isinstance(card, Refused) else ""
         if isinstance(card, Refused):
-            return
+            return None
         self._fill(card, ctx.lang)
+        return CustomerPaymentsState.load
 
     def _fill(self, c: support.CustomerCard, lang: str) -> None:
         p = c.profile

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.domain.money import Money
 from introserv_app.services.billing import post
-from tests.support.browser import ADMIN, demo_id, log_in, open_orders, sql, unpaid_renewal
+from tests.support.browser import ADMIN, SUPPORT, demo_id, log_in, open_orders, sql, unpaid_renewal
 
 pytestmark = pytest.mark.e2e
 
@@ -141,3 +141,53 @@ def test_an_admin_changes_a_tariff_price_in_the_catalog(server: str, page: Page,
     expect(row).to_contain_text("€13.50")
     prices = sql(e2e_db_url, "SELECT CAST(prices_minor AS TEXT) FROM tariff_plans WHERE code = 'storage-1t'")[0][0]
     assert '"1": 1350' in prices
+
+
+def test_pay_online_through_the_demo_checkout_then_support_refunds_with_a_credit_note(
+    server: str, page: Page, browser: Browser, e2e_db_url: str
+) -> None:
+    _, number, _ = unpaid_renewal(e2e_db_url, 12)
+    open_orders(page, server)
+    page.goto(f"{server}/invoices?status=unpaid&number={number}")
+    page.locator(f'.invoice-row[data-number="{number}"] .invoice-pay-online').click()
+    expect(page.locator("#checkout-invoice")).to_contain_text(number)
+    page.locator("#topup-submit").click()
+    expect(page.locator("#demo-amount")).to_have_text("€10.00")
+    page.locator("#demo-pay").click()
+    expect(page).to_have_url(re.compile(r"/payments/\d+$"))
+    expect(page.locator("#payment-text")).to_have_text(f"Thank you: invoice {number} is paid.")
+    expect(page.locator("#payment-invoice")).to_have_text(number)
+    assert sql(e2e_db_url, "SELECT status FROM invoices WHERE number = ?", number) == [("paid",)]
+    payment_id = int(page.url.rsplit("/", 1)[1])
+
+    desk = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    staff = desk.new_page()
+    log_in(staff, server, SUPPORT.username, SUPPORT.password)
+    staff.goto(f"{server}/staff/customers/{demo_id(e2e_db_url)}")
+    row = staff.locator(f'.payment-row[data-id="{payment_id}"]')
+    expect(row.locator(".payment-state")).to_have_text("Paid")
+    row.locator(".payment-events summary").click()
+    expect(row.locator(".payment-events pre")).to_contain_text("webhook · applied")
+    row.locator(".payment-refund").click()
+    staff.locator("#refund-amount").fill("12")
+    staff.locator("#refund-reason").fill("Outage on the 1st")
+    staff.locator("#refund-submit").click()
+    expect(staff.locator("#refund-error")).to_have_text("Tick the box to confirm the refund.")
+    staff.locator("#refund-confirm").check()
+    staff.locator("#refund-submit").click()
+    expect(staff.locator("#refund-error")).to_have_text("At most €10.00 of this payment can still be refunded.")
+    staff.locator("#refund-amount").fill("4.00")
+    staff.locator("#refund-submit").click()
+    expect(staff.get_by_text("€4.00 refunded through the payment provider.")).to_be_visible()
+    note = staff.locator("#customer-credit-notes .credit-note-pdf").first
+    expect(note).to_have_text(re.compile(r"CN-\d{4}-\d{6}"))
+    href = note.get_attribute("href")
+    pdf = desk.request.get(server + str(href))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.body())).pages[0].extract_text()
+    assert "Credit note" in text and number in text and "-€4.00" in text
+    desk.close()
+    # the customer sees the credit note with the invoices
+    page.goto(f"{server}/invoices")
+    expect(page.locator("#credit-notes-table")).to_contain_text(number)
+    assert sql(e2e_db_url, "SELECT refunded_minor FROM payments WHERE id = ?", payment_id) == [(400,)]

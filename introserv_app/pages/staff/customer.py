@@ -15,6 +15,7 @@ from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
 from introserv_app.pages.staff.customer_actions import customer_actions
 from introserv_app.pages.staff.identity import caller_check
+from introserv_app.pages.staff.payments import payments_card
 from introserv_app.state.staff import CustomerState
 
 
@@ -243,6 +244,7 @@ def customer_page() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
+                payments_card(),
                 lists,
                 spacing="4",
                 width="100%",
