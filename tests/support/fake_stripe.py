@@ -9,11 +9,11 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from tests.support.fake_api import FakeApi
 
 WEBHOOK_SECRET = "whsec_test_" + "0" * 24
 API_KEY = "sk_test_fake"
@@ -25,70 +25,37 @@ def stripe_signature(body: bytes, secret: str = WEBHOOK_SECRET, at: int | None =
     return f"t={stamp},v1={mac}"
 
 
-class FakeStripe:
+class FakeStripe(FakeApi):
     def __init__(self) -> None:
         self.sessions: dict[str, dict[str, Any]] = {}
         self.refunds: list[dict[str, Any]] = []
-        self.requests: list[tuple[str, str]] = []
-        self._idem: dict[str, bytes] = {}
-        self.down = False  # answer 500 to everything (a provider outage)
-        self._lock = threading.Lock()
-        fake = self
+        self._idem: dict[str, tuple[int, dict[str, Any]]] = {}
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, payload: dict[str, Any] | bytes) -> None:
-                body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("Request-Id", "req_" + secrets.token_hex(6))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:
-                fake.requests.append(("GET", self.path))
-                if fake.down:
-                    return self._send(500, {"error": {"type": "api_error", "message": "down"}})
-                if self.path.startswith("/v1/checkout/sessions/"):
-                    found = fake.sessions.get(self.path.rsplit("/", 1)[1].split("?")[0])
-                    if found is not None:
-                        return self._send(200, found)
-                return self._send(404, {"error": {"type": "invalid_request_error", "message": "No such session"}})
-
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                form = dict(parse_qsl(raw.decode(), keep_blank_values=True))
-                fake.requests.append(("POST", self.path))
-                if fake.down:
-                    return self._send(500, {"error": {"type": "api_error", "message": "down"}})
-                key = self.headers.get("Idempotency-Key")
-                with fake._lock:
-                    if key and key in fake._idem:
-                        return self._send(200, fake._idem[key])
-                    if self.path == "/v1/checkout/sessions":
-                        result = fake._create_session(form)
-                    elif self.path == "/v1/refunds":
-                        result = fake._refund(form)
-                        if "error" in result:
-                            return self._send(400, result)
-                    else:
-                        return self._send(404, {"error": {"type": "invalid_request_error", "message": "unknown"}})
-                    body = json.dumps(result).encode()
-                    if key:
-                        fake._idem[key] = body
-                return self._send(200, body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, Any]]:
+        if method == "GET":
+            found = (
+                self.sessions.get(path.split("?")[0].rsplit("/", 1)[1])
+                if path.startswith("/v1/checkout/sessions/")
+                else None
+            )
+            if found is not None:
+                return 200, found
+            return 404, {"error": {"type": "invalid_request_error", "message": "No such session"}}
+        key = headers.get("Idempotency-Key")
+        if key and key in self._idem:
+            return self._idem[key]
+        form = dict(parse_qsl(body.decode(), keep_blank_values=True))
+        if path == "/v1/checkout/sessions":
+            result: tuple[int, dict[str, Any]] = (200, self._create_session(form))
+        elif path == "/v1/refunds":
+            refund = self._refund(form)
+            result = (400 if "error" in refund else 200, refund)
+        else:
+            return 404, {"error": {"type": "invalid_request_error", "message": "unknown"}}
+        if key:
+            self._idem[key] = result
+        return result
 
     # ---- the API -------------------------------------------------------------------------------------------------
 
