@@ -148,6 +148,8 @@ class Settings:
     grace_days: int = 3
     suspended_cancel_days: int = 14
     auto_renew_days: int = 3
+    #: Days before paid-until that orders without automatic renewal get their renewal invoice.
+    invoice_days: int = 7
     #: Seconds between runs of the lifecycle job inside the app (0: the app does not run it).
     lifecycle_interval: int = 300
     #: Where customers' new tickets and replies are mailed when no staff member is assigned.
@@ -211,6 +213,7 @@ def get_settings() -> Settings:
         grace_days=_int("INTROSERV_GRACE_DAYS", 3, 0),
         suspended_cancel_days=_int("INTROSERV_SUSPENDED_CANCEL_DAYS", 14, 0),
         auto_renew_days=_int("INTROSERV_AUTO_RENEW_DAYS", 3, 0),
+        invoice_days=_int("INTROSERV_INVOICE_DAYS", 7, 1),
         lifecycle_interval=_int("INTROSERV_LIFECYCLE_INTERVAL", 300, 0),
         support_email=os.environ.get("INTROSERV_SUPPORT_EMAIL", "").strip() or "support@localhost",
         signup=_choice("INTROSERV_SIGNUP", ("open", "closed"), "open"),

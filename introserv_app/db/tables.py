@@ -339,6 +339,9 @@ class EmailOutbox(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    #: One attached file (an invoice's PDF): its name, and its bytes as they will be sent.
+    attachment_name: str | None = Field(default=None, max_length=100)
+    attachment: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary(), nullable=True))
 
 
 class CurrencyRate(SQLModel, table=True):

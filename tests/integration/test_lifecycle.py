@@ -204,14 +204,35 @@ def test_a_life_with_reminders_auto_renewal_invoice_suspension_payment_and_resto
 def test_a_life_ending_in_cancellation_for_non_payment(engine: Engine) -> None:
     uid, oid = customer(engine, "gone")
     seen = Seen(engine, uid)
-    for days in (14, 7, 3, 1):
+    run(engine, END - timedelta(days=14))
+    kinds, mails = seen.new()
+    assert kinds == ["renewal_reminder"] and len(mails) == 1 and "waiting for payment" not in mails[0].body_text
+    # 7 days before paid-until (INTROSERV_INVOICE_DAYS): the renewal invoice, mailed with its PDF
+    report = run(engine, END - timedelta(days=7))
+    assert report.renewal_invoices == 1
+    kinds, mails = seen.new()
+    assert kinds == ["renewal_invoice", "renewal_reminder"] and len(mails) == 2
+    with session_scope(engine) as session:
+        invoice = session.exec(select(Invoice).where(Invoice.user_id == uid)).one()
+    assert (invoice.status, invoice.gross_minor) == ("unpaid", 1000)
+    issued = mails[0]
+    assert (
+        issued.subject == f"Invoice {invoice.number} for €10.00"
+        and issued.attachment_name == f"invoice-{invoice.number}.pdf"
+    )
+    assert (issued.attachment or b"").startswith(b"%PDF-")
+    assert f"/invoices?status=unpaid&number={invoice.number}" in issued.body_text  # no pay links: sign in to pay
+    assert f"Invoice {invoice.number} is waiting for payment" in mails[1].body_text  # the reminder names it
+    assert run(engine, END - timedelta(days=6)).renewal_invoices == 0  # never twice for one period
+    for days in (3, 1):
         run(engine, END - timedelta(days=days))
         kinds, mails = seen.new()
-        assert kinds == ["renewal_reminder"] and len(mails) == 1
+        assert kinds == ["renewal_reminder"] and len(mails) == 1 and invoice.number in mails[0].body_text
     run(engine, END + timedelta(days=4))
     kinds, mails = seen.new()
     assert kinds == ["order_suspended"] and len(mails) == 1
     assert "will be cancelled on Jan 18, 2027" in mails[0].body_text
+    assert f"Invoice {invoice.number} is waiting for payment" in mails[0].body_text
 
     run(engine, END + timedelta(days=17))  # 3 days grace + 14 days suspended: not yet
     assert seen.new() == ([], []) and status(engine, oid)[0] == "suspended_nonpayment"
@@ -338,7 +359,7 @@ def test_a_job_killed_in_the_middle_is_finished_by_the_next_run_without_duplicat
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     people = [customer(engine, f"k{i}") for i in range(5)]
-    day = END - timedelta(days=7)
+    day = END - timedelta(days=14)  # reminders only (renewal invoices come 7 days before and are mailed at once)
     real_queue = notification_writer._queue
     calls = {"n": 0}
 
@@ -403,7 +424,7 @@ def test_two_workers_never_run_the_job_at_once(engine: Engine) -> None:
 
     def worker() -> None:
         barrier.wait()
-        reports.append(lifecycle.run(engine=engine, now=at(END - timedelta(days=7)), calendar=CAL))
+        reports.append(lifecycle.run(engine=engine, now=at(END - timedelta(days=14)), calendar=CAL))
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for t in threads:
@@ -458,9 +479,10 @@ def test_emails_of_a_run_wait_while_smtp_is_down_and_all_arrive_once_it_is_back(
     server.stop()  # the SMTP server goes down before the run
     now = at(END + timedelta(days=4))
     report = lifecycle.run(engine=engine, now=now, calendar=CAL)
-    assert report.suspended == 4 and report.emails == 4
+    # overdue without an invoice: the renewal invoice is issued (and mailed) first, then the order suspended
+    assert report.renewal_invoices == 4 and report.suspended == 4 and report.emails == 4
     down = deliver_due(engine=engine, smtp=settings(port), now=now)
-    assert (down.sent, down.retrying) == (0, 4)
+    assert (down.sent, down.retrying) == (0, 8)
     server = Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()  # back up
     try:
@@ -468,15 +490,22 @@ def test_emails_of_a_run_wait_while_smtp_is_down_and_all_arrive_once_it_is_back(
         again = deliver_due(engine=engine, smtp=settings(port), now=now + timedelta(hours=2))
     finally:
         server.stop()
-    assert (up.sent, again.sent) == (4, 0)
-    assert sorted(m["To"] for m in inbox.messages) == sorted(f"m{i}-billing@example.com" for i in range(len(people)))
+    assert (up.sent, again.sent) == (8, 0)
+    assert sorted(m["To"] for m in inbox.messages) == sorted(
+        f"m{i}-billing@example.com" for i in range(4) for _ in "ab"
+    )
     subjects = {str(m["Subject"]) for m in inbox.messages}
-    assert subjects == {
+    assert {
         "Order m001 is suspended for non-payment",
         "Order m201 is suspended for non-payment",
         "Заказ m101 приостановлен за неуплату",
         "Заказ m301 приостановлен за неуплату",
-    }
+    } < subjects
+    invoices = [m for m in inbox.messages if str(m["Subject"]).startswith(("Invoice ", "Счёт "))]
+    assert len(invoices) == 4 and len(people) == 4
+    for mail in invoices:  # each with its PDF, through a real SMTP server
+        (pdf,) = [part for part in mail.iter_attachments()]
+        assert pdf.get_content_type() == "application/pdf" and pdf.get_content().startswith(b"%PDF-")
     assert all(m.is_multipart() for m in inbox.messages)  # plain text and HTML
 
 
@@ -514,3 +543,22 @@ def test_dismiss_all_hides_the_viewers_own_banners_but_not_a_suspension_or_anyon
         assert messaging.dismiss_all(session=session, viewer=viewer(uid, "ann")) == 2
     assert [sev for sev, _ in open_banners(engine, uid, "ann")] == ["critical"]  # the suspension stays
     assert len(open_banners(engine, other, "bob")) == 1
+
+
+def test_suspension_waits_for_an_unpaid_invoice_and_mails_carry_pay_links_when_allowed(engine: Engine) -> None:
+    uid, oid = customer(engine, "linker")
+    with session_scope(engine) as session:
+        session.get_one(Profile, uid).pay_without_auth = True
+    seen = Seen(engine, uid)
+    run(engine, END - timedelta(days=7))
+    kinds, mails = seen.new()
+    assert kinds == ["renewal_invoice", "renewal_reminder"]
+    assert all("/pay?t=" in m.body_text for m in mails)  # the pay link, in the invoice mail and the reminder
+    with session_scope(engine) as session:  # support cancels the invoice (e.g. the order is being moved)
+        invoice = session.exec(select(Invoice).where(Invoice.user_id == uid)).one()
+        invoice.status = "cancelled"
+    assert run(engine, END + timedelta(days=4)).suspended == 0  # nothing unpaid: nothing to suspend for
+    assert status(engine, oid)[0] == "processed"
+    # support cancelled that period's bill: it is not issued again, and the order stays as support left it
+    assert run(engine, END + timedelta(days=5)).renewal_invoices == 0
+    assert status(engine, oid)[0] == "processed"

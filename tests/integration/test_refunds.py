@@ -28,11 +28,11 @@ from introserv_app.services.billing import (
 )
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from tests.integration.test_payments import checkout, deliver, invoice_status, providers, stripe_fake, unpaid_invoice
 from tests.support.billing import ledger, who
 from tests.support.builders import make_user
 from tests.support.concurrency import run_concurrently
 from tests.support.fake_stripe import FakeStripe
+from tests.support.payments import checkout, deliver, invoice_status, providers, stripe_fake, unpaid_invoice
 
 __all__ = ["providers", "stripe_fake"]
 

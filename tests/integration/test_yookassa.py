@@ -24,10 +24,10 @@ from introserv_app.services.billing import (
 from introserv_app.services.billing._gateways import _make
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from tests.integration.test_payments import events
 from tests.support.billing import ledger
 from tests.support.builders import make_user
 from tests.support.fake_yookassa import SECRET_KEY, SHOP_ID, FakeYooKassa
+from tests.support.payments import events
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ from ._writers.refunds import (
     issue_credit_note,
     refund_payment,
 )
+from ._writers.renewal_invoices import issue_renewal_invoices, renewal_invoice_key
 from ._writers.renewals import auto_renew, pay_invoice, renew
 from ._writers.seller import MSG_SELLER_NAME_CHARACTERS, save_seller_settings
 from ._writers.settlement import apply_remote, receive_notification
@@ -153,6 +154,7 @@ __all__ = [
     "invoices_page",
     "issue_credit_note",
     "issue_invoice",
+    "issue_renewal_invoices",
     "link_document",
     "link_payment_view",
     "link_providers",
@@ -175,6 +177,7 @@ __all__ = [
     "refund_payment",
     "render_invoice_pdf",
     "renew",
+    "renewal_invoice_key",
     "save_seller_settings",
     "save_tariff",
     "seller_settings",

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -23,10 +23,10 @@ from introserv_app.config import get_settings
 from introserv_app.db.joblock import job_lock
 from introserv_app.db.session import session_scope
 from introserv_app.db.sql import json_object, key_expr, timestamp_literal
-from introserv_app.db.tables import LedgerEntry, Notification, Order, Profile, table_of
+from introserv_app.db.tables import Invoice, InvoiceLine, LedgerEntry, Notification, Order, Profile, table_of
 from introserv_app.db.types import utcnow
 from introserv_app.domain.lifecycle import LifecycleCalendar
-from introserv_app.domain.statuses import OrderStatus
+from introserv_app.domain.statuses import InvoiceStatus, OrderStatus
 from introserv_app.services import billing, messaging
 from introserv_app.services.messaging import NOTIFICATION_INSERT
 from introserv_app.services.orders import cancellation_pending_sql, change_status_in_bulk
@@ -35,6 +35,7 @@ log = logging.getLogger("introserv.lifecycle")
 
 
 JOB = "lifecycle"
+T = TypeVar("T")
 
 
 AUTO_RENEW_CHUNK = 50
@@ -57,6 +58,7 @@ class RunReport:
     auto_renewed: int = 0
     auto_invoiced: int = 0
     auto_failed: int = 0
+    renewal_invoices: int = 0
     reminders: int = 0
     suspended: int = 0
     cancelled_nonpayment: int = 0
@@ -85,17 +87,91 @@ def _scheduled_cancellations(session: Session, today: date, now: datetime) -> in
     )
 
 
+def _unpaid_invoice(order_id: Any, what: Any) -> Any:
+    """The newest unpaid invoice of an order (a SELECT of `what`, to use as a scalar or in EXISTS)."""
+    return (
+        sa.select(what)
+        .select_from(InvoiceLine)
+        .join(Invoice, col(Invoice.id) == col(InvoiceLine.invoice_id))
+        .where(col(InvoiceLine.order_id) == order_id, col(Invoice.status) == InvoiceStatus.UNPAID.value)
+        .order_by(col(Invoice.id).desc())
+        .limit(1)
+    )
+
+
+def _renewal_invoices(engine: Engine, today: date, now: datetime, report: RunReport) -> None:
+    """Customers without automatic renewal: a renewal invoice for each order whose paid period ends within
+    `INTROSERV_INVOICE_DAYS` and that has none unpaid yet (one transaction per chunk of customers)."""
+    horizon = today + timedelta(days=get_settings().invoice_days)
+    with session_scope(engine) as session:
+        due = session.execute(
+            sa.select(col(Order.user_id), col(Order.id), col(Order.paid_until), col(Order.period_months))
+            .join(Profile, col(Profile.user_id) == col(Order.user_id))
+            .where(
+                col(Profile.auto_renew).is_(False),
+                col(Order.status).in_((OrderStatus.PROCESSING.value, OrderStatus.PROCESSED.value)),
+                col(Order.paid_until) <= horizon,
+                sa.not_(cancellation_pending_sql()),
+                ~sa.exists(_unpaid_invoice(col(Order.id), sa.literal(1))),
+            )
+            .order_by(col(Order.user_id), col(Order.id))
+        ).all()
+    by_user: dict[int, list[tuple[int, date, int]]] = defaultdict(list)
+    for uid, oid, paid_until, months in due:
+        by_user[uid].append((oid, paid_until, months))
+    issued = _in_chunks(
+        engine,
+        list(by_user.items()),
+        "renewal invoices",
+        lambda session, uid, orders: billing.issue_renewal_invoices(session=session, user_id=uid, due=orders, now=now),
+    )
+    report.renewal_invoices += sum(issued)
+
+
+def _in_chunks(
+    engine: Engine,
+    users: list[tuple[int, list[tuple[int, date, int]]]],
+    what: str,
+    apply: Callable[[Session, int, list[tuple[int, date, int]]], T],
+) -> list[T]:
+    """`apply` for several customers per transaction (a commit each would cost more than the work); a chunk that
+    fails is redone one customer per transaction, so that only the failing one waits for the next run (logged).
+    Returns the results of the committed work."""
+    done: list[T] = []
+    for start in range(0, len(users), AUTO_RENEW_CHUNK):
+        chunk = users[start : start + AUTO_RENEW_CHUNK]
+        try:
+            with session_scope(engine) as session:
+                results = [apply(session, uid, orders) for uid, orders in chunk]
+            done += results
+        except Exception:  # noqa: BLE001 - redone customer by customer just below, where it is logged
+            for uid, orders in chunk:
+                try:
+                    with session_scope(engine) as session:
+                        result = apply(session, uid, orders)
+                    done.append(result)
+                except Exception:
+                    log.exception("%s of user %s failed; it is retried on the next run", what, uid)
+    return done
+
+
 def _suspensions(session: Session, cal: LifecycleCalendar, today: date, now: datetime) -> int:
     return change_status_in_bulk(
         session,
         new=OrderStatus.SUSPENDED_NONPAYMENT,
         sources=(OrderStatus.PROCESSING, OrderStatus.PROCESSED),
-        where=(col(Order.paid_until) < cal.suspend_before(today), sa.not_(cancellation_pending_sql())),
+        where=(
+            col(Order.paid_until) < cal.suspend_before(today),
+            sa.not_(cancellation_pending_sql()),
+            sa.exists(_unpaid_invoice(col(Order.id), sa.literal(1))),  # only while its invoice is unpaid
+        ),
         event="suspended",
         kind="order_suspended",
         params=lambda rows: {
             "date": rows.paid_until,
             "cancel_date": (today + timedelta(days=cal.cancel_after_days)).isoformat(),
+            "invoice": _unpaid_invoice(rows.id, col(Invoice.number)).scalar_subquery(),
+            "invoice_id": _unpaid_invoice(rows.id, col(Invoice.id)).scalar_subquery(),
         },
         dedupe="suspended",
         now=now,
@@ -126,7 +202,15 @@ def _reminders(session: Session, cal: LifecycleCalendar, today: date, now: datet
         else_=sa.literal(ascending[-1]),
     )
     key = key_expr("reminder", col(Order.id), col(Order.paid_until), threshold)
-    params = json_object(session, {"order": col(Order.service_name), "date": col(Order.paid_until)})
+    params = json_object(
+        session,
+        {
+            "order": col(Order.service_name),
+            "date": col(Order.paid_until),
+            "invoice": _unpaid_invoice(col(Order.id), col(Invoice.number)).scalar_subquery(),
+            "invoice_id": _unpaid_invoice(col(Order.id), col(Invoice.id)).scalar_subquery(),
+        },
+    )
     template = messaging.TEMPLATES["renewal_reminder"]
     existing = sa.select(sa.literal(1)).select_from(Notification).where(col(Notification.dedupe_key) == key)
     source = sa.select(
@@ -185,28 +269,16 @@ def _auto_renewals(engine: Engine, cal: LifecycleCalendar, today: date, now: dat
     by_user: dict[int, list[tuple[int, date, int]]] = defaultdict(list)
     for uid, oid, pu, months in due:
         by_user[uid].append((oid, pu, months))
-    users = list(by_user.items())
-
-    def apply(chunk: list[tuple[int, list[tuple[int, date, int]]]]) -> None:
-        with session_scope(engine) as session:
-            outcomes = [auto_renew(session=session, user_id=uid, due=orders, now=now) for uid, orders in chunk]
-        for outcome in outcomes:
-            report.auto_renewed += outcome.renewed
-            report.auto_invoiced += outcome.invoiced
-            report.auto_failed += outcome.failed
-
-    # Several customers per transaction (a commit each would cost more than the work); when one of them
-    # fails, the chunk is redone one customer per transaction so that only that one waits for the next run.
-    for start in range(0, len(users), AUTO_RENEW_CHUNK):
-        chunk = users[start : start + AUTO_RENEW_CHUNK]
-        try:
-            apply(chunk)
-        except Exception:  # noqa: BLE001 - redone customer by customer just below, where it is logged
-            for one in chunk:
-                try:
-                    apply([one])
-                except Exception:
-                    log.exception("auto-renewal of user %s failed; it is retried on the next run", one[0])
+    outcomes = _in_chunks(
+        engine,
+        list(by_user.items()),
+        "auto-renewal",
+        lambda session, uid, orders: auto_renew(session=session, user_id=uid, due=orders, now=now),
+    )
+    for outcome in outcomes:
+        report.auto_renewed += outcome.renewed
+        report.auto_invoiced += outcome.invoiced
+        report.auto_failed += outcome.failed
 
 
 def _low_balance(session: Session, now: datetime) -> int:
@@ -332,6 +404,7 @@ def run(*, engine: Engine, now: datetime | None = None, calendar: LifecycleCalen
             in_tx(set_("cancelled_scheduled", lambda s: _scheduled_cancellations(s, today, now))),
         )
         step("auto_renewals", lambda: _auto_renewals(engine, cal, today, now, report))
+        step("renewal_invoices", lambda: _renewal_invoices(engine, today, now, report))
         step("reminders", in_tx(set_("reminders", lambda s: _reminders(s, cal, today, now))))
         step("suspensions", in_tx(set_("suspended", lambda s: _suspensions(s, cal, today, now))))
         step(

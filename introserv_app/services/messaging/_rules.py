@@ -17,6 +17,7 @@ NOTICE_MAX = 2000
 #: Kinds that say an order needs the customer's attention; a payment or a cancellation resolves them.
 ORDER_ATTENTION_KINDS = (
     "renewal_reminder",
+    "renewal_invoice",
     "auto_renew_invoice",
     "auto_renew_failed",
     "order_suspended",

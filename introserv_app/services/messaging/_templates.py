@@ -18,6 +18,7 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.text import N_
 from introserv_app.i18n import format_date, format_money, gettext
 from introserv_app.i18n.countries import country_name
+from introserv_app.services.common.paylink_token import invoice_page_url
 
 #: Which of the customer's notification addresses (Settings) each kind goes to.
 ADDRESS_INVOICES, ADDRESS_SUPPORT, ADDRESS_COMPLAINTS = "invoices", "support", "complaints"
@@ -35,6 +36,10 @@ TEMPLATES: dict[str, Template] = {
     "renewal_reminder": Template(
         N_("Order {order} is paid until {date}"),
         N_("{days} days are left. Renew it in the Orders tab to keep the service running."),
+    ),
+    "renewal_invoice": Template(
+        N_("Invoice {invoice} for order {order}"),
+        N_("Order {order} is paid until {date}. Pay {amount} before then to keep the service running."),
     ),
     "auto_renewed": Template(
         N_("Order {order} was renewed automatically"),
@@ -149,6 +154,8 @@ TEMPLATES: dict[str, Template] = {
 
 MAIL_GREETING = N_("Hello {name},")
 MAIL_FOOTER = N_("You can see all notifications in your INTROSERV panel: {link}")
+#: Added to any notification that names an unpaid invoice (`invoice`), with where to pay it (`pay`).
+MSG_PAY_INVOICE = N_("Invoice {invoice} is waiting for payment. Pay it here: {pay}")
 MAIL_DIGEST_SUBJECT = N_("INTROSERV: {count} updates about your account")
 MAIL_SIGNATURE = N_("INTROSERV billing")
 
@@ -199,6 +206,12 @@ def render(kind: str, params: dict[str, object], body: str, lang: str, created: 
     text = gettext(lang, template.body).format_map(values) if template.body else ""
     if body:
         text = f"{text}\n{body}".strip()
+    invoice = params.get("invoice")
+    if isinstance(invoice, str) and invoice and "{invoice}" not in template.title:
+        pay = params.get("pay") or invoice_page_url(invoice)
+        text = f"{text}\n{gettext(lang, MSG_PAY_INVOICE).format(invoice=invoice, pay=pay)}".strip()
+    elif isinstance(invoice, str) and invoice:
+        text = f"{text}\n{params.get('pay') or invoice_page_url(invoice)}".strip()
     return Rendered(title, text)
 
 

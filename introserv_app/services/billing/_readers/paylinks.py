@@ -3,14 +3,12 @@ within the owner's IP restrictions) and the invoice it shows."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, select
 
-from introserv_app.config import get_settings
 from introserv_app.db.tables import Invoice, Profile
 from introserv_app.db.types import utcnow
 from introserv_app.domain.settings_rules import ip_allowed
@@ -19,6 +17,7 @@ from introserv_app.domain.validation import is_row_id
 from introserv_app.services.billing._readers.invoice_docs import InvoiceDocument, document_for
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.paylink_token import sign
 
 MSG_LINK_INVALID = N_("This payment link is not valid. Ask for a new one.")
 
@@ -52,16 +51,6 @@ class PayLink:
     expires_at: datetime
 
 
-def _sign(payload: str) -> str:
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, b"paylink:" + payload.encode(), hashlib.sha256).hexdigest()
-
-
-def make_token(*, invoice_id: int, user_id: int, expires_at: datetime) -> str:
-    payload = f"{invoice_id}.{user_id}.{int(expires_at.timestamp())}"
-    return f"{payload}.{_sign(payload)}"
-
-
 def read_token(token: str, *, now: datetime | None = None) -> tuple[int, int]:
     """(invoice id, owner id) of a genuine, unexpired token; otherwise a ServiceError."""
     if not isinstance(token, str) or len(token) > TOKEN_MAX:
@@ -70,7 +59,7 @@ def read_token(token: str, *, now: datetime | None = None) -> tuple[int, int]:
     if len(parts) != 4 or not all(p.isascii() and p.isdigit() for p in parts[:3]):
         raise ServiceError(MSG_LINK_INVALID)
     payload = ".".join(parts[:3])
-    if not hmac.compare_digest(_sign(payload), parts[3]):
+    if not hmac.compare_digest(sign(payload), parts[3]):
         raise ServiceError(MSG_LINK_INVALID)
     invoice_id, user_id, expires = (int(p) for p in parts[:3])
     if not (is_row_id(invoice_id) and is_row_id(user_id)):

@@ -18,10 +18,10 @@ from introserv_app.services.billing._readers.paylinks import (
     MSG_NOT_UNPAID,
     PayLink,
     _allowed,
-    make_token,
 )
 from introserv_app.services.common import access
 from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.paylink_token import make_token
 from introserv_app.services.common.viewer import Viewer
 
 

@@ -62,9 +62,11 @@ def renew(
     ip: str = "",
     now: datetime | None = None,
     automatic: bool = False,
+    settle: bool = True,
 ) -> RenewalResult:
     """One invoice for the selection, paid from the balance when it covers all of it (`automatic`: the
-    lifecycle job renews for the customer; no person is the actor)."""
+    lifecycle job renews for the customer; no person is the actor; `settle=False`: only issued, as the job
+    does ahead of paid-until for customers without automatic renewal)."""
     now = now or utcnow()
     check_idem_key(idem_key)
     done = _by_key(session, viewer, idem_key)
@@ -110,7 +112,7 @@ def renew(
             "count": len(quote.items),
         },
     )
-    if quote.covered:
+    if quote.covered and settle:
         settle_invoice(session=session, invoice=invoice, now=now, actor_id=actor_id)
     session.flush()
     return _result(invoice)

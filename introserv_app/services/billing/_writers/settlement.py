@@ -22,6 +22,7 @@ from introserv_app.domain.statuses import InvoiceStatus, LedgerKind
 from introserv_app.services import messaging
 from introserv_app.services.billing._gateways import enabled_providers, gateway
 from introserv_app.services.billing._gateways.base import BadNotification, Notification, RemotePayment
+from introserv_app.services.billing._writers.invoice_mail import mail_payment_received
 from introserv_app.services.billing._writers.ledger import lock_account, post
 from introserv_app.services.billing._writers.renewals import settle_invoice
 from introserv_app.services.common import audit
@@ -156,6 +157,12 @@ def _book(session: Session, payment: Payment, amount: Money, now: datetime) -> s
                 detail = f"invoice {invoice.number} can no longer be paid: credited to the balance"
         else:
             detail = f"invoice {invoice.number} is {invoice.status}: credited to the balance"
+    mail_payment_received(
+        session=session,
+        payment=payment,
+        invoice=session.get(Invoice, payment.invoice_id) if payment.invoice_id else None,
+        now=now,
+    )
     audit.record(
         session=session,
         action="payment.succeeded",

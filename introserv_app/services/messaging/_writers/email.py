@@ -46,6 +46,7 @@ def queue_email(
     user_id: int | None = None,
     dedupe_key: str | None = None,
     now: datetime | None = None,
+    attachment: tuple[str, bytes] | None = None,
 ) -> EmailOutbox | None:
     """Add a message to the outbox in the caller's transaction. A repeated `dedupe_key` adds nothing."""
     now = now or utcnow()
@@ -62,6 +63,8 @@ def queue_email(
         dedupe_key=dedupe_key,
         created_at=now,
         next_attempt_at=now,
+        attachment_name=attachment[0][:100] if attachment else None,
+        attachment=attachment[1] if attachment else None,
     )
     session.add(msg)
     return msg
@@ -88,6 +91,8 @@ def _build(msg: EmailOutbox, sender: str) -> EmailMessage:
     out.set_content(msg.body_text)
     if msg.body_html:
         out.add_alternative(msg.body_html, subtype="html")
+    if msg.attachment and msg.attachment_name:
+        out.add_attachment(msg.attachment, maintype="application", subtype="pdf", filename=msg.attachment_name)
     return out
 
 

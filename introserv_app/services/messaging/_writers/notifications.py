@@ -21,6 +21,7 @@ from introserv_app.domain.statuses import OutboxStatus
 from introserv_app.domain.validation import TextError, check_text, is_row_id
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
+from introserv_app.services.common.paylink_token import pay_link_url
 from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging._readers.notifications import _open
@@ -59,9 +60,11 @@ def notify(
     dedupe_key: str | None = None,
     email_now: bool = True,
     now: datetime | None = None,
+    mailed_apart: bool = False,
 ) -> Notification | None:
     """Store one notification (a repeated `dedupe_key` stores nothing and returns None); with `email_now`
-    its email goes to the outbox in the same transaction."""
+    its email goes to the outbox in the same transaction; `mailed_apart`: its own mail was sent by the caller
+    (an issued invoice with its PDF), so none is made from it."""
     now = now or utcnow()
     if dedupe_key is not None:
         exists = session.exec(select(Notification.id).where(Notification.dedupe_key == dedupe_key)).first()
@@ -77,12 +80,12 @@ def notify(
         body=body,
         params=dict(params or {}),
         dedupe_key=dedupe_key,
-        email_state="pending",
+        email_state="queued" if mailed_apart else "pending",
         created_at=now,
     )
     session.add(row)
     session.flush()
-    if email_now:
+    if email_now and not mailed_apart:
         _queue(session, [row], now)
     return row
 
@@ -106,6 +109,8 @@ class _Recipient:
     name: str
     lang: str
     addresses: dict[str, str]
+    #: Pays without signing in: mails carry pay links (`Profile.pay_without_auth`).
+    pay_links: bool = False
 
 
 def _recipients(session: Session, user_ids: Iterable[int]) -> dict[int, _Recipient]:
@@ -122,11 +127,12 @@ def _recipients(session: Session, user_ids: Iterable[int]) -> dict[int, _Recipie
                 col(Profile.email_invoices),
                 col(Profile.email_support),
                 col(Profile.email_complaints),
+                col(Profile.pay_without_auth),
             )
             .join(User, col(User.id) == col(Profile.user_id))
             .where(col(Profile.user_id).in_(ids[chunk : chunk + 500]))
         ).all()
-        for uid, username, first, lang, main, invoices, support, complaints in rows:
+        for uid, username, first, lang, main, invoices, support, complaints, links in rows:
             out[uid] = _Recipient(
                 name=first or username,
                 lang=lang or "en",
@@ -135,8 +141,17 @@ def _recipients(session: Session, user_ids: Iterable[int]) -> dict[int, _Recipie
                     ADDRESS_SUPPORT: support or main or "",
                     ADDRESS_COMPLAINTS: complaints or main or "",
                 },
+                pay_links=bool(links),
             )
     return out
+
+
+def _with_pay(params: dict[str, Any], user_id: int, who: _Recipient, now: datetime) -> dict[str, Any]:
+    """A mail about an unpaid invoice pays it through its pay link when the customer allows that."""
+    invoice_id = params.get("invoice_id")
+    if who.pay_links and isinstance(invoice_id, int) and params.get("invoice"):
+        return {**params, "pay": pay_link_url(invoice_id=invoice_id, user_id=user_id, now=now)}
+    return params
 
 
 def _queue(session: Session, rows: Sequence[Any], now: datetime) -> int:
@@ -155,9 +170,10 @@ def _queue(session: Session, rows: Sequence[Any], now: datetime) -> int:
     for (user_id, address), items in groups.items():
         who = recipients[user_id]
         rendered = [
-            render(n.kind, n.params or {}, n.body, who.lang, n.created_at.date() if n.created_at else None)
+            render(n.kind, _with_pay(n.params or {}, user_id, who, now), n.body, who.lang,
+                   n.created_at.date() if n.created_at else None)
             for n in items
-        ]
+        ]  # fmt: skip
         subject, text, body_html = email_texts(items=rendered, name=who.name, lang=who.lang, link=link)
         ids = [n.id for n in items]
         outbox.append(

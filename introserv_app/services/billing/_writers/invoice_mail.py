@@ -1,0 +1,115 @@
+"""The mails of money: "invoice issued" (its PDF attached, with a way to pay it) and "payment received" (a receipt),
+in the customer's language, to their address for invoices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from introserv_app.db.tables import Invoice, Payment, Profile, User
+from introserv_app.db.types import utcnow
+from introserv_app.domain.money import Money
+from introserv_app.domain.payments import provider_label
+from introserv_app.domain.text import N_
+from introserv_app.i18n import format_date, format_money, gettext, normalize_language, translate_message
+from introserv_app.services import messaging
+from introserv_app.services.billing._readers.invoice_docs import document_for
+from introserv_app.services.billing._readers.invoice_pdf import render_invoice_pdf
+from introserv_app.services.common.paylink_token import invoice_page_url, pay_link_url
+
+MAIL_INVOICE_SUBJECT = N_("Invoice {number} for {amount}")
+MAIL_INVOICE_BODY = N_(
+    "Hello {name},\n\ninvoice {number} for {amount} is issued. Please pay it by {due}:\n\n{link}\n\n"
+    "The invoice is attached as a PDF."
+)
+MAIL_RECEIPT_SUBJECT = N_("Payment received: {amount}")
+MAIL_RECEIPT_BODY = N_(
+    "Hello {name},\n\nwe received {amount} on {date} ({method}). {result}\n\nThank you for your payment."
+)
+MSG_RECEIPT_INVOICE = N_("Invoice {number} is paid.")
+MSG_RECEIPT_BALANCE = N_("The amount was added to your balance.")
+
+
+def _who(session: Session, user_id: int) -> tuple[str, str, str, bool]:
+    """(name, language, address for invoices, pay links allowed)."""
+    row = session.exec(
+        select(  # type: ignore[call-overload]
+            col(Profile.first_name),
+            col(User.username),
+            col(Profile.language),
+            col(Profile.email_invoices),
+            col(Profile.email),
+            col(Profile.pay_without_auth),
+        )
+        .join(User, col(User.id) == col(Profile.user_id))
+        .where(col(Profile.user_id) == user_id)
+    ).first()
+    if row is None:
+        return "", "en", "", False
+    first, username, lang, invoices, main, links = row
+    return first or username, normalize_language(lang), invoices or main or "", bool(links)
+
+
+def pay_url(*, invoice: Invoice, links_allowed: bool, now: datetime) -> str:
+    """Where a mail's pay button goes: the invoice's pay link when the customer allows payment without signing in,
+    otherwise the invoice in the panel (after sign-in)."""
+    if links_allowed and invoice.id is not None:
+        return pay_link_url(invoice_id=invoice.id, user_id=invoice.user_id, now=now)
+    return invoice_page_url(invoice.number)
+
+
+def mail_invoice_issued(*, session: Session, invoice: Invoice, now: datetime | None = None) -> str:
+    """Queue the "invoice issued" mail with the PDF attached; returns the pay URL it carries ("" when not sent)."""
+    now = now or utcnow()
+    name, lang, address, links = _who(session, invoice.user_id)
+    url = pay_url(invoice=invoice, links_allowed=links, now=now)
+    if not address:
+        return url
+    doc = document_for(session=session, invoice_id=invoice.id or 0, lang=lang)
+    values: dict[str, object] = {
+        "name": name,
+        "number": invoice.number,
+        "amount": format_money(Money(invoice.gross_minor, invoice.currency), lang),
+        "due": format_date(invoice.due_at.date(), lang) if invoice.due_at else "",
+        "link": url,
+    }
+    messaging.queue_email(
+        session=session,
+        to_addr=address,
+        subject=translate_message(lang, MAIL_INVOICE_SUBJECT, values),
+        body_text=translate_message(lang, MAIL_INVOICE_BODY, values),
+        user_id=invoice.user_id,
+        dedupe_key=f"invoice-issued-{invoice.id}",
+        now=now,
+        attachment=(f"invoice-{invoice.number}.pdf", render_invoice_pdf(doc)),
+    )
+    return url
+
+
+def mail_payment_received(*, session: Session, payment: Payment, invoice: Invoice | None, now: datetime) -> None:
+    """Queue the receipt of a confirmed payment."""
+    name, lang, address, _ = _who(session, payment.user_id)
+    if not address:
+        return
+    result = (
+        translate_message(lang, MSG_RECEIPT_INVOICE, {"number": invoice.number})
+        if invoice is not None and payment.paid_invoice
+        else gettext(lang, MSG_RECEIPT_BALANCE)
+    )
+    values: dict[str, object] = {
+        "name": name,
+        "amount": format_money(Money(payment.amount_minor, payment.currency), lang),
+        "date": format_date(now.date(), lang),
+        "method": gettext(lang, provider_label(payment.provider)),
+        "result": result,
+    }
+    messaging.queue_email(
+        session=session,
+        to_addr=address,
+        subject=translate_message(lang, MAIL_RECEIPT_SUBJECT, values),
+        body_text=translate_message(lang, MAIL_RECEIPT_BODY, values),
+        user_id=payment.user_id,
+        dedupe_key=f"payment-received-{payment.id}",
+        now=now,
+    )
