@@ -34,7 +34,7 @@ FINAL_STATES = frozenset(set(PaymentState) - OPEN_STATES)
 
 def can_move(old: PaymentState, new: PaymentState) -> bool:
     """Whether a payment in `old` may be moved to `new` by what a provider reports."""
-    if old == new:
+    if old == new or new == PaymentState.CREATED:
         return False
     if new == PaymentState.SUCCEEDED:
         return old != PaymentState.SUCCEEDED  # money taken late is still money taken

@@ -182,6 +182,58 @@ def audit_page() -> rx.Component:
     )
 
 
+def _payment_methods() -> rx.Component:
+    """The rule table: which payment provider a customer is offered, by currency and country; which are on."""
+    S = AdminState
+    return rx.card(
+        rx.heading(t("Payment methods"), size="4"),
+        rx.text(
+            t(
+                "Customers see a provider when it is on (INTROSERV_PAYMENT_PROVIDERS), takes the currency of the "
+                "payment and serves their country. Point each provider's notifications at its webhook address."
+            ),
+            size="2",
+            color_scheme="gray",
+            margin_bottom="0.5em",
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(t("Payment method")),
+                    rx.table.column_header_cell(t("Status")),
+                    rx.table.column_header_cell(t("Currencies")),
+                    rx.table.column_header_cell(t("Not for customers in")),
+                    rx.table.column_header_cell(t("Webhook address")),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    S.methods,
+                    lambda m: rx.table.row(
+                        rx.table.cell(m["label"]),
+                        rx.table.cell(
+                            rx.cond(
+                                m["on"] == "1",
+                                rx.badge(t("On"), color_scheme="green", variant="soft"),
+                                rx.badge(t("Off"), color_scheme="gray", variant="soft"),
+                            )
+                        ),
+                        rx.table.cell(m["currencies"]),
+                        rx.table.cell(m["excluded"]),
+                        rx.table.cell(rx.code(m["webhook"])),
+                        class_name="payment-method-row",
+                        data_provider=m["provider"],
+                    ),
+                )
+            ),
+            width="100%",
+            size="1",
+            id="payment-methods",
+        ),
+        width="100%",
+    )
+
+
 def admin_page() -> rx.Component:
     S = AdminState
     staff_table = rx.table.root(
@@ -323,6 +375,7 @@ def admin_page() -> rx.Component:
                     rx.box(add_form, margin_top="1em"),
                     width="100%",
                 ),
+                _payment_methods(),
                 rx.card(
                     rx.heading(t("Seller and VAT settings"), size="4"),
                     rx.text(

@@ -16,6 +16,7 @@ from introserv_app.domain.statuses import TICKET_STATUS_LABELS
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_datetime, gettext
+from introserv_app.i18n.countries import country_name
 from introserv_app.services import billing, support
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, clean_filters, staff_queue
@@ -26,6 +27,7 @@ from introserv_app.state.tickets import ticket_dict
 from introserv_app.state.url import page_url
 
 MSG_SAVED = N_("Saved.")
+MSG_ANY = N_("any")
 MSG_STAFF_ADDED = N_("The staff user {username} can sign in now.")
 ROLE_LABELS = {"support": N_("Support"), "admin": N_("Administrator")}
 
@@ -168,6 +170,8 @@ class AdminState(rx.State):
     seller: Field[dict[str, str]] = field({})
     form_error: Field[str] = field("")
     seller_error: Field[str] = field("")
+    #: Which payment providers customers are offered (currency, country) and which are on.
+    methods: Field[list[dict[str, str]]] = field([])
 
     @event
     @admin_only
@@ -195,6 +199,18 @@ class AdminState(rx.State):
             for u in users
         ]
         self.seller = {k: getattr(settings, k) for k in billing.FIELDS}
+        anywhere = gettext(lang, MSG_ANY)
+        self.methods = [
+            {
+                "provider": r.provider,
+                "label": gettext(lang, r.label),
+                "on": "1" if r.enabled else "",
+                "currencies": ", ".join(r.currencies) or anywhere,
+                "excluded": ", ".join(country_name(c, lang) for c in r.countries_excluded) or "—",
+                "webhook": r.webhook_url,
+            }
+            for r in billing.provider_rules()
+        ]
 
     @event
     @admin_only

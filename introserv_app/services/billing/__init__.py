@@ -32,11 +32,13 @@ from ._readers.payments import (
     MSG_PAYMENT_NOT_FOUND,
     PaymentRecord,
     PaymentView,
+    ProviderRuleView,
     customer_payments,
     link_payment_view,
     link_providers,
     offered_providers,
     payment_view,
+    provider_rules,
 )
 from ._readers.rates import convert, current_rates
 from ._readers.renewal_quote import Quote, quote_renewal
@@ -130,6 +132,7 @@ __all__ = [
     "PaymentBlocked",
     "PaymentRecord",
     "PaymentView",
+    "ProviderRuleView",
     "Quote",
     "ReconcileReport",
     "VatChecker",
@@ -169,6 +172,7 @@ __all__ = [
     "payment_view",
     "place_order",
     "post",
+    "provider_rules",
     "quote_order",
     "quote_renewal",
     "read_token",

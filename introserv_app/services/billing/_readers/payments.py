@@ -8,9 +8,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from introserv_app.config import get_settings
 from introserv_app.db.tables import Invoice, Payment, PaymentEvent, Profile
 from introserv_app.domain.money import Money
-from introserv_app.domain.payments import providers_for
+from introserv_app.domain.payments import PROVIDER_RULES, providers_for
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import is_row_id
 from introserv_app.services.billing._gateways import enabled_providers
@@ -114,4 +115,30 @@ def customer_payments(*, session: Session, viewer: Viewer, user_id: int, limit: 
     return [
         PaymentRecord(_view(session, p), p.refunded_minor, p.provider_ref or "", by_payment.get(p.id, []))
         for p in payments
+    ]
+
+
+@dataclass(frozen=True)
+class ProviderRuleView:
+    provider: str
+    label: str
+    enabled: bool
+    currencies: tuple[str, ...]  # empty: any
+    countries_excluded: tuple[str, ...]
+    webhook_url: str
+
+
+def provider_rules() -> list[ProviderRuleView]:
+    """The rule table of which providers customers are offered, with what is switched on (the admin page)."""
+    base, on = get_settings().base_url, enabled_providers()
+    return [
+        ProviderRuleView(
+            provider=r.provider,
+            label=r.label,
+            enabled=r.provider in on,
+            currencies=tuple(sorted(r.currencies or ())),
+            countries_excluded=tuple(sorted(r.countries_excluded)),
+            webhook_url=f"{base}/webhooks/{r.provider}" if r.provider != "demo" else "",
+        )
+        for r in PROVIDER_RULES
     ]
