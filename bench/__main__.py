@@ -31,7 +31,7 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from bench import load, signin
+from bench import load, signin, webhooks
 from introserv_app.db.session import create_db_engine
 from introserv_app.tools import seed
 from introserv_app.tools.migrations import upgrade_head
@@ -715,10 +715,12 @@ def main() -> int:
     p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
     load.add_parser(sub)
     signin.add_parser(sub)
+    webhooks.add_parser(sub)
     args = parser.parse_args()
     scenarios = {
         "load": load.scenario_load,
         "signin": signin.scenario_signin,
+        "webhooks": webhooks.scenario_webhooks,
         "staff": scenario_staff,
         "seed": scenario_seed,
         "grid": scenario_grid,
