@@ -170,6 +170,8 @@ class Settings:
     yookassa_api_base: str = ""
     #: Minutes a payment may stay pending before the reconciliation asks its provider about it.
     payment_reconcile_minutes: int = 5
+    #: "Cancel immediately" credits the unused days of the paid period to the balance (with a credit note).
+    refund_unused: bool = False
 
     @property
     def cookie_secure(self) -> bool:
@@ -232,4 +234,5 @@ def get_settings() -> Settings:
         yookassa_secret_key=os.environ.get("INTROSERV_YOOKASSA_SECRET_KEY", "").strip(),
         yookassa_api_base=os.environ.get("INTROSERV_YOOKASSA_API_BASE", "").strip().rstrip("/"),
         payment_reconcile_minutes=_int("INTROSERV_PAYMENT_RECONCILE_MINUTES", 5, 1),
+        refund_unused=_bool("INTROSERV_REFUND_UNUSED", False),
     )

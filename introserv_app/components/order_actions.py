@@ -203,7 +203,16 @@ def cancel_dialog() -> rx.Component:
                             rx.el.label(
                                 rx.hstack(
                                     rx.radio_group.item(value=CancelMode.IMMEDIATE.value, id="cancel-immediate"),
-                                    rx.text(t("Immediately: the service stops now, without refund")),
+                                    rx.cond(
+                                        A.refund_unused,
+                                        rx.text(
+                                            t(
+                                                "Immediately: the service stops now; "
+                                                "the unused days are credited to your balance"
+                                            )
+                                        ),
+                                        rx.text(t("Immediately: the service stops now, without refund")),
+                                    ),
                                 )
                             ),
                         ),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from introserv_app.domain.text import N_
 
@@ -92,3 +94,13 @@ def providers_for(enabled: tuple[str, ...], currency: str, country: str) -> tupl
 
 def provider_label(provider: str) -> str:
     return next((r.label for r in PROVIDER_RULES if r.provider == provider), provider)
+
+
+def unused_share(gross_minor: int, start: date, end: date, today: date) -> int:
+    """The part of a period's price (`gross_minor`, start to end) for the days from `today` to `end`, to the cent
+    (half up); 0 when nothing is left, all of it when the period has not begun."""
+    total, left = (end - start).days, (end - max(today, start)).days
+    if total <= 0 or left <= 0:
+        return 0
+    share = Decimal(gross_minor) * Decimal(min(left, total)) / Decimal(total)
+    return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -9,14 +9,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 import reflex as rx
+from sqlmodel import Session
 
+from introserv_app.config import get_settings
+from introserv_app.db.types import utcnow
 from introserv_app.domain.keys import new_idem_key
+from introserv_app.domain.money import Money
 from introserv_app.domain.periods import PERIODS
 from introserv_app.domain.statuses import CancelMode
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number
 from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
-from introserv_app.services.billing import Quote, quote_renewal, renew
+from introserv_app.services.billing import Quote, credit_unused, quote_renewal, renew
+from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import cancel_order, withdraw_cancellation
 from introserv_app.state.context import Ctx, Refused
 from introserv_app.state.fields import Field, event, field
@@ -25,6 +30,7 @@ from introserv_app.state.reloaders import reloader_for
 from introserv_app.state.session import SessionState
 
 MSG_CANCELLED_NOW = N_("The order is cancelled.")
+MSG_UNUSED_CREDITED = N_("{amount} for the unused days is credited to your balance.")
 MSG_CANCEL_SCHEDULED = N_("The order will be cancelled at the end of its paid period.")
 
 
@@ -45,6 +51,8 @@ class OrderActionsState(rx.State):
     balance_text: Field[str] = field("")
     covered: Field[bool] = field(False)
     cancel_order_id: Field[str] = field("")
+    #: "Cancel immediately" credits the unused days (`INTROSERV_REFUND_UNUSED`): the dialog says so.
+    refund_unused: Field[bool] = field(False)
     cancel_name: Field[str] = field("")
     cancel_paid_until: Field[str] = field("")
     _plan: list[tuple[int, int]] = []
@@ -161,6 +169,7 @@ class OrderActionsState(rx.State):
         self.cancel_order_id = str(oid)
         self.cancel_name, self.cancel_paid_until = clean_search(name, 100), clean_search(paid_until, 40)
         self.error, self.busy, self.cancel_open = "", False, True
+        self.refund_unused = get_settings().refund_unused
 
     @event
     def close_cancel(self, open_: bool = False):
@@ -177,8 +186,9 @@ class OrderActionsState(rx.State):
         if oid is None:
             return None
         ip = ctx.ip
-        done = ctx.run(
-            lambda s, v: cancel_order(
+
+        def cancel(s: Session, v: Viewer) -> Money | None:
+            order = cancel_order(
                 session=s,
                 viewer=v,
                 order_id=oid,
@@ -186,13 +196,19 @@ class OrderActionsState(rx.State):
                 reason=reason if isinstance(reason, str) else "",
                 ip=ip,
             )
-        )
+            now = order.cancelled_at or utcnow()
+            return credit_unused(session=s, viewer=v, order_id=oid, now=now) if mode == CancelMode.IMMEDIATE else None
+
+        done = ctx.run(cancel)
         if isinstance(done, Refused):
             self.error = done.message
             return None
         self.cancel_open = False
         message = MSG_CANCELLED_NOW if mode == CancelMode.IMMEDIATE else MSG_CANCEL_SCHEDULED
-        return [*self._reload(), rx.toast.success(ctx.text(message))]
+        text = ctx.text(message)
+        if done is not None:
+            text += " " + ctx.text(MSG_UNUSED_CREDITED, {"amount": format_money(done, ctx.lang)})
+        return [*self._reload(), SessionState.check_login, rx.toast.success(text)]
 
     @event
     async def withdraw(self, order_id: str):

@@ -191,3 +191,42 @@ def test_the_credit_note_pdf_route_serves_its_owner(
         idem_key="refund-dialog-0000021",
     )
     assert client.get(f"/credit-notes/{refund.credit_note_id}.pdf", follow_redirects=False).status_code == 303
+
+
+def test_cancel_immediately_credits_the_unused_days_to_the_cent_when_the_seller_enables_it(
+    engine: Engine, shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from introserv_app.config import get_settings
+    from introserv_app.services.billing import credit_unused, renew
+    from introserv_app.services.orders import cancel_order
+    from tests.support.billing import order
+
+    with session_scope(engine) as session:  # 3 months of VPS S (11.40 + 25.5 % VAT = 14.31) from Jan 10
+        from introserv_app.services.billing import post
+
+        post(
+            session=session,
+            user_id=shop["user"],
+            kind="topup",
+            amount=Money(5000, "EUR"),
+            idem_key="unused-funds-000001",
+        )
+        done = renew(session=session, viewer=who(shop), items=[(shop["active"], 3)], idem_key="unused-renew-00000001")
+    assert done.paid and order(engine, shop["active"]).paid_until == date(2027, 4, 10)
+    when = datetime(2027, 2, 28, 9, 0, tzinfo=UTC)  # 41 of the 90 days (Jan 10 - Apr 10) are left
+    monkeypatch.setenv("INTROSERV_REFUND_UNUSED", "false")
+    get_settings.cache_clear()
+    with session_scope(engine) as session:
+        assert credit_unused(session=session, viewer=who(shop), order_id=shop["active"], now=when) is None  # off
+    monkeypatch.setenv("INTROSERV_REFUND_UNUSED", "true")
+    get_settings.cache_clear()
+    with session_scope(engine) as session:
+        cancel_order(session=session, viewer=who(shop), order_id=shop["active"], mode="immediate", now=when)
+        credited = credit_unused(session=session, viewer=who(shop), order_id=shop["active"], now=when)
+    assert credited == Money(652, "EUR")  # 14.31 * 41 / 90 = 6.519
+    assert notes(engine)[-1][1:] == (520, 132, 652)  # VAT 25.5 % reversed: 6.52 holds 1.32
+    with session_scope(engine) as session:  # a second call (a retried click) credits nothing more
+        assert credit_unused(session=session, viewer=who(shop), order_id=shop["active"], now=when) == Money(652, "EUR")
+    assert ledger(engine, shop["user"])[-1] == ("refund", 652) and len(notes(engine)) == 1

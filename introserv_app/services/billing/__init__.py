@@ -86,6 +86,7 @@ from ._writers.tariffs import (
     MSG_TYPE,
     save_tariff,
 )
+from ._writers.unused_credit import credit_unused
 from ._writers.vat_check import check_profile_vat
 
 __all__ = [
@@ -147,6 +148,7 @@ __all__ = [
     "convert",
     "credit_note_document",
     "credit_notes_for",
+    "credit_unused",
     "current_rates",
     "customer_payments",
     "demo_act",
