@@ -105,7 +105,7 @@ def test_order_a_service_pay_it_manage_it_and_open_a_ticket(server: str, page: P
     order_id = int(re.search(r"order=(\d+)", page.url).group(1))  # type: ignore[union-attr]
     assert sql(e2e_db_url, "SELECT status, paid_until FROM orders WHERE id = ?", order_id) == [("not_processed", None)]
     page.locator(".invoice-row .invoice-pay").click()
-    expect(page.get_by_text(re.compile(r"Invoice \d{4}-\d{6} is paid\."))).to_be_visible()
+    expect(page.locator("[data-sonner-toast]", has_text=re.compile(r"Invoice \d{4}-\d{6} is paid\."))).to_be_visible()
     assert sql(e2e_db_url, "SELECT status FROM orders WHERE id = ?", order_id)[0][0] == "processing"
 
     page.goto(f"{server}/orders/{order_id}")

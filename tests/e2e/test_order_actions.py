@@ -23,7 +23,7 @@ def test_renew_one_order_from_its_actions_menu(server: str, page: Page, e2e_db_u
     expect(page.locator("#renew-total")).to_have_text(re.compile(r"€\d"))
     page.locator("#renew-confirm").click()
     expect(dialog).to_have_count(0)
-    expect(page.get_by_text(re.compile(r"Invoice \d{4}-\d{6}"))).to_be_visible()
+    expect(page.locator("[data-sonner-toast]", has_text=re.compile(r"Invoice \d{4}-\d{6}"))).to_be_visible()
     assert sql(e2e_db_url, "SELECT count(*) FROM invoices")[0][0] == invoices_before + 1
     new_paid = sql(e2e_db_url, "SELECT paid_until FROM orders WHERE id = ?", oid)[0][0]
     paid = sql(e2e_db_url, "SELECT status FROM invoices ORDER BY id DESC LIMIT 1")[0][0]
@@ -45,7 +45,7 @@ def test_batch_renew_three_orders_with_different_periods(server: str, page: Page
         expect(items.nth(index).get_by_role("combobox")).to_have_text(months)
     page.locator("#renew-confirm").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
-    expect(page.get_by_text(re.compile(r"Invoice \d{4}-\d{6}"))).to_be_visible()
+    expect(page.locator("[data-sonner-toast]", has_text=re.compile(r"Invoice \d{4}-\d{6}"))).to_be_visible()
     lines = sql(
         e2e_db_url,
         "SELECT o.service_name, l.period_months FROM invoice_lines l JOIN orders o ON o.id = l.order_id "
