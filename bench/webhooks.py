@@ -2,9 +2,9 @@
 
 Stripe notifications against the panel's HTTP routes (`introserv_app.web.routes.build_api`, the Starlette app the
 panel mounts, served by Granian in its own process, one worker) on SQLite (default) or a new database on the given
-PostgreSQL server. N `checkout.session.completed` deliveries signed as Stripe signs them, F of them duplicates of
-earlier ones (resent, shuffled in), C at a time: deliveries per second, median and p95. The floor, measured in the
-same run: the same POSTs to a provider that is not on (404 before any signature check or database work), i.e. the
+PostgreSQL server. N `checkout.session.completed` deliveries (payments of 200 customers) signed as Stripe signs
+them, F of them duplicates of earlier ones (resent, shuffled in), C at a time: deliveries per second, median and
+p95. The floor, measured in the same run: the same POSTs to a provider that is not on (404 before any signature check or database work), i.e. the
 HTTP round trip. Afterwards the ledger must hold exactly one top-up per payment and every delivery must be recorded.
 """
 
@@ -37,6 +37,8 @@ from introserv_app.tools import seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "whsec_bench_" + "0" * 20
+#: The payments belong to this many customers (deliveries for one customer queue on its account lock).
+CUSTOMERS = 200
 
 
 def add_parser(sub: Any) -> None:
@@ -71,13 +73,14 @@ def _event(payment_id: int, ref: str) -> bytes:
 def _payments(url: str, n: int) -> list[tuple[int, str]]:
     engine = create_db_engine(url)
     seed.ensure_demo_accounts(engine)
+    seed.seed_volume(engine, customers=CUSTOMERS, orders=CUSTOMERS, seed=3, now=utcnow())
     now = utcnow()
     with engine.begin() as conn:
-        uid = conn.execute(sa.text("SELECT id FROM users WHERE username = 'demo'")).scalar_one()
-        conn.execute(sa.text("UPDATE profiles SET currency = 'EUR' WHERE user_id = :u"), {"u": uid})
+        uids = conn.execute(sa.text("SELECT id FROM users WHERE role = 'customer' ORDER BY id")).scalars().all()
+        conn.execute(sa.text("UPDATE profiles SET currency = 'EUR'"))
         rows = [
             {
-                "user_id": uid,
+                "user_id": uids[i % len(uids)],
                 "invoice_id": None,
                 "purpose": "topup",
                 "provider": "stripe",
@@ -184,7 +187,9 @@ def scenario_webhooks(args: argparse.Namespace) -> dict[str, object]:
             proc.wait(timeout=30)
         engine = create_db_engine(url)
         with engine.connect() as conn:
-            booked = conn.execute(sa.text("SELECT count(*) FROM ledger_entries WHERE kind = 'topup'")).scalar_one()
+            booked = conn.execute(
+                sa.text("SELECT count(*) FROM ledger_entries WHERE kind = 'topup' AND idem_key LIKE 'payment-%'")
+            ).scalar_one()
             recorded = conn.execute(
                 sa.text("SELECT count(*) FROM payment_events WHERE source = 'webhook'")
             ).scalar_one()

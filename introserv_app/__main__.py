@@ -129,6 +129,7 @@ def cmd_demo_logins(_: argparse.Namespace) -> int:
 
 def cmd_send_emails(args: argparse.Namespace) -> int:
     from introserv_app.db.session import get_engine
+    from introserv_app.services import billing  # noqa: F401 - registers the invoice PDFs that mails attach
     from introserv_app.services.messaging import deliver_due
 
     smtp = get_settings().smtp

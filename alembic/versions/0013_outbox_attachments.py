@@ -1,4 +1,4 @@
-"""one attached file per outbox e-mail (the PDF of an issued invoice)
+"""one attached file per outbox e-mail (the PDF of an issued invoice, made when the e-mail is sent)
 
 Revision ID: 0013
 Revises: 0012
@@ -21,9 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("email_outbox", sa.Column("attachment_name", sa.String(length=100), nullable=True))
-    op.add_column("email_outbox", sa.Column("attachment", sa.LargeBinary(), nullable=True))
+    op.add_column("email_outbox", sa.Column("attachment_ref", sa.String(length=100), nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_column("email_outbox", "attachment")
+    op.drop_column("email_outbox", "attachment_ref")
     op.drop_column("email_outbox", "attachment_name")

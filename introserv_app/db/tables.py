@@ -339,9 +339,10 @@ class EmailOutbox(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    #: One attached file (an invoice's PDF): its name, and its bytes as they will be sent.
+    #: One attached file, made when the message is sent (an invoice's PDF shows the invoice as it is then):
+    #: its file name and what makes it, `<kind>:<argument>` (`messaging.register_attachment`).
     attachment_name: str | None = Field(default=None, max_length=100)
-    attachment: bytes | None = Field(default=None, sa_column=sa.Column(sa.LargeBinary(), nullable=True))
+    attachment_ref: str | None = Field(default=None, max_length=100)
 
 
 class CurrencyRate(SQLModel, table=True):

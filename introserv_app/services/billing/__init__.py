@@ -70,7 +70,7 @@ from ._writers.refunds import (
     issue_credit_note,
     refund_payment,
 )
-from ._writers.renewal_invoices import issue_renewal_invoices, renewal_invoice_key
+from ._writers.renewal_invoices import issue_renewal_invoices, renewal_invoice_key, renewal_notice_key
 from ._writers.renewals import auto_renew, pay_invoice, renew
 from ._writers.seller import MSG_SELLER_NAME_CHARACTERS, save_seller_settings
 from ._writers.settlement import apply_remote, receive_notification
@@ -184,6 +184,7 @@ __all__ = [
     "render_invoice_pdf",
     "renew",
     "renewal_invoice_key",
+    "renewal_notice_key",
     "save_seller_settings",
     "save_tariff",
     "seller_settings",

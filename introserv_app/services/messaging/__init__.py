@@ -57,7 +57,7 @@ from ._templates import (
 )
 
 # Writers: commands that change data.
-from ._writers.email import MAX_ATTEMPTS, backoff, deliver_due, queue_email, retry_message
+from ._writers.email import MAX_ATTEMPTS, backoff, deliver_due, queue_email, register_attachment, retry_message
 from ._writers.notification_rows import NOTIFICATION_INSERT, notifications_from_select
 from ._writers.notifications import dismiss, dismiss_all, dispatch_emails, notify, post_notice, resolve
 from ._writers.tickets import (
@@ -125,6 +125,7 @@ __all__ = [
     "outbox_page",
     "post_notice",
     "queue_email",
+    "register_attachment",
     "reply",
     "request_about_account",
     "resolve",

@@ -16,6 +16,7 @@ from introserv_app.i18n import format_date, format_money, gettext, normalize_lan
 from introserv_app.services import messaging
 from introserv_app.services.billing._readers.invoice_docs import document_for
 from introserv_app.services.billing._readers.invoice_pdf import render_invoice_pdf
+from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.paylink_token import invoice_page_url, pay_link_url
 
 MAIL_INVOICE_SUBJECT = N_("Invoice {number} for {amount}")
@@ -66,7 +67,6 @@ def mail_invoice_issued(*, session: Session, invoice: Invoice, now: datetime | N
     url = pay_url(invoice=invoice, links_allowed=links, now=now)
     if not address:
         return url
-    doc = document_for(session=session, invoice_id=invoice.id or 0, lang=lang)
     values: dict[str, object] = {
         "name": name,
         "number": invoice.number,
@@ -82,9 +82,23 @@ def mail_invoice_issued(*, session: Session, invoice: Invoice, now: datetime | N
         user_id=invoice.user_id,
         dedupe_key=f"invoice-issued-{invoice.id}",
         now=now,
-        attachment=(f"invoice-{invoice.number}.pdf", render_invoice_pdf(doc)),
+        attachment=(f"invoice-{invoice.number}.pdf", f"invoice:{invoice.id}:{lang}"),
     )
     return url
+
+
+def invoice_pdf_attachment(argument: str, session: Session) -> bytes | None:
+    """The PDF of `<invoice id>:<lang>`, made when its mail is sent (registered with messaging)."""
+    raw_id, _, lang = argument.partition(":")
+    if not raw_id.isdigit():
+        return None
+    try:
+        return render_invoice_pdf(document_for(session=session, invoice_id=int(raw_id), lang=lang))
+    except ServiceError:
+        return None
+
+
+messaging.register_attachment("invoice", invoice_pdf_attachment)
 
 
 def mail_payment_received(*, session: Session, payment: Payment, invoice: Invoice | None, now: datetime) -> None:

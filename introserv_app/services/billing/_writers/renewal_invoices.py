@@ -4,6 +4,7 @@ twice for one period), mails it with its PDF and a way to pay, and leaves a noti
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -19,14 +20,18 @@ from introserv_app.services.billing._writers.renewals import renew
 from introserv_app.services.common.viewer import Viewer
 
 
-def renewal_invoice_key(order_id: int, paid_until: date) -> str:
-    return f"ahead-{order_id:09d}-{paid_until.isoformat()}"
+def renewal_invoice_key(user_id: int, due: Sequence[tuple[int, date, int]]) -> str:
+    """The key of one customer's renewal invoice (the same orders and dates: the same invoice)."""
+    digest = hashlib.sha256(repr(sorted((o, str(p)) for o, p, _ in due)).encode()).hexdigest()[:32]
+    return f"ahead-{user_id}-{digest}"
 
 
 def issue_renewal_invoices(
     *, session: Session, user_id: int, due: Sequence[tuple[int, date, int]], now: datetime
 ) -> int:
-    """Issue the renewal invoices of a customer's due orders (id, paid-until, period); returns how many."""
+    """One renewal invoice for a customer's due orders (id, paid-until, period), mailed with its PDF; each order
+    gets a notification keyed by its paid-until (the job never invoices one period twice). Returns the orders
+    invoiced."""
     user, profile = session.get(User, user_id), session.get(Profile, user_id)
     if user is None or profile is None:
         return 0
@@ -39,38 +44,40 @@ def issue_renewal_invoices(
             .where(col(Order.id).in_([oid for oid, _, _ in due]), col(Order.user_id) == user_id)
         ).all()
     }
-    issued = 0
+    items: list[tuple[Order, date, int]] = []
     for oid, paid_until, months in due:
         order, tariff = found.get(oid, (None, None))
         if order is None or tariff is None or order.paid_until != paid_until:
             continue  # changed since the job selected it: the next run looks again
-        refusal = renewal_refusal(OrderStatus(order.status), cancellation_pending_of(order))
-        if refusal is not None or period_price(tariff.prices_minor, months) is None:
+        if renewal_refusal(OrderStatus(order.status), cancellation_pending_of(order)) is not None:
             continue
-        key = renewal_invoice_key(oid, paid_until)
-        if session.exec(select(Invoice.id).where(Invoice.idem_key == key)).first() is not None:
-            continue
-        result = renew(session=session, viewer=viewer, items=[(oid, months)], idem_key=key, now=now, automatic=True,
-                       settle=False)  # fmt: skip
-        invoice = session.get(Invoice, result.invoice_id)
-        assert invoice is not None
-        url = mail_invoice_issued(session=session, invoice=invoice, now=now)
+        if period_price(tariff.prices_minor, months) is not None:
+            items.append((order, paid_until, months))
+    if not items:
+        return 0
+    key = renewal_invoice_key(user_id, [(o.id or 0, p, m) for o, p, m in items])
+    result = renew(session=session, viewer=viewer, items=[(o.id or 0, m) for o, _, m in items], idem_key=key, now=now,
+                   automatic=True, settle=False)  # fmt: skip
+    invoice = session.get(Invoice, result.invoice_id)
+    assert invoice is not None
+    url = mail_invoice_issued(session=session, invoice=invoice, now=now)
+    gross = {"minor": result.gross.minor, "currency": result.gross.currency}
+    for order, paid_until, _ in items:
         messaging.notify(
             session=session,
             user_id=user_id,
             kind="renewal_invoice",
-            params={
-                "order": order.service_name,
-                "invoice": invoice.number,
-                "invoice_id": invoice.id,
-                "amount": {"minor": result.gross.minor, "currency": result.gross.currency},
-                "date": paid_until.isoformat(),
-                "pay": url,
-            },
-            order_id=oid,
-            dedupe_key=f"ahead:{oid}:{paid_until}",
+            params={"order": order.service_name, "invoice": invoice.number, "invoice_id": invoice.id, "amount": gross,
+                    "date": paid_until.isoformat(), "pay": url},
+            order_id=order.id,
+            dedupe_key=renewal_notice_key(order.id or 0, paid_until),
             mailed_apart=True,
             now=now,
-        )
-        issued += 1
-    return issued
+        )  # fmt: skip
+    return len(items)
+
+
+def renewal_notice_key(order_id: int, paid_until: date) -> str:
+    """The notification that says an order's period was invoiced ahead (also what keeps the job from doing it
+    again for that period, even when support cancels the invoice)."""
+    return f"ahead:{order_id}:{paid_until}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.policy
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -46,7 +47,7 @@ def queue_email(
     user_id: int | None = None,
     dedupe_key: str | None = None,
     now: datetime | None = None,
-    attachment: tuple[str, bytes] | None = None,
+    attachment: tuple[str, str] | None = None,
 ) -> EmailOutbox | None:
     """Add a message to the outbox in the caller's transaction. A repeated `dedupe_key` adds nothing."""
     now = now or utcnow()
@@ -64,7 +65,7 @@ def queue_email(
         created_at=now,
         next_attempt_at=now,
         attachment_name=attachment[0][:100] if attachment else None,
-        attachment=attachment[1] if attachment else None,
+        attachment_ref=attachment[1][:100] if attachment else None,
     )
     session.add(msg)
     return msg
@@ -82,7 +83,7 @@ class DeliveryReport:
 _POLICY = email.policy.default.clone(max_line_length=998)
 
 
-def _build(msg: EmailOutbox, sender: str) -> EmailMessage:
+def _build(msg: EmailOutbox, sender: str, session: Session) -> EmailMessage:
     out = EmailMessage(policy=_POLICY)
     out["From"] = sender
     out["To"] = msg.to_addr
@@ -91,9 +92,25 @@ def _build(msg: EmailOutbox, sender: str) -> EmailMessage:
     out.set_content(msg.body_text)
     if msg.body_html:
         out.add_alternative(msg.body_html, subtype="html")
-    if msg.attachment and msg.attachment_name:
-        out.add_attachment(msg.attachment, maintype="application", subtype="pdf", filename=msg.attachment_name)
+    if msg.attachment_ref and msg.attachment_name:
+        kind, _, argument = msg.attachment_ref.partition(":")
+        make = _ATTACHMENTS.get(kind)
+        if make is None:
+            raise LookupError(f"no maker of {kind!r} attachments is registered")
+        data = make(argument, session)
+        if data is not None:  # None: what it showed is gone; the mail goes without it
+            out.add_attachment(data, maintype="application", subtype="pdf", filename=msg.attachment_name)
     return out
+
+
+#: Who makes an attached file when a message is sent: kind -> maker(argument, session) -> PDF bytes (or None).
+_ATTACHMENTS: dict[str, Callable[[str, Session], bytes | None]] = {}
+
+
+def register_attachment(kind: str, make: Callable[[str, Session], bytes | None]) -> None:
+    """Let `queue_email(attachment=(file name, "<kind>:<argument>"))` attach what `make(argument, session)` returns
+    at delivery (features above messaging register their documents this way: billing registers invoices)."""
+    _ATTACHMENTS[kind] = make
 
 
 def _claim(engine: Engine, now: datetime, limit: int) -> list[EmailOutbox]:
@@ -130,6 +147,13 @@ def deliver_due(*, engine: Engine, smtp: SmtpSettings, now: datetime | None = No
     if not claimed:
         return DeliveryReport()
     outcomes: dict[int, str | None] = {}
+    built: dict[int, EmailMessage] = {}
+    with session_scope(engine) as session:  # made before connecting: attachments may take a moment each
+        for msg in claimed:
+            try:
+                built[msg.id or 0] = _build(msg, smtp.sender, session)
+            except Exception as exc:  # noqa: BLE001 - a message that cannot be made is retried; the others go
+                outcomes[msg.id or 0] = f"could not make the message: {type(exc).__name__}: {exc}"[:500]
     client: smtplib.SMTP | None = None
     try:
         client = smtplib.SMTP(smtp.host, smtp.port, timeout=15)
@@ -138,8 +162,11 @@ def deliver_due(*, engine: Engine, smtp: SmtpSettings, now: datetime | None = No
         if smtp.username:
             client.login(smtp.username, smtp.password)
         for msg in claimed:
+            message = built.get(msg.id or 0)
+            if message is None:
+                continue
             try:
-                client.send_message(_build(msg, smtp.sender))
+                client.send_message(message)
                 outcomes[msg.id] = None  # type: ignore[index]
             except (smtplib.SMTPException, OSError) as exc:
                 outcomes[msg.id] = f"{type(exc).__name__}: {exc}"[:500]  # type: ignore[index]
