@@ -4,8 +4,9 @@ Stripe notifications against the panel's HTTP routes (`introserv_app.web.routes.
 panel mounts, served by Granian in its own process, one worker) on SQLite (default) or a new database on the given
 PostgreSQL server. N `checkout.session.completed` deliveries (payments of 200 customers) signed as Stripe signs
 them, F of them duplicates of earlier ones (resent, shuffled in), C at a time: deliveries per second, median and
-p95. The floor, measured in the same run: the same POSTs to a provider that is not on (404 before any signature check or database work), i.e. the
-HTTP round trip. Afterwards the ledger must hold exactly one top-up per payment and every delivery must be recorded.
+p95. The floor, measured in the same run: the same POSTs to a provider that is not on (404 before any signature
+check or database work), i.e. the HTTP round trip. Afterwards the ledger must hold exactly one top-up per payment
+and every delivery must be recorded.
 """
 
 from __future__ import annotations
