@@ -8,16 +8,14 @@ import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from introserv_app.db.tables import Invoice, Order, Profile, TariffPlan, User
+from introserv_app.db.tables import Invoice, Order
 from introserv_app.domain.order_rules import cancellation_pending_of, period_price, renewal_refusal
-from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services import messaging
 from introserv_app.services.billing._writers.invoice_mail import mail_invoice_issued
-from introserv_app.services.billing._writers.renewals import renew
-from introserv_app.services.common.viewer import Viewer
+from introserv_app.services.billing._writers.renewals import job_customer, renew
 
 
 def renewal_invoice_key(user_id: int, due: Sequence[tuple[int, date, int]]) -> str:
@@ -32,18 +30,10 @@ def issue_renewal_invoices(
     """One renewal invoice for a customer's due orders (id, paid-until, period), mailed with its PDF; each order
     gets a notification keyed by its paid-until (the job never invoices one period twice). Returns the orders
     invoiced."""
-    user, profile = session.get(User, user_id), session.get(Profile, user_id)
-    if user is None or profile is None:
+    customer = job_customer(session, user_id, due)
+    if customer is None:
         return 0
-    viewer = Viewer(user_id, user.username, Role(user.role), 0, profile.language)
-    found = {
-        o.id: (o, t)
-        for o, t in session.exec(
-            select(Order, TariffPlan)
-            .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
-            .where(col(Order.id).in_([oid for oid, _, _ in due]), col(Order.user_id) == user_id)
-        ).all()
-    }
+    viewer, found = customer
     items: list[tuple[Order, date, int]] = []
     for oid, paid_until, months in due:
         order, tariff = found.get(oid, (None, None))

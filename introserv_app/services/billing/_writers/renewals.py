@@ -262,19 +262,10 @@ def auto_renew(
     """Renew a customer's due orders (id, paid-until, period) for their last period: paid from the
     balance when it covers them, otherwise one unpaid invoice; each order gets one notification, keyed
     by its paid-until, so the job never renews or reminds twice for the same period."""
-    user = session.get(User, user_id)
-    profile = session.get(Profile, user_id)
-    if user is None or profile is None:
+    customer = job_customer(session, user_id, due)
+    if customer is None:
         return AutoRenewal(0, 0, 0)
-    viewer = Viewer(user_id, user.username, Role(user.role), 0, profile.language)
-    orders = {
-        o.id: (o, t)
-        for o, t in session.exec(
-            select(Order, TariffPlan)
-            .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
-            .where(col(Order.id).in_([oid for oid, _, _ in due]), col(Order.user_id) == user_id)
-        ).all()
-    }
+    viewer, orders = customer
     items: list[tuple[int, int]] = []
     failed: list[tuple[Order, str]] = []
     blocked = payment_block(session=session, user_id=user_id) is not None
@@ -342,6 +333,25 @@ def auto_renew(
             now=now,
         )
     return AutoRenewal(renewed, invoiced, len(failed))
+
+
+def job_customer(
+    session: Session, user_id: int, due: Sequence[tuple[int, date | None, int]]
+) -> tuple[Viewer, dict[int | None, tuple[Order, TariffPlan]]] | None:
+    """For the lifecycle job acting for a customer: the customer as a viewer (no session) and their due orders
+    (id, paid-until, period) with their tariffs, by id; None when the account is gone."""
+    user, profile = session.get(User, user_id), session.get(Profile, user_id)
+    if user is None or profile is None:
+        return None
+    orders = {
+        o.id: (o, t)
+        for o, t in session.exec(
+            select(Order, TariffPlan)
+            .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
+            .where(col(Order.id).in_([oid for oid, _, _ in due]), col(Order.user_id) == user_id)
+        ).all()
+    }
+    return Viewer(user_id, user.username, Role(user.role), 0, profile.language), orders
 
 
 def auto_renewal_key(user_id: int, due: Sequence[tuple[int, date | None, int]]) -> str:
