@@ -66,7 +66,9 @@ PAYMENT_PROVIDERS = ("demo", "stripe", "yookassa")
 
 def _providers() -> tuple[str, ...]:
     raw = (os.environ.get("INTROSERV_PAYMENT_PROVIDERS") or "").strip().lower()
-    names = tuple(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip())) or ("demo",)
+    # unset: the demo provider in demo mode (`make run`), none otherwise: a shop never takes play money by accident
+    default = ("demo",) if _bool("INTROSERV_DEMO_MODE", False) else ()
+    names = tuple(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip())) if raw else default
     unknown = [n for n in names if n not in PAYMENT_PROVIDERS]
     if unknown:
         raise ConfigError(
@@ -136,7 +138,8 @@ class Settings:
     #: The seller's postal address on invoices; lines separated by ";".
     seller_address: str
     vies: str  # ec | format | off
-    #: The payment providers that are on, in the order customers see them: demo, stripe, yookassa.
+    #: The payment providers that are on, in the order customers see them: demo, stripe, yookassa (unset: the
+    #: demo provider in demo mode, none otherwise).
     payment_providers: tuple[str, ...]
     pay_link_days: int
     #: Two phone gateways, comma-separated: `console` or `package.module:ClassName`.

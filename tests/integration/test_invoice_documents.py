@@ -49,6 +49,7 @@ def seller(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTROSERV_SELLER_NAME", "INTROSERV B.V.")
     monkeypatch.setenv("INTROSERV_SELLER_ADDRESS", "Keizersgracht 1; 1015 CJ Amsterdam")
     monkeypatch.setenv("INTROSERV_VIES", "off")
+    monkeypatch.setenv("INTROSERV_PAYMENT_PROVIDERS", "demo")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -30,8 +30,10 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def no_vies(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """VAT numbers are checked for format only here: tests never reach the internet."""
+    """VAT numbers are checked for format only here: tests never reach the internet. Payments go to the demo
+    provider."""
     monkeypatch.setenv("INTROSERV_VIES", "format")
+    monkeypatch.setenv("INTROSERV_PAYMENT_PROVIDERS", "demo")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

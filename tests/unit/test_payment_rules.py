@@ -58,3 +58,19 @@ def test_the_vat_of_a_credit_note_and_the_note_that_completes_an_invoice() -> No
     )
     assert split_gross(Money(1000, "EUR"), Decimal(0)) == Money(0, "EUR")  # reverse charge / outside the EU
     assert split_gross(Money(1, "EUR"), Decimal(21)) == Money(0, "EUR")
+
+
+def test_no_play_money_outside_demo_mode_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from introserv_app.config import ConfigError, _providers
+
+    monkeypatch.delenv("INTROSERV_PAYMENT_PROVIDERS", raising=False)
+    monkeypatch.delenv("INTROSERV_DEMO_MODE", raising=False)
+    assert _providers() == ()  # a production shop never offers the demo checkout by accident
+    monkeypatch.setenv("INTROSERV_DEMO_MODE", "1")
+    assert _providers() == ("demo",)  # `make run`
+    monkeypatch.setenv("INTROSERV_PAYMENT_PROVIDERS", "yookassa, demo, yookassa")
+    with pytest.raises(ConfigError, match="INTROSERV_YOOKASSA_SHOP_ID and INTROSERV_YOOKASSA_SECRET_KEY"):
+        _providers()
+    monkeypatch.setenv("INTROSERV_PAYMENT_PROVIDERS", "paypal")
+    with pytest.raises(ConfigError, match="unknown paypal"):
+        _providers()
