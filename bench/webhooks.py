@@ -18,7 +18,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench.load import _free_port
 from introserv_app.db.session import create_db_engine
 from introserv_app.db.tables import Payment, table_of
 from introserv_app.db.types import utcnow
@@ -106,12 +106,6 @@ def _payments(url: str, n: int) -> list[tuple[int, str]]:
         found = conn.execute(sa.text("SELECT id, provider_ref FROM payments ORDER BY id")).all()
     engine.dispose()
     return [(int(r[0]), str(r[1])) for r in found]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _serve(url: str, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:

@@ -7,10 +7,10 @@ import reflex as rx
 
 from introserv_app.domain.keys import new_idem_key
 from introserv_app.domain.money import Money, parse_amount
-from introserv_app.domain.payments import PaymentState, provider_label
+from introserv_app.domain.payments import PaymentState, provider_label, refundable_minor
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import form_fields, parse_id
-from introserv_app.i18n import format_datetime, format_money
+from introserv_app.i18n import format_datetime, format_money, gettext
 from introserv_app.services.billing import (
     PaymentRecord,
     credit_notes_for,
@@ -32,7 +32,7 @@ MSG_AMOUNT = N_("Enter the amount to refund.")
 
 def _row(r: PaymentRecord, lang: str) -> dict[str, str]:
     p = r.payment
-    left = p.amount.minor - r.refunded_minor if p.state == PaymentState.SUCCEEDED else 0
+    left = refundable_minor(PaymentState(p.state), p.amount.minor, r.refunded_minor)
     events = "\n".join(
         f"{format_datetime(e.at, lang)} · {e.source} · {e.outcome}"
         + (f" · {e.event_type}" if e.event_type else "")
@@ -47,6 +47,8 @@ def _row(r: PaymentRecord, lang: str) -> dict[str, str]:
         "currency": p.amount.currency,
         "ref": r.provider_ref,
         "state": p.state,
+        "state_label": gettext(lang, STATE_LABELS[PaymentState(p.state)]),
+        "provider": gettext(lang, provider_label(p.provider)),
         "refunded": format_money(Money(r.refunded_minor, p.amount.currency), lang) if r.refunded_minor else "",
         "left": format_money(Money(left, p.amount.currency), lang) if left > 0 else "",
         "invoice": p.invoice_number,
@@ -80,14 +82,7 @@ class CustomerPaymentsState(rx.State):
             self.rows, self.notes = [], []
             return
         payments, notes = found
-        self.rows = [
-            {
-                **_row(r, lang),
-                "state_label": ctx.text(STATE_LABELS[PaymentState(r.payment.state)]),
-                "provider": ctx.text(provider_label(r.payment.provider)),
-            }
-            for r in payments
-        ]
+        self.rows = [_row(r, lang) for r in payments]
         self.notes = [
             {
                 "id": str(n.id),

@@ -30,3 +30,11 @@ def pay_link_url(*, invoice_id: int, user_id: int, now: datetime) -> str:
 def invoice_page_url(number: str) -> str:
     """The invoice in the panel (after sign-in)."""
     return f"{get_settings().base_url}/invoices?status=unpaid&number={number}"
+
+
+def pay_url(*, invoice_id: int, user_id: int, number: str, links_allowed: bool, now: datetime) -> str:
+    """Where a mail's pay button goes: the invoice's pay link when its owner allows payment without signing in
+    ("Payment Without Authorization"), otherwise the invoice in the panel (after sign-in)."""
+    if links_allowed:
+        return pay_link_url(invoice_id=invoice_id, user_id=user_id, now=now)
+    return invoice_page_url(number)

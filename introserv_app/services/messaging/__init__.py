@@ -59,7 +59,15 @@ from ._templates import (
 # Writers: commands that change data.
 from ._writers.email import MAX_ATTEMPTS, backoff, deliver_due, queue_email, register_attachment, retry_message
 from ._writers.notification_rows import NOTIFICATION_INSERT, notifications_from_select
-from ._writers.notifications import dismiss, dismiss_all, dispatch_emails, notify, post_notice, resolve
+from ._writers.notifications import (
+    dismiss,
+    dismiss_all,
+    dispatch_emails,
+    notify,
+    post_notice,
+    recipient_of,
+    resolve,
+)
 from ._writers.tickets import (
     assign_ticket,
     close_ticket,
@@ -125,6 +133,7 @@ __all__ = [
     "outbox_page",
     "post_notice",
     "queue_email",
+    "recipient_of",
     "register_attachment",
     "reply",
     "request_about_account",

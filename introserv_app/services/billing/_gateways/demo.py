@@ -29,8 +29,12 @@ from introserv_app.services.billing._gateways.base import (
 SIGNATURE_HEADER = "demo-signature"
 TOLERANCE_SECONDS = 300
 #: The demo checkout's states and what they mean as a payment.
-STATES = {"open": PaymentState.PENDING, "paid": PaymentState.SUCCEEDED, "declined": PaymentState.FAILED}
-STATES["left"] = PaymentState.CANCELED
+STATES = {
+    "open": PaymentState.PENDING,
+    "paid": PaymentState.SUCCEEDED,
+    "declined": PaymentState.FAILED,
+    "left": PaymentState.CANCELED,
+}
 ACTIONS = {"pay": "paid", "decline": "declined", "leave": "left"}
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from introserv_app.db.tables import Invoice, Payment, Profile, User
+from introserv_app.db.tables import Invoice, Payment
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.payments import provider_label
@@ -17,7 +17,7 @@ from introserv_app.services import messaging
 from introserv_app.services.billing._readers.invoice_docs import document_for
 from introserv_app.services.billing._readers.invoice_pdf import render_invoice_pdf
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.common.paylink_token import invoice_page_url, pay_link_url
+from introserv_app.services.common.paylink_token import pay_url
 
 MAIL_INVOICE_SUBJECT = N_("Invoice {number} for {amount}")
 MAIL_INVOICE_BODY = N_(
@@ -33,38 +33,20 @@ MSG_RECEIPT_BALANCE = N_("The amount was added to your balance.")
 
 
 def _who(session: Session, user_id: int) -> tuple[str, str, str, bool]:
-    """(name, language, address for invoices, pay links allowed)."""
-    row = session.exec(
-        select(  # type: ignore[call-overload]
-            col(Profile.first_name),
-            col(User.username),
-            col(Profile.language),
-            col(Profile.email_invoices),
-            col(Profile.email),
-            col(Profile.pay_without_auth),
-        )
-        .join(User, col(User.id) == col(Profile.user_id))
-        .where(col(Profile.user_id) == user_id)
-    ).first()
-    if row is None:
+    """(name, language, address for invoices, pay links allowed) — as messaging addresses the customer."""
+    who = messaging.recipient_of(session, user_id)
+    if who is None:
         return "", "en", "", False
-    first, username, lang, invoices, main, links = row
-    return first or username, normalize_language(lang), invoices or main or "", bool(links)
-
-
-def pay_url(*, invoice: Invoice, links_allowed: bool, now: datetime) -> str:
-    """Where a mail's pay button goes: the invoice's pay link when the customer allows payment without signing in,
-    otherwise the invoice in the panel (after sign-in)."""
-    if links_allowed and invoice.id is not None:
-        return pay_link_url(invoice_id=invoice.id, user_id=invoice.user_id, now=now)
-    return invoice_page_url(invoice.number)
+    return who.name, normalize_language(who.lang), who.addresses.get("invoices", ""), who.pay_links
 
 
 def mail_invoice_issued(*, session: Session, invoice: Invoice, now: datetime | None = None) -> str:
     """Queue the "invoice issued" mail with the PDF attached; returns the pay URL it carries ("" when not sent)."""
     now = now or utcnow()
     name, lang, address, links = _who(session, invoice.user_id)
-    url = pay_url(invoice=invoice, links_allowed=links, now=now)
+    url = pay_url(
+        invoice_id=invoice.id or 0, user_id=invoice.user_id, number=invoice.number, links_allowed=links, now=now
+    )
     if not address:
         return url
     values: dict[str, object] = {

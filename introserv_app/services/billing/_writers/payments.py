@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import Invoice, Payment, PaymentEvent
+from introserv_app.db.tables import Invoice, Payment
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.payments import PaymentPurpose, PaymentState
@@ -34,6 +34,7 @@ from introserv_app.services.billing._writers.ledger import (
     TOPUP_MIN_MINOR,
     check_idem_key,
 )
+from introserv_app.services.billing._writers.payment_events import record_event
 from introserv_app.services.billing._writers.renewals import check_payable
 from introserv_app.services.common import access
 from introserv_app.services.common.errors import ServiceError
@@ -225,14 +226,6 @@ def _move(session: Session, payment_id: int, state: PaymentState, *, source: str
         payment.state, payment.updated_at = state.value, utcnow()
         if state == PaymentState.FAILED:
             payment.failure = detail
-    session.add(
-        PaymentEvent(
-            payment_id=payment_id,
-            provider=payment.provider,
-            source=source,
-            outcome="state",
-            state_from=old,
-            state_to=payment.state,
-            detail=detail,
-        )
+    record_event(
+        session, payment, payment.provider, source, "state", state_from=old, state_to=payment.state, detail=detail
     )

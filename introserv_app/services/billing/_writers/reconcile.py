@@ -13,11 +13,12 @@ from sqlmodel import col, select
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import Payment, PaymentEvent
+from introserv_app.db.tables import Payment
 from introserv_app.db.types import utcnow
 from introserv_app.domain.payments import OPEN_STATES, PaymentState
 from introserv_app.services.billing._gateways import enabled_providers, gateway
 from introserv_app.services.billing._gateways.base import ProviderUnavailable, RemotePayment
+from introserv_app.services.billing._writers.payment_events import record_event
 from introserv_app.services.billing._writers.settlement import apply_remote
 
 BATCH = 200
@@ -76,15 +77,8 @@ def _expire(engine: Engine | None, payment_id: int, why: str, now: datetime) -> 
             .values(state=PaymentState.EXPIRED.value, updated_at=now, failure=why)
         )
         if done.rowcount:  # type: ignore[attr-defined]
-            session.add(
-                PaymentEvent(
-                    payment_id=payment_id,
-                    provider=session.get_one(Payment, payment_id).provider,
-                    source="reconcile",
-                    outcome="state",
-                    state_from="created",
-                    state_to="expired",
-                    detail=why,
-                    at=now,
-                )
-            )
+            payment = session.get_one(Payment, payment_id)
+            record_event(
+                session, payment, payment.provider, "reconcile", "state",
+                at=now, state_from="created", state_to="expired", detail=why,
+            )  # fmt: skip

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 from sqlmodel import Session, select
 
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import CreditNote, Invoice, Payment, PaymentEvent, Refund
+from introserv_app.db.tables import CreditNote, Invoice, Payment, Refund
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.payments import PaymentState, refundable_minor
@@ -28,9 +27,11 @@ from introserv_app.domain.validation import is_row_id
 from introserv_app.domain.vat import split_gross
 from introserv_app.services.billing._gateways import gateway
 from introserv_app.services.billing._gateways.base import ProviderUnavailable
+from introserv_app.services.billing._readers.invoice_docs import _rate
 from introserv_app.services.billing._readers.ledger import balance
 from introserv_app.services.billing._readers.payments import MSG_PAYMENT_NOT_FOUND
 from introserv_app.services.billing._writers.ledger import check_idem_key, lock_account, post
+from introserv_app.services.billing._writers.payment_events import record_event
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
@@ -69,10 +70,7 @@ def issue_credit_note(
     """A credit note for `gross` of `invoice`, its VAT reversed at the invoice's rate. The note that completes the
     invoice reverses what is left of its VAT, so all its notes together reverse exactly what was charged."""
     now = now or utcnow()
-    try:
-        rate = Decimal(invoice.vat_rate)
-    except InvalidOperation:
-        rate = Decimal(0)
+    rate = _rate(invoice.vat_rate)
     done_gross, done_vat = session.exec(
         select(
             sa.func.coalesce(sa.func.sum(CreditNote.gross_minor), 0),
@@ -238,5 +236,5 @@ def _book(session: Session, viewer: Viewer, refund_id: int, provider_ref: str, i
 
 
 def _record(session: Session, payment: Payment, outcome: str, detail: str) -> None:
-    session.add(PaymentEvent(payment_id=payment.id, provider=payment.provider, source="staff", outcome=outcome,
-                             state_from=payment.state, state_to=payment.state, detail=detail))  # fmt: skip
+    record_event(session, payment, payment.provider, "staff", outcome, state_from=payment.state,
+                 state_to=payment.state, detail=detail)  # fmt: skip

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import Invoice, Payment, PaymentEvent
+from introserv_app.db.tables import Invoice, Payment
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.payments import PaymentPurpose, PaymentState, can_move
@@ -24,17 +24,10 @@ from introserv_app.services.billing._gateways import enabled_providers, gateway
 from introserv_app.services.billing._gateways.base import BadNotification, Notification, RemotePayment
 from introserv_app.services.billing._writers.invoice_mail import mail_payment_received
 from introserv_app.services.billing._writers.ledger import lock_account, post
+from introserv_app.services.billing._writers.payment_events import record_event
 from introserv_app.services.billing._writers.renewals import settle_invoice
 from introserv_app.services.common import audit
 from introserv_app.services.common.errors import ServiceError
-
-
-def _event(session: Session, payment: Payment | None, provider: str, source: str, outcome: str, **kw: str) -> str:
-    row = PaymentEvent(payment_id=payment.id if payment else None, provider=provider, source=source, outcome=outcome)
-    for name, value in kw.items():
-        setattr(row, name, str(value)[:255])
-    session.add(row)
-    return outcome
 
 
 def _alert(session: Session, provider: str, what: str, ref: str, now: datetime) -> None:
@@ -93,41 +86,99 @@ def apply_remote(
 ) -> str:
     """Book what `provider` reports; the outcome recorded: applied | state | duplicate | ignored | refused."""
     now = now or utcnow()
-    ids = {"event_id": event_id, "event_type": event_type}
     payment = _find(session, provider, remote, by_payment_ref)
     ref = remote.provider_ref or remote.provider_payment_ref or ""
     if payment is None:
         _alert(session, provider, "unknown payment", ref, now)
-        return _event(session, None, provider, source, "refused", detail=f"unknown payment {ref}", **ids)
+        return record_event(
+            session,
+            None,
+            provider,
+            source,
+            "refused",
+            detail=f"unknown payment {ref}",
+            event_id=event_id,
+            event_type=event_type,
+        )
     assert payment.id is not None
     lock_account(session=session, user_id=payment.user_id)
     session.refresh(payment)  # the state after the lock
     old = PaymentState(payment.state)
     if by_payment_ref:  # refunds are booked by the refund itself; the notification is kept as a record
-        return _event(session, payment, provider, source, "ignored", detail="refund notification", **ids)
+        return record_event(
+            session,
+            payment,
+            provider,
+            source,
+            "ignored",
+            detail="refund notification",
+            event_id=event_id,
+            event_type=event_type,
+        )
     if remote.state == PaymentState.SUCCEEDED:
         expected = Money(payment.amount_minor, payment.currency)
         if remote.amount is not None and remote.amount != expected:
             _alert(session, provider, "amount or currency differs", ref, now)
             got = remote.amount
             detail = f"reported {got.minor} {got.currency}, expected {expected.minor} {expected.currency}"
-            return _event(session, payment, provider, source, "refused", detail=detail, **ids)
+            return record_event(
+                session, payment, provider, source, "refused", detail=detail, event_id=event_id, event_type=event_type
+            )
         if old == PaymentState.SUCCEEDED:
-            return _event(session, payment, provider, source, "duplicate", state_from=old, state_to=old, **ids)
+            return record_event(
+                session,
+                payment,
+                provider,
+                source,
+                "duplicate",
+                state_from=old,
+                state_to=old,
+                event_id=event_id,
+                event_type=event_type,
+            )
         detail = _book(session, payment, expected, now)
         payment.state, payment.settled_at, payment.updated_at = PaymentState.SUCCEEDED.value, now, now
         if remote.provider_payment_ref and not payment.provider_payment_ref:
             payment.provider_payment_ref = remote.provider_payment_ref
         if remote.provider_ref and not payment.provider_ref:
             payment.provider_ref = remote.provider_ref
-        return _event(
-            session, payment, provider, source, "applied", state_from=old, state_to="succeeded", detail=detail, **ids
+        return record_event(
+            session,
+            payment,
+            provider,
+            source,
+            "applied",
+            state_from=old,
+            state_to="succeeded",
+            detail=detail,
+            event_id=event_id,
+            event_type=event_type,
         )
     if can_move(old, remote.state):
         payment.state, payment.updated_at = remote.state.value, now
-        return _event(session, payment, provider, source, "state", state_from=old, state_to=remote.state, **ids)
+        return record_event(
+            session,
+            payment,
+            provider,
+            source,
+            "state",
+            state_from=old,
+            state_to=remote.state,
+            event_id=event_id,
+            event_type=event_type,
+        )
     outcome = "duplicate" if old == remote.state else "ignored"
-    return _event(session, payment, provider, source, outcome, state_from=old, state_to=remote.state, **ids)
+    return record_event(
+        session,
+        payment,
+        provider,
+        source,
+        outcome,
+        state_from=old,
+        state_to=remote.state,
+        event_id=event_id,
+        event_type=event_type,
+    )
 
 
 def _book(session: Session, payment: Payment, amount: Money, now: datetime) -> str:
@@ -183,7 +234,7 @@ def receive_notification(provider: str, body: bytes, headers: Mapping[str, str])
         return 400
     with session_scope() as session:
         if notification.remote is None:
-            _event(
+            record_event(
                 session, None, provider, "webhook", "ignored", event_id=notification.event_id,
                 event_type=notification.event_type, detail="event type not acted on",
             )  # fmt: skip

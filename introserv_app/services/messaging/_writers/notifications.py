@@ -21,7 +21,7 @@ from introserv_app.domain.statuses import OutboxStatus
 from introserv_app.domain.validation import TextError, check_text, is_row_id
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.common.paylink_token import pay_link_url
+from introserv_app.services.common.paylink_token import pay_url
 from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging._readers.notifications import _open
@@ -146,11 +146,17 @@ def _recipients(session: Session, user_ids: Iterable[int]) -> dict[int, _Recipie
     return out
 
 
+def recipient_of(session: Session, user_id: int) -> _Recipient | None:
+    """Whom a customer's mails go to: name, language, addresses by purpose, whether mails carry pay links."""
+    return _recipients(session, [user_id]).get(user_id)
+
+
 def _with_pay(params: dict[str, Any], user_id: int, who: _Recipient, now: datetime) -> dict[str, Any]:
-    """A mail about an unpaid invoice pays it through its pay link when the customer allows that."""
-    invoice_id = params.get("invoice_id")
-    if who.pay_links and isinstance(invoice_id, int) and params.get("invoice"):
-        return {**params, "pay": pay_link_url(invoice_id=invoice_id, user_id=user_id, now=now)}
+    """A mail about an unpaid invoice says where to pay it (`paylink_token.pay_url`: the pay link when allowed)."""
+    invoice_id, number = params.get("invoice_id"), params.get("invoice")
+    if isinstance(invoice_id, int) and isinstance(number, str) and number:
+        url = pay_url(invoice_id=invoice_id, user_id=user_id, number=number, links_allowed=who.pay_links, now=now)
+        return {**params, "pay": url}
     return params
 
 
