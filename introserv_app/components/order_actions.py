@@ -98,6 +98,49 @@ def _period_select(item: Row) -> rx.Component:
     )
 
 
+def _refused_list() -> rx.Component:
+    """The selected orders that cannot be renewed, with the reason of each, and a way to drop them."""
+    return rx.cond(
+        A.refused.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("circle-alert")),
+            rx.vstack(
+                rx.text(A.refused_title, weight="medium"),
+                rx.box(
+                    rx.foreach(
+                        A.refused,
+                        lambda r: rx.text(
+                            rx.code(r["name"], variant="ghost"),
+                            " — ",
+                            r["reason"],
+                            size="1",
+                            class_name="renew-refused",
+                        ),
+                    ),
+                    max_height="8em",
+                    overflow_y="auto",
+                    width="100%",
+                ),
+                rx.button(
+                    rx.icon("list-x", size=14),
+                    t("Remove them from the selection"),
+                    size="1",
+                    variant="soft",
+                    color_scheme="amber",
+                    on_click=A.drop_refused,
+                    id="renew-drop-refused",
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            color_scheme="amber",
+            size="1",
+            id="renew-refused",
+            width="100%",
+        ),
+    )
+
+
 def renew_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -107,6 +150,7 @@ def renew_dialog() -> rx.Component:
                 A.error != "",
                 rx.callout(A.error, icon="triangle-alert", color_scheme="red", size="1", id="renew-error"),
             ),
+            _refused_list(),
             rx.box(
                 rx.table.root(
                     rx.table.header(
@@ -169,7 +213,11 @@ def renew_dialog() -> rx.Component:
             rx.hstack(
                 rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
                 rx.button(
-                    rx.cond(A.covered, t("Pay from balance"), t("Create invoice")),
+                    rx.cond(
+                        A.refused.length() > 0,
+                        A.renew_others_text,
+                        rx.cond(A.covered, t("Pay from balance"), t("Create invoice")),
+                    ),
                     on_click=A.confirm_renew,
                     loading=A.busy,
                     disabled=A.items.length() == 0,

@@ -24,6 +24,9 @@ MSG_CANCEL_DONE = N_("This order is already cancelled.")
 MSG_CANCEL_NOT_PENDING = N_("This order has no cancellation to withdraw.")
 MSG_CANCEL_NO_PERIOD = N_("This order has no paid period to wait for; cancel it immediately instead.")
 REASON_MAX = 500
+#: The most orders a customer selects and renews at once: "select all N matching" stops here, and so does one
+#: renewal (one invoice); a larger set is renewed in parts.
+BATCH_LIMIT = 1000
 MSG_REASON_REQUIRED = N_("Give a reason.")
 MSG_REASON_TOO_LONG = N_("A reason can have at most 500 characters.")
 MSG_REASON_CHARACTERS = N_("The reason contains characters that cannot be used (invisible control characters).")

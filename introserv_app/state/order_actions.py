@@ -32,6 +32,8 @@ from introserv_app.state.session import SessionState
 MSG_CANCELLED_NOW = N_("The order is cancelled.")
 MSG_UNUSED_CREDITED = N_("{amount} for the unused days is credited to your balance.")
 MSG_CANCEL_SCHEDULED = N_("The order will be cancelled at the end of its paid period.")
+MSG_REFUSED_SOME = N_("{count} of the selected orders cannot be renewed now:")
+MSG_RENEW_OTHERS = N_("Renew the other {count}")
 
 
 def _key() -> str:
@@ -44,6 +46,10 @@ class OrderActionsState(rx.State):
     busy: Field[bool] = field(False)
     error: Field[str] = field("")
     items: Field[list[dict[str, str]]] = field([])
+    #: Selected orders that cannot be renewed now, each with its reason (the others can still be renewed).
+    refused: Field[list[dict[str, str]]] = field([])
+    refused_title: Field[str] = field("")
+    renew_others_text: Field[str] = field("")
     net_text: Field[str] = field("")
     vat_text: Field[str] = field("")
     gross_text: Field[str] = field("")
@@ -64,6 +70,15 @@ class OrderActionsState(rx.State):
         return [found] if found is not None else []
 
     def _show_quote(self, quote: Quote, lang: str) -> None:
+        self.refused = [
+            {"order_id": str(r.order_id), "name": r.service_name, "reason": gettext(lang, r.reason)}
+            for r in quote.refused
+        ]
+        count = {"count": format_amount(len(quote.refused), lang)}
+        self.refused_title = translate_message(lang, MSG_REFUSED_SOME, count) if quote.refused else ""
+        self.renew_others_text = translate_message(
+            lang, MSG_RENEW_OTHERS, {"count": format_amount(len(quote.items), lang)}
+        )
         self.items = [
             {
                 "order_id": str(i.order_id),
@@ -89,13 +104,18 @@ class OrderActionsState(rx.State):
         if ctx.viewer is None:
             return
         plan = list(self._plan)
-        quote = ctx.run(lambda s, v: quote_renewal(session=s, viewer=v, items=plan))
+        quote = ctx.run(lambda s, v: quote_renewal(session=s, viewer=v, items=plan, partial=True))
         if isinstance(quote, Refused):
             self.error = quote.message
-            self.items, self.covered = [], False
+            self.items, self.refused, self.refused_title, self.covered = [], [], "", False
             return
         self.error = ""
         self._show_quote(quote, ctx.lang)
+
+    def _renewable(self) -> list[tuple[int, int]]:
+        """The plan without the orders the last quote refused: "renew the other N" renews exactly these."""
+        refused = {int(r["order_id"]) for r in self.refused}
+        return [(oid, months) for oid, months in self._plan if oid not in refused]
 
     @event
     async def open_renew(self, order_id: str):
@@ -125,20 +145,37 @@ class OrderActionsState(rx.State):
         await self._quote()
 
     @event
+    async def drop_refused(self):
+        """Remove the orders that cannot be renewed from the selection (and from this dialog)."""
+        refused = {int(r["order_id"]) for r in self.refused}
+        if not refused:
+            return
+        self._plan = [(oid, months) for oid, months in self._plan if oid not in refused]
+        grid = await self.get_state(OrdersGridState)
+        grid.drop_from_selection(refused)
+        if self._plan:
+            await self._quote()
+        else:
+            self.renew_open = False
+
+    @event
     def close_renew(self, open_: bool = False):
         self.renew_open = bool(open_)
 
     @event
     async def confirm_renew(self):
         ctx = await Ctx.of(self)
-        if ctx.viewer is None or self.busy or not self._plan:
+        plan = self._renewable()
+        if ctx.viewer is None or self.busy or not plan:
             return None
         self.busy = True
         lang = ctx.lang
-        plan, idem_key, ip = list(self._plan), self._idem, ctx.ip
+        idem_key, ip = self._idem, ctx.ip
+        # all or nothing for these orders: if one of them changed since the quote, nothing is renewed
         result = ctx.run(lambda s, v: renew(session=s, viewer=v, items=plan, idem_key=idem_key, ip=ip))
         if isinstance(result, Refused):
             self.busy = False
+            await self._quote()
             self.error = result.message
             return None
         self.renew_open, self.busy = False, False

@@ -51,7 +51,13 @@ from introserv_app.state.url import page_url
 
 CUSTOMER_PATH, STAFF_PATH = "/orders", "/staff/orders"
 MSG_PAGE_NUMBER = N_("Enter a page number from 1 to {pages}.")
-MSG_SELECTION_CAPPED = N_("At most {limit} orders can be selected at once; the first {limit} were selected.")
+MSG_SELECTION_CAPPED = N_(
+    "At most {limit} orders can be selected and renewed at once; the first {limit} are selected. "
+    "Renew them, then select the rest."
+)
+MSG_SELECT_ALL = N_("Select all matching ({total})")
+MSG_SELECT_FIRST = N_("Select the first {limit} of {total}")
+MSG_SELECTION_LIMIT = N_("up to {limit} at once")
 
 
 class OrdersGridState(rx.State):
@@ -62,6 +68,8 @@ class OrdersGridState(rx.State):
     rows: Field[list[dict[str, str]]] = field([])
     total: Field[int] = field(0)
     total_text: Field[str] = field("0")
+    select_all_text: Field[str] = field("")
+    selection_limit_text: Field[str] = field("")
     page: Field[int] = field(1)
     pages: Field[int] = field(1)
     range_text: Field[str] = field("")
@@ -80,7 +88,7 @@ class OrdersGridState(rx.State):
     paid_to: Field[str] = field("")
     statuses: Field[list[str]] = field([])
     filters_active: Field[bool] = field(False)
-    filters_open: Field[bool] = field(False)
+    filters_open: Field[bool] = field(True)
     notices: Field[list[str]] = field([])
     columns: Field[list[str]] = field([])
     # Selection: ids live on the server only; the page sees counts and per-row flags
@@ -188,6 +196,11 @@ class OrdersGridState(rx.State):
         self.query_string = grid_query_string(query)
         self.rows = [self._row(r, lang, set(self._selected)) for r in page.rows]
         self.total, self.total_text = page.total, format_amount(page.total, lang)
+        limit = {"total": self.total_text, "limit": format_amount(MATCHING_LIMIT, lang)}
+        self.select_all_text = translate_message(
+            lang, MSG_SELECT_FIRST if page.total > MATCHING_LIMIT else MSG_SELECT_ALL, limit
+        )
+        self.selection_limit_text = translate_message(lang, MSG_SELECTION_LIMIT, limit)
         self.page, self.pages, self.page_size = page.page, page.pages, str(page.page_size)
         first = (page.page - 1) * page.page_size + 1 if page.total else 0
         last = first + len(page.rows) - 1 if page.rows else 0
@@ -208,7 +221,7 @@ class OrdersGridState(rx.State):
         self.filters_active = f.active
         if self.all_matching_selected and self._matching_filters != _filters_key(query):
             self.all_matching_selected = False  # other filters: "select all matching" means other rows now
-        if any((f.name, f.comment, f.ids, f.customer, f.created_from, f.created_to, f.paid_from, f.paid_to)):
+        if f.active:
             self.filters_open = True
         self.editing_id, self.comment_error = "", ""
         self._refresh_selection_flags()
@@ -254,7 +267,6 @@ class OrdersGridState(rx.State):
     @event
     def clear_filters(self):
         current = self._current()
-        self.filters_open = False
         return self._go(replace(current, filters=OrderFilters(), page=1))
 
     @event
@@ -309,50 +321,59 @@ class OrdersGridState(rx.State):
 
     # ---- batch selection -------------------------------------------------------------------------
 
-    @event
-    def toggle_row(self, order_id: str):
-        oid = parse_id(order_id)
-        if oid is None or oid not in {int(r["id"]) for r in self.rows}:
-            return  # only rows this viewer was shown can be selected
-        self._selected = [i for i in self._selected if i != oid] if oid in self._selected else [*self._selected, oid]
-        self.all_matching_selected, self.selection_note = False, ""
+    async def _set_selection(self, chosen: list[int], *, all_matching: bool = False) -> None:
+        """The selection, kept within the batch limit (the note says so when it had to be cut)."""
+        capped = len(chosen) > MATCHING_LIMIT
+        self._selected, self.all_matching_selected = chosen[:MATCHING_LIMIT], all_matching
+        self.selection_note = ""
+        if capped or (all_matching and self.total > MATCHING_LIMIT):
+            lang = (await Ctx.of(self)).lang
+            self.selection_note = translate_message(
+                lang, MSG_SELECTION_CAPPED, {"limit": format_amount(MATCHING_LIMIT, lang)}
+            )
         self._refresh_selection_flags()
 
     @event
-    def toggle_page(self):
+    async def toggle_row(self, order_id: str):
+        oid = parse_id(order_id)
+        if oid is None or oid not in {int(r["id"]) for r in self.rows}:
+            return  # only rows this viewer was shown can be selected
+        chosen = [i for i in self._selected if i != oid] if oid in self._selected else [*self._selected, oid]
+        await self._set_selection(chosen)
+
+    @event
+    async def toggle_page(self):
         ids = [int(r["id"]) for r in self.rows]
         if self.page_all_selected:
             drop = set(ids)
-            self._selected = [i for i in self._selected if i not in drop]
+            chosen = [i for i in self._selected if i not in drop]
         else:
             have = set(self._selected)
-            self._selected = [*self._selected, *(i for i in ids if i not in have)]
-        self.all_matching_selected, self.selection_note = False, ""
-        self._refresh_selection_flags()
+            chosen = [*self._selected, *(i for i in ids if i not in have)]
+        await self._set_selection(chosen)
 
     @event
     async def select_all_matching(self):
         ctx = await Ctx.of(self)
-        viewer, lang = ctx.viewer, ctx.lang
+        viewer = ctx.viewer
         if viewer is None:
             return
         query = self._current()
         with ctx.session() as session:
             ids = matching_order_ids(session=session, viewer=viewer, filters=query.filters)
         have = set(self._selected)
-        self._selected = [*self._selected, *(i for i in ids if i not in have)][:MATCHING_LIMIT]
-        self.all_matching_selected, self._matching_filters = True, _filters_key(query)
-        capped = self.total > MATCHING_LIMIT
-        self.selection_note = (
-            translate_message(lang, MSG_SELECTION_CAPPED, {"limit": format_amount(MATCHING_LIMIT, lang)})
-            if capped
-            else ""
-        )
-        self._refresh_selection_flags()
+        self._matching_filters = _filters_key(query)
+        await self._set_selection([*self._selected, *(i for i in ids if i not in have)], all_matching=True)
 
     def _selected_ids(self) -> list[int]:
         """The selection, for the batch renewal dialog (server side only)."""
         return list(self._selected)
+
+    def drop_from_selection(self, ids: set[int]) -> None:
+        """The renewal dialog's "remove them from the selection"."""
+        self._selected = [i for i in self._selected if i not in ids]
+        self.all_matching_selected, self.selection_note = False, ""
+        self._refresh_selection_flags()
 
     @event
     def clear_selection(self):

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import PROCESSED_BY_NAME, first_processed, open_orders, row_of, select_in_grid, sql
+from tests.support.browser import OWN, PROCESSED_BY_NAME, first_processed, open_orders, row_of, select_in_grid, sql
 
 pytestmark = pytest.mark.e2e
 
@@ -54,6 +54,64 @@ def test_batch_renew_three_orders_with_different_periods(server: str, page: Page
     assert sorted(lines) == sorted(zip(names, [1, 3, 12], strict=True))
     page.locator("#show-menu").click()
     page.locator("#show-batch").click()
+
+
+def test_batch_renewal_lists_what_cannot_be_renewed_and_renews_the_others(
+    server: str, page: Page, e2e_db_url: str
+) -> None:
+    renewable = [first_processed(e2e_db_url, k)[1] for k in (5, 6)]
+    gone = sql(e2e_db_url, f"SELECT o.service_name {OWN} AND o.status = 'cancelled' ORDER BY o.service_name LIMIT 1")
+    gone_name = gone[0][0]
+    invoices_before = sql(e2e_db_url, "SELECT count(*) FROM invoices")[0][0]
+    open_orders(page, server, "?status=processed,cancelled&sort=service_name&dir=asc&size=100")
+    select_in_grid(page, [*renewable, gone_name])
+    expect(page.locator("#selection-limit")).to_have_text("(up to 1,000 at once)")
+    page.locator("#renew-selected").click()
+    refused = page.locator("#renew-refused")
+    expect(refused).to_contain_text("1 of the selected orders cannot be renewed now:")
+    expect(refused.locator(".renew-refused")).to_have_text(f"{gone_name} — A cancelled order cannot be renewed.")
+    expect(page.locator(".renew-item")).to_have_count(2)
+    expect(page.locator("#renew-confirm")).to_have_text("Renew the other 2")
+    # one click drops the cancelled order from the selection; the dialog keeps the other two
+    page.locator("#renew-drop-refused").click()
+    expect(refused).to_have_count(0)
+    expect(page.locator("#selected-count")).to_have_text("2")
+    expect(page.locator("#renew-confirm")).to_have_text(re.compile("Pay from balance|Create invoice"))
+    page.locator("#renew-confirm").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.locator("[data-sonner-toast]", has_text=re.compile(r"Invoice \d{4}-\d{6}"))).to_be_visible()
+    assert sql(e2e_db_url, "SELECT count(*) FROM invoices")[0][0] == invoices_before + 1
+    lines = sql(
+        e2e_db_url,
+        "SELECT o.service_name FROM invoice_lines l JOIN orders o ON o.id = l.order_id "
+        "WHERE l.invoice_id = (SELECT max(id) FROM invoices)",
+    )
+    assert sorted(r[0] for r in lines) == sorted(renewable)
+    hide_batch_column(page)
+
+
+def test_renew_the_others_in_one_click(server: str, page: Page, e2e_db_url: str) -> None:
+    renewable = first_processed(e2e_db_url, 7)[1]
+    gone = sql(e2e_db_url, f"SELECT o.service_name {OWN} AND o.status = 'cancelled' ORDER BY o.service_name LIMIT 1")
+    open_orders(page, server, "?status=processed,cancelled&sort=service_name&dir=asc&size=100")
+    select_in_grid(page, [renewable, gone[0][0]])
+    page.locator("#renew-selected").click()
+    page.locator("#renew-confirm").filter(has_text="Renew the other 1").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.locator("[data-sonner-toast]", has_text=re.compile(r"Invoice \d{4}-\d{6}"))).to_be_visible()
+    lines = sql(
+        e2e_db_url,
+        "SELECT o.service_name FROM invoice_lines l JOIN orders o ON o.id = l.order_id "
+        "WHERE l.invoice_id = (SELECT max(id) FROM invoices)",
+    )
+    assert [r[0] for r in lines] == [renewable]
+    hide_batch_column(page)
+
+
+def hide_batch_column(page: Page) -> None:  # as the next test expects to find it
+    page.locator("#show-menu").click()
+    page.locator("#show-batch").click()
+    page.keyboard.press("Escape")
 
 
 def test_cancel_at_period_end_then_withdraw(server: str, page: Page, e2e_db_url: str) -> None:

@@ -8,14 +8,19 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from introserv_app.db.session import session_scope
+from introserv_app.db.tables import Order, TariffPlan
+from introserv_app.domain.grid import OrderFilters
 from introserv_app.domain.money import Money
+from introserv_app.domain.order_rules import BATCH_LIMIT
 from introserv_app.domain.roles import Role
+from introserv_app.i18n import translate_error
 from introserv_app.services.billing import balance, pay_invoice, quote_renewal, renew
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.orders import cancel_order, withdraw_cancellation
+from introserv_app.services.orders import MATCHING_LIMIT, cancel_order, matching_order_ids, withdraw_cancellation
 from tests.support.billing import NOW, fund, ledger, order, who
 from tests.support.concurrency import ATTEMPTS, run_concurrently
 
@@ -197,3 +202,93 @@ def test_invoice_list_is_scoped_and_filtered(engine: Engine, shop: dict[str, int
         assert invoices_page(session=session, viewer=staff).total == 2
     with session_scope(engine) as session, pytest.raises(ServiceError):
         pay_invoice(session=session, viewer=who(shop), invoice_id=2, now=NOW)  # the other customer's invoice
+
+
+def test_a_partial_quote_lists_what_cannot_be_renewed_and_renews_the_others(
+    engine: Engine, shop: dict[str, int]
+) -> None:
+    keys = ["active", "gone", "abuse", "new", "active2"]
+    items = [(shop[k], 1) for k in keys]
+    with session_scope(engine) as session:
+        q = quote_renewal(session=session, viewer=who(shop), items=items, now=NOW, partial=True)
+    assert [i.order_id for i in q.items] == [shop["active"], shop["active2"]] and q.net == Money(800, "EUR")
+    assert [(r.service_name, r.reason) for r in q.refused] == [
+        ("sgone", "A cancelled order cannot be renewed."),
+        ("sabuse", "This order is suspended for a violation; please contact support."),
+        ("snew", "This order is not paid yet: pay its invoice instead of renewing it."),
+    ]
+    # the strict quote (what a renewal checks) still refuses the whole selection, naming the first refused order
+    with session_scope(engine) as session, pytest.raises(ServiceError) as err:
+        quote_renewal(session=session, viewer=who(shop), items=items, now=NOW)
+    assert err.value.values["order"] == "sgone"
+    # "renew the other 2": one invoice with exactly those two lines, paid from the balance
+    fund(engine, shop["user"], 10_000)
+    others = [(i.order_id, i.months) for i in q.items]
+    with session_scope(engine) as session:
+        result = renew(session=session, viewer=who(shop), items=others, idem_key="renew-others-00001", now=NOW)
+    assert result.paid and result.gross == Money(1004, "EUR")
+    with engine.connect() as conn:
+        lines = conn.execute(sa.text("SELECT order_id FROM invoice_lines ORDER BY order_id")).scalars().all()
+    assert lines == sorted([shop["active"], shop["active2"]])
+    assert order(engine, shop["gone"]).status == "cancelled" and order(engine, shop["new"]).paid_until is None
+
+
+def test_another_customers_order_still_refuses_a_partial_quote(engine: Engine, shop: dict[str, int]) -> None:
+    with session_scope(engine) as session, pytest.raises(ServiceError):
+        quote_renewal(
+            session=session, viewer=who(shop), items=[(shop["active"], 1), (shop["foreign"], 1)], partial=True
+        )
+
+
+def _many_orders(engine: Engine, shop: dict[str, int], count: int) -> list[int]:
+    with session_scope(engine) as session:
+        tariff = session.exec(select(TariffPlan).where(TariffPlan.code == "vps-s")).one()
+        orders = [
+            Order(
+                user_id=shop["user"],
+                service_name=f"bulk{i}",
+                tariff_id=tariff.id or 0,
+                status="processed",
+                paid_until=date(2027, 1, 10),
+                price_minor=400,
+                currency="EUR",
+            )
+            for i in range(count)
+        ]
+        session.add_all(orders)
+        session.flush()
+        return [o.id or 0 for o in orders]
+
+
+def test_one_limit_for_selection_and_renewal_tested_at_the_limit(engine: Engine, shop: dict[str, int]) -> None:
+    ids = _many_orders(engine, shop, BATCH_LIMIT)
+    everything = [shop["gone"], *ids]  # limit + 1 selected orders, one of them cancelled
+    with session_scope(engine) as session:
+        matching = matching_order_ids(session=session, viewer=who(shop), filters=OrderFilters())
+    assert len(matching) == MATCHING_LIMIT == BATCH_LIMIT  # "select all matching" stops at the renewal limit
+    with session_scope(engine) as session, pytest.raises(ServiceError) as err:
+        quote_renewal(session=session, viewer=who(shop), items=[(i, 1) for i in everything], partial=True)
+    assert translate_error("en", err.value.message, err.value.values) == (
+        "At most 1,000 orders can be renewed at once: renew them in parts."
+    )
+    assert translate_error("ru", err.value.message, err.value.values).startswith(
+        "Одновременно можно продлить не более 1\xa0000"
+    )
+    plan = [(i, 1) for i in [shop["gone"], *ids[:-1]]]  # exactly the limit, one of them refused
+    with session_scope(engine) as session:
+        q = quote_renewal(session=session, viewer=who(shop), items=plan, partial=True, now=NOW)
+    assert len(q.items) == BATCH_LIMIT - 1 and [r.order_id for r in q.refused] == [shop["gone"]]
+    others = [(i.order_id, i.months) for i in q.items]
+    fund(engine, shop["user"], 1_000_000)
+    for _ in range(2):  # a retry with the same key renews once
+        with session_scope(engine) as session:
+            result = renew(session=session, viewer=who(shop), items=others, idem_key="renew-limit-000001", now=NOW)
+        assert result.paid
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM invoices")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM invoice_lines")).scalar() == BATCH_LIMIT - 1
+        renewed = conn.execute(
+            sa.text("SELECT count(*) FROM orders WHERE service_name LIKE 'bulk%' AND paid_until = :d"),
+            {"d": date(2027, 2, 10)},
+        ).scalar()
+    assert renewed == BATCH_LIMIT - 1

@@ -20,13 +20,11 @@ def selection_bar() -> rx.Component:
         rx.hstack(
             rx.icon("list-checks", size=18),
             rx.text(t("Selected"), ": ", rx.text.strong(S.selected_count, id="selected-count"), size="2"),
+            rx.text("(", S.selection_limit_text, ")", size="1", color_scheme="gray", id="selection-limit"),
             rx.cond(
                 S.page_all_selected & ~S.all_matching_selected & (S.total > S.rows.length()),
                 rx.button(
-                    t("Select all matching"),
-                    " (",
-                    S.total_text,
-                    ")",
+                    S.select_all_text,
                     variant="soft",
                     size="1",
                     on_click=S.select_all_matching,

@@ -41,7 +41,7 @@ from ._readers.payments import (
     provider_rules,
 )
 from ._readers.rates import convert, current_rates
-from ._readers.renewal_quote import Quote, quote_renewal
+from ._readers.renewal_quote import Quote, RefusedItem, quote_renewal
 from ._readers.seller import FIELDS, seller_settings
 from ._readers.tariffs import list_tariffs
 from ._readers.vat import vat_for_customer
@@ -136,6 +136,7 @@ __all__ = [
     "ProviderRuleView",
     "Quote",
     "ReconcileReport",
+    "RefusedItem",
     "VatChecker",
     "account_currency",
     "apply_remote",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
@@ -13,6 +14,7 @@ from introserv_app.db.tables import Order, Profile, TariffPlan
 from introserv_app.db.types import utcnow
 from introserv_app.domain.money import Money
 from introserv_app.domain.order_rules import (
+    BATCH_LIMIT,
     MSG_BAD_PERIOD,
     cancellation_pending_of,
     period_price,
@@ -31,13 +33,10 @@ from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
 from introserv_app.services.common.viewer import Viewer
 
-BATCH_MAX = 1000
-
-
 MSG_NOTHING = N_("Choose at least one order to renew.")
 
 
-MSG_TOO_MANY = N_("At most 1,000 orders can be renewed at once.")
+MSG_TOO_MANY = N_("At most {limit} orders can be renewed at once: renew them in parts.")
 
 
 MSG_ORDER_REFUSED = N_("{order}: {reason}")
@@ -55,6 +54,15 @@ class QuoteItem:
 
 
 @dataclass(frozen=True)
+class RefusedItem:
+    """A selected order that cannot be renewed now, and why (a msgid)."""
+
+    order_id: int
+    service_name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Quote:
     items: list[QuoteItem]
     net: Money
@@ -64,6 +72,8 @@ class Quote:
     reverse_charge: bool
     vat_note: str
     balance: Money
+    #: Only in a partial quote: the selected orders left out, each with its reason.
+    refused: tuple[RefusedItem, ...] = ()
 
     @property
     def covered(self) -> bool:
@@ -73,8 +83,8 @@ class Quote:
 def _items(raw: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     if not raw:
         raise ServiceError(MSG_NOTHING)
-    if len(raw) > BATCH_MAX:
-        raise ServiceError(MSG_TOO_MANY)
+    if len(raw) > BATCH_LIMIT:
+        raise ServiceError(MSG_TOO_MANY, limit=Decimal(BATCH_LIMIT))
     seen: dict[int, int] = {}
     for pair in raw:
         order_id, months = pair
@@ -86,7 +96,9 @@ def _items(raw: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return list(seen.items())
 
 
-def _load(session: Session, viewer: Viewer, items: list[tuple[int, int]]) -> list[tuple[Order, TariffPlan, int]]:
+def _load(
+    session: Session, viewer: Viewer, items: list[tuple[int, int]], *, partial: bool = False
+) -> tuple[list[tuple[Order, TariffPlan, int]], list[RefusedItem]]:
     ids = [oid for oid, _ in items]
     rows = session.exec(
         select(Order, TariffPlan)
@@ -100,25 +112,37 @@ def _load(session: Session, viewer: Viewer, items: list[tuple[int, int]]) -> lis
             session=session, viewer=viewer, target="order.renew", details={"order_ids": str(missing[:20])[:200]}
         )
         raise ServiceError(MSG_ORDER_NOT_FOUND)
-    out = []
+    out, refused = [], []
     for oid, months in items:
         order, tariff = found[oid]
         pending = cancellation_pending_of(order)
         refusal = renewal_refusal(OrderStatus(order.status), pending)
         if refusal is None and period_price(tariff.prices_minor, months) is None:
             refusal = MSG_BAD_PERIOD
-        if refusal is not None:
+        if refusal is None:
+            out.append((order, tariff, months))
+        elif partial:
+            refused.append(RefusedItem(order_id=oid, service_name=order.service_name, reason=refusal))
+        else:
             raise ServiceError(MSG_ORDER_REFUSED, order=order.service_name, reason=refusal)
-        out.append((order, tariff, months))
-    return out
+    return out, refused
 
 
 def quote_renewal(
-    *, session: Session, viewer: Viewer, items: Sequence[tuple[int, int]], now: datetime | None = None
+    *,
+    session: Session,
+    viewer: Viewer,
+    items: Sequence[tuple[int, int]],
+    now: datetime | None = None,
+    partial: bool = False,
 ) -> Quote:
-    """What renewing these (order id, months) pairs costs and gives; nothing is written."""
+    """What renewing these (order id, months) pairs costs and gives; nothing is written.
+
+    `partial`: an order that cannot be renewed (cancelled, suspended for a violation, not paid yet, cancellation
+    pending, a period its tariff does not offer) is listed in `refused` with its reason instead of refusing the
+    whole quote; the totals are those of the others. Another customer's order still refuses the whole quote."""
     now = now or utcnow()
-    loaded = _load(session, viewer, _items(items))
+    loaded, refused = _load(session, viewer, _items(items), partial=partial)
     currency = account_currency(session=session, user_id=viewer.user_id)
     rates = current_rates(session=session)
     quote_items = [
@@ -147,6 +171,7 @@ def quote_renewal(
         reverse_charge=vat.reverse_charge,
         vat_note=vat.note,
         balance=balance(session=session, user_id=viewer.user_id),
+        refused=tuple(refused),
     )
 
 

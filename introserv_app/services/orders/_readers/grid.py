@@ -17,7 +17,7 @@ from introserv_app.db.tables import Order, TariffPlan, User, UserPreference
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import OPTIONAL_COLUMNS, GridQuery, OrderFilters
 from introserv_app.domain.money import Money
-from introserv_app.domain.order_rules import cancellation_pending
+from introserv_app.domain.order_rules import BATCH_LIMIT, cancellation_pending
 from introserv_app.domain.periods import days_left
 from introserv_app.domain.statuses import STATUS_ORDER, OrderStatus
 from introserv_app.domain.text import N_
@@ -237,8 +237,8 @@ def orders_page(*, session: Session, viewer: Viewer, query: GridQuery, today: da
     return OrdersPage(rows=rows, total=total, page=page, pages=pages, page_size=size, scope_all=viewer.is_staff)
 
 
-#: "Select all N matching" takes at most this many orders (a batch renewal larger than that is not a click).
-MATCHING_LIMIT = 10_000
+#: "Select all N matching" takes at most as many orders as one renewal does (`domain.order_rules.BATCH_LIMIT`).
+MATCHING_LIMIT = BATCH_LIMIT
 
 
 def matching_order_ids(
