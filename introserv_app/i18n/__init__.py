@@ -7,6 +7,7 @@ Catalogs: `introserv_app/i18n/locales/<lang>/LC_MESSAGES/messages.po`, compiled 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -16,7 +17,7 @@ from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
 from introserv_app.domain.money import Money
 
@@ -57,7 +58,7 @@ def gettext(lang: str, msgid: str) -> str:
     return catalog(normalize_language(lang)).get(msgid, msgid)
 
 
-def translate_message(lang: str, msgid: str, values: dict[str, object] | None = None) -> str:
+def translate_message(lang: str, msgid: str, values: Mapping[str, object] | None = None) -> str:
     """Translate then fill `{name}` placeholders."""
     text = gettext(lang, msgid)
     return text.format(**values) if values else text
@@ -72,6 +73,8 @@ def translate_error(lang: str, msgid: str, values: dict[str, object]) -> str:
             return format_money(value, lang)
         if isinstance(value, str):
             return gettext(lang, value)
+        if isinstance(value, Decimal):
+            return format_amount(value, lang)
         if isinstance(value, list | tuple):
             return ", ".join(gettext(lang, str(v)) for v in value)
         return value
@@ -83,8 +86,26 @@ def translate_error(lang: str, msgid: str, values: dict[str, object]) -> str:
 # is kept (bounded), so a page load formats only what it has not seen before.
 @lru_cache(maxsize=8192)
 def format_money(money: Money, lang: str) -> str:
-    """e.g. `€4.00` (en) or `4,00 €` (ru)."""
-    return format_currency(money.amount, money.currency, locale=normalize_language(lang))
+    """e.g. `€4.00`, `PLN 369.60` (en) or `4,00 €`, `369,60 ₽` (ru): the locale's symbol or code for the currency,
+    its decimal separator and grouping.
+
+    Babel leaves out CLDR's currency spacing rule (a symbol that ends in a letter, like a code, is kept apart from
+    the digits by a no-break space), which ICU and browsers apply; it is applied here."""
+    locale = normalize_language(lang)
+    text = format_currency(money.amount, money.currency, locale=locale)
+    return _currency_spacing(text, get_currency_symbol(money.currency, locale=locale))
+
+
+def _currency_spacing(text: str, symbol: str) -> str:
+    at = text.find(symbol)
+    if not symbol or at < 0:
+        return text
+    end = at + len(symbol)
+    if symbol[-1].isalpha() and end < len(text) and text[end].isdigit():
+        text = f"{text[:end]}\u00a0{text[end:]}"
+    if symbol[0].isalpha() and at > 0 and text[at - 1].isdigit():
+        text = f"{text[:at]}\u00a0{text[at:]}"
+    return text
 
 
 @lru_cache(maxsize=4096)

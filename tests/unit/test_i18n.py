@@ -98,5 +98,13 @@ def test_money_and_dates_are_formatted_for_the_language() -> None:
     assert format_money(Money(123456, "EUR"), "en") == "€1,234.56"
     assert format_money(Money(123456, "EUR"), "ru") == "1\xa0234,56\xa0€"
     assert format_date(date(2025, 9, 3), "en") == "Sep 3, 2025"
+    # a code written next to the digits is kept apart from them (CLDR currency spacing), the ruble has its sign
+    assert format_money(Money(36960, "PLN"), "en") == "PLN\xa0369.60"
+    assert format_money(Money(-36960, "CZK"), "en") == "-CZK\xa0369.60"
+    assert format_money(Money(36960, "PLN"), "ru") == "369,60\xa0PLN"
+    assert format_money(Money(36960, "RUB"), "ru") == "369,60\xa0₽"
+    assert format_money(Money(36960, "RUB"), "en") == "RUB\xa0369.60"
+    assert format_money(Money(36960, "GBP"), "en") == "£369.60"
+    assert format_money(Money(36960, "USD"), "ru") == "369,60\xa0$"
     assert format_date(date(2025, 9, 3), "ru") == "3 сент. 2025\u202fг."
     assert format_datetime(datetime(2025, 9, 3, 14, 5, tzinfo=UTC), "en", "short").endswith("UTC")
