@@ -160,6 +160,48 @@ def test_a_comment_is_edited_inline_and_shown_as_plain_text(server: str, page: P
     page.locator("#show-comment").click()
 
 
+DOCUMENTED_FILTERS = ["filter-group-name", "filter-group-paid_from", "filter-group-status"]
+
+
+def test_filters_follow_the_documents_order_and_the_shown_columns(server: str, page: Page, e2e_db_url: str) -> None:
+    open_orders(page, server)
+    group_ids = "els => els.map(e => e.id)"
+    groups = page.locator("#filter-panel .filter-group")
+    # service name, date (paid until), status; comment, ID and the creation date only with their columns
+    expect(groups).to_have_count(3)
+    assert groups.evaluate_all(group_ids) == DOCUMENTED_FILTERS
+    expect(page.locator("#filter-comment")).to_have_count(0)
+    for column in ("comment", "id", "created_at"):
+        page.locator("#show-menu").click()
+        page.locator(f"#show-{column}").click()
+        page.keyboard.press("Escape")
+    expect(groups).to_have_count(6)
+    assert groups.evaluate_all(group_ids) == [
+        *DOCUMENTED_FILTERS,
+        "filter-group-comment",
+        "filter-group-ids",
+        "filter-group-created_from",
+    ]
+    page.locator("#filter-comment").fill("backup")
+    page.locator("#apply-filters").click()
+    expect(page).to_have_url(re.compile(r"comment=backup"))
+    # hiding the column keeps its filter visible while it filters the view, and "Clear all" clears everything
+    page.locator("#show-menu").click()
+    page.locator("#show-comment").click()
+    page.keyboard.press("Escape")
+    expect(page.locator("#filter-comment")).to_have_value("backup")
+    page.locator("#filter-status-processed").click()
+    expect(page).to_have_url(re.compile(r"status=processed"))
+    page.locator("#clear-filters").click()
+    expect(page).not_to_have_url(re.compile(r"comment=|status="))
+    expect(page.locator("#filter-comment")).to_have_count(0)
+    for column in ("id", "created_at"):  # as the user found it
+        page.locator("#show-menu").click()
+        page.locator(f"#show-{column}").click()
+        page.keyboard.press("Escape")
+    expect(groups).to_have_count(3)
+
+
 def test_support_staff_see_every_customer_and_filter_by_customer(server: str, page: Page, e2e_db_url: str) -> None:
     log_in(page, server, SUPPORT.username, SUPPORT.password)
     page.get_by_role("link", name="All orders").click()
@@ -167,7 +209,10 @@ def test_support_staff_see_every_customer_and_filter_by_customer(server: str, pa
     total = sql(e2e_db_url, "SELECT count(*) FROM orders")[0][0]
     expect(page.locator("#orders-range")).to_have_text(f"1–25 of {total:,}")
     expect(page.locator("#sort-customer")).to_be_visible()
-    page.locator("#filters-toggle").click()
+    # the same filters in the same order as the customer's grid, the customer filter last
+    expect(page.locator("#filter-panel .filter-group")).to_have_count(4)
+    groups = page.locator("#filter-panel .filter-group").evaluate_all("els => els.map(e => e.id)")
+    assert groups == [*DOCUMENTED_FILTERS, "filter-group-customer"]
     page.locator("#filter-customer").fill("demo")
     page.locator("#apply-filters").click()
     expect(page).to_have_url(re.compile(r"customer=demo"))

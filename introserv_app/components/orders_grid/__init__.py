@@ -11,14 +11,13 @@ import reflex as rx
 from introserv_app.components.order_actions import cancel_dialog, renew_dialog
 from introserv_app.components.orders_grid.pager import export_progress, pager
 from introserv_app.components.orders_grid.table import selection_bar, table
-from introserv_app.components.orders_grid.toolbar import filter_panel, notices, status_chips, toolbar
+from introserv_app.components.orders_grid.toolbar import filter_panel, notices, toolbar
 from introserv_app.components.tickets import ticket_dialog
 
 
 def orders_grid() -> rx.Component:
     return rx.vstack(
         toolbar(),
-        status_chips(),
         filter_panel(),
         notices(),
         export_progress(),

@@ -1,4 +1,4 @@
-"""Above the grid: the search box, the "Show:" menu, the page size, the status chips, the filter form and
+"""Above the grid: the search box, the "Show:" menu, the page size, the filters (status chips among them) and
 the notices about dropped URL values."""
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def status_chips() -> rx.Component:
                     variant=rx.cond(active, "solid", "outline"),
                     size="1",
                     radius="full",
+                    type="button",
                     on_click=S.toggle_status(status.value),
                     aria_pressed=rx.cond(active, "true", "false"),
                     id=f"filter-status-{status.value}",
@@ -119,65 +120,93 @@ def status_chips() -> rx.Component:
                 content=t(info.explanation),
             )
         )
-    return rx.flex(
-        rx.text(t("Status"), ":", size="2", color_scheme="gray"),
-        *chips,
-        rx.cond(
-            S.filters_active,
-            rx.button(
-                rx.icon("x", size=14),
-                t("Clear all"),
-                variant="ghost",
-                size="1",
-                on_click=S.clear_filters,
-                id="clear-filters",
-            ),
-        ),
-        spacing="2",
-        wrap="wrap",
-        align="center",
-        width="100%",
-    )
+    return _group(N_("Status"), rx.flex(*chips, spacing="2", wrap="wrap", align="center"), "filter-group-status")
 
 
-def _field(label: str, name: str, value: Var, *, type_: str = "text", placeholder: str = "") -> rx.Component:
+def _group(label: str, body: rx.Component, id_: str, *, html_for: str = "") -> rx.Component:
     return rx.vstack(
-        rx.el.label(t(label), html_for=f"filter-{name}", class_name="field-label"),
-        rx.input(
-            name=name,
-            id=f"filter-{name}",
-            type=type_,
-            default_value=value,
-            key=value,
-            max_length=100 if type_ == "text" else None,
-            placeholder=placeholder,
-            size="2",
-        ),
+        rx.el.label(t(label), html_for=html_for or None, class_name="field-label"),
+        body,
         spacing="1",
-        min_width="11em",
+        class_name="filter-group",
+        id=id_,
     )
+
+
+def _input(name: str, value: Var, *, type_: str = "text", placeholder: str = "", label: str = "") -> rx.Component:
+    return rx.input(
+        name=name,
+        id=f"filter-{name}",
+        type=type_,
+        default_value=value,
+        key=value,
+        max_length=100 if type_ == "text" else None,
+        placeholder=placeholder,
+        aria_label=t(label) if label else None,
+        size="2",
+        min_width="9em",
+    )
+
+
+def _field(label: str, name: str, value: Var, *, placeholder: str = "") -> rx.Component:
+    return _group(
+        label, _input(name, value, placeholder=placeholder), f"filter-group-{name}", html_for=f"filter-{name}"
+    )
+
+
+def _dates(label: str, first: str, first_value: Var, last: str, last_value: Var) -> rx.Component:
+    body = rx.hstack(
+        _input(first, first_value, type_="date", label=N_("From")),
+        rx.text("–", color_scheme="gray"),
+        _input(last, last_value, type_="date", label=N_("To")),
+        spacing="1",
+        align="center",
+    )
+    return _group(label, body, f"filter-group-{first}", html_for=f"filter-{first}")
+
+
+def _when_shown(column: str, active: Var, component: rx.Component) -> rx.Component:
+    """A filter of an optional column: offered while the column is shown (or while it filters the view)."""
+    return rx.cond(shown(column) | active, component)
 
 
 def filter_panel() -> rx.Component:
+    """The filters in the Orders document's order: service name, date, status, then comment, ID and the creation
+    date when those columns are shown; staff also filter by customer. The same order on /orders and /staff/orders."""
     return rx.cond(
         S.filters_open,
         rx.card(
             rx.form(
                 rx.flex(
                     _field(N_("Service name"), "name", S.f_name),
-                    _field(N_("Comment"), "comment", S.f_comment),
-                    _field(N_("ID"), "ids", S.f_ids, placeholder="101, 102"),
+                    _dates(N_("Paid until"), "paid_from", S.paid_from, "paid_to", S.paid_to),
+                    status_chips(),
+                    _when_shown("comment", S.f_comment != "", _field(N_("Comment"), "comment", S.f_comment)),
+                    _when_shown("id", S.f_ids != "", _field(N_("ID"), "ids", S.f_ids, placeholder="101, 102")),
+                    _when_shown(
+                        "created_at",
+                        (S.created_from != "") | (S.created_to != ""),
+                        _dates(N_("Date"), "created_from", S.created_from, "created_to", S.created_to),
+                    ),
                     rx.cond(S.scope_all, _field(N_("Customer"), "customer", S.f_customer)),
-                    _field(N_("Created from"), "created_from", S.created_from, type_="date"),
-                    _field(N_("Created to"), "created_to", S.created_to, type_="date"),
-                    _field(N_("Paid until from"), "paid_from", S.paid_from, type_="date"),
-                    _field(N_("Paid until to"), "paid_to", S.paid_to, type_="date"),
-                    spacing="3",
+                    spacing="4",
                     wrap="wrap",
+                    align="start",
                 ),
                 rx.hstack(
                     rx.button(t("Apply"), type="submit", size="2", id="apply-filters"),
-                    rx.button(t("Clear all"), type="button", variant="soft", size="2", on_click=S.clear_filters),
+                    rx.cond(
+                        S.filters_active,
+                        rx.button(
+                            rx.icon("x", size=14),
+                            t("Clear all"),
+                            type="button",
+                            variant="soft",
+                            size="2",
+                            on_click=S.clear_filters,
+                            id="clear-filters",
+                        ),
+                    ),
                     spacing="2",
                     margin_top="0.75em",
                 ),
@@ -185,6 +214,7 @@ def filter_panel() -> rx.Component:
                 id="filter-form",
             ),
             width="100%",
+            id="filter-panel",
         ),
     )
 
