@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from introserv_app.components.translate import t
 from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine
+from introserv_app.domain.text import N_
 from introserv_app.pages.access import forgot_page, reset_page, signup_page
 from introserv_app.pages.catalog import catalog_page
 from introserv_app.pages.dashboard import dashboard_page
@@ -84,43 +86,120 @@ class Page:
     on_load: tuple[Event, ...] = ()
     #: Reloads the page's server-formatted data (after a language switch, after a dialog's action).
     reload: Event | None = None
-    title: str = "INTROSERV"
+    #: The browser tab's title before " · INTROSERV": a msgid (shown in the viewer's language) or a Var of the page's
+    #: state for a page about one thing (an order, a ticket, a customer).
+    title: str | rx.Var = ""
+
+
+def tab_title(page: Page) -> rx.Var:
+    """What the browser tab says, e.g. "Orders · INTROSERV", "Заказ vps-1a2b · INTROSERV"."""
+    if isinstance(page.title, rx.Var):
+        return rx.Var.create(f"{page.title} · {BRAND}")
+    return rx.Var.create(f"{t(page.title)} · {BRAND}") if page.title else rx.Var.create(BRAND)
 
 
 CHECK_LOGIN, CHECK_STAFF = SessionState.check_login, SessionState.check_staff
+BRAND = "INTROSERV"
+
+
+def _about(state_title: rx.Var, found: rx.Var, msgid: str) -> rx.Var:
+    """A page about one thing: "<what> <which>" once it is loaded, the bare word before."""
+    return rx.cond(found, rx.Var.create(f"{t(msgid)} {state_title}"), t(msgid))
+
 
 #: Every page of the panel (`add_page` and the reloaders of `state.reloaders` are made from it).
 PAGES: tuple[Page, ...] = (
-    Page("/login", login_page, (LoginState.open_page,)),
-    Page("/signup", signup_page, (SignUpState.open_page,), title="INTROSERV · Sign up"),
-    Page("/forgot", forgot_page, (ForgotState.open_page,)),
-    Page("/reset", reset_page, (ResetState.open_page,)),
-    Page("/", dashboard_page, (CHECK_LOGIN, DashboardState.load, NotificationsState.load_banners), DashboardState.load),
-    Page("/orders", orders_page, (OrdersGridState.open_page,), OrdersGridState.load),
-    Page("/orders/[order_id]", order_detail_page, (OrderDetailState.open_page,), OrderDetailState.load),
-    Page("/order", catalog_page, (CHECK_LOGIN, CatalogState.load), CatalogState.load),
-    Page("/invoices", invoices_page, (CHECK_LOGIN, InvoicesState.load), InvoicesState.load),
-    Page("/payments/[payment_id]", payment_page, (CHECK_LOGIN, PaymentPageState.load), PaymentPageState.load),
-    Page("/tickets", tickets_page, (CHECK_LOGIN, TicketsState.load), TicketsState.load),
-    Page("/tickets/[ticket_id]", ticket_page, (CHECK_LOGIN, TicketThreadState.load), TicketThreadState.load),
-    Page("/notifications", notifications_page, (CHECK_LOGIN, NotificationsState.load), NotificationsState.load),
+    Page("/login", login_page, (LoginState.open_page,), title=N_("Sign in")),
+    Page("/signup", signup_page, (SignUpState.open_page,), title=N_("Sign up")),
+    Page("/forgot", forgot_page, (ForgotState.open_page,), title=N_("Forgot your password?")),
+    Page("/reset", reset_page, (ResetState.open_page,), title=N_("Set a new password")),
+    Page(
+        "/",
+        dashboard_page,
+        (CHECK_LOGIN, DashboardState.load, NotificationsState.load_banners),
+        DashboardState.load,
+        title=N_("Dashboard"),
+    ),
+    Page("/orders", orders_page, (OrdersGridState.open_page,), OrdersGridState.load, title=N_("Orders")),
+    Page(
+        "/orders/[order_id]",
+        order_detail_page,
+        (OrderDetailState.open_page,),
+        OrderDetailState.load,
+        title=_about(OrderDetailState.fields["name"], OrderDetailState.found, N_("Order")),
+    ),
+    Page("/order", catalog_page, (CHECK_LOGIN, CatalogState.load), CatalogState.load, title=N_("Order a service")),
+    Page("/invoices", invoices_page, (CHECK_LOGIN, InvoicesState.load), InvoicesState.load, title=N_("Invoices")),
+    Page(
+        "/payments/[payment_id]",
+        payment_page,
+        (CHECK_LOGIN, PaymentPageState.load),
+        PaymentPageState.load,
+        title=N_("Payment"),
+    ),
+    Page("/tickets", tickets_page, (CHECK_LOGIN, TicketsState.load), TicketsState.load, title=N_("Tickets")),
+    Page(
+        "/tickets/[ticket_id]",
+        ticket_page,
+        (CHECK_LOGIN, TicketThreadState.load),
+        TicketThreadState.load,
+        title=_about(TicketThreadState.ticket["subject"], TicketThreadState.found, N_("Ticket")),
+    ),
+    Page(
+        "/notifications",
+        notifications_page,
+        (CHECK_LOGIN, NotificationsState.load),
+        NotificationsState.load,
+        title=N_("Notifications"),
+    ),
     Page(
         "/settings",
         settings_page,
         (CHECK_LOGIN, SettingsState.load, SecurityState.load, SessionsState.load),
         SettingsState.load,
+        title=N_("Settings"),
     ),
-    Page("/pay", paylink_page, (PayLinkState.load,), PayLinkState.load),
-    Page("/staff", staff_dashboard_page, (CHECK_STAFF, StaffDashboardState.load), StaffDashboardState.load),
-    Page("/staff/orders", staff_orders_page, (CHECK_STAFF, OrdersGridState.load), OrdersGridState.load),
-    Page("/staff/customers", customers_page, (CHECK_STAFF, CustomerSearchState.load), CustomerSearchState.load),
-    Page("/staff/customers/[customer_id]", customer_page, (CHECK_STAFF, CustomerState.load), CustomerState.load),
-    Page("/staff/tickets", staff_tickets_page, (CHECK_STAFF, StaffTicketsState.load), StaffTicketsState.load),
-    Page("/staff/tariffs", tariffs_page, (CHECK_STAFF, TariffsState.load), TariffsState.load),
-    Page("/staff/outbox", outbox_page, (CHECK_STAFF, OutboxState.load), OutboxState.load),
-    Page("/staff/audit", audit_page, (CHECK_STAFF, AuditState.load), AuditState.load),
-    Page("/staff/admin", admin_page, (CHECK_STAFF, AdminState.load), AdminState.load),
-    Page("404", not_found_page),
+    Page("/pay", paylink_page, (PayLinkState.load,), PayLinkState.load, title=N_("Pay an invoice")),
+    Page(
+        "/staff",
+        staff_dashboard_page,
+        (CHECK_STAFF, StaffDashboardState.load),
+        StaffDashboardState.load,
+        title=N_("Support dashboard"),
+    ),
+    Page(
+        "/staff/orders",
+        staff_orders_page,
+        (CHECK_STAFF, OrdersGridState.load),
+        OrdersGridState.load,
+        title=N_("All orders"),
+    ),
+    Page(
+        "/staff/customers",
+        customers_page,
+        (CHECK_STAFF, CustomerSearchState.load),
+        CustomerSearchState.load,
+        title=N_("Customers"),
+    ),
+    Page(
+        "/staff/customers/[customer_id]",
+        customer_page,
+        (CHECK_STAFF, CustomerState.load),
+        CustomerState.load,
+        title=_about(CustomerState.info["username"], CustomerState.found, N_("Customer")),
+    ),
+    Page(
+        "/staff/tickets",
+        staff_tickets_page,
+        (CHECK_STAFF, StaffTicketsState.load),
+        StaffTicketsState.load,
+        title=N_("Ticket queue"),
+    ),
+    Page("/staff/tariffs", tariffs_page, (CHECK_STAFF, TariffsState.load), TariffsState.load, title=N_("Tariffs")),
+    Page("/staff/outbox", outbox_page, (CHECK_STAFF, OutboxState.load), OutboxState.load, title=N_("Email outbox")),
+    Page("/staff/audit", audit_page, (CHECK_STAFF, AuditState.load), AuditState.load, title=N_("Audit log")),
+    Page("/staff/admin", admin_page, (CHECK_STAFF, AdminState.load), AdminState.load, title=N_("Administration")),
+    Page("404", not_found_page, title=N_("Page not found.")),
 )
 #: What every page shows from the server (the top bar's balance, the banners): reloaded with the page.
 SHELL_RELOADS: tuple[Event, ...] = (CHECK_LOGIN, NotificationsState.load_banners)
@@ -129,7 +208,7 @@ for page in PAGES:
     app.add_page(
         page.component,
         route=page.route,
-        title=page.title,
+        title=tab_title(page),
         on_load=(page.on_load[0] if len(page.on_load) == 1 else list(page.on_load)) if page.on_load else None,
     )
     if page.reload is not None:

@@ -20,7 +20,8 @@ def test_every_page_of_the_table_is_added_with_its_title_and_loaders() -> None:
     assert len(pages) == len(web_app.PAGES)
     for page in web_app.PAGES:
         added = pages[page.route.strip("/") or "index"]
-        assert added.title == page.title
+        assert str(added.title) == str(web_app.tab_title(page))
+        assert not isinstance(page.title, str) or page.title, f"{page.route} has no title of its own"
         loads = added.on_load if isinstance(added.on_load, list) else [added.on_load] if added.on_load else []
         assert [e.fn for e in loads] == [e.fn for e in page.on_load], page.route
 
