@@ -47,9 +47,10 @@ def add_funds() -> rx.Component:
         rx.dialog.trigger(
             rx.button(
                 rx.icon("plus", size=14),
-                t("Add funds"),
+                rx.text(t("Add funds"), class_name="hide-narrow"),
                 size="1",
                 variant="soft",
+                aria_label=t("Add funds"),
                 on_click=F.open_dialog,
                 id="add-funds",
             )

@@ -80,9 +80,10 @@ def user_menu() -> rx.Component:
         rx.menu.trigger(
             rx.button(
                 rx.icon("circle-user", size=16),
-                rx.text(SessionState.username),
+                rx.text(SessionState.username, class_name="hide-narrow"),
                 variant="soft",
                 size="2",
+                aria_label=t("Account"),
                 id="user-menu",
             )
         ),
@@ -116,7 +117,7 @@ def top_bar() -> rx.Component:
             SessionState.balance_text != "",
             rx.hstack(
                 rx.icon("wallet", size=16),
-                rx.tablet_and_desktop(rx.text(t("Balance"), ":", size="2", color_scheme="gray")),
+                rx.text(t("Balance"), ":", size="2", color_scheme="gray", class_name="hide-narrow"),
                 rx.text(SessionState.balance_text, weight="bold", size="2", id="top-balance"),
                 add_funds(),
                 align="center",
@@ -127,7 +128,9 @@ def top_bar() -> rx.Component:
         user_menu(),
         spacing="4",
         align="center",
-        padding_x="1.5em",
+        wrap="wrap",
+        row_gap="0.5em",
+        class_name="top-bar",
         padding_y="0.75em",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         width="100%",
@@ -167,11 +170,15 @@ def shell(
                     spacing="4",
                     width="100%",
                     max_width="80em",
+                    # a flex item may shrink below its content's width: a wide table scrolls in its own frame
+                    min_width="0",
+                    class_name="page-content",
                 ),
                 rx.center(rx.spinner(size="3"), width="100%", padding="4em"),
             ),
             spacing="0",
             width="100%",
+            min_width="0",
             min_height="100vh",
         ),
         spacing="0",

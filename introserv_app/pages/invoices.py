@@ -230,6 +230,7 @@ def invoices_page() -> rx.Component:
             rx.text(t("Invoices"), ": ", S.total_text, size="2", color_scheme="gray", id="invoices-total"),
             width="100%",
             align="center",
+            wrap="wrap",
         ),
         rx.box(
             rx.table.root(

@@ -60,7 +60,7 @@ def selection_bar() -> rx.Component:
     )
 
 
-def _sort_header(key: str, label: str, *, align: str = "start") -> rx.Component:
+def _sort_header(key: str, label: str, *, align: str = "start", class_name: str = "") -> rx.Component:
     active = S.sort == key
     icon = rx.cond(
         active,
@@ -77,6 +77,7 @@ def _sort_header(key: str, label: str, *, align: str = "start") -> rx.Component:
         ),
         justify=align,
         white_space="nowrap",
+        class_name=class_name or None,
     )
 
 
@@ -98,7 +99,7 @@ def _header() -> rx.Component:
             rx.cond(shown("id"), _sort_header("id", COLUMNS["id"])),
             rx.cond(shown("created_at"), _sort_header("created_at", COLUMNS["created_at"])),
             rx.cond(S.scope_all, _sort_header("customer", N_("Customer"))),
-            _sort_header("service_name", COLUMNS["service_name"]),
+            _sort_header("service_name", COLUMNS["service_name"], class_name="col-name"),
             _sort_header("tariff", COLUMNS["tariff"]),
             _sort_header("main_ip", COLUMNS["main_ip"]),
             _sort_header("paid_until", COLUMNS["paid_until"]),
@@ -107,7 +108,10 @@ def _header() -> rx.Component:
             _sort_header("price", COLUMNS["price"], align="end"),
             rx.cond(shown("comment"), _sort_header("comment", COLUMNS["comment"])),
             rx.cond(
-                ~S.scope_all, rx.table.column_header_cell(rx.text(t("Actions"), class_name="sr-only"), width="3em")
+                ~S.scope_all,
+                rx.table.column_header_cell(
+                    rx.text(t("Actions"), class_name="sr-only"), width="3em", class_name="col-actions"
+                ),
             ),
         )
     )
@@ -198,7 +202,7 @@ def _row(row: Row) -> rx.Component:
         rx.table.cell(status_badge(row["status"], row["status_label"], row["status_hint"])),
         rx.table.cell(row["price"], justify="end", white_space="nowrap", class_name="cell-price"),
         rx.cond(shown("comment"), _comment_cell(row)),
-        rx.cond(~S.scope_all, rx.table.cell(actions_menu(row))),
+        rx.cond(~S.scope_all, rx.table.cell(actions_menu(row), class_name="cell-actions")),
         class_name="order-row row-" + row["status"],
         data_id=row["id"],
     )
