@@ -5,6 +5,7 @@ actions column in view; the top bar stays usable. The customer's grid shows ever
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -39,6 +40,7 @@ def _fits(page: Page, server: str, path: str, width: int, ready: str = "#page-ti
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(server + path)
     expect(page.locator(ready).first).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^\S.* · INTROSERV$"))  # each page has its own tab title
     page.wait_for_timeout(400)  # the page's data, pushed over the socket after the title
     document = page.evaluate("document.documentElement.scrollWidth")
     assert document <= width, f"{path} is {document} px wide in a {width} px window"
@@ -73,8 +75,12 @@ def test_every_customer_page_fits_at_1280_and_390_in_both_languages(
             for path in paths:
                 _fits(page, server, path, width, "#orders-table .order-row" if path == "/orders" else "#page-title")
             # the grid with every column: it scrolls in its frame, the name and the actions stay in view
+            page.goto(f"{server}/orders/{order_id}")
+            order_word = "Order" if language == "English" else "Заказ"
+            expect(page).to_have_title(re.compile(rf"^{order_word} [a-z0-9]+ · INTROSERV$"))
             page.goto(f"{server}/orders")
             expect(page.locator("#page-title")).to_have_text(orders_title)
+            expect(page).to_have_title(f"{orders_title} · INTROSERV")
             first = page.locator("#orders-table .order-row").first
             for cell in (".cell-name", ".cell-actions"):
                 box = first.locator(cell).bounding_box()
