@@ -15,6 +15,7 @@ from introserv_app.db.session import get_engine
 from introserv_app.pages.access import forgot_page, reset_page, signup_page
 from introserv_app.pages.catalog import catalog_page
 from introserv_app.pages.dashboard import dashboard_page
+from introserv_app.pages.incidents import incidents_page
 from introserv_app.pages.invoices import invoices_page
 from introserv_app.pages.login import login_page
 from introserv_app.pages.not_found import not_found_page
@@ -28,6 +29,7 @@ from introserv_app.pages.settings import settings_page
 from introserv_app.pages.staff.customer import customer_page
 from introserv_app.pages.staff.customers import customers_page
 from introserv_app.pages.staff.dashboard import staff_dashboard_page
+from introserv_app.pages.staff.incidents import staff_incidents_page
 from introserv_app.pages.staff_admin import admin_page, audit_page, staff_tickets_page
 from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
@@ -40,6 +42,7 @@ from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
 from introserv_app.state.errors import on_backend_error
 from introserv_app.state.fields import Event
+from introserv_app.state.incidents import IncidentsState, StaffIncidentsState
 from introserv_app.state.invoices import InvoicesState
 from introserv_app.state.login import LoginState
 from introserv_app.state.notifications import NotificationsState
@@ -104,6 +107,8 @@ PAGES: tuple[Page, ...] = (
     Page("/tickets", tickets_page, (CHECK_LOGIN, TicketsState.load), TicketsState.load),
     Page("/tickets/[ticket_id]", ticket_page, (CHECK_LOGIN, TicketThreadState.load), TicketThreadState.load),
     Page("/notifications", notifications_page, (CHECK_LOGIN, NotificationsState.load), NotificationsState.load),
+    Page("/incidents", incidents_page, (CHECK_LOGIN, IncidentsState.load), IncidentsState.load),
+    Page("/incidents/[incident_id]", incidents_page, (CHECK_LOGIN, IncidentsState.load), IncidentsState.load),
     Page(
         "/settings",
         settings_page,
@@ -117,6 +122,7 @@ PAGES: tuple[Page, ...] = (
     Page("/staff/customers/[customer_id]", customer_page, (CHECK_STAFF, CustomerState.load), CustomerState.load),
     Page("/staff/tickets", staff_tickets_page, (CHECK_STAFF, StaffTicketsState.load), StaffTicketsState.load),
     Page("/staff/tariffs", tariffs_page, (CHECK_STAFF, TariffsState.load), TariffsState.load),
+    Page("/staff/incidents", staff_incidents_page, (CHECK_STAFF, StaffIncidentsState.load), StaffIncidentsState.load),
     Page("/staff/outbox", outbox_page, (CHECK_STAFF, OutboxState.load), OutboxState.load),
     Page("/staff/audit", audit_page, (CHECK_STAFF, AuditState.load), AuditState.load),
     Page("/staff/admin", admin_page, (CHECK_STAFF, AdminState.load), AdminState.load),

@@ -121,6 +121,8 @@ def test_bad_scopes_are_refused_and_nothing_is_opened(engine: Engine, world: dic
         ({"scope": "ip_ranges", "ranges": ""}, "Enter at least one IP address"),
         ({"scope": "orders", "orders": "nosuchorder"}, "“{text}” is not an order ID or name."),
         ({"scope": "planet"}, "Choose who is affected."),
+        ({"scope": ["everyone"]}, "Choose who is affected."),
+        ({"scope": "everyone", "severity": {"x": 1}}, "Choose how severe the incident is."),
         ({"scope": "ip_ranges", "ranges": "10.9.9.0/24"}, "No customer is affected: nothing was opened."),
         ({"scope": "everyone", "severity": "apocalyptic"}, "Choose how severe the incident is."),
         ({"scope": "everyone", "title_ru": ""}, "Write the title in English and in Russian"),

@@ -97,9 +97,9 @@ def clean_draft(
     """Check staff's form (ServiceError on the first problem); tariffs and orders must exist."""
     title = checked_texts(title_en, title_ru, title=True)
     body = checked_texts(body_en, body_ru)
-    if severity not in SEVERITIES:
+    if not isinstance(severity, str) or severity not in SEVERITIES:
         raise ServiceError(MSG_SEVERITY)
-    if scope not in set(Scope):
+    if not isinstance(scope, str) or scope not in set(Scope):
         raise ServiceError(MSG_SCOPE)
     kind = Scope(str(scope))
     common = {"title": title, "body": body, "severity": str(severity), "scope": kind}
