@@ -17,6 +17,7 @@ from introserv_app.domain.text import N_
 from introserv_app.pages.access import forgot_page, reset_page, signup_page
 from introserv_app.pages.catalog import catalog_page
 from introserv_app.pages.dashboard import dashboard_page
+from introserv_app.pages.incidents import incidents_page
 from introserv_app.pages.invoices import invoices_page
 from introserv_app.pages.login import login_page
 from introserv_app.pages.not_found import not_found_page
@@ -30,6 +31,7 @@ from introserv_app.pages.settings import settings_page
 from introserv_app.pages.staff.customer import customer_page
 from introserv_app.pages.staff.customers import customers_page
 from introserv_app.pages.staff.dashboard import staff_dashboard_page
+from introserv_app.pages.staff.incidents import staff_incidents_page
 from introserv_app.pages.staff_admin import admin_page, audit_page, staff_tickets_page
 from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
@@ -42,6 +44,7 @@ from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
 from introserv_app.state.errors import on_backend_error
 from introserv_app.state.fields import Event
+from introserv_app.state.incidents import IncidentsState, StaffIncidentsState
 from introserv_app.state.invoices import InvoicesState
 from introserv_app.state.login import LoginState
 from introserv_app.state.notifications import NotificationsState
@@ -145,6 +148,14 @@ PAGES: tuple[Page, ...] = (
         TicketThreadState.load,
         title=_about(TicketThreadState.ticket["subject"], TicketThreadState.found, N_("Ticket")),
     ),
+    Page("/incidents", incidents_page, (CHECK_LOGIN, IncidentsState.load), IncidentsState.load, title=N_("Incidents")),
+    Page(
+        "/incidents/[incident_id]",
+        incidents_page,
+        (CHECK_LOGIN, IncidentsState.load),
+        IncidentsState.load,
+        title=N_("Incidents"),
+    ),
     Page(
         "/notifications",
         notifications_page,
@@ -194,6 +205,13 @@ PAGES: tuple[Page, ...] = (
         (CHECK_STAFF, StaffTicketsState.load),
         StaffTicketsState.load,
         title=N_("Ticket queue"),
+    ),
+    Page(
+        "/staff/incidents",
+        staff_incidents_page,
+        (CHECK_STAFF, StaffIncidentsState.load),
+        StaffIncidentsState.load,
+        title=N_("Incidents"),
     ),
     Page("/staff/tariffs", tariffs_page, (CHECK_STAFF, TariffsState.load), TariffsState.load, title=N_("Tariffs")),
     Page("/staff/outbox", outbox_page, (CHECK_STAFF, OutboxState.load), OutboxState.load, title=N_("Email outbox")),

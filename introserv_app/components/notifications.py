@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from introserv_app.components.incidents import incident_banners
 from introserv_app.components.row import Row
 from introserv_app.components.translate import t
 from introserv_app.state.notifications import NotificationsState
@@ -58,6 +59,11 @@ def _banner(item: Row) -> rx.Component:
 
 
 def notification_banners() -> rx.Component:
+    """The incidents that affect the customer first (components/incidents.py), then the notifications."""
+    return rx.vstack(incident_banners(NotificationsState.incidents), _notifications(), spacing="2", width="100%")
+
+
+def _notifications() -> rx.Component:
     return rx.cond(
         NotificationsState.banners.length() > 0,
         rx.vstack(

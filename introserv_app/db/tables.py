@@ -19,6 +19,7 @@ from introserv_app.db.account_tables import (
     TotpFactor,
     UserSession,
 )
+from introserv_app.db.incident_tables import Incident, IncidentCustomer, IncidentUpdate
 from introserv_app.db.payment_tables import CreditNote, CreditNoteCounter, DemoCheckout, Payment, PaymentEvent, Refund
 from introserv_app.db.types import UTCDateTime, utcnow
 from introserv_app.domain.roles import Role
@@ -389,12 +390,15 @@ class AuditEvent(SQLModel, table=True):
     details: dict[str, object] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False))
 
 
-__all__ = [  # the account and payment tables live in their own modules; everything imports them from here
+__all__ = [  # the account, payment and incident tables live in their own modules; everything imports them from here
     "AccountToken",
     "CreditNote",
     "CreditNoteCounter",
     "DemoCheckout",
     "EmailChange",
+    "Incident",
+    "IncidentCustomer",
+    "IncidentUpdate",
     "Passkey",
     "Payment",
     "PaymentEvent",

@@ -9,6 +9,7 @@ from introserv_app.services import messaging
 from introserv_app.services.messaging import NotificationView
 from introserv_app.state.context import Ctx, Refused
 from introserv_app.state.fields import Field, event, field
+from introserv_app.state.incidents import incident_banner_rows
 from introserv_app.state.url import page_url
 
 
@@ -28,6 +29,8 @@ def _row(view: NotificationView) -> dict[str, str]:
 class NotificationsState(rx.State):
     banners: Field[list[dict[str, str]]] = field([])
     more: Field[int] = field(0)
+    #: Incidents that affect the viewer: open ones, and those resolved in the last day (components/incidents.py).
+    incidents: Field[list[dict[str, str]]] = field([])
     rows: Field[list[dict[str, str]]] = field([])
     total: Field[int] = field(0)
     page: Field[int] = field(1)
@@ -38,10 +41,11 @@ class NotificationsState(rx.State):
         ctx = await Ctx.of(self)
         viewer = ctx.viewer
         if viewer is None:
-            self.banners, self.more = [], 0
+            self.banners, self.more, self.incidents = [], 0, []
             return
         with ctx.session() as session:
             shown = messaging.banners(session=session, viewer=viewer, lang=ctx.lang)
+            self.incidents = incident_banner_rows(session, viewer, ctx.lang)
         self.banners, self.more = [_row(v) for v in shown.items], shown.more
 
     @event
