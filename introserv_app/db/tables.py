@@ -21,6 +21,7 @@ from introserv_app.db.account_tables import (
 )
 from introserv_app.db.payment_tables import CreditNote, CreditNoteCounter, DemoCheckout, Payment, PaymentEvent, Refund
 from introserv_app.db.types import UTCDateTime, utcnow
+from introserv_app.db.vat_tables import VatRate
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 
@@ -389,7 +390,7 @@ class AuditEvent(SQLModel, table=True):
     details: dict[str, object] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False))
 
 
-__all__ = [  # the account and payment tables live in their own modules; everything imports them from here
+__all__ = [  # the account, payment and VAT tables live in their own modules; everything imports them from here
     "AccountToken",
     "CreditNote",
     "CreditNoteCounter",
@@ -403,6 +404,7 @@ __all__ = [  # the account and payment tables live in their own modules; everyth
     "Refund",
     "TotpFactor",
     "UserSession",
+    "VatRate",
 ]
 
 ALL_TABLES = SQLModel.metadata

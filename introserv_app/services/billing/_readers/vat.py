@@ -1,4 +1,5 @@
-"""The VAT treatment of a customer's next invoice (their country, company status and VAT number, the seller)."""
+"""The VAT treatment of a customer's next invoice (their country, company status and VAT number, the seller, and
+the rates recorded in `vat_rates`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from introserv_app.domain.vat import VatDecision, decide, parse_vat_number
 def vat_for_customer(*, session: Session, user_id: int, on: datetime) -> tuple[VatDecision, str | None, str | None]:
     """The VAT treatment of an invoice for `user_id` dated `on`, with (customer, seller) VAT numbers."""
     from introserv_app.services.billing._readers.seller import seller_settings
+    from introserv_app.services.billing._readers.vat_rates import rate_table
 
     settings = seller_settings(session=session)
     profile = session.get(Profile, user_id)
@@ -26,6 +28,7 @@ def vat_for_customer(*, session: Session, user_id: int, on: datetime) -> tuple[V
         is_company=is_company,
         vat_number_valid=valid,
         on=on.date(),
+        rates=rate_table(session=session),
     )
     customer_vat = parsed.number if parsed is not None else None
     return decision, customer_vat, settings.seller_vat_number or None
