@@ -41,11 +41,13 @@ class RateTable:
     by_country: dict[str, tuple[tuple[date, ...], tuple[Decimal, ...]]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, entries: Iterable[tuple[str, date, Decimal]]) -> RateTable:
-        """A table from (country, effective_from, percent) entries in any order (extra fields are ignored)."""
+    def of(cls, entries: Iterable[tuple[object, ...]]) -> RateTable:
+        """A table from (country, effective_from, percent, ...) entries in any order (what follows is ignored)."""
         grouped: dict[str, list[tuple[date, Decimal]]] = {}
-        for country, since, rate, *_rest in entries:
-            grouped.setdefault(country.upper(), []).append((since, Decimal(rate)))
+        for entry in entries:
+            country, since, rate = entry[0], entry[1], entry[2]
+            assert isinstance(country, str) and isinstance(since, date)
+            grouped.setdefault(country.upper(), []).append((since, Decimal(str(rate))))
         return cls(
             {c: (tuple(d for d, _ in sorted(rows)), tuple(r for _, r in sorted(rows))) for c, rows in grouped.items()}
         )

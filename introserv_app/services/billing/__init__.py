@@ -44,8 +44,8 @@ from ._readers.rates import convert, current_rates
 from ._readers.renewal_quote import Quote, quote_renewal
 from ._readers.seller import FIELDS, seller_settings
 from ._readers.tariffs import list_tariffs
-from ._readers.vat import vat_for_customer
-from ._readers.vat_rates import CountryRate, RecordedRate, VatOverview, rate_table, vat_overview, vat_rate_history
+from ._readers.vat import rate_table, vat_for_customer
+from ._readers.vat_rates import CountryRate, RecordedRate, VatOverview, vat_overview, vat_rate_history
 from ._vies import EcViesChecker, FormatOnlyChecker, NoChecker, VatChecker, checker_from_settings
 
 # Writers: commands that change data.

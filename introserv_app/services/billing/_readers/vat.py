@@ -1,20 +1,29 @@
 """The VAT treatment of a customer's next invoice (their country, company status and VAT number, the seller, and
-the rates recorded in `vat_rates`)."""
+the rates recorded in `vat_rates`).
+
+The rates are read from `vat_rates` on every call (some fifty rows, one query): a change an admin records in one
+worker applies to the next invoice of every worker at once, with no cache to go stale."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
-from introserv_app.db.tables import Profile
-from introserv_app.domain.vat import VatDecision, decide, parse_vat_number
+from introserv_app.db.tables import Profile, VatRate
+from introserv_app.domain.vat import RateTable, VatDecision, decide, parse_vat_number
+
+
+def rate_table(*, session: Session) -> RateTable:
+    """Every recorded standard rate (the built-in history and what admins added)."""
+    stmt = sa.select(col(VatRate.country), col(VatRate.effective_from), col(VatRate.rate))
+    return RateTable.of(tuple(row) for row in session.connection().execute(stmt))
 
 
 def vat_for_customer(*, session: Session, user_id: int, on: datetime) -> tuple[VatDecision, str | None, str | None]:
     """The VAT treatment of an invoice for `user_id` dated `on`, with (customer, seller) VAT numbers."""
     from introserv_app.services.billing._readers.seller import seller_settings
-    from introserv_app.services.billing._readers.vat_rates import rate_table
 
     settings = seller_settings(session=session)
     profile = session.get(Profile, user_id)

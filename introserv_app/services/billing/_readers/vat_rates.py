@@ -1,8 +1,5 @@
-"""The VAT rates as data: the table every invoice reads, the customer's VAT page and the admin's history.
-
-The rates are read from `vat_rates` on every call (some fifty rows, one query): a change an admin records in one
-worker applies to the next invoice of every worker at once, with no cache to go stale.
-"""
+"""The VAT rates for people: the customer's VAT page and the admin's history (`_readers.vat.rate_table` is what
+invoices read)."""
 
 from __future__ import annotations
 
@@ -14,16 +11,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from introserv_app.db.tables import Profile, User, VatRate
-from introserv_app.domain.vat import RateTable, VatDecision, is_eu
+from introserv_app.domain.vat import VatDecision, is_eu
 from introserv_app.domain.vat_rates import EU_COUNTRIES
+from introserv_app.services.billing._readers.seller import seller_settings
+from introserv_app.services.billing._readers.vat import rate_table, vat_for_customer
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
-
-
-def rate_table(*, session: Session) -> RateTable:
-    """Every recorded standard rate (the built-in history and what admins added)."""
-    rows = session.connection().execute(sa.select(VatRate.country, VatRate.effective_from, VatRate.rate)).all()
-    return RateTable.of((c, d, Decimal(r)) for c, d, r in rows)
 
 
 @dataclass(frozen=True)
@@ -50,9 +43,6 @@ class VatOverview:
 
 def vat_overview(*, session: Session, viewer: Viewer, now: datetime) -> VatOverview:
     """The standard rate of every member state in force on `now`'s date (UTC), with the viewer's own treatment."""
-    from introserv_app.services.billing._readers.seller import seller_settings
-    from introserv_app.services.billing._readers.vat import vat_for_customer
-
     today = now.date()
     table = rate_table(session=session)
     rates = []
@@ -90,7 +80,7 @@ def vat_rate_history(*, session: Session, viewer: Viewer, ip: str = "") -> list[
     """Admin only. Every recorded rate, by country, the newest first."""
     access.require_admin(session=session, viewer=viewer, target="vat_rates.history", ip=ip)
     stmt = (
-        sa.select(VatRate, User.username)
+        sa.select(VatRate, col(User.username))
         .join(User, col(User.id) == col(VatRate.recorded_by), isouter=True)
         .order_by(col(VatRate.country), col(VatRate.effective_from).desc())
     )

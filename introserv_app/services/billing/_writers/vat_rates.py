@@ -18,7 +18,7 @@ from introserv_app.domain.text import N_
 from introserv_app.domain.validation import TextError, check_text, parse_date
 from introserv_app.domain.vat import parse_percent
 from introserv_app.domain.vat_rates import EU_COUNTRIES
-from introserv_app.services.billing._readers.vat_rates import rate_table
+from introserv_app.services.billing._readers.vat import rate_table
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
