@@ -144,9 +144,7 @@ def vat_rates_section() -> rx.Component:
             ),
             _labelled(
                 "Takes effect on",
-                rx.input(
-                    name="effective_from", id="vat-from", type="date", min=S.today, default_value=S.today, key=S.today
-                ),
+                rx.input(name="effective_from", id="vat-from", type="date", default_value=S.today, key=S.today),
                 "vat-from",
             ),
             _labelled(
