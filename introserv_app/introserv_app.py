@@ -35,6 +35,7 @@ from introserv_app.pages.staff.incidents import staff_incidents_page
 from introserv_app.pages.staff_admin import admin_page, audit_page, staff_tickets_page
 from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
+from introserv_app.pages.vat import vat_page
 from introserv_app.services.jobs import lifecycle
 from introserv_app.services.messaging import deliver_due
 from introserv_app.state.access import ForgotState, ResetState, SignUpState
@@ -61,6 +62,7 @@ from introserv_app.state.staff import CustomerSearchState, CustomerState, StaffD
 from introserv_app.state.staff_admin import AdminState, AuditState, StaffTicketsState
 from introserv_app.state.tariffs import TariffsState
 from introserv_app.state.tickets import TicketsState, TicketThreadState
+from introserv_app.state.vat import VatPageState
 from introserv_app.web.origin import require_socket_origin
 from introserv_app.web.routes import build_api
 from introserv_app.web.state_store import keep_keyspace_notifications
@@ -170,6 +172,7 @@ PAGES: tuple[Page, ...] = (
         SettingsState.load,
         title=N_("Settings"),
     ),
+    Page("/vat", vat_page, (CHECK_LOGIN, VatPageState.load), VatPageState.load, title=N_("VAT rates")),
     Page("/pay", paylink_page, (PayLinkState.load,), PayLinkState.load, title=N_("Pay an invoice")),
     Page(
         "/staff",

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from introserv_app.db.session import create_db_engine
-from introserv_app.db.tables import ALL_TABLES
+from introserv_app.db.tables import ALL_TABLES, VatRate, table_of
+from introserv_app.db.vat_tables import builtin_vat_rows
 from introserv_app.tools.migrations import upgrade_head
 from tests.support.databases import new_pg_database
 
@@ -36,11 +37,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    """The migrated database, emptied before each test."""
+    """The migrated database, emptied before each test but for what the migrations put there: the built-in VAT
+    history (a test that records a rate change leaves nothing behind for the next)."""
     eng = create_db_engine(db_url)
     with eng.begin() as conn:
         for table in reversed(ALL_TABLES.sorted_tables):
             conn.execute(table.delete())
+        conn.execute(table_of(VatRate).insert(), builtin_vat_rows())
     yield eng
     eng.dispose()
 

@@ -22,6 +22,7 @@ from introserv_app.db.account_tables import (
 from introserv_app.db.incident_tables import Incident, IncidentCustomer, IncidentUpdate
 from introserv_app.db.payment_tables import CreditNote, CreditNoteCounter, DemoCheckout, Payment, PaymentEvent, Refund
 from introserv_app.db.types import UTCDateTime, utcnow
+from introserv_app.db.vat_tables import VatRate
 from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 
@@ -390,7 +391,7 @@ class AuditEvent(SQLModel, table=True):
     details: dict[str, object] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False))
 
 
-__all__ = [  # the account, payment and incident tables live in their own modules; everything imports them from here
+__all__ = [  # the account, payment, incident and VAT tables live in their own modules; all import them from here
     "AccountToken",
     "CreditNote",
     "CreditNoteCounter",
@@ -407,6 +408,7 @@ __all__ = [  # the account, payment and incident tables live in their own module
     "Refund",
     "TotpFactor",
     "UserSession",
+    "VatRate",
 ]
 
 ALL_TABLES = SQLModel.metadata

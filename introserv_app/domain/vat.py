@@ -6,19 +6,21 @@ Place of supply for the panel's services (electronically supplied / hosting) fol
 - company in another member state with a VAT number validated through VIES: reverse charge, 0 %, the
   note "Reverse charge" and both VAT numbers on the invoice;
 - customer outside the EU (the USA, "Other", ...): 0 %, outside the scope of EU VAT.
-The invoice date picks the rate.
+The invoice date picks the rate. The rates themselves are data (the `vat_rates` table, which staff extend): the
+functions here take them as a `RateTable`, built by the caller from whatever rows it read.
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from introserv_app.domain.money import Money
 from introserv_app.domain.text import N_
-from introserv_app.domain.vat_rates import EU_COUNTRIES, RATES
+from introserv_app.domain.vat_rates import EU_COUNTRIES
 
 ZERO = Decimal("0")
 MSG_REVERSE_CHARGE = N_("Reverse charge")
@@ -31,32 +33,66 @@ class VatError(ValueError):
     """No rate is known for the date asked."""
 
 
-def _table() -> dict[str, tuple[list[date], list[Decimal]]]:
-    table: dict[str, tuple[list[date], list[Decimal]]] = {}
-    for country, since, rate, _source in sorted(RATES, key=lambda r: (r[0], r[1])):
-        dates, rates = table.setdefault(country, ([], []))
-        dates.append(since)
-        rates.append(rate)
-    return table
+@dataclass(frozen=True)
+class RateTable:
+    """Standard rates by country, each with the date it took effect (a rate applies until the country's next)."""
 
+    #: country -> (dates ascending, the rate from each date)
+    by_country: dict[str, tuple[tuple[date, ...], tuple[Decimal, ...]]] = field(default_factory=dict)
 
-_RATES = _table()
+    @classmethod
+    def of(cls, entries: Iterable[tuple[object, ...]]) -> RateTable:
+        """A table from (country, effective_from, percent, ...) entries in any order (what follows is ignored)."""
+        grouped: dict[str, list[tuple[date, Decimal]]] = {}
+        for entry in entries:
+            country, since, rate = entry[0], entry[1], entry[2]
+            assert isinstance(country, str) and isinstance(since, date)
+            grouped.setdefault(country.upper(), []).append((since, Decimal(str(rate))))
+        return cls(
+            {c: (tuple(d for d, _ in sorted(rows)), tuple(r for _, r in sorted(rows))) for c, rows in grouped.items()}
+        )
+
+    def in_force(self, country_code: str, on: date) -> tuple[date, Decimal] | None:
+        """(effective_from, percent) of the rate of `country_code` in force on `on`; None when it has none."""
+        dates, rates = self.by_country.get((country_code or "").upper(), ((), ()))
+        i = bisect.bisect_right(dates, on) - 1
+        return (dates[i], rates[i]) if i >= 0 else None
+
+    def planned(self, country_code: str, on: date) -> list[tuple[date, Decimal]]:
+        """The recorded changes of `country_code` that take effect after `on`, in date order."""
+        dates, rates = self.by_country.get((country_code or "").upper(), ((), ()))
+        i = bisect.bisect_right(dates, on)
+        return list(zip(dates[i:], rates[i:], strict=True))
 
 
 def is_eu(country_code: str) -> bool:
     return (country_code or "").upper() in EU_COUNTRIES
 
 
-def standard_rate(country_code: str, on: date) -> Decimal:
-    """The standard VAT rate (percent) of `country_code` on `on`; 0 for a country outside the EU."""
+def standard_rate(country_code: str, on: date, rates: RateTable) -> Decimal:
+    """The standard VAT rate (percent) of `country_code` on `on`; 0 for a country outside the EU. A member state
+    without a rate for that date raises VatError: an invoice is never issued at 0 % by mistake."""
     code = (country_code or "").upper()
-    if code not in _RATES:
+    if code not in EU_COUNTRIES:
         return ZERO
-    dates, rates = _RATES[code]
-    i = bisect.bisect_right(dates, on) - 1
-    if i < 0:
-        raise VatError(f"no VAT rate for {code} before {dates[0].isoformat()}")
-    return rates[i]
+    found = rates.in_force(code, on)
+    if found is None:
+        raise VatError(f"no VAT rate for {code} on {on.isoformat()}")
+    return found[1]
+
+
+def parse_percent(raw: object) -> Decimal | None:
+    """A rate typed by staff: 0 to 100 with at most two decimals ("25.5", "25,5", "25.5 %"), or None."""
+    text = raw.strip().removesuffix("%").strip().replace(",", ".") if isinstance(raw, str) else ""
+    if not 0 < len(text) <= 8 or not all(ch.isdigit() or ch == "." for ch in text) or not text.isascii():
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or not ZERO <= value <= 100 or value != value.quantize(Decimal("0.01")):
+        return None
+    return value.quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -74,16 +110,17 @@ def decide(
     is_company: bool,
     vat_number_valid: bool,
     on: date,
+    rates: RateTable,
 ) -> VatDecision:
-    """The VAT treatment of an invoice dated `on` (see the module docstring for the rules)."""
+    """The VAT treatment of an invoice dated `on` at the standard `rates` (see the module docstring)."""
     seller, customer = seller_country.upper(), (customer_country or "").upper()
     if not is_eu(customer):
         return VatDecision(ZERO, "", False, MSG_OUTSIDE_EU)
     if customer == seller:
-        return VatDecision(standard_rate(seller, on), seller, False, "")
+        return VatDecision(standard_rate(seller, on, rates), seller, False, "")
     if is_company and vat_number_valid:
         return VatDecision(ZERO, customer, True, MSG_REVERSE_CHARGE)
-    return VatDecision(standard_rate(customer, on), customer, False, "")
+    return VatDecision(standard_rate(customer, on, rates), customer, False, "")
 
 
 def vat_amount(net: Money, rate: Decimal) -> Money:

@@ -227,6 +227,7 @@ def invoices_page() -> rx.Component:
             ),
             rx.cond(S.order_filter != "", rx.badge(t("Order"), " #", S.order_filter, variant="outline")),
             rx.spacer(),
+            rx.cond(~S.scope_all, rx.link(t("VAT rates by country"), href="/vat", size="2", id="invoices-vat-link")),
             rx.text(t("Invoices"), ": ", S.total_text, size="2", color_scheme="gray", id="invoices-total"),
             width="100%",
             align="center",

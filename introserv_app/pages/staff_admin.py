@@ -1,4 +1,4 @@
-"""/staff/tickets (the queue), /staff/audit (the audit log) and /staff/admin (staff users, seller settings)."""
+"""/staff/tickets (the queue), /staff/audit (the audit log), /staff/admin (staff users, seller, VAT rates)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from introserv_app.components.pager import simple_pager
 from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
 from introserv_app.pages.tickets import ticket_status
+from introserv_app.pages.vat import vat_rates_section
 from introserv_app.state.staff_admin import AdminState, AuditState, StaffTicketsState
 
 
@@ -390,6 +391,7 @@ def admin_page() -> rx.Component:
                     seller_form,
                     width="100%",
                 ),
+                vat_rates_section(),
                 spacing="4",
                 width="100%",
             ),

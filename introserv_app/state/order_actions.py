@@ -152,7 +152,7 @@ class OrderActionsState(rx.State):
             return
         self._plan = [(oid, months) for oid, months in self._plan if oid not in refused]
         grid = await self.get_state(OrdersGridState)
-        grid.drop_from_selection(refused)
+        grid._drop_from_selection(refused)
         if self._plan:
             await self._quote()
         else:

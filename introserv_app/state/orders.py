@@ -369,7 +369,7 @@ class OrdersGridState(rx.State):
         """The selection, for the batch renewal dialog (server side only)."""
         return list(self._selected)
 
-    def drop_from_selection(self, ids: set[int]) -> None:
+    def _drop_from_selection(self, ids: set[int]) -> None:
         """The renewal dialog's "remove them from the selection"."""
         self._selected = [i for i in self._selected if i not in ids]
         self.all_matching_selected, self.selection_note = False, ""

@@ -25,6 +25,7 @@ from introserv_app.state.fields import Field, event, field
 from introserv_app.state.guard import STAFF_STATES, admin_only, staff_only
 from introserv_app.state.tickets import ticket_dict
 from introserv_app.state.url import page_url
+from introserv_app.state.vat import VatRatesAdminState
 
 MSG_SAVED = N_("Saved.")
 MSG_ANY = N_("any")
@@ -211,6 +212,7 @@ class AdminState(rx.State):
             }
             for r in billing.provider_rules()
         ]
+        return VatRatesAdminState.load  # the VAT rates section of the page (state.vat)
 
     @event
     @admin_only

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.domain.money import Money
 from introserv_app.domain.vat import decide
-from introserv_app.services.billing import Line, issue_invoice, post
+from introserv_app.services.billing import Line, issue_invoice, post, rate_table
 from tests.support.browser import PROCESSED_BY_NAME, first_processed, open_orders, row_of, sql
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,12 @@ def test_pay_an_unpaid_invoice_from_the_invoices_page(server: str, page: Page, e
     now = datetime.now(UTC)
     with session_scope(engine) as session:  # an unpaid renewal invoice, as a short balance leaves it
         vat = decide(
-            seller_country="NL", customer_country="OTHER", is_company=False, vat_number_valid=False, on=now.date()
+            seller_country="NL",
+            customer_country="OTHER",
+            is_company=False,
+            vat_number_valid=False,
+            on=now.date(),
+            rates=rate_table(session=session),
         )
         number = issue_invoice(
             session=session,

@@ -67,7 +67,7 @@ def test_every_customer_page_fits_at_1280_and_390_in_both_languages(
     order_id = sql(e2e_db_url, f"SELECT o.id {OWN} ORDER BY o.id LIMIT 1")[0][0]
     ticket = sql(e2e_db_url, "SELECT t.id FROM tickets t JOIN users u ON u.id = t.user_id WHERE u.username = 'demo'")
     paths = ["/", "/orders", f"/orders/{order_id}", "/order", "/invoices", "/tickets", "/notifications", "/settings"]
-    paths += ["/incidents"]
+    paths += ["/incidents", "/vat"]
     paths += [f"/tickets/{ticket[0][0]}"] if ticket else []
     for language, orders_title in (("English", "Orders"), ("Русский", "Заказы")):
         if language != "English":

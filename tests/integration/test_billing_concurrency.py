@@ -17,6 +17,7 @@ from introserv_app.services.billing import (
     balance,
     issue_invoice,
     post,
+    rate_table,
 )
 from tests.support.billing import ledger
 from tests.support.builders import make_user
@@ -78,8 +79,15 @@ def test_the_balance_never_goes_negative(engine: Engine) -> None:
 
 def test_invoice_numbers_are_continuous_without_duplicates(engine: Engine) -> None:
     uid = make_user(engine, "billed")
+    with session_scope(engine) as session:
+        rates = rate_table(session=session)
     vat = decide(
-        seller_country="NL", customer_country="FI", is_company=False, vat_number_valid=False, on=date(2026, 11, 23)
+        seller_country="NL",
+        customer_country="FI",
+        is_company=False,
+        vat_number_valid=False,
+        on=date(2026, 11, 23),
+        rates=rates,
     )
 
     def attempt(i: int) -> str:

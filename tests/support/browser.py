@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.domain.money import Money
 from introserv_app.domain.vat import decide
-from introserv_app.services.billing import Line, issue_invoice
+from introserv_app.services.billing import Line, issue_invoice, rate_table
 from introserv_app.tools.seed import DEMO_ACCOUNTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,8 +105,15 @@ def unpaid_renewal(db: str, offset: int, minor: int = 1000) -> tuple[int, str, s
     oid, name, paid_until = first_processed(db, offset)
     engine = create_db_engine(db)
     now = datetime.now(UTC)
-    vat = decide(seller_country="NL", customer_country="OTHER", is_company=False, vat_number_valid=False, on=now.date())
     with session_scope(engine) as session:
+        vat = decide(
+            seller_country="NL",
+            customer_country="OTHER",
+            is_company=False,
+            vat_number_valid=False,
+            on=now.date(),
+            rates=rate_table(session=session),
+        )
         number = issue_invoice(
             session=session,
             user_id=demo_id(db),

@@ -11,15 +11,28 @@ from introserv_app.domain.money import Money
 from introserv_app.domain.vat import (
     MSG_OUTSIDE_EU,
     MSG_REVERSE_CHARGE,
+    RateTable,
+    VatDecision,
     VatError,
-    decide,
+    parse_percent,
     parse_vat_number,
-    standard_rate,
     vat_amount,
 )
+from introserv_app.domain.vat import decide as decide_with
+from introserv_app.domain.vat import standard_rate as rate_with
 from introserv_app.domain.vat_rates import EU_COUNTRIES, RATES
 
 TODAY = date(2026, 11, 23)
+#: The built-in history: the starting data of the `vat_rates` table (tests/integration/test_vat_rates.py).
+BUILT_IN = RateTable.of(RATES)
+
+
+def standard_rate(country: str, on: date) -> Decimal:
+    return rate_with(country, on, BUILT_IN)
+
+
+def decide(**kwargs: object) -> VatDecision:
+    return decide_with(**kwargs, rates=BUILT_IN)  # type: ignore[arg-type]
 
 
 def test_the_table_has_the_27_member_states_each_with_a_source() -> None:
@@ -73,6 +86,37 @@ def test_the_invoice_date_picks_the_rate(
 def test_no_rate_before_the_table_starts() -> None:
     with pytest.raises(VatError):
         standard_rate("DE", date(2014, 12, 31))
+
+
+def test_a_member_state_missing_from_the_table_is_refused_not_charged_at_zero() -> None:
+    with pytest.raises(VatError):
+        rate_with("FI", TODAY, RateTable.of(r for r in RATES if r[0] != "FI"))
+    assert rate_with("US", TODAY, RateTable()) == 0
+
+
+def test_a_recorded_change_applies_from_its_date_and_is_listed_before() -> None:
+    table = RateTable.of([*RATES, ("FI", date(2027, 1, 1), Decimal("26"), "test")])
+    assert rate_with("FI", date(2026, 12, 31), table) == Decimal("25.5")
+    assert rate_with("FI", date(2027, 1, 1), table) == Decimal("26")
+    assert table.in_force("FI", TODAY) == (date(2024, 9, 1), Decimal("25.5"))
+    assert table.planned("FI", TODAY) == [(date(2027, 1, 1), Decimal("26"))]
+    assert table.planned("FI", date(2027, 1, 1)) == []
+    assert table.in_force("US", TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("25.5", "25.50"), ("25,5", "25.50"), (" 24 % ", "24.00"), ("0", "0.00"), ("100", "100.00"), ("7.25", "7.25")],
+)
+def test_rates_typed_by_staff(raw: str, value: str) -> None:
+    assert str(parse_percent(raw)) == value
+
+
+@pytest.mark.parametrize(
+    "raw", ["", "%", "-1", "100.01", "25.555", "1e2", "NaN", "Infinity", "٢٥", "25.5.1", "1" * 50, None, 25]
+)
+def test_rates_staff_cannot_record(raw: object) -> None:
+    assert parse_percent(raw) is None
 
 
 SELLER = "NL"

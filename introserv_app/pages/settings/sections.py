@@ -59,6 +59,7 @@ def account() -> rx.Component:
                 on_click=TicketFormState.open_subject(t("Country change request")),
                 id="country-change",
             ),
+            rx.link(t("VAT rates by country"), href="/vat", size="2", id="settings-vat-link"),
             align="center",
         ),
         section_id="settings-account",

@@ -44,7 +44,8 @@ from ._readers.rates import convert, current_rates
 from ._readers.renewal_quote import Quote, RefusedItem, quote_renewal
 from ._readers.seller import FIELDS, seller_settings
 from ._readers.tariffs import list_tariffs
-from ._readers.vat import vat_for_customer
+from ._readers.vat import rate_table, vat_for_customer
+from ._readers.vat_rates import CountryRate, RecordedRate, VatOverview, vat_overview, vat_rate_history
 from ._vies import EcViesChecker, FormatOnlyChecker, NoChecker, VatChecker, checker_from_settings
 
 # Writers: commands that change data.
@@ -88,6 +89,17 @@ from ._writers.tariffs import (
 )
 from ._writers.unused_credit import credit_unused
 from ._writers.vat_check import check_profile_vat
+from ._writers.vat_rates import (
+    MSG_VAT_COUNTRY,
+    MSG_VAT_DATE,
+    MSG_VAT_DUPLICATE,
+    MSG_VAT_IN_FORCE,
+    MSG_VAT_PAST,
+    MSG_VAT_RATE,
+    MSG_VAT_SOURCE,
+    record_vat_rate,
+    withdraw_vat_rate,
+)
 
 __all__ = [
     "FIELDS",
@@ -122,6 +134,14 @@ __all__ = [
     "MSG_SELLER_NAME_CHARACTERS",
     "MSG_TARIFF_NOT_FOUND",
     "MSG_TYPE",
+    "MSG_VAT_COUNTRY",
+    "MSG_VAT_DATE",
+    "MSG_VAT_DUPLICATE",
+    "MSG_VAT_IN_FORCE",
+    "MSG_VAT_PAST",
+    "MSG_VAT_RATE",
+    "MSG_VAT_SOURCE",
+    "CountryRate",
     "CreditNoteRow",
     "Draft",
     "EcViesChecker",
@@ -136,8 +156,10 @@ __all__ = [
     "ProviderRuleView",
     "Quote",
     "ReconcileReport",
+    "RecordedRate",
     "RefusedItem",
     "VatChecker",
+    "VatOverview",
     "account_currency",
     "apply_remote",
     "auto_renew",
@@ -178,9 +200,11 @@ __all__ = [
     "provider_rules",
     "quote_order",
     "quote_renewal",
+    "rate_table",
     "read_token",
     "receive_notification",
     "reconcile",
+    "record_vat_rate",
     "refund_payment",
     "render_invoice_pdf",
     "renew",
@@ -192,4 +216,7 @@ __all__ = [
     "set_rate",
     "start_checkout",
     "vat_for_customer",
+    "vat_overview",
+    "vat_rate_history",
+    "withdraw_vat_rate",
 ]

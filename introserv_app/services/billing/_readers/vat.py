@@ -1,13 +1,24 @@
-"""The VAT treatment of a customer's next invoice (their country, company status and VAT number, the seller)."""
+"""The VAT treatment of a customer's next invoice (their country, company status and VAT number, the seller, and
+the rates recorded in `vat_rates`).
+
+The rates are read from `vat_rates` on every call (some fifty rows, one query): a change an admin records in one
+worker applies to the next invoice of every worker at once, with no cache to go stale."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
-from introserv_app.db.tables import Profile
-from introserv_app.domain.vat import VatDecision, decide, parse_vat_number
+from introserv_app.db.tables import Profile, VatRate
+from introserv_app.domain.vat import RateTable, VatDecision, decide, parse_vat_number
+
+
+def rate_table(*, session: Session) -> RateTable:
+    """Every recorded standard rate (the built-in history and what admins added)."""
+    stmt = sa.select(col(VatRate.country), col(VatRate.effective_from), col(VatRate.rate))
+    return RateTable.of(tuple(row) for row in session.connection().execute(stmt))
 
 
 def vat_for_customer(*, session: Session, user_id: int, on: datetime) -> tuple[VatDecision, str | None, str | None]:
@@ -26,6 +37,7 @@ def vat_for_customer(*, session: Session, user_id: int, on: datetime) -> tuple[V
         is_company=is_company,
         vat_number_valid=valid,
         on=on.date(),
+        rates=rate_table(session=session),
     )
     customer_vat = parsed.number if parsed is not None else None
     return decision, customer_vat, settings.seller_vat_number or None
