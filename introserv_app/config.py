@@ -153,6 +153,8 @@ class Settings:
     auto_renew_days: int = 3
     #: Days before paid-until that orders without automatic renewal get their renewal invoice.
     invoice_days: int = 7
+    #: Newsletter mails the sender takes per run, after every transactional mail that is due (a run every 30 s).
+    newsletter_per_run: int = 20
     #: Seconds between runs of the lifecycle job inside the app (0: the app does not run it).
     lifecycle_interval: int = 300
     #: Where customers' new tickets and replies are mailed when no staff member is assigned.
@@ -219,6 +221,7 @@ def get_settings() -> Settings:
         suspended_cancel_days=_int("INTROSERV_SUSPENDED_CANCEL_DAYS", 14, 0),
         auto_renew_days=_int("INTROSERV_AUTO_RENEW_DAYS", 3, 0),
         invoice_days=_int("INTROSERV_INVOICE_DAYS", 7, 1),
+        newsletter_per_run=_int("INTROSERV_NEWSLETTER_PER_RUN", 20, 1),
         lifecycle_interval=_int("INTROSERV_LIFECYCLE_INTERVAL", 300, 0),
         support_email=os.environ.get("INTROSERV_SUPPORT_EMAIL", "").strip() or "support@localhost",
         signup=_choice("INTROSERV_SIGNUP", ("open", "closed"), "open"),

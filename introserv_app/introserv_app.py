@@ -32,6 +32,7 @@ from introserv_app.pages.staff.customer import customer_page
 from introserv_app.pages.staff.customers import customers_page
 from introserv_app.pages.staff.dashboard import staff_dashboard_page
 from introserv_app.pages.staff.incidents import staff_incidents_page
+from introserv_app.pages.staff.newsletter import newsletter_page
 from introserv_app.pages.staff_admin import admin_page, audit_page, staff_tickets_page
 from introserv_app.pages.tariffs import tariffs_page
 from introserv_app.pages.tickets import ticket_page, tickets_page
@@ -60,6 +61,7 @@ from introserv_app.state.session import SessionState
 from introserv_app.state.settings import SettingsState
 from introserv_app.state.staff import CustomerSearchState, CustomerState, StaffDashboardState
 from introserv_app.state.staff_admin import AdminState, AuditState, StaffTicketsState
+from introserv_app.state.staff_newsletter import NewsletterState
 from introserv_app.state.tariffs import TariffsState
 from introserv_app.state.tickets import TicketsState, TicketThreadState
 from introserv_app.state.vat import VatPageState
@@ -218,6 +220,13 @@ PAGES: tuple[Page, ...] = (
     ),
     Page("/staff/tariffs", tariffs_page, (CHECK_STAFF, TariffsState.load), TariffsState.load, title=N_("Tariffs")),
     Page("/staff/outbox", outbox_page, (CHECK_STAFF, OutboxState.load), OutboxState.load, title=N_("Email outbox")),
+    Page(
+        "/staff/newsletter",
+        newsletter_page,
+        (CHECK_STAFF, NewsletterState.load),
+        NewsletterState.load,
+        title=N_("Newsletter"),
+    ),
     Page("/staff/audit", audit_page, (CHECK_STAFF, AuditState.load), AuditState.load, title=N_("Audit log")),
     Page("/staff/admin", admin_page, (CHECK_STAFF, AdminState.load), AdminState.load, title=N_("Administration")),
     Page("404", not_found_page, title=N_("Page not found.")),

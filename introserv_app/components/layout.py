@@ -28,6 +28,7 @@ NAV_ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ("/settings", N_("Settings"), "settings", "all"),
     ("/staff/tariffs", N_("Tariffs"), "tags", "staff"),
     ("/staff/outbox", N_("Email outbox"), "mail", "staff"),
+    ("/staff/newsletter", N_("Newsletter"), "newspaper", "staff"),
     ("/staff/audit", N_("Audit log"), "scroll-text", "staff"),
     ("/staff/admin", N_("Administration"), "shield", "admin"),
 )

@@ -20,6 +20,7 @@ from introserv_app.db.account_tables import (
     UserSession,
 )
 from introserv_app.db.incident_tables import Incident, IncidentCustomer, IncidentUpdate
+from introserv_app.db.newsletter_tables import Newsletter
 from introserv_app.db.payment_tables import CreditNote, CreditNoteCounter, DemoCheckout, Payment, PaymentEvent, Refund
 from introserv_app.db.types import UTCDateTime, utcnow
 from introserv_app.db.vat_tables import VatRate
@@ -345,6 +346,9 @@ class EmailOutbox(SQLModel, table=True):
     #: its file name and what makes it, `<kind>:<argument>` (`messaging.register_attachment`).
     attachment_name: str | None = Field(default=None, max_length=100)
     attachment_ref: str | None = Field(default=None, max_length=100)
+    #: A newsletter: sent after the transactional mails, a few per run; `list_unsubscribe` is its one-click link.
+    bulk: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    list_unsubscribe: str | None = Field(default=None, max_length=300)
 
 
 class CurrencyRate(SQLModel, table=True):
@@ -400,6 +404,7 @@ __all__ = [  # the account, payment, incident and VAT tables live in their own m
     "Incident",
     "IncidentCustomer",
     "IncidentUpdate",
+    "Newsletter",
     "Passkey",
     "Payment",
     "PaymentEvent",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
@@ -174,7 +174,7 @@ class Ctx:
             )
         return self.refusal(exc)
 
-    def text(self, msgid: str, values: dict[str, object] | None = None) -> str:
+    def text(self, msgid: str, values: Mapping[str, object] | None = None) -> str:
         """A message in the tab's language, with its `{placeholders}` filled."""
         return translate_message(self.lang, msgid, values)
 

@@ -42,7 +42,8 @@ async def webhook(request: Request) -> Response:
     return PlainTextResponse("ok" if status == 200 else "refused", status_code=status)
 
 
-def _page(lang: str, title: str, inner: str) -> HTMLResponse:
+def page(lang: str, title: str, inner: str) -> HTMLResponse:
+    """A small page of its own (outside the app): the demo checkout, the unsubscribe page."""
     return HTMLResponse(
         f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(title)}</title>
@@ -61,7 +62,7 @@ def demo_checkout_page(request: Request) -> Response:
     view = demo_checkout(request.path_params["ref"])
     title = gettext(lang, MSG_DEMO_TITLE)
     if view is None or view.state != "open":
-        return _page(lang, title, f"<h1>{html.escape(title)}</h1><p id='demo-gone'>{gettext(lang, MSG_DEMO_GONE)}</p>")
+        return page(lang, title, f"<h1>{html.escape(title)}</h1><p id='demo-gone'>{gettext(lang, MSG_DEMO_GONE)}</p>")
     button = "<button type='submit' name='action' value='{0}' id='demo-{0}'>{1}</button>"
     inner = (
         f"<h1>{html.escape(title)}</h1><p>{html.escape(view.description)}</p>"
@@ -72,7 +73,7 @@ def demo_checkout_page(request: Request) -> Response:
         f"{button.format('leave', html.escape(gettext(lang, MSG_DEMO_LEAVE)))}</form>"
         f"<p class='note'>{html.escape(gettext(lang, MSG_DEMO_NOTE))}</p>"
     )
-    return _page(lang, title, inner)
+    return page(lang, title, inner)
 
 
 def _deliver(body: bytes, headers: dict[str, str]) -> object:

@@ -48,6 +48,7 @@ from introserv_app.services.common import audit
 from introserv_app.services.common.errors import MSG_DB_UNAVAILABLE, PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import export_count, iter_orders_csv
+from introserv_app.web.newsletter import export_subscribers, unsubscribe_page, unsubscribe_post
 from introserv_app.web.payments import demo_checkout_action, demo_checkout_page, webhook
 from introserv_app.web.security import NO_STORE, cross_site, peer_ip
 
@@ -350,6 +351,9 @@ def build_api() -> Starlette:
             Route("/webhooks/{provider:str}", webhook, methods=["POST"]),
             Route("/checkout/demo/{ref:str}", demo_checkout_page, methods=["GET"]),
             Route("/checkout/demo/{ref:str}", demo_checkout_action, methods=["POST"]),
+            Route("/unsubscribe/{token:str}", unsubscribe_page, methods=["GET"]),
+            Route("/unsubscribe/{token:str}", unsubscribe_post, methods=["POST"]),
+            Route("/staff/newsletter/subscribers.csv", export_subscribers, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
     )

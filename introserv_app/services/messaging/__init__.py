@@ -5,6 +5,14 @@ services.common. A new kind of message, channel or template goes here."""
 
 from __future__ import annotations
 
+from ._readers.newsletters import (
+    NewsletterRow,
+    iter_subscribers_csv,
+    list_newsletters,
+    subscriber_count,
+    unsubscribe_view,
+)
+
 # Readers: view data for screens and routes.
 from ._readers.notifications import NotificationView, banners, notifications_page
 from ._readers.outbox import OUTBOX_STATUSES, outbox_page
@@ -58,6 +66,7 @@ from ._templates import (
 
 # Writers: commands that change data.
 from ._writers.email import MAX_ATTEMPTS, backoff, deliver_due, queue_email, register_attachment, retry_message
+from ._writers.newsletters import mail_text, save_newsletter, send_newsletter, unsubscribe
 from ._writers.notification_rows import NOTIFICATION_INSERT, notifications_from_select
 from ._writers.notifications import (
     dismiss,
@@ -111,6 +120,7 @@ __all__ = [
     "STICKY_KINDS",
     "SUBJECT_MAX",
     "TEMPLATES",
+    "NewsletterRow",
     "NotificationView",
     "QueueFilters",
     "TicketRow",
@@ -125,6 +135,9 @@ __all__ = [
     "dismiss",
     "dismiss_all",
     "dispatch_emails",
+    "iter_subscribers_csv",
+    "list_newsletters",
+    "mail_text",
     "notifications_from_select",
     "notifications_page",
     "notify",
@@ -139,8 +152,13 @@ __all__ = [
     "request_about_account",
     "resolve",
     "retry_message",
+    "save_newsletter",
+    "send_newsletter",
     "staff_members",
     "staff_queue",
+    "subscriber_count",
     "ticket_thread",
     "tickets_page",
+    "unsubscribe",
+    "unsubscribe_view",
 ]

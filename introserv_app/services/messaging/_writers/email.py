@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from introserv_app.config import SmtpSettings
+from introserv_app.config import SmtpSettings, get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.db.tables import EmailOutbox
 from introserv_app.db.types import utcnow
@@ -89,6 +89,9 @@ def _build(msg: EmailOutbox, sender: str, session: Session) -> EmailMessage:
     out["To"] = msg.to_addr
     out["Subject"] = msg.subject
     out["Message-ID"] = make_msgid(domain="introserv.local")
+    if msg.list_unsubscribe:  # RFC 2369 and RFC 8058: mail clients offer (and POST) a one-click unsubscribe
+        out["List-Unsubscribe"] = f"<{msg.list_unsubscribe}>"
+        out["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     out.set_content(msg.body_text)
     if msg.body_html:
         out.add_alternative(msg.body_html, subtype="html")
@@ -113,16 +116,30 @@ def register_attachment(kind: str, make: Callable[[str, Session], bytes | None])
     _ATTACHMENTS[kind] = make
 
 
-def _claim(engine: Engine, now: datetime, limit: int) -> list[EmailOutbox]:
-    """Take a lease on up to `limit` due messages; rows another worker claimed are skipped."""
-    claimed: list[EmailOutbox] = []
-    with session_scope(engine) as session:
-        due = session.exec(
+def _due(session: Session, now: datetime, limit: int, *, bulk: bool) -> list[EmailOutbox]:
+    if limit <= 0:
+        return []
+    return list(
+        session.exec(
             select(EmailOutbox)
-            .where(EmailOutbox.status == OutboxStatus.PENDING, EmailOutbox.next_attempt_at <= now)  # type: ignore[operator]
+            .where(
+                EmailOutbox.status == OutboxStatus.PENDING,
+                EmailOutbox.next_attempt_at <= now,  # type: ignore[operator]
+                EmailOutbox.bulk == bulk,
+            )
             .order_by(EmailOutbox.id)  # type: ignore[arg-type]
             .limit(limit)
         ).all()
+    )
+
+
+def _claim(engine: Engine, now: datetime, limit: int, bulk_limit: int) -> list[EmailOutbox]:
+    """Take a lease on up to `limit` due messages, the transactional ones first and at most `bulk_limit` newsletter
+    mails after them; rows another worker claimed are skipped."""
+    claimed: list[EmailOutbox] = []
+    with session_scope(engine) as session:
+        due = _due(session, now, limit, bulk=False)
+        due += _due(session, now, min(limit - len(due), bulk_limit), bulk=True)
         for msg in due:
             result = session.execute(
                 sa.update(EmailOutbox)
@@ -138,12 +155,20 @@ def _claim(engine: Engine, now: datetime, limit: int) -> list[EmailOutbox]:
     return claimed
 
 
-def deliver_due(*, engine: Engine, smtp: SmtpSettings, now: datetime | None = None, limit: int = 100) -> DeliveryReport:
-    """Send the due messages. Without SMTP settings nothing is sent and messages wait in the outbox."""
+def deliver_due(
+    *,
+    engine: Engine,
+    smtp: SmtpSettings,
+    now: datetime | None = None,
+    limit: int = 100,
+    bulk_limit: int | None = None,
+) -> DeliveryReport:
+    """Send the due messages (newsletters throttled to `bulk_limit`, `INTROSERV_NEWSLETTER_PER_RUN`, per run, after
+    the transactional ones). Without SMTP settings nothing is sent and messages wait in the outbox."""
     if not smtp.configured:
         return DeliveryReport()
     now = now or utcnow()
-    claimed = _claim(engine, now, limit)
+    claimed = _claim(engine, now, limit, get_settings().newsletter_per_run if bulk_limit is None else bulk_limit)
     if not claimed:
         return DeliveryReport()
     outcomes: dict[int, str | None] = {}
