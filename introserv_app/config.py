@@ -146,6 +146,8 @@ class Settings:
     phone_gateways: str
     #: Demo mode (`make run`): the console phone gateway's codes are also shown on the page.
     demo_mode: bool
+    #: Seconds after a phone code was sent before "Didn't get it?" (send again, the other channel or gateway).
+    phone_resend_seconds: int = 60
     #: Days before paid-until that renewal reminders go out.
     reminder_days: tuple[int, ...] = (14, 7, 3, 1)
     grace_days: int = 3
@@ -216,6 +218,7 @@ def get_settings() -> Settings:
         pay_link_days=_int("INTROSERV_PAY_LINK_DAYS", 30, 1),
         phone_gateways=os.environ.get("INTROSERV_PHONE_GATEWAYS", "").strip() or "console,console",
         demo_mode=_bool("INTROSERV_DEMO_MODE", False),
+        phone_resend_seconds=_int("INTROSERV_PHONE_RESEND_SECONDS", 60, 1),
         reminder_days=_days("INTROSERV_REMINDER_DAYS", (14, 7, 3, 1)),
         grace_days=_int("INTROSERV_GRACE_DAYS", 3, 0),
         suspended_cancel_days=_int("INTROSERV_SUSPENDED_CANCEL_DAYS", 14, 0),

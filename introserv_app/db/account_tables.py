@@ -103,7 +103,8 @@ class EmailChange(SQLModel, table=True):
 
 
 class PhoneVerification(SQLModel, table=True):
-    """One code sent to verify a phone number (by SMS, or as the last digits of a calling number)."""
+    """One attempt to send a code to verify a phone number (by SMS, or as the last digits of a calling number):
+    what the gateway answered is kept for support; a failed send has no code."""
 
     __tablename__ = "phone_verifications"
     __table_args__ = (sa.Index("ix_phone_verifications_user_created", "user_id", "created_at"),)
@@ -113,6 +114,11 @@ class PhoneVerification(SQLModel, table=True):
     phone: str = Field(max_length=20)
     channel: str = Field(max_length=8)  # sms | call
     gateway: int = Field(default=0)  # 0: the first gateway, 1: the second
+    #: The gateway's name at the time (configuration may change later).
+    gateway_name: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
+    outcome: str = Field(default="accepted", max_length=8, sa_column_kwargs={"server_default": "accepted"})
+    #: Why the gateway failed (its error or refusal), for support; empty when it accepted the message.
+    error: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     code_hash: str = Field(max_length=64)
     attempts: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())

@@ -1,4 +1,5 @@
-"""/settings: the profile form (one Save) and its dialogs (email, password, code word, call password, phone)."""
+"""/settings: the profile form (one Save) and its dialogs (email, password, code word, call password, phone: its
+own state in state/phone.py)."""
 
 from __future__ import annotations
 
@@ -27,14 +28,6 @@ MSG_EMAIL_SENT = N_("We sent a confirmation link to {email}; it is valid for 24 
 MSG_PASSWORD_CHANGED = N_("Password changed. Other sessions were signed out: {count}.")
 MSG_CODE_WORD_DONE = N_("The code word is set.")
 MSG_CALL_PASSWORD_DONE = N_("The call password is saved.")
-MSG_PHONE_VERIFIED = N_("Your phone number is verified.")
-MSG_CODE_SENT_SMS = N_("We sent a code by SMS to {phone}.")
-MSG_CODE_SENT_CALL = N_(
-    "We are calling {phone}; you don't need to answer. Enter the last four digits of the calling number."
-)
-MSG_GATEWAY_DOWN = N_("The gateway could not reach your number. Try the second gateway.")
-MSG_BOTH_DOWN = N_("Neither gateway could reach your number. Please create a support ticket.")
-MSG_DEMO_CODE = N_("Demo mode: the code is {code}.")
 MSG_IP_LOCKOUT = N_(
     "The new list does not include the address you are using now ({ip}). After saving, this session ends and "
     "you can sign in only from the listed addresses. Save anyway?"
@@ -74,10 +67,6 @@ class SettingsState(rx.State):
     dialog: Field[str] = field("")  # email | password | code_word | call_password | phone
     dialog_error: Field[str] = field("")
     dialog_errors: Field[dict[str, str]] = field({})
-    phone_notice: Field[str] = field("")
-    phone_gateway: Field[int] = field(0)
-    phone_failed: Field[int] = field(0)  # gateways that failed in this dialog
-    phone_sent: Field[bool] = field(False)
     notice: Field[str] = field("")
     _pending: dict[str, str] = {}
     #: A save happened: the next load re-mounts the form even when the stored values look the same as before
@@ -186,7 +175,6 @@ class SettingsState(rx.State):
     def open_dialog(self, name: str):
         if name in ("email", "password", "code_word", "call_password", "phone"):
             self.dialog, self.dialog_error, self.busy = name, "", False
-            self.phone_notice, self.phone_gateway, self.phone_failed, self.phone_sent = "", 0, 0, False
             self.dialog_errors = {name: "" for name in EXTRA_FIELDS}
 
     @event
@@ -279,48 +267,4 @@ class SettingsState(rx.State):
                 ip=ip,
             ),
             MSG_CALL_PASSWORD_DONE,
-        )
-
-    @event
-    async def send_phone_code(self, channel: str):
-        ctx = await Ctx.of(self)
-        viewer, lang = ctx.viewer, ctx.lang
-        if viewer is None or self.busy or channel not in accounts.CHANNELS:
-            return
-        self.busy, self.dialog_error, self.phone_notice = True, "", ""
-        try:
-            with ctx.session() as session:
-                sent = accounts.send_code(
-                    session=session,
-                    viewer=viewer,
-                    channel=channel,
-                    gateway=self.phone_gateway,
-                    gateways=accounts.gateways_from_settings(),
-                    ip=ctx.ip,
-                )
-        except ServiceError as exc:
-            self.busy, self.dialog_error = False, ctx.refusal(exc)
-            return
-        self.busy = False
-        phone = self.form.get("phone", "")
-        if not sent.sent:
-            self.phone_failed += 1
-            if self.phone_gateway == 0:
-                self.phone_gateway = 1
-                self.dialog_error = gettext(lang, MSG_GATEWAY_DOWN)
-            else:
-                self.dialog_error = gettext(lang, MSG_BOTH_DOWN)
-            return
-        self.phone_sent = True
-        message = MSG_CODE_SENT_SMS if channel == "sms" else MSG_CODE_SENT_CALL
-        self.phone_notice = translate_message(lang, message, {"phone": phone})
-        if sent.demo_code:
-            self.phone_notice += " " + translate_message(lang, MSG_DEMO_CODE, {"code": sent.demo_code})
-
-    @event
-    async def check_phone_code(self, form: dict):
-        fields = form_fields(form)
-        return await self._run(
-            lambda s, v, ip: accounts.check_code(session=s, viewer=v, code=fields.get("code", ""), ip=ip),
-            MSG_PHONE_VERIFIED,
         )

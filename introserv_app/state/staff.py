@@ -34,6 +34,7 @@ from introserv_app.state.context import Ctx, Refused, client_ip
 from introserv_app.state.fields import Field, event, field
 from introserv_app.state.guard import STAFF_STATES, staff_only
 from introserv_app.state.staff_payments import CustomerPaymentsState
+from introserv_app.state.staff_phone import CustomerPhoneState
 from introserv_app.state.url import page_url
 
 MSG_DONE = N_("Done: the customer was told where it matters, and the action is in the audit log.")
@@ -204,7 +205,7 @@ class CustomerState(rx.State):
         if isinstance(card, Refused):
             return None
         self._fill(card, ctx.lang)
-        return CustomerPaymentsState.load
+        return [CustomerPaymentsState.load, CustomerPhoneState.load]
 
     def _fill(self, c: support.CustomerCard, lang: str) -> None:
         p = c.profile

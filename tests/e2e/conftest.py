@@ -117,6 +117,8 @@ def server(e2e_mode: str, e2e_db_url: str) -> Iterator[str]:
             # Production mode requires staff to have a second factor; the demo staff have none. The rule itself
             # is tested in tests/integration/test_two_factor.py (the staff console's on_load).
             "INTROSERV_STAFF_2FA": "optional",
+            # "Didn't get it?" opens 3 s after a phone code instead of 60 (tests/e2e/test_phone_backup.py).
+            "INTROSERV_PHONE_RESEND_SECONDS": "3",
         }
     )
     if e2e_mode == "scaleout":

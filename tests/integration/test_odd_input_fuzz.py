@@ -185,7 +185,7 @@ def _base_forms(world: World, engine: Engine) -> dict[str, dict[str, object]]:
         },
         "SettingsState.set_code_word": {"code_word": "word", "current_password": PASSWORD},
         "SettingsState.set_call_password": {"call_password": "word", "current_password": "pw"},
-        "SettingsState.check_phone_code": {"code": "123456"},
+        "PhoneState.check_code": {"code": "123456"},
         "OrdersGridState.apply_filters": {"name": "n", "ids": "1", "created_from": "2025-01-01"},
         "OrdersGridState.jump_to_page": {"page": "1"},
         "OrdersGridState.save_comment": {"comment": "c"},

@@ -1,4 +1,4 @@
-"""The Settings page's dialogs: email, password, code word, call password and phone verification."""
+"""The Settings page's dialogs: email, password, code word, call password, phone verification (settings/phone)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import reflex as rx
 
 from introserv_app.components.translate import t
 from introserv_app.pages.settings.fields import dialog_field_error, field_label, secret_field
+from introserv_app.pages.settings.phone import phone_dialog
 from introserv_app.state.fields import Event
 from introserv_app.state.settings import SettingsState as S
-from introserv_app.state.tickets import TicketFormState
 
 
 def dialog_form(title: rx.Var, *fields: rx.Component, on_submit: Event, submit_id: str) -> rx.Component:
@@ -33,81 +33,6 @@ def dialog_form(title: rx.Var, *fields: rx.Component, on_submit: Event, submit_i
             on_submit=on_submit,
             reset_on_submit=False,
         ),
-        width="100%",
-    )
-
-
-def phone_dialog() -> rx.Component:
-    return rx.vstack(
-        rx.dialog.title(t("Verify your phone")),
-        rx.text(S.form["phone"], size="2", weight="bold"),
-        rx.hstack(
-            rx.button(
-                rx.icon("message-square", size=14),
-                t("Send a code by SMS"),
-                type="button",
-                on_click=S.send_phone_code("sms"),
-                loading=S.busy,
-                id="phone-sms",
-            ),
-            rx.button(
-                rx.icon("phone", size=14),
-                t("Verify by a call"),
-                type="button",
-                variant="soft",
-                on_click=S.send_phone_code("call"),
-                loading=S.busy,
-                id="phone-call",
-            ),
-            wrap="wrap",
-        ),
-        rx.text(
-            t(
-                "By call: we will call the number; you don't need to answer. Enter the last four digits of the "
-                "calling number. With a landline, pick up to hear them."
-            ),
-            size="1",
-            color_scheme="gray",
-        ),
-        rx.cond(S.phone_gateway == 1, rx.badge(t("Second gateway"), color_scheme="blue")),
-        rx.cond(S.phone_notice != "", rx.callout(S.phone_notice, icon="info", size="1", id="phone-notice")),
-        rx.cond(
-            S.dialog_error != "",
-            rx.callout(S.dialog_error, icon="triangle-alert", color_scheme="red", size="1", id="dialog-error"),
-        ),
-        rx.cond(
-            S.phone_failed >= 2,
-            rx.button(
-                t("Create ticket"),
-                type="button",
-                on_click=TicketFormState.open_subject(t("Phone verification failed")),
-                id="phone-ticket",
-            ),
-        ),
-        rx.cond(
-            S.phone_sent,
-            rx.form(
-                rx.hstack(
-                    rx.input(
-                        name="code",
-                        id="phone-code",
-                        max_length=6,
-                        input_mode="numeric",
-                        auto_complete="one-time-code",
-                        placeholder="123456",
-                    ),
-                    rx.button(t("Check"), type="submit", id="phone-check", loading=S.busy),
-                ),
-                on_submit=S.check_phone_code,
-                reset_on_submit=True,
-            ),
-        ),
-        rx.hstack(
-            rx.dialog.close(rx.button(t("Close"), type="button", variant="soft", color_scheme="gray")),
-            justify="end",
-            width="100%",
-        ),
-        spacing="3",
         width="100%",
     )
 

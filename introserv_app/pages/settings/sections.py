@@ -16,6 +16,7 @@ from introserv_app.pages.settings.fields import (
     select_field,
     text_field,
 )
+from introserv_app.state.phone import PhoneState
 from introserv_app.state.settings import SettingsState as S
 from introserv_app.state.tickets import TicketFormState
 
@@ -131,7 +132,7 @@ def contact() -> rx.Component:
                     type="button",
                     size="1",
                     variant="soft",
-                    on_click=S.open_dialog("phone"),
+                    on_click=[S.open_dialog("phone"), PhoneState.open],
                     id="phone-verify",
                 ),
             ),

@@ -16,6 +16,7 @@ from introserv_app.domain.text import N_
 from introserv_app.pages.staff.customer_actions import customer_actions
 from introserv_app.pages.staff.identity import caller_check
 from introserv_app.pages.staff.payments import payments_card
+from introserv_app.pages.staff.phone_attempts import phone_attempts_card
 from introserv_app.state.staff import CustomerState
 
 
@@ -246,6 +247,7 @@ def customer_page() -> rx.Component:
                 ),
                 payments_card(),
                 lists,
+                phone_attempts_card(),
                 spacing="4",
                 width="100%",
             ),

@@ -10,10 +10,12 @@ from ._passkeys import Ceremony
 
 # Vocabulary: values, limits and messages.
 from ._passwords import hash_password
+from ._phone import MSG_TICKET_NOT_YET, MSG_TOO_MANY_SENDS, MSG_WAIT, SENDS_PER_HOUR, resend_wait
 
 # Readers: view data for screens and routes.
 from ._readers.data_export import my_data_files
 from ._readers.overview import dashboard_summary
+from ._readers.phone import PhoneAttempt, PhoneStatus, phone_attempts, phone_status
 from ._readers.security import PasskeyLine, SecurityView, security_view
 from ._readers.sessions import SessionLine, active_sessions
 from ._readers.settings import settings_view
@@ -55,10 +57,10 @@ from ._writers.phone import (
     MAX_ATTEMPTS,
     MSG_EXPIRED,
     MSG_LOCKED,
-    MSG_TOO_MANY_SENDS,
     MSG_WRONG_CODE,
     check_code,
     gateways_from_settings,
+    open_phone_ticket,
     send_code,
 )
 from ._writers.profile import set_language
@@ -137,16 +139,21 @@ __all__ = [
     "MSG_SIGNUP_SENT",
     "MSG_STAFF_2FA_FIRST",
     "MSG_THROTTLED",
+    "MSG_TICKET_NOT_YET",
     "MSG_TOO_MANY_SENDS",
+    "MSG_WAIT",
     "MSG_WRONG_CODE",
     "MSG_WRONG_PASSWORD",
     "MSG_WRONG_SECOND_FACTOR",
     "RECOVERY_CODES",
+    "SENDS_PER_HOUR",
     "SESSION_COOKIE",
     "TOUCH_EVERY",
     "Ceremony",
     "LoginOutcome",
     "PasskeyLine",
+    "PhoneAttempt",
+    "PhoneStatus",
     "SecurityView",
     "SessionLine",
     "SettingsInvalid",
@@ -178,8 +185,11 @@ __all__ = [
     "logout",
     "my_data_files",
     "new_device_mail_on",
+    "open_phone_ticket",
     "passkey_options",
     "passkey_sign_in",
+    "phone_attempts",
+    "phone_status",
     "regenerate_recovery_codes",
     "remove_second_factor",
     "rename_passkey",
@@ -187,6 +197,7 @@ __all__ = [
     "request_email_change",
     "request_password_reset",
     "resend_confirmation",
+    "resend_wait",
     "reset_password",
     "reset_username",
     "resolve_session",

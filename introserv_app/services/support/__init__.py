@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Readers: view data for screens and routes.
 from ._readers.audit_log import AuditFilters, audit_page, check_export, clean_filters, iter_audit_csv
-from ._readers.customers import CustomerCard, customer_card, search_customers
+from ._readers.customers import CustomerCard, customer_card, customer_phone_attempts, search_customers
 from ._readers.dashboard import month_starts, spending_by_month, staff_dashboard
 from ._readers.staff_users import list_staff
 
@@ -60,6 +60,7 @@ __all__ = [
     "clear_ip_restrictions",
     "close_account",
     "customer_card",
+    "customer_phone_attempts",
     "deliver_order",
     "invite_customer",
     "iter_audit_csv",

@@ -28,7 +28,13 @@ from introserv_app.domain.roles import Role
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.validation import clean_search
 from introserv_app.services import billing
-from introserv_app.services.accounts import SignInAttempts, has_second_factor, sign_in_attempts
+from introserv_app.services.accounts import (
+    PhoneAttempt,
+    SignInAttempts,
+    has_second_factor,
+    phone_attempts,
+    sign_in_attempts,
+)
 from introserv_app.services.common import access
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import TicketRow, customer_tickets
@@ -298,3 +304,10 @@ def customer_card(
             for e in events
         ],
     )
+
+
+def customer_phone_attempts(*, session: Session, viewer: Viewer, user_id: object, ip: str = "") -> list[PhoneAttempt]:
+    """The customer's latest phone code sends with what each gateway answered (why a code never arrived)."""
+    access.require_staff(session=session, viewer=viewer, target="customers.view", ip=ip)
+    user, _profile = _customer(session, user_id)
+    return phone_attempts(session=session, user_id=user.id or 0)
