@@ -115,7 +115,14 @@ def test_every_staff_and_public_page_fits_at_1280_and_390_in_both_languages(
             _fits(page, server, path, width, "form")
     log_in(page, server, ADMIN.username, ADMIN.password)
     paths = ["/staff", "/staff/orders", "/staff/customers", f"/staff/customers/{customer}", "/staff/tickets"]
-    paths += ["/staff/tariffs", "/staff/outbox", "/staff/audit", "/staff/admin", "/staff/incidents"]
+    paths += [
+        "/staff/tariffs",
+        "/staff/outbox",
+        "/staff/audit",
+        "/staff/admin",
+        "/staff/incidents",
+        "/staff/newsletter",
+    ]
     try:
         for language in ("English", "Русский"):
             if language != "English":
