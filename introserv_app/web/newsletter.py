@@ -20,7 +20,12 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.text import N_
 from introserv_app.i18n import gettext, normalize_language
 from introserv_app.services import messaging
-from introserv_app.services.accounts import resolve_session, token_from_cookie_header
+from introserv_app.services.accounts import (
+    MSG_STAFF_2FA_FIRST,
+    resolve_session,
+    staff_lacks_second_factor,
+    token_from_cookie_header,
+)
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.web.payments import page as simple_page
@@ -73,9 +78,14 @@ def _unsubscribe(token: str, via: str, ip: str) -> str | None:
 
 
 async def unsubscribe_post(request: Request) -> Response:
-    body = await request.body()
-    if len(body) > FORM_MAX_BYTES:
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > FORM_MAX_BYTES:
         return PlainTextResponse("too large", status_code=413)
+    body = b""
+    async for chunk in request.stream():  # read no more than the limit, whatever the client announced
+        body += chunk
+        if len(body) > FORM_MAX_BYTES:
+            return PlainTextResponse("too large", status_code=413)
     via = "one-click" if b"List-Unsubscribe=One-Click" in body else "page"
     lang = await run_in_threadpool(_unsubscribe, request.path_params["token"], via, peer_ip(request))
     if lang is None:
@@ -98,6 +108,8 @@ def export_subscribers(request: Request) -> Response:
         if viewer is None:
             return PlainTextResponse("Not signed in.", status_code=401, headers=NO_STORE)
         lang = normalize_language(viewer.language)
+        if staff_lacks_second_factor(session, is_staff=viewer.is_staff, user_id=viewer.user_id):
+            return PlainTextResponse(gettext(lang, MSG_STAFF_2FA_FIRST), status_code=403, headers=NO_STORE)
         try:
             access.require_staff(session=session, viewer=viewer, target="newsletter.export", ip=ip)
         except PermissionDenied as exc:

@@ -206,13 +206,20 @@ def test_the_link_shows_a_page_and_only_a_post_unsubscribes(
     assert len(rows) == 1 and rows[0][0] == people["boris"] and "one-click" in str(rows[0][1])
 
 
-@pytest.mark.parametrize("token", ["1.deadbeef", "abc", f"{10**13}.00", "", "1"])
+@pytest.mark.parametrize("token", ["1.deadbeef", "abc", f"{10**13}.00", "", "1", "5.é", "١.00", "1." + "é" * 32])
 def test_a_forged_link_is_refused(engine: Engine, people: dict[str, int], web: TestClient, token: str) -> None:
     forged = make_token(people["anna"]).split(".")[1]
     for bad in (token, f"{people['boris']}.{forged}"):  # another account's signature does not fit
         assert web.post(f"/unsubscribe/{bad}", content=b"List-Unsubscribe=One-Click").status_code in (400, 404)
         assert web.get(f"/unsubscribe/{bad}").status_code in (400, 404)
     assert _subscribed(engine, people["anna"]) and _subscribed(engine, people["boris"])
+
+
+def test_a_huge_body_is_refused_before_it_is_read(people: dict[str, int], web: TestClient) -> None:
+    url = f"/unsubscribe/{make_token(people['anna'])}"
+    assert web.post(url, content=b"x" * 5000).status_code == 413
+    chunks = (b"x" * 512 for _ in range(10))  # no Content-Length: the stream is cut at the limit
+    assert web.post(url, content=chunks).status_code == 413
 
 
 def _cookie(engine: Engine, username: str) -> str:

@@ -20,6 +20,7 @@ from introserv_app.services import accounts, support
 from introserv_app.services.accounts import PhoneStatus
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from tests.support.builders import make_user, viewer
+from tests.support.concurrency import run_concurrently
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 WAIT = timedelta(seconds=60)
@@ -187,8 +188,9 @@ def test_a_ticket_only_after_both_gateways_lists_the_attempts_once(engine: Engin
     assert lines == [
         "2026-11-23 12:00:00 · 1 (one) · SMS · accepted",
         "2026-11-23 12:01:00 · 1 (one) · call · accepted",
-        "2026-11-23 12:02:00 · 2 (two) · SMS · failed: ConnectionError: HTTP 503 from the provider",
+        "2026-11-23 12:02:00 · 2 (two) · SMS · failed",
     ]
+    assert "HTTP 503" not in body  # the provider's error text is for support's customer page, not the customer
     assert "+4930123456" in body.splitlines()[0]
     assert [(a.subject_user_id, a.details["ticket"], a.details["created"]) for a in audits] == [
         (uid, ticket_id, True),
@@ -247,3 +249,18 @@ def test_another_customer_neither_sees_nor_shares_the_attempts(engine: Engine) -
     ticket_id, _ = open_ticket(engine, "alice", NOW + 2 * WAIT)
     assert status(engine, "bob", NOW + 2 * WAIT).ticket_id is None
     assert status(engine, "alice", NOW + 2 * WAIT).ticket_id == ticket_id
+
+
+def test_many_tabs_at_once_send_one_code_and_get_five_guesses(engine: Engine) -> None:
+    make_user(engine, "alice")
+    gateway = Gateway("one")
+    sends = run_concurrently(6, lambda _: send(engine, "alice", "sms", 0, [gateway, Gateway("two")], NOW))
+    assert len(gateway.sent) == 1  # the wait and the hourly limit are read under a lock, not raced past
+    assert sum(1 for s in sends if not isinstance(s, Exception)) == 1
+    code = gateway.sent[0][1]
+    wrong = "000000" if code != "000000" else "111111"
+    guesses = run_concurrently(8, lambda _: check(engine, "alice", wrong, NOW + timedelta(seconds=5)))
+    messages = sorted(str(g.message) for g in guesses if isinstance(g, ServiceError))
+    assert messages == ["The code is not correct."] * 5 + ["Too many wrong codes; ask for a new one."] * 3
+    with pytest.raises(ServiceError):  # even the right code: the five guesses are used up
+        check(engine, "alice", code, NOW + timedelta(seconds=6))

@@ -21,7 +21,9 @@ def make_token(user_id: int) -> str:
 def user_of(token: str) -> int | None:
     """The user a genuine token names; None for anything else."""
     uid, _, mac = (token or "").partition(".")
-    if not uid.isdigit() or len(uid) > 12 or not hmac.compare_digest(mac, _sign(uid)):
+    if not (uid.isascii() and uid.isdigit() and len(uid) <= 12 and len(mac) == 32 and mac.isascii()):
+        return None
+    if not hmac.compare_digest(mac, _sign(uid)):
         return None
     return int(uid)
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.config import get_settings
-from introserv_app.db.tables import PhoneVerification, Profile
+from introserv_app.db.tables import PhoneVerification, Profile, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import strip_unusable
@@ -140,6 +141,15 @@ def _deliver(gw: PhoneGateway, channel: str, phone: str, language: str, code: st
     return "" if ok else GATEWAY_REFUSED
 
 
+def _one_at_a_time(session: Session, user_id: int) -> None:
+    """Serialise this account's code sends and checks (several tabs or sockets firing at once): the limits and the
+    5-guess cap are read after the lock, and the attempt is written before it is released."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(col(User.id)).where(col(User.id) == user_id).with_for_update())
+    else:  # a write first takes SQLite's write lock now
+        session.execute(sa.update(User).where(col(User.id) == user_id).values(is_active=col(User.is_active)))
+
+
 def send_code(
     *,
     session: Session,
@@ -156,6 +166,7 @@ def send_code(
     if channel not in CHANNELS or gateway not in (0, 1) or gateway >= len(gateways):
         raise ServiceError(MSG_GATEWAY_FAILED)
     profile = _profile_to_verify(session, viewer)
+    _one_at_a_time(session, viewer.user_id)
     window = next_send(attempts_since(session, viewer.user_id, now - timedelta(hours=1)), now)
     if window.at is not None:
         if window.limited:
@@ -213,7 +224,7 @@ def open_phone_ticket(
                 r.created_at.strftime("%Y-%m-%d %H:%M:%S"),
                 f"{r.gateway + 1} ({r.gateway_name})" if r.gateway_name else str(r.gateway + 1),
                 "SMS" if r.channel == "sms" else "call",
-                r.outcome + (f": {r.error}" if r.error else ""),
+                r.outcome,  # the gateway's own error text is for support (the customer page), not the customer
             )
         )
         for r in reversed(mine)
@@ -240,6 +251,7 @@ def check_code(*, session: Session, viewer: Viewer, code: object, ip: str = "", 
     profile = session.get(Profile, viewer.user_id)
     if profile is None or not profile.phone:
         raise ServiceError(MSG_NO_PHONE)
+    _one_at_a_time(session, viewer.user_id)
     row = session.exec(
         select(PhoneVerification)
         .where(PhoneVerification.user_id == viewer.user_id, PhoneVerification.code_hash != "")
