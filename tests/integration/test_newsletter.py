@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
@@ -22,7 +23,13 @@ from introserv_app.services.accounts import SESSION_COOKIE, authenticate
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.unsubscribe_token import make_token
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.messaging import deliver_due, queue_email, save_newsletter, send_newsletter
+from introserv_app.services.messaging import (
+    deliver_due,
+    queue_email,
+    save_newsletter,
+    send_newsletter,
+    subscriber_count,
+)
 from tests.support.builders import PASSWORD, exchange, make_user
 from tests.support.concurrency import run_concurrently
 from tests.support.smtp import Inbox, free_port, settings
@@ -80,6 +87,7 @@ def test_subscribers_get_it_once_in_their_language_with_one_click_unsubscribe(
     box, port = inbox
     letter = draft(engine, people)
     with session_scope(engine) as session:
+        assert subscriber_count(session=session) == 2  # what the staff's confirmation states
         assert send_newsletter(session=session, viewer=staff(people), newsletter_id=letter, now=T0) == 2
     report = deliver_due(engine=engine, smtp=settings(port), now=T0, bulk_limit=10)
     assert report.sent == 2
@@ -88,7 +96,7 @@ def test_subscribers_get_it_once_in_their_language_with_one_click_unsubscribe(
     anna, boris = mails["anna@example.com"], mails["boris@example.com"]
     subject = str(make_header(decode_header(boris["Subject"])))
     assert anna["Subject"] == TEXTS["subject_en"] and subject == TEXTS["subject_ru"]
-    link = f"http://localhost:3000/unsubscribe/{make_token(people['anna'])}"
+    link = f"http://localhost:3000/unsubscribe/{make_token(people['anna'], letter)}"  # names the newsletter too
     assert anna["List-Unsubscribe"] == f"<{link}>"
     assert anna["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     body = anna.get_payload(decode=True).decode()  # type: ignore[union-attr]
@@ -186,7 +194,8 @@ def _subscribed(engine: Engine, user_id: int) -> bool:
 def test_the_link_shows_a_page_and_only_a_post_unsubscribes(
     engine: Engine, people: dict[str, int], web: TestClient
 ) -> None:
-    url = f"/unsubscribe/{make_token(people['boris'])}"
+    letter = draft(engine, people)
+    url = f"/unsubscribe/{make_token(people['boris'], letter)}"
     page = web.get(url)  # a mail scanner opening the link changes nothing
     assert page.status_code == 200 and "unsubscribe-confirm" in page.text and "Отписаться" in page.text
     assert _subscribed(engine, people["boris"])
@@ -203,13 +212,24 @@ def test_the_link_shows_a_page_and_only_a_post_unsubscribes(
         rows = conn.execute(
             sa.text("SELECT actor_id, details FROM audit_events WHERE action = 'newsletter.unsubscribe'")
         ).all()
-    assert len(rows) == 1 and rows[0][0] == people["boris"] and "one-click" in str(rows[0][1])
+    assert len(rows) == 1 and rows[0][0] == people["boris"]
+    details = rows[0][1] if isinstance(rows[0][1], dict) else json.loads(rows[0][1])
+    assert details == {"via": "one-click", "newsletter": letter}  # who left, and from which newsletter's mail
+
+
+def test_a_link_without_a_newsletter_still_unsubscribes(
+    engine: Engine, people: dict[str, int], web: TestClient
+) -> None:
+    assert web.post(f"/unsubscribe/{make_token(people['anna'])}", content=b"confirm=1").status_code == 200
+    assert not _subscribed(engine, people["anna"])
 
 
 @pytest.mark.parametrize("token", ["1.deadbeef", "abc", f"{10**13}.00", "", "1", "5.é", "١.00", "1." + "é" * 32])
 def test_a_forged_link_is_refused(engine: Engine, people: dict[str, int], web: TestClient, token: str) -> None:
     forged = make_token(people["anna"]).split(".")[1]
-    for bad in (token, f"{people['boris']}.{forged}"):  # another account's signature does not fit
+    user, _letter, mac = make_token(people["anna"], 3).split(".")
+    changed = (f"{people['boris']}.{forged}", f"{user}.4.{mac}", f"{user}.{mac}", f"{user}.3.3.{mac}")
+    for bad in (token, *changed):  # another account's or another newsletter's signature does not fit
         assert web.post(f"/unsubscribe/{bad}", content=b"List-Unsubscribe=One-Click").status_code in (400, 404)
         assert web.get(f"/unsubscribe/{bad}").status_code in (400, 404)
     assert _subscribed(engine, people["anna"]) and _subscribed(engine, people["boris"])

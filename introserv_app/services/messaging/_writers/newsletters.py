@@ -16,7 +16,7 @@ from introserv_app.domain.validation import is_row_id
 from introserv_app.i18n import translate_message
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import ServiceError
-from introserv_app.services.common.unsubscribe_token import unsubscribe_url, user_of
+from introserv_app.services.common.unsubscribe_token import link_of, unsubscribe_url
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging._readers.newsletters import subscribers
 
@@ -86,7 +86,7 @@ def save_newsletter(
 def mail_text(letter: Newsletter, lang: str, user_id: int) -> tuple[str, str]:
     """The subject and text a subscriber gets (their language; the one-click link at the end)."""
     subject, body = (letter.subject_ru, letter.body_ru) if lang == "ru" else (letter.subject_en, letter.body_en)
-    footer = translate_message(lang, MSG_FOOTER, {"url": unsubscribe_url(user_id)})
+    footer = translate_message(lang, MSG_FOOTER, {"url": unsubscribe_url(user_id, letter.id)})
     return subject, f"{body}\n\n--\n{footer}\n"
 
 
@@ -123,7 +123,7 @@ def send_newsletter(
                 "created_at": now,
                 "next_attempt_at": now,
                 "bulk": True,
-                "list_unsubscribe": unsubscribe_url(user_id),
+                "list_unsubscribe": unsubscribe_url(user_id, newsletter_id),
             }
         )
         if len(rows) == BATCH:
@@ -146,9 +146,9 @@ def send_newsletter(
 def unsubscribe(*, session: Session, token: str, via: str, ip: str = "") -> str:
     """Turn the newsletter off for the account a newsletter mail's link names (no sign-in: the link is the proof).
     Returns the account's language, for the answer. Repeating it changes nothing and is not audited again."""
-    user_id = user_of(token)
-    profile = session.get(Profile, user_id) if user_id is not None else None
-    if profile is None:
+    link = link_of(token)
+    profile = session.get(Profile, link.user_id) if link is not None else None
+    if link is None or profile is None:
         raise ServiceError(MSG_BAD_LINK)
     if profile.newsletter:
         profile.newsletter = False
@@ -158,6 +158,6 @@ def unsubscribe(*, session: Session, token: str, via: str, ip: str = "") -> str:
             actor_id=profile.user_id,
             subject_user_id=profile.user_id,
             ip=ip,
-            details={"via": via[:40]},
+            details={"via": via[:40], "newsletter": link.newsletter_id},
         )
     return profile.language or "en"
