@@ -21,6 +21,9 @@ def access_card(title: rx.Var, *children: rx.Component, card_id: str) -> rx.Comp
             width="100%",
             max_width="30em",
             id=card_id,
+            # "true" once the page's state has arrived and its on_load has run: what a browser test waits for
+            # before typing (typing into the page as first painted may be lost when the state replaces it).
+            custom_attrs={"data-ready": rx.cond(rx.State.is_hydrated, "true", "false")},
         ),
         min_height="100vh",
         padding="1em",

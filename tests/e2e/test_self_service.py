@@ -89,7 +89,8 @@ def test_forgot_reset_from_the_mail_and_the_old_session_is_gone(
         page.locator("#forgot-submit").click()
         expect(page.locator("#forgot-done")).to_be_visible()
         page.goto(f"{server}/forgot")  # an unknown address gets the same answer
-        expect(page.locator("#forgot-done")).to_have_count(0)  # the page has loaded (the form is back)
+        expect(page.locator("#forgot-card[data-ready=true]")).to_be_visible()  # the tab's state has arrived
+        expect(page.locator("#forgot-done")).to_have_count(0)  # and the form is back
         page.locator("#f-email").fill(f"nobody-{name}@example.com")
         page.locator("#forgot-submit").click()
         expect(page.locator("#forgot-done")).to_be_visible()
