@@ -17,7 +17,7 @@ export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run run-prod test setup setup-dev bun catalogs extract-messages compile-messages migrate \
-        seed-demo chromium services lint typecheck unit integration e2e clean
+        seed-demo chromium openipmi openipmi-optional services lint typecheck unit integration e2e clean
 
 help:
 	@echo "make run   - set up everything and start the panel on http://localhost:3000 with demo data"
@@ -65,11 +65,11 @@ seed-demo: migrate
 	@$(PY) -m introserv_app seed --demo
 
 # ---------------------------------------------------------------- run
-run: seed-demo
+run: openipmi-optional seed-demo
 	@$(PY) -m introserv_app check-frontend
 	@$(PY) -m introserv_app demo-logins
 	@echo "Starting the panel in production mode on http://localhost:3000 (first build takes a few minutes) ..."
-	@INTROSERV_DEMO_MODE="$${INTROSERV_DEMO_MODE:-1}" NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" exec .venv/bin/reflex run --env prod --single-port
+	@INTROSERV_DEMO_MODE="$${INTROSERV_DEMO_MODE:-1}" INTROSERV_DEMO_BMC="$${INTROSERV_DEMO_BMC:-1}" NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" exec .venv/bin/reflex run --env prod --single-port
 
 # Production mode (docs/deploy.md): PostgreSQL + Redis given by INTROSERV_DB_URL / INTROSERV_REDIS_URL,
 # migrations first, INTROSERV_WORKERS (default 2) backend workers behind one port.
@@ -80,6 +80,12 @@ run-prod: setup
 # ---------------------------------------------------------------- tests
 chromium:
 	@scripts/ensure_chromium.sh
+
+openipmi:
+	@scripts/ensure_openipmi.sh
+
+openipmi-optional:
+	@scripts/ensure_openipmi.sh --optional
 
 services:
 	@$(PY) -m introserv_app check-services
@@ -92,16 +98,16 @@ lint: setup-dev
 typecheck: setup-dev
 	@.venv/bin/mypy
 
-test: setup-dev chromium services lint typecheck
+test: setup-dev chromium openipmi services lint typecheck
 	@NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" $(PY) -m pytest
 
 unit: setup-dev
 	@$(PY) -m pytest tests/unit
 
-integration: setup-dev
+integration: setup-dev openipmi
 	@$(PY) -m pytest tests/integration
 
-e2e: setup-dev chromium
+e2e: setup-dev chromium openipmi
 	@NPM_CONFIG_REGISTRY="$$(npm config get registry 2>/dev/null)" $(PY) -m pytest tests/e2e
 
 clean:

@@ -179,6 +179,11 @@ class Settings:
     payment_reconcile_minutes: int = 5
     #: "Cancel immediately" credits the unused days of the paid period to the balance (with a credit note).
     refund_unused: bool = False
+    #: Seconds a call to a server's management controller (BMC) may take before the panel gives up.
+    bmc_timeout: int = 10
+    #: Power and boot actions a server accepts per window (per order), and the window in seconds.
+    bmc_actions_per_window: int = 10
+    bmc_action_window: int = 600
 
     @property
     def cookie_secure(self) -> bool:
@@ -244,4 +249,7 @@ def get_settings() -> Settings:
         yookassa_api_base=os.environ.get("INTROSERV_YOOKASSA_API_BASE", "").strip().rstrip("/"),
         payment_reconcile_minutes=_int("INTROSERV_PAYMENT_RECONCILE_MINUTES", 5, 1),
         refund_unused=_bool("INTROSERV_REFUND_UNUSED", False),
+        bmc_timeout=_int("INTROSERV_BMC_TIMEOUT", 10, 1),
+        bmc_actions_per_window=_int("INTROSERV_BMC_ACTIONS_PER_WINDOW", 10, 1),
+        bmc_action_window=_int("INTROSERV_BMC_ACTION_WINDOW", 600, 1),
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import reflex as rx
 
 from introserv_app.components.translate import t
-from introserv_app.config import get_settings
+from introserv_app.config import DATA_DIR, get_settings
 from introserv_app.db.session import get_engine
 from introserv_app.domain.text import N_
 from introserv_app.pages.access import forgot_page, reset_page, signup_page
@@ -57,6 +58,7 @@ from introserv_app.state.paylink import PayLinkState
 from introserv_app.state.payments import PaymentPageState
 from introserv_app.state.reloaders import register_page, register_shell
 from introserv_app.state.security import SecurityState
+from introserv_app.state.servers import ServerState
 from introserv_app.state.session import SessionState
 from introserv_app.state.settings import SettingsState
 from introserv_app.state.staff import CustomerSearchState, CustomerState, StaffDashboardState
@@ -65,6 +67,8 @@ from introserv_app.state.staff_newsletter import NewsletterState
 from introserv_app.state.tariffs import TariffsState
 from introserv_app.state.tickets import TicketsState, TicketThreadState
 from introserv_app.state.vat import VatPageState
+from introserv_app.tools.bmc_sim import SimulatedServer
+from introserv_app.tools.seed.demo import DEMO_BMC_PASSWORD, DEMO_BMC_PORT, DEMO_BMC_USER, DEMO_SOL_PORT
 from introserv_app.web.origin import require_socket_origin
 from introserv_app.web.routes import build_api
 from introserv_app.web.state_store import keep_keyspace_notifications
@@ -131,7 +135,7 @@ PAGES: tuple[Page, ...] = (
     Page(
         "/orders/[order_id]",
         order_detail_page,
-        (OrderDetailState.open_page,),
+        (OrderDetailState.open_page, ServerState.load),
         OrderDetailState.load,
         title=_about(OrderDetailState.fields["name"], OrderDetailState.found, N_("Order")),
     ),
@@ -281,3 +285,21 @@ async def state_store_watch() -> None:
     url = get_settings().redis_url
     if url:
         await keep_keyspace_notifications(url)
+
+
+@app.register_lifespan_task
+async def demo_server() -> None:
+    """`make run` (INTROSERV_DEMO_BMC=1, one process): a simulated BMC for the demo dedicated server, so a new user
+    can press its buttons. Needs Debian's ipmi_sim; stops with the panel."""
+    if os.environ.get("INTROSERV_DEMO_BMC") != "1" or get_settings().redis_url or not SimulatedServer.available():
+        return
+    sim = SimulatedServer(DEMO_BMC_PORT, DEMO_SOL_PORT, DEMO_BMC_USER, DEMO_BMC_PASSWORD, DATA_DIR / "demo-bmc")
+    try:
+        await asyncio.to_thread(sim.start)
+    except (RuntimeError, OSError) as exc:
+        log.warning("the demo server's BMC did not start: %s", exc)
+        return
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await asyncio.to_thread(sim.stop)

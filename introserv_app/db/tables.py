@@ -22,6 +22,7 @@ from introserv_app.db.account_tables import (
 from introserv_app.db.incident_tables import Incident, IncidentCustomer, IncidentUpdate
 from introserv_app.db.newsletter_tables import Newsletter
 from introserv_app.db.payment_tables import CreditNote, CreditNoteCounter, DemoCheckout, Payment, PaymentEvent, Refund
+from introserv_app.db.server_tables import ServerActionRecord, ServerConsole, ServerController
 from introserv_app.db.types import UTCDateTime, utcnow
 from introserv_app.db.vat_tables import VatRate
 from introserv_app.domain.roles import Role
@@ -411,6 +412,9 @@ __all__ = [  # the account, payment, incident and VAT tables live in their own m
     "PhoneVerification",
     "RecoveryCode",
     "Refund",
+    "ServerActionRecord",
+    "ServerConsole",
+    "ServerController",
     "TotpFactor",
     "UserSession",
     "VatRate",

@@ -7,6 +7,7 @@ import reflex as rx
 from introserv_app.components.confirm import confirm_action, reason_field
 from introserv_app.components.layout import shell
 from introserv_app.components.order_actions import cancel_dialog, renew_dialog
+from introserv_app.components.server_card import server_card
 from introserv_app.components.status_badge import status_badge
 from introserv_app.components.tickets import ticket_dialog
 from introserv_app.components.translate import t
@@ -328,6 +329,7 @@ def order_detail_page() -> rx.Component:
                 _controls(),
                 rx.cond(S.staff, _staff_actions()),
                 rx.grid(_params(), _timeline(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
+                server_card(),
                 _invoices(),
                 _tickets(),
                 spacing="4",

@@ -8,11 +8,12 @@ import reflex as rx
 from sqlmodel import Session
 
 from introserv_app.domain.lifecycle import SupportAction, support_actions
+from introserv_app.domain.servers import ACTION_LABELS
 from introserv_app.domain.statuses import INVOICE_STATUS_LABELS, STATUS_INFO, TICKET_STATUS_LABELS, OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id
 from introserv_app.i18n import format_date, format_datetime, format_money, gettext, translate_message
-from introserv_app.services import messaging, support
+from introserv_app.services import messaging, servers, support
 from introserv_app.services.billing import MSG_PERIOD
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import CATEGORIES
@@ -125,20 +126,38 @@ class OrderDetailState(rx.State):
         self.can_pay = d.owner and d.status == OrderStatus.NOT_PROCESSED
         self.cancel_pending = d.owner and d.cancel_pending
         self.can_cancel = d.owner and d.status != OrderStatus.CANCELLED and not d.cancel_pending
-        self.timeline = [
-            {
-                "at": format_datetime(e.at, lang),
-                "event": gettext(lang, EVENTS.get(e.event, e.event)),
-                "change": (
-                    f"{_status_label(lang, e.old_status)} → {_status_label(lang, e.new_status)}"
-                    if e.old_status and e.old_status != e.new_status
-                    else _status_label(lang, e.new_status)
-                ),
-                "actor": e.actor,
-                "note": e.note,
-            }
+        history = ctx.run(lambda s, _: servers.server_history(session=s, order_id=d.id))
+        entries = [
+            (
+                e.at,
+                {
+                    "at": format_datetime(e.at, lang),
+                    "event": gettext(lang, EVENTS.get(e.event, e.event)),
+                    "change": (
+                        f"{_status_label(lang, e.old_status)} → {_status_label(lang, e.new_status)}"
+                        if e.old_status and e.old_status != e.new_status
+                        else _status_label(lang, e.new_status)
+                    ),
+                    "actor": e.actor,
+                    "note": e.note,
+                },
+            )
             for e in d.timeline
         ]
+        entries += [  # what was done to the server through its management controller
+            (
+                h.at,
+                {
+                    "at": format_datetime(h.at, lang),
+                    "event": gettext(lang, ACTION_LABELS[h.action]),
+                    "change": "",
+                    "actor": h.actor,
+                    "note": "",
+                },
+            )
+            for h in (history if isinstance(history, list) else [])
+        ]
+        self.timeline = [entry for _, entry in sorted(entries, key=lambda pair: pair[0], reverse=True)]
         self.invoices = [
             {
                 "id": str(i.id),

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import get_engine, session_scope
@@ -48,6 +48,7 @@ from introserv_app.services.common import audit
 from introserv_app.services.common.errors import MSG_DB_UNAVAILABLE, PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import export_count, iter_orders_csv
+from introserv_app.web.console import console_socket
 from introserv_app.web.newsletter import export_subscribers, unsubscribe_page, unsubscribe_post
 from introserv_app.web.payments import demo_checkout_action, demo_checkout_page, webhook
 from introserv_app.web.security import NO_STORE, cross_site, peer_ip
@@ -355,5 +356,6 @@ def build_api() -> Starlette:
             Route("/unsubscribe/{token:str}", unsubscribe_post, methods=["POST"]),
             Route("/staff/newsletter/subscribers.csv", export_subscribers, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
+            WebSocketRoute("/servers/{order_id:int}/console", console_socket),
         ],
     )

@@ -26,6 +26,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from introserv_app.__main__ import reflex_env as app_reflex_env
+from tests.support.browser import SCALEOUT_SECRET_KEY
 from tests.support.databases import REDIS_URL, new_pg_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +124,7 @@ def server(e2e_mode: str, e2e_db_url: str) -> Iterator[str]:
     )
     if e2e_mode == "scaleout":
         _flush_redis(REDIS_URL)
-        env.update({"INTROSERV_REDIS_URL": REDIS_URL, "INTROSERV_SECRET_KEY": "e2e-" + "k" * 40})
+        env.update({"INTROSERV_REDIS_URL": REDIS_URL, "INTROSERV_SECRET_KEY": SCALEOUT_SECRET_KEY})
         command = [sys.executable, "-m", "introserv_app", "serve-prod", "--workers", str(SCALEOUT_WORKERS)]
     else:
         env.pop("INTROSERV_REDIS_URL", None)

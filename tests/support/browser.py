@@ -27,6 +27,11 @@ SUPPORT = next(a for a in DEMO_ACCOUNTS if a.username == "support")
 ADMIN = next(a for a in DEMO_ACCOUNTS if a.username == "admin")
 
 
+#: The panel's secret in the browser tests' scale-out runs (the embedded one keeps data/secret_key): what the
+#: controller passwords of tests/e2e/test_servers.py are encrypted with.
+SCALEOUT_SECRET_KEY = "e2e-" + "k" * 40
+
+
 def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("Username").fill(username)
