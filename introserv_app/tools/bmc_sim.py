@@ -283,7 +283,11 @@ class SimulatedServer:
             check=True,
             capture_output=True,
         )
+        (d / "ipmi_sim" / self.name / f"sel.{MC[2:]}").unlink(missing_ok=True)  # a fresh event log per start
         (d / "sim.emu").write_text(_emu(int(time.time())))
+        (d / "restart.emu").write_text(
+            "".join(line + "\n" for line in _emu(10**6).splitlines() if "sel_add" not in line)
+        )
         quoted = self.password.replace('"', "")
         (d / "lan.conf").write_text(
             f'name "{self.name}"\nset_working_mc {MC}\n  startlan 1\n    addr 127.0.0.1 {self.port}\n'
@@ -303,15 +307,16 @@ class SimulatedServer:
         return self
 
     def start_bmc(self, timeout: float = 15) -> None:
-        """Start (or restart) the BMC alone; wait until it answers an RMCP ping."""
+        """Start (or restart) the BMC alone; wait until it answers an RMCP ping. A restart keeps the event log."""
         d = self.state_dir
+        emu = d / ("restart.emu" if (d / "ipmi_sim" / self.name / f"sel.{MC[2:]}").exists() else "sim.emu")
         self._bmc = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
             [
                 shutil.which("ipmi_sim") or "ipmi_sim",
                 "-c",
                 str(d / "lan.conf"),
                 "-f",
-                str(d / "sim.emu"),
+                str(emu),
                 "-n",
                 "-s",
                 str(d),
