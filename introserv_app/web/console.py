@@ -19,6 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
 from introserv_app.domain.addresses import client_address
+from introserv_app.domain.servers import MSG_NO_CONTROLLER
 from introserv_app.domain.text import N_
 from introserv_app.i18n import gettext, normalize_language, translate_error
 from introserv_app.services import servers
@@ -60,7 +61,8 @@ async def console_socket(ws: WebSocket) -> None:
     take_over = ws.query_params.get("take_over") == "1"
     await ws.accept()
     with session_scope() as session:
-        viewer = resolve_session(session=session, token=token_from_cookie_header(ws.headers.get("cookie", "")), ip=ip)
+        token = token_from_cookie_header(ws.headers.get("cookie", ""))
+        viewer = resolve_session(session=session, token=token, ip=ip)
         lacks = viewer is not None and staff_lacks_second_factor(
             session, is_staff=viewer.is_staff, user_id=viewer.user_id
         )
@@ -76,15 +78,18 @@ async def console_socket(ws: WebSocket) -> None:
         await _notice(ws, "error", translate_error(lang, exc.message, exc.values))
         await ws.close(code=4403)
         return
-    await _bridge(ws, grant, lang)
+    await _bridge(ws, grant, lang, token=token, ip=ip)
 
 
-async def _bridge(ws: WebSocket, grant: servers.ConsoleGrant, lang: str) -> None:
+async def _bridge(ws: WebSocket, grant: servers.ConsoleGrant, lang: str, *, token: str | None, ip: str) -> None:
     loop = asyncio.get_running_loop()
     output: asyncio.Queue[bytes] = asyncio.Queue(maxsize=1000)
 
     def enqueue(data: bytes) -> None:
-        if not output.full() or not data:  # a client that does not read loses output, not the panel's memory
+        if not data:  # the end: make room for it
+            while output.full():
+                output.get_nowait()
+        if not output.full():  # a client that does not read loses output, not the panel's memory
             output.put_nowait(data)
 
     def from_server(data: bytes) -> None:  # on pyghmi's thread
@@ -99,11 +104,19 @@ async def _bridge(ws: WebSocket, grant: servers.ConsoleGrant, lang: str) -> None
         return
     await _notice(ws, "ready", gettext(lang, MSG_READY))
 
+    def renew() -> str | None:
+        with session_scope() as session:
+            return servers.renew_console(session=session, order_id=grant.order_id, key=grant.key)
+
     async def to_client() -> None:
         while True:
             data = await output.get()
-            if not data:  # the controller ended the session
-                await _notice(ws, "error", gettext(lang, MSG_ENDED))
+            if not data:  # the controller ended the session: because somebody took the console over?
+                taken_by = await asyncio.to_thread(renew)
+                if taken_by is not None:
+                    await _notice(ws, "taken", translate_error(lang, servers.MSG_CONSOLE_LOST, {"name": taken_by}))
+                else:
+                    await _notice(ws, "error", gettext(lang, MSG_ENDED))
                 return
             await ws.send_bytes(data)
 
@@ -117,26 +130,43 @@ async def _bridge(ws: WebSocket, grant: servers.ConsoleGrant, lang: str) -> None
                 await asyncio.to_thread(sol.send, data[:MAX_INPUT])
 
     async def keep_hold() -> None:
+        """Every RENEW_SECONDS: the sign-in still holds (not signed out, not expired, the address still allowed),
+        the server may still be managed (not suspended or cancelled meanwhile) and nobody took the console over."""
         while True:
             await asyncio.sleep(RENEW_SECONDS)
             with session_scope() as session:
+                viewer = resolve_session(session=session, token=token, ip=ip)
+                panel = (
+                    servers.server_panel(session=session, viewer=viewer, order_id=grant.order_id, ip=ip)
+                    if viewer is not None
+                    else None
+                )
                 taken_by = servers.renew_console(session=session, order_id=grant.order_id, key=grant.key)
+            if panel is None or panel.refusal or not panel.assigned:
+                reason = MSG_NOT_SIGNED_IN if panel is None else (panel.refusal or MSG_NO_CONTROLLER)
+                await _notice(ws, "error", gettext(lang, reason))
+                return
             if taken_by is not None:
                 await _notice(ws, "taken", translate_error(lang, servers.MSG_CONSOLE_LOST, {"name": taken_by}))
                 return
 
     tasks = [asyncio.create_task(job()) for job in (to_client, from_client, keep_hold)]
+
+    async def cleanup() -> None:
+        for task in tasks:
+            task.cancel()
+        await _release(grant)
+        await asyncio.to_thread(sol.close)
+        with contextlib.suppress(Exception):
+            await ws.close()
+
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     except WebSocketDisconnect:
         pass
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.to_thread(sol.close)
-        await _release(grant)
-        with contextlib.suppress(Exception):
-            await ws.close()
+        # shielded: a server cancelling this connection (shutdown, a dropped client) still frees the console
+        await asyncio.shield(cleanup())
 
 
 async def _release(grant: servers.ConsoleGrant) -> None:

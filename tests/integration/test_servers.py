@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
@@ -30,12 +33,13 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.roles import Role
 from introserv_app.domain.servers import MSG_CANCELLED, MSG_NOT_DEDICATED, MSG_SUSPENDED_NONPAYMENT, ServerAction
 from introserv_app.services import servers
+from introserv_app.services.accounts import SESSION_COOKIE
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.scope import MSG_ORDER_NOT_FOUND
 from introserv_app.services.servers import ControllerForm
 from introserv_app.services.servers._driver import MSG_AUTH, MSG_TIMEOUT, MSG_UNREACHABLE
 from introserv_app.tools.bmc_sim import SimulatedServer, free_port
-from tests.support.builders import make_user, viewer
+from tests.support.builders import make_user, session_token, viewer
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "sim-Pass-7"
@@ -346,3 +350,80 @@ def test_the_command_line(engine: Engine, db_url: str, world: dict[str, int], si
     sim.stop_bmc()
     down = _cli("power", order, "off", db_url=db_url)
     assert down.returncode == 1 and "answer" in down.stderr and sim.state()["power"] == "on"
+
+
+@pytest.fixture
+def web(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    from introserv_app.web import console, routes
+
+    for module in (routes, console):
+        monkeypatch.setattr(module, "session_scope", lambda: session_scope(engine))
+    monkeypatch.setattr(console, "RENEW_SECONDS", 0.5)
+    with TestClient(routes.build_api(), base_url="http://localhost:3000") as c:
+        yield c
+
+
+def _socket_headers(engine: Engine, username: str | None, origin: str = "http://localhost:3000") -> dict[str, str]:
+    headers = {"origin": origin} if origin else {}
+    if username:
+        headers["cookie"] = f"{SESSION_COOKIE}={session_token(engine, username, ip='testclient')}"
+    return headers
+
+
+def _notice(ws: Any) -> dict[str, str]:
+    message = ws.receive()
+    assert message.get("text"), message
+    return dict(json.loads(message["text"]))
+
+
+def test_the_console_socket(engine: Engine, world: dict[str, int], sims, web: TestClient) -> None:  # type: ignore[no-untyped-def]
+    sim, order = sims(), world["order"]
+    _assign(engine, order, sim)
+    path = f"/servers/{order}/console"
+    # Another site's page (or a script without an Origin) cannot open it with the customer's cookie.
+    for origin in ("https://evil.example", ""):
+        with (
+            pytest.raises(WebSocketDisconnect) as refused,
+            web.websocket_connect(path, headers=_socket_headers(engine, "alice", origin)),
+        ):
+            pass
+        assert refused.value.code == 1008
+    for who, message in ((None, "sign in again"), ("mallory", "Order not found")):
+        with web.websocket_connect(path, headers=_socket_headers(engine, who)) as ws:
+            notice = _notice(ws)
+            assert notice["type"] == "error" and message in notice["message"]
+    with web.websocket_connect(path, headers=_socket_headers(engine, "alice")) as ws:
+        assert _notice(ws)["type"] == "ready"
+        with web.websocket_connect(path, headers=_socket_headers(engine, "helpdesk")) as other:
+            held = _notice(other)
+            assert held["type"] == "error" and "in use by alice" in held["message"]
+        servers.act(viewer=viewer(engine, "alice"), order_id=order, action="power_on", scope=_scope(engine))
+        seen = b""
+        while b"login: " not in seen:
+            seen += ws.receive_bytes()
+        ws.send_bytes(b"root\r")
+        while b"Password: " not in seen:
+            seen += ws.receive_bytes()
+        # Support takes the console over: the customer's connection is told by whom.
+        with web.websocket_connect(path + "?take_over=1", headers=_socket_headers(engine, "helpdesk")) as staff:
+            assert _notice(staff)["type"] == "ready"
+            while True:
+                message = ws.receive()
+                if message.get("text"):
+                    break
+            taken = json.loads(message["text"])
+            assert taken["type"] == "taken" and "helpdesk" in taken["message"]
+            # Suspending the order ends the console too.
+            with session_scope(engine) as session:
+                session.get(Order, order).status = "suspended_violation"  # type: ignore[union-attr]
+            while True:
+                message = staff.receive()
+                if message.get("text"):
+                    break
+            assert json.loads(message["text"])["type"] == "error"
+
+    def released() -> bool:
+        with session_scope(engine) as session:
+            return servers.console_holder(session=session, order_id=order) is None
+
+    assert _wait(released, 5)  # released when the connection closes

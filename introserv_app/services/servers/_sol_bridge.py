@@ -28,8 +28,15 @@ def main() -> int:
             return
         os.write(1, data if isinstance(data, bytes) else str(data).encode())
 
+    # force: the panel decided who holds the console (servers.claim_console); a session the previous holder left
+    # open on the controller is ended.
     sol = console.Console(
-        bmc=target["host"], userid=target["user"], password=target["password"], iohandler=output, port=target["port"]
+        bmc=target["host"],
+        userid=target["user"],
+        password=target["password"],
+        iohandler=output,
+        port=target["port"],
+        force=True,
     )
 
     def typing() -> None:
