@@ -349,9 +349,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--skip-migrate", action="store_true", help="another machine already applied the migrations")
     sub.add_parser("check-frontend", help=argparse.SUPPRESS)
     sub.add_parser("check-services", help=argparse.SUPPRESS)
-    from introserv_app.tools import bmc_cli
+    from introserv_app.tools import apikey_cli, bmc_cli
 
     bmc_cli.add_parser(sub)
+    apikey_cli.add_parser(sub)
     args = parser.parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "migrate": cmd_migrate,
@@ -368,6 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check-frontend": cmd_check_frontend,
         "check-services": cmd_check_services,
         "bmc": bmc_cli.run,
+        "api-key": apikey_cli.run,
     }
     try:
         return handlers[args.command](args)

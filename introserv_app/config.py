@@ -184,6 +184,9 @@ class Settings:
     #: Power and boot actions a server accepts per window (per order), and the window in seconds.
     bmc_actions_per_window: int = 10
     bmc_action_window: int = 600
+    #: API requests per minute per key and per client address (429 with Retry-After beyond).
+    api_per_key_per_minute: int = 120
+    api_per_ip_per_minute: int = 300
 
     @property
     def cookie_secure(self) -> bool:
@@ -252,4 +255,6 @@ def get_settings() -> Settings:
         bmc_timeout=_int("INTROSERV_BMC_TIMEOUT", 10, 1),
         bmc_actions_per_window=_int("INTROSERV_BMC_ACTIONS_PER_WINDOW", 10, 1),
         bmc_action_window=_int("INTROSERV_BMC_ACTION_WINDOW", 600, 1),
+        api_per_key_per_minute=_int("INTROSERV_API_PER_KEY_PER_MINUTE", 120, 1),
+        api_per_ip_per_minute=_int("INTROSERV_API_PER_IP_PER_MINUTE", 300, 1),
     )

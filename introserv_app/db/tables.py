@@ -19,6 +19,7 @@ from introserv_app.db.account_tables import (
     TotpFactor,
     UserSession,
 )
+from introserv_app.db.api_tables import ApiKey
 from introserv_app.db.incident_tables import Incident, IncidentCustomer, IncidentUpdate
 from introserv_app.db.newsletter_tables import Newsletter
 from introserv_app.db.payment_tables import CreditNote, CreditNoteCounter, DemoCheckout, Payment, PaymentEvent, Refund
@@ -398,6 +399,7 @@ class AuditEvent(SQLModel, table=True):
 
 __all__ = [  # the account, payment, incident and VAT tables live in their own modules; all import them from here
     "AccountToken",
+    "ApiKey",
     "CreditNote",
     "CreditNoteCounter",
     "DemoCheckout",

@@ -48,6 +48,7 @@ from introserv_app.services.common import audit
 from introserv_app.services.common.errors import MSG_DB_UNAVAILABLE, PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import export_count, iter_orders_csv
+from introserv_app.web.api import api_mount
 from introserv_app.web.console import console_socket
 from introserv_app.web.newsletter import export_subscribers, unsubscribe_page, unsubscribe_post
 from introserv_app.web.payments import demo_checkout_action, demo_checkout_page, webhook
@@ -357,5 +358,6 @@ def build_api() -> Starlette:
             Route("/staff/newsletter/subscribers.csv", export_subscribers, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             WebSocketRoute("/servers/{order_id:int}/console", console_socket),
+            api_mount(),
         ],
     )

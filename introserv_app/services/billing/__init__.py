@@ -16,7 +16,7 @@ from ._readers.credit_notes import MSG_CREDIT_NOTE_NOT_FOUND, CreditNoteRow, cre
 from ._readers.invoice_docs import MSG_PERIOD, InvoiceDocument, invoice_document
 from ._readers.invoice_pdf import render_invoice_pdf
 from ._readers.invoices import INVOICE_STATUSES, invoice_counts, invoices_page, normalize_number
-from ._readers.ledger import account_currency, balance
+from ._readers.ledger import LEDGER_PAGE, LedgerLine, account_currency, balance, ledger_entries
 from ._readers.payability import MSG_PROFILE_INCOMPLETE, PaymentBlocked, missing_required
 from ._readers.paylinks import (
     MSG_ALREADY_PAID,
@@ -104,6 +104,7 @@ from ._writers.vat_rates import (
 __all__ = [
     "FIELDS",
     "INVOICE_STATUSES",
+    "LEDGER_PAGE",
     "MSG_ALREADY_PAID",
     "MSG_BAD_TOPUP",
     "MSG_CODE",
@@ -148,6 +149,7 @@ __all__ = [
     "FormatOnlyChecker",
     "InsufficientFunds",
     "InvoiceDocument",
+    "LedgerLine",
     "Line",
     "NoChecker",
     "PaymentBlocked",
@@ -183,6 +185,7 @@ __all__ = [
     "issue_credit_note",
     "issue_invoice",
     "issue_renewal_invoices",
+    "ledger_entries",
     "link_document",
     "link_payment_view",
     "link_providers",
