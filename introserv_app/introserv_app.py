@@ -42,6 +42,7 @@ from introserv_app.services.jobs import lifecycle
 from introserv_app.services.messaging import deliver_due
 from introserv_app.state.access import ForgotState, ResetState, SignUpState
 from introserv_app.state.account_sessions import SessionsState
+from introserv_app.state.api_keys import ApiKeysState
 from introserv_app.state.binding import SessionBinding
 from introserv_app.state.catalog import CatalogState
 from introserv_app.state.dashboard import DashboardState
@@ -174,7 +175,7 @@ PAGES: tuple[Page, ...] = (
     Page(
         "/settings",
         settings_page,
-        (CHECK_LOGIN, SettingsState.load, SecurityState.load, SessionsState.load),
+        (CHECK_LOGIN, SettingsState.load, SecurityState.load, SessionsState.load, ApiKeysState.load),
         SettingsState.load,
         title=N_("Settings"),
     ),

@@ -29,6 +29,7 @@ from introserv_app.services.accounts import SignInAttempts
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.messaging import AGE_LABELS, CATEGORIES, outbox_page, retry_message
 from introserv_app.services.support import staff_dashboard
+from introserv_app.state.api_keys import CustomerApiKeysState
 from introserv_app.state.charts import monthly_points
 from introserv_app.state.context import Ctx, Refused, client_ip
 from introserv_app.state.fields import Field, event, field
@@ -205,7 +206,7 @@ class CustomerState(rx.State):
         if isinstance(card, Refused):
             return None
         self._fill(card, ctx.lang)
-        return [CustomerPaymentsState.load, CustomerPhoneState.load]
+        return [CustomerPaymentsState.load, CustomerPhoneState.load, CustomerApiKeysState.load]
 
     def _fill(self, c: support.CustomerCard, lang: str) -> None:
         p = c.profile

@@ -7,12 +7,14 @@ import reflex as rx
 from introserv_app.components.layout import shell
 from introserv_app.components.tickets import ticket_dialog
 from introserv_app.components.translate import t
+from introserv_app.pages.settings.api_keys import api_keys_card
 from introserv_app.pages.settings.dialogs import dialogs
 from introserv_app.pages.settings.passkeys import passkeys_card
 from introserv_app.pages.settings.privacy import privacy_card
 from introserv_app.pages.settings.sections import account, address, billing, contact, notifications, security
 from introserv_app.pages.settings.sessions import sessions_card
 from introserv_app.pages.settings.two_factor import two_factor_card
+from introserv_app.state.session import SessionState
 from introserv_app.state.settings import SettingsState as S
 
 
@@ -85,6 +87,7 @@ def settings_page() -> rx.Component:
         two_factor_card(),
         passkeys_card(),
         sessions_card(),
+        rx.cond(SessionState.is_staff, rx.fragment(), api_keys_card()),
         privacy_card(),
         active="/settings",
         title=t("Settings"),

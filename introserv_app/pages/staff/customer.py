@@ -13,6 +13,7 @@ from introserv_app.components.row import Row
 from introserv_app.components.status_badge import status_badge
 from introserv_app.components.translate import t
 from introserv_app.domain.text import N_
+from introserv_app.pages.staff.api_keys import customer_api_keys_card
 from introserv_app.pages.staff.customer_actions import customer_actions
 from introserv_app.pages.staff.identity import caller_check
 from introserv_app.pages.staff.payments import payments_card
@@ -248,6 +249,7 @@ def customer_page() -> rx.Component:
                 payments_card(),
                 lists,
                 phone_attempts_card(),
+                customer_api_keys_card(),
                 spacing="4",
                 width="100%",
             ),
