@@ -5,7 +5,8 @@ migrated database, next to the raw floor measured in the same run: the same numb
 rows written with a bare executemany (SQLite) or COPY (PostgreSQL) into an empty orders table, with no
 generation, no invoices and no ledger. Medians over --repeat runs; last line is JSON.
 
-Other scenarios: grid, export, renew, lifecycle, staff, load, signin (`python -m bench <scenario> --help`); each
+Other scenarios: grid, export, renew, lifecycle, staff, load, signin, webhooks, api
+(`python -m bench <scenario> --help`); each
 prints its runs on stderr and one JSON line last.
 """
 
@@ -31,7 +32,7 @@ from functools import partial
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from bench import load, signin, webhooks
+from bench import api, load, signin, webhooks
 from introserv_app.db.session import create_db_engine
 from introserv_app.tools import seed
 from introserv_app.tools.migrations import upgrade_head
@@ -716,11 +717,13 @@ def main() -> int:
     load.add_parser(sub)
     signin.add_parser(sub)
     webhooks.add_parser(sub)
+    api.add_parser(sub)
     args = parser.parse_args()
     scenarios = {
         "load": load.scenario_load,
         "signin": signin.scenario_signin,
         "webhooks": webhooks.scenario_webhooks,
+        "api": api.scenario_api,
         "staff": scenario_staff,
         "seed": scenario_seed,
         "grid": scenario_grid,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
@@ -119,19 +120,20 @@ class Context:
     def viewer(self) -> Viewer:
         return self.caller.viewer
 
-    def run(self, work: Callable[[Session], T]) -> T:
-        """`work` in one transaction; a service refusal becomes its problem (404 for what the caller may not see)."""
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """`work` in one transaction, on a worker thread; a service refusal becomes its problem (404 for what the
+        caller may not see)."""
 
         def in_transaction() -> T:
             with self.scope() as session:
                 return work(session)
 
-        return self.call(in_transaction)
+        return await self.call(in_transaction)
 
-    def call(self, work: Callable[[], T]) -> T:
-        """`work` (which opens its own transactions); a service refusal becomes its problem."""
+    async def call(self, work: Callable[[], T]) -> T:
+        """`work` (which opens its own transactions) on a worker thread; a service refusal becomes its problem."""
         try:
-            return work()
+            return await run_in_threadpool(work)
         except PermissionDenied as exc:
             raise ApiProblem(403, exc.message, values=exc.values) from None
         except ServiceError as exc:
@@ -198,7 +200,7 @@ def _query_names(dependant: Any) -> frozenset[str]:
     return frozenset(names)
 
 
-def known_query_only(request: Request) -> None:
+async def known_query_only(request: Request) -> None:
     """Refuse query parameters the operation does not have (a typo in a filter must not silently list everything)."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)

@@ -33,7 +33,7 @@ Page = Annotated[int, Query(ge=1, le=1_000_000)]
 
 
 @router.get("/invoices", summary="List invoices (filter by status, order, number, issue dates)")
-def list_invoices(
+async def list_invoices(
     request: Request,
     response: Response,
     ctx: Annotated[Context, Depends(caller("read"))],
@@ -44,7 +44,7 @@ def list_invoices(
     issued_to: date | None = None,
     page: Page = 1,
 ) -> InvoiceList:
-    result = ctx.run(
+    result = await ctx.run(
         lambda s: billing.invoices_page(
             session=s,
             viewer=ctx.viewer,
@@ -80,8 +80,8 @@ def list_invoices(
     )
 
 
-def _document(ctx: Context, invoice_id: int) -> billing.InvoiceDocument:
-    return ctx.run(
+async def _document(ctx: Context, invoice_id: int) -> billing.InvoiceDocument:
+    return await ctx.run(
         lambda s: billing.invoice_document(
             session=s, viewer=ctx.viewer, invoice_id=invoice_id, lang=ctx.lang, ip=ctx.ip
         )
@@ -89,8 +89,8 @@ def _document(ctx: Context, invoice_id: int) -> billing.InvoiceDocument:
 
 
 @router.get("/invoices/{invoice_id}", summary="One invoice (texts in the request's language)")
-def get_invoice(invoice_id: InvoiceId, ctx: Annotated[Context, Depends(caller("read"))]) -> InvoiceOne:
-    d = _document(ctx, invoice_id)
+async def get_invoice(invoice_id: InvoiceId, ctx: Annotated[Context, Depends(caller("read"))]) -> InvoiceOne:
+    d = await _document(ctx, invoice_id)
     return InvoiceOne(
         id=d.id, number=d.number, status=d.status, status_label=d.status_label, issued=d.issued, due=d.due,
         paid=d.paid, lines=[InvoiceLine(description=li.description, period=li.period, net=li.net) for li in d.lines],
@@ -105,37 +105,39 @@ def get_invoice(invoice_id: InvoiceId, ctx: Annotated[Context, Depends(caller("r
     response_class=Response,
     responses={200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}},
 )
-def invoice_pdf(invoice_id: InvoiceId, ctx: Annotated[Context, Depends(caller("read"))]) -> Response:
-    doc = _document(ctx, invoice_id)
+async def invoice_pdf(invoice_id: InvoiceId, ctx: Annotated[Context, Depends(caller("read"))]) -> Response:
+    doc = await _document(ctx, invoice_id)
     headers = {"Content-Disposition": f'inline; filename="invoice-{doc.number}.pdf"', "Cache-Control": "no-store"}
     return Response(billing.render_invoice_pdf(doc), media_type="application/pdf", headers=headers)
 
 
 @router.post("/invoices/{invoice_id}/pay", summary="Pay an invoice from the balance (idempotent)")
-def pay_invoice(
+async def pay_invoice(
     invoice_id: InvoiceId,
     ctx: Annotated[Context, Depends(caller("billing"))],
     idempotency: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> RenewalDone:
     """Requires `Idempotency-Key`; paying a paid invoice again returns it as paid and charges nothing."""
     idempotency_key(ctx, idempotency)
-    done = ctx.run(lambda s: billing.pay_invoice(session=s, viewer=ctx.viewer, invoice_id=invoice_id, ip=ctx.ip))
+    done = await ctx.run(lambda s: billing.pay_invoice(session=s, viewer=ctx.viewer, invoice_id=invoice_id, ip=ctx.ip))
     return RenewalDone(
         invoice_id=done.invoice_id, invoice_number=done.invoice_number, paid=done.paid, gross=Amount.of(done.gross)
     )
 
 
 @router.get("/balance", summary="The account balance")
-def get_balance(ctx: Annotated[Context, Depends(caller("read"))]) -> Balance:
-    money = ctx.run(lambda s: billing.balance(session=s, user_id=ctx.viewer.user_id))
+async def get_balance(ctx: Annotated[Context, Depends(caller("read"))]) -> Balance:
+    money = await ctx.run(lambda s: billing.balance(session=s, user_id=ctx.viewer.user_id))
     return Balance(balance=Amount.of(money))
 
 
 @router.get("/ledger", summary="Ledger entries, newest first (50 a page)")
-def ledger(
+async def ledger(
     request: Request, response: Response, ctx: Annotated[Context, Depends(caller("read"))], page: Page = 1
 ) -> LedgerList:
-    lines, page, pages = ctx.run(lambda s: billing.ledger_entries(session=s, user_id=ctx.viewer.user_id, page=page))
+    lines, page, pages = await ctx.run(
+        lambda s: billing.ledger_entries(session=s, user_id=ctx.viewer.user_id, page=page)
+    )
     response.headers.update(page_links(request, page, pages))
     return LedgerList(
         items=[
@@ -155,8 +157,8 @@ def ledger(
 
 
 @router.get("/catalog", summary="The tariffs that can be ordered, priced in the account's currency")
-def catalog(ctx: Annotated[Context, Depends(caller("read"))]) -> list[Tariff]:
-    items = ctx.run(lambda s: billing.catalog(session=s, viewer=ctx.viewer))
+async def catalog(ctx: Annotated[Context, Depends(caller("read"))]) -> list[Tariff]:
+    items = await ctx.run(lambda s: billing.catalog(session=s, viewer=ctx.viewer))
     return [
         Tariff(id=i.id, code=i.code, name=i.name, product_type=i.product_type,
                prices={str(m): Amount.of(p) for m, p in i.prices.items()})
@@ -165,14 +167,14 @@ def catalog(ctx: Annotated[Context, Depends(caller("read"))]) -> list[Tariff]:
 
 
 @router.post("/orders", summary="Order a service from the catalog (idempotent)", status_code=201)
-def new_order(
+async def new_order(
     body: NewOrderRequest,
     ctx: Annotated[Context, Depends(caller("billing"))],
     idempotency: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> NewOrderDone:
     """A new "Not processed" order and its unpaid first invoice. Requires `Idempotency-Key`."""
     key = idempotency_key(ctx, idempotency)
-    placed = ctx.run(
+    placed = await ctx.run(
         lambda s: billing.place_order(
             session=s, viewer=ctx.viewer, tariff_id=body.tariff_id, months=body.months, idem_key=key, ip=ctx.ip
         )

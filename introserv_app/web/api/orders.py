@@ -51,7 +51,7 @@ def _item(row: OrderRow) -> OrderItem:
 
 
 @router.get("", summary="List orders (the grid: filters, search, sort, pages)")
-def list_orders(
+async def list_orders(
     request: Request,
     response: Response,
     ctx: Annotated[Context, Depends(caller("read"))],
@@ -73,7 +73,7 @@ def list_orders(
     warning. `Link` headers name the first, previous, next and last pages."""
     params = {k: v for k, v in request.query_params.items() if k != "customer"}
     query, warnings = parse_grid_query(params)
-    result = ctx.run(lambda s: orders.orders_page(session=s, viewer=ctx.viewer, query=query))
+    result = await ctx.run(lambda s: orders.orders_page(session=s, viewer=ctx.viewer, query=query))
     response.headers.update(page_links(request, result.page, result.pages))
     response.headers["X-Total-Count"] = str(result.total)
     return OrderList(
@@ -87,8 +87,8 @@ def list_orders(
 
 
 @router.get("/{order_id}", summary="One order with its status history")
-def get_order(order_id: OrderId, ctx: Annotated[Context, Depends(caller("read"))]) -> OrderOne:
-    d = ctx.run(lambda s: orders.order_detail(session=s, viewer=ctx.viewer, order_id=order_id, ip=ctx.ip))
+async def get_order(order_id: OrderId, ctx: Annotated[Context, Depends(caller("read"))]) -> OrderOne:
+    d = await ctx.run(lambda s: orders.order_detail(session=s, viewer=ctx.viewer, order_id=order_id, ip=ctx.ip))
     return OrderOne(
         id=d.id,
         service_name=d.service_name,
@@ -117,7 +117,7 @@ def get_order(order_id: OrderId, ctx: Annotated[Context, Depends(caller("read"))
 
 
 @router.post("/renew", summary="Renew one or several orders (one invoice; idempotent)")
-def renew(
+async def renew(
     body: RenewRequest,
     ctx: Annotated[Context, Depends(caller("billing"))],
     idempotency: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
@@ -127,15 +127,15 @@ def renew(
     again, also when sent many times at once."""
     key = idempotency_key(ctx, idempotency)
     items = [(i.order_id, i.months) for i in body.items]
-    done = ctx.run(lambda s: billing.renew(session=s, viewer=ctx.viewer, items=items, idem_key=key, ip=ctx.ip))
+    done = await ctx.run(lambda s: billing.renew(session=s, viewer=ctx.viewer, items=items, idem_key=key, ip=ctx.ip))
     return RenewalDone(
         invoice_id=done.invoice_id, invoice_number=done.invoice_number, paid=done.paid, gross=Amount.of(done.gross)
     )
 
 
 @router.post("/{order_id}/cancel", summary="Cancel now or at the end of the paid period")
-def cancel(order_id: OrderId, body: CancelRequest, ctx: Annotated[Context, Depends(caller("billing"))]) -> Done:
-    ctx.run(
+async def cancel(order_id: OrderId, body: CancelRequest, ctx: Annotated[Context, Depends(caller("billing"))]) -> Done:
+    await ctx.run(
         lambda s: orders.cancel_order(
             session=s, viewer=ctx.viewer, order_id=order_id, mode=body.mode, reason=body.reason, ip=ctx.ip
         )
@@ -144,14 +144,16 @@ def cancel(order_id: OrderId, body: CancelRequest, ctx: Annotated[Context, Depen
 
 
 @router.post("/{order_id}/cancel/withdraw", summary="Withdraw a cancellation scheduled for the period's end")
-def withdraw(order_id: OrderId, ctx: Annotated[Context, Depends(caller("billing"))]) -> Done:
-    ctx.run(lambda s: orders.withdraw_cancellation(session=s, viewer=ctx.viewer, order_id=order_id, ip=ctx.ip))
+async def withdraw(order_id: OrderId, ctx: Annotated[Context, Depends(caller("billing"))]) -> Done:
+    await ctx.run(lambda s: orders.withdraw_cancellation(session=s, viewer=ctx.viewer, order_id=order_id, ip=ctx.ip))
     return Done()
 
 
 @router.put("/{order_id}/comment", summary="Set the order's comment")
-def comment(
+async def comment(
     order_id: OrderId, body: CommentRequest, ctx: Annotated[Context, Depends(caller("billing"))]
 ) -> CommentDone:
-    saved = ctx.run(lambda s: orders.set_comment(session=s, viewer=ctx.viewer, order_id=order_id, comment=body.comment))
+    saved = await ctx.run(
+        lambda s: orders.set_comment(session=s, viewer=ctx.viewer, order_id=order_id, comment=body.comment)
+    )
     return CommentDone(comment=saved)

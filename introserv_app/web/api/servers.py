@@ -18,16 +18,16 @@ OrderId = Annotated[int, Path(ge=1, le=ID_MAX, description="The order of the ded
 
 
 @router.get("/{order_id}/power", summary="The server's power state (asks its controller)")
-def power(order_id: OrderId, ctx: Annotated[Context, Depends(caller("servers"))]) -> PowerState:
-    state = ctx.call(
+async def power(order_id: OrderId, ctx: Annotated[Context, Depends(caller("servers"))]) -> PowerState:
+    state = await ctx.call(
         lambda: servers.live_state(viewer=ctx.viewer, order_id=order_id, ip=ctx.ip, details=False, scope=ctx.scope)
     )
     return PowerState(power=state.power)
 
 
 @router.get("/{order_id}/sensors", summary="Sensor readings with their thresholds (asks its controller)")
-def sensors(order_id: OrderId, ctx: Annotated[Context, Depends(caller("servers"))]) -> Sensors:
-    state = ctx.call(lambda: servers.live_state(viewer=ctx.viewer, order_id=order_id, ip=ctx.ip, scope=ctx.scope))
+async def sensors(order_id: OrderId, ctx: Annotated[Context, Depends(caller("servers"))]) -> Sensors:
+    state = await ctx.call(lambda: servers.live_state(viewer=ctx.viewer, order_id=order_id, ip=ctx.ip, scope=ctx.scope))
     return Sensors(
         power=state.power,
         sensors=[Sensor(name=s.name, kind=s.kind, value=s.value, unit=s.unit, health=s.health,
@@ -36,12 +36,12 @@ def sensors(order_id: OrderId, ctx: Annotated[Context, Depends(caller("servers")
 
 
 @router.post("/{order_id}/power", summary="Power on, soft off, hard off, reset or power cycle")
-def power_action(
+async def power_action(
     order_id: OrderId, body: PowerRequest, ctx: Annotated[Context, Depends(caller("servers"))]
 ) -> PowerDone:
     """Refused while the order is suspended, cancelled or not delivered, with the reason; at most
     `INTROSERV_BMC_ACTIONS_PER_WINDOW` actions per server in the window (the order page's limit)."""
-    done = ctx.call(
+    done = await ctx.call(
         lambda: servers.act(viewer=ctx.viewer, order_id=order_id, action=body.action, ip=ctx.ip, scope=ctx.scope)
     )
     return PowerDone(action=str(done))

@@ -33,14 +33,14 @@ def _item(r: TicketRow) -> TicketItem:
 
 
 @router.get("", summary="List tickets, most recently updated first")
-def list_tickets(
+async def list_tickets(
     request: Request,
     response: Response,
     ctx: Annotated[Context, Depends(caller("tickets", also="read"))],
     order_id: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> TicketList:
-    rows, page, pages = ctx.run(
+    rows, page, pages = await ctx.run(
         lambda s: messaging.tickets_page(session=s, viewer=ctx.viewer, order_id=order_id, page=page)
     )
     response.headers.update(page_links(request, page, pages))
@@ -48,9 +48,9 @@ def list_tickets(
 
 
 @router.post("", summary="Open a ticket", status_code=201)
-def open_ticket(body: NewTicketRequest, ctx: Annotated[Context, Depends(caller("tickets"))]) -> TicketCreated:
+async def open_ticket(body: NewTicketRequest, ctx: Annotated[Context, Depends(caller("tickets"))]) -> TicketCreated:
     """`category`: billing, technical, abuse or complaint (as on the Support page)."""
-    ticket_id = ctx.run(
+    ticket_id = await ctx.run(
         lambda s: messaging.create_ticket(
             session=s, viewer=ctx.viewer, subject=body.subject, category=body.category, message=body.message,
             order_id=body.order_id, ip=ctx.ip,
@@ -60,8 +60,8 @@ def open_ticket(body: NewTicketRequest, ctx: Annotated[Context, Depends(caller("
 
 
 @router.get("/{ticket_id}", summary="A ticket's thread")
-def thread(ticket_id: TicketId, ctx: Annotated[Context, Depends(caller("tickets", also="read"))]) -> Thread:
-    t = ctx.run(lambda s: messaging.ticket_thread(session=s, viewer=ctx.viewer, ticket_id=ticket_id))
+async def thread(ticket_id: TicketId, ctx: Annotated[Context, Depends(caller("tickets", also="read"))]) -> Thread:
+    t = await ctx.run(lambda s: messaging.ticket_thread(session=s, viewer=ctx.viewer, ticket_id=ticket_id))
     return Thread(
         ticket=_item(t.ticket),
         messages=[TicketMessage(author=m.author, is_staff=m.is_staff, body=m.body, created_at=m.created_at)
@@ -70,13 +70,13 @@ def thread(ticket_id: TicketId, ctx: Annotated[Context, Depends(caller("tickets"
 
 
 @router.post("/{ticket_id}/replies", summary="Reply to a ticket")
-def reply(ticket_id: TicketId, body: ReplyRequest, ctx: Annotated[Context, Depends(caller("tickets"))]) -> Done:
-    ctx.run(lambda s: messaging.reply(session=s, viewer=ctx.viewer, ticket_id=ticket_id, message=body.message,
+async def reply(ticket_id: TicketId, body: ReplyRequest, ctx: Annotated[Context, Depends(caller("tickets"))]) -> Done:
+    await ctx.run(lambda s: messaging.reply(session=s, viewer=ctx.viewer, ticket_id=ticket_id, message=body.message,
                                       ip=ctx.ip))  # fmt: skip
     return Done()
 
 
 @router.post("/{ticket_id}/close", summary="Close a ticket")
-def close(ticket_id: TicketId, ctx: Annotated[Context, Depends(caller("tickets"))]) -> Done:
-    ctx.run(lambda s: messaging.close_ticket(session=s, viewer=ctx.viewer, ticket_id=ticket_id, ip=ctx.ip))
+async def close(ticket_id: TicketId, ctx: Annotated[Context, Depends(caller("tickets"))]) -> Done:
+    await ctx.run(lambda s: messaging.close_ticket(session=s, viewer=ctx.viewer, ticket_id=ticket_id, ip=ctx.ip))
     return Done()
