@@ -5,8 +5,10 @@ orders; the panel's HTTP routes served by Granian in their own process, one work
 next to the same page through the grid service called directly in this process (`orders.orders_page`, the same
 viewer and query, one call at a time), measured in the same run. Two views: the first page in the default sort, and
 one status sorted by paid-until (`?status=processed&sort=paid_until&dir=asc`). For the API: requests per second
-with C clients and the median and p95 of R requests; also the HTTP floor of the same server (`/healthz`, one
-`SELECT 1`). For the service: calls per second, median and p95 of R calls. Last line: one JSON object.
+with C clients and the median and p95 of R requests, then one request at a time (R/4, at least 50: the latency
+without queueing, which the ratio to the service's median uses); also the HTTP floor of the same server
+(`/healthz`, one `SELECT 1`). For the service: calls per second, median and p95 of R calls, one at a time. Last
+line: one JSON object.
 """
 
 from __future__ import annotations
@@ -159,13 +161,16 @@ def scenario_api(args: argparse.Namespace) -> dict[str, object]:
                 with Session(engine) as session:
                     direct = _direct(partial(orders_page, session=session, viewer=viewer, query=query), args.requests)
                 api = _http(f"{base}/api/v1/orders?{params}", key, args.requests, args.concurrency)
-                print(f"{name}: api {api}, service {direct}", file=sys.stderr)
+                single = _http(f"{base}/api/v1/orders?{params}", key, max(50, args.requests // 4), 1)
+                print(f"{name}: api {api}, one at a time {single}, service {direct}", file=sys.stderr)
                 views.append(
                     {
                         "name": name,
                         "api": api,
+                        "api_one_at_a_time": single,
                         "service": direct,
-                        "ratio_median": round(api["median_ms"] / direct["median_ms"], 2),
+                        "ratio_median": round(single["median_ms"] / direct["median_ms"], 2),
+                        "ratio_per_second": round(api["per_second"] / direct["per_second"], 2),
                     }
                 )
         finally:

@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,12 +18,13 @@ from starlette.testclient import TestClient
 
 from introserv_app.config import get_settings
 from introserv_app.db.session import session_scope
-from introserv_app.db.tables import ApiKey, AuditEvent, Invoice, Profile, TariffPlan, Ticket
+from introserv_app.db.tables import ApiKey, AuditEvent, Invoice, Order, Profile, TariffPlan, Ticket
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import parse_grid_query
 from introserv_app.domain.roles import Role
-from introserv_app.services import apikeys, billing, messaging, orders
+from introserv_app.services import apikeys, billing, messaging, orders, servers
 from introserv_app.services.common.errors import PermissionDenied
+from introserv_app.tools.bmc_sim import SimulatedServer, free_port
 from introserv_app.web.api import api_mount, build_rest_api
 from introserv_app.web.api._limits import Limiter, MemoryLimiter, RedisLimiter
 from tests.support.billing import fund, who
@@ -86,8 +88,6 @@ def test_a_key_sees_its_owner_orders_as_the_grid_does_and_pages_with_links(
     # Paging: two a page is not a size the grid offers; 25/50/100 are, and Link names next/last.
     for n in range(30):
         with session_scope(engine) as session:
-            from introserv_app.db.tables import Order
-
             session.add(
                 Order(
                     user_id=shop["user"],
@@ -427,3 +427,53 @@ def test_keys_create_list_revoke_staff_view_and_cli(
         assert main(["api-key", "revoke", "isk_nothing0"]) == 1
     finally:
         get_settings.cache_clear()
+
+
+def test_server_power_and_sensors_through_the_api(
+    engine: Engine, shop: dict[str, int], limits: None, tmp_path: Path
+) -> None:
+    """A dedicated server with a simulated BMC (ipmi_sim): a `servers` key reads its power and sensors and switches
+    it on through the same service as the order page (history, audit); a key without the scope is refused."""
+    password = "api-Bmc-3"
+    sim = SimulatedServer(free_port("udp"), free_port("tcp"), "admin", password, tmp_path / "bmc").start()
+    try:
+        with session_scope(engine) as session:
+            tariff = TariffPlan(
+                code="ded-api", name="Dedicated E3", product_type="dedicated", currency="EUR", prices_minor={"1": 6900}
+            )
+            session.add(tariff)
+            session.flush()
+            order = Order(
+                user_id=shop["user"],
+                service_name="dedapi",
+                tariff_id=tariff.id or 0,
+                status="processed",
+                price_minor=6900,
+                currency="EUR",
+            )
+            session.add(order)
+            session.flush()
+            order_id = order.id or 0
+        make_user(engine, "helpdesk", role=Role.SUPPORT)
+        form = servers.ControllerForm(host="127.0.0.1", port=sim.port, username="admin", password=password)
+        servers.assign_controller(
+            viewer=viewer(engine, "helpdesk"), order_id=order_id, form=form, scope=lambda: session_scope(engine)
+        )
+        key, read_only = new_key(engine, "fin", "servers"), new_key(engine, "fin", "read")
+        client = api(engine)
+        assert client.get(f"/api/v1/servers/{order_id}/power", headers=bearer(key)).json() == {"power": "off"}
+        assert client.get(f"/api/v1/servers/{order_id}/power", headers=bearer(read_only)).status_code == 403
+        done = client.post(f"/api/v1/servers/{order_id}/power", headers=bearer(key), json={"action": "power_on"})
+        assert done.status_code == 200 and done.json() == {"action": "power_on"}
+        assert sim.state()["power"] == "on"
+        sensors = client.get(f"/api/v1/servers/{order_id}/sensors", headers=bearer(key)).json()
+        assert sensors["power"] == "on" and any(s["unit"] == "RPM" for s in sensors["sensors"])
+        # Not a server's order: the panel's reason; another customer's: 404.
+        r = client.get(f"/api/v1/servers/{shop['active']}/power", headers=bearer(key))
+        assert r.status_code == 422 and r.json()["detail"]
+        assert client.get(f"/api/v1/servers/{shop['foreign']}/power", headers=bearer(key)).status_code == 404
+        with session_scope(engine) as session:
+            history = servers.server_history(session=session, order_id=order_id)
+        assert [h.action for h in history] == ["power_on"] and history[0].actor == "fin"
+    finally:
+        sim.stop()
