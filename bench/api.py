@@ -17,12 +17,10 @@ import argparse
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -32,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from bench.load import _free_port
+from bench.webhooks import serve_routes
 from introserv_app.db.session import create_db_engine, session_scope
 from introserv_app.db.types import utcnow
 from introserv_app.domain.grid import parse_grid_query
@@ -56,35 +54,6 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--requests", type=int, default=1000)
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--db-url", default=None, help="a PostgreSQL server URL (a new database is created on it)")
-
-
-def _serve(url: str, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "INTROSERV_DB_URL": url,
-        "INTROSERV_BASE_URL": base,
-        "INTROSERV_SECRET_KEY": uuid.uuid4().hex * 2,
-        "INTROSERV_API_PER_KEY_PER_MINUTE": "10000000",
-        "INTROSERV_API_PER_IP_PER_MINUTE": "10000000",
-    }
-    env.pop("INTROSERV_REDIS_URL", None)
-    cmd = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", "1", "introserv_app.web.routes:build_api"]  # fmt: skip
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = log_path.open("w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=3) as r:  # noqa: S310 - our own server
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise SystemExit(f"the routes did not start (see {log_path})")
 
 
 def _get(url: str, key: str) -> tuple[float, int]:
@@ -152,7 +121,8 @@ def scenario_api(args: argparse.Namespace) -> dict[str, object]:
         with session_scope(engine) as session:
             key = apikeys.create_key_for(session=session, username=username, name="bench", scopes=["read"]).secret
         viewer = Viewer(user_id=uid, username=username, role=Role.CUSTOMER, session_id=0, language="en")
-        proc, base = _serve(url, ROOT / "test-artifacts" / "bench-api.log")
+        limits = {"INTROSERV_API_PER_KEY_PER_MINUTE": "10000000", "INTROSERV_API_PER_IP_PER_MINUTE": "10000000"}
+        proc, base = serve_routes(url, ROOT / "test-artifacts" / "bench-api.log", **limits)
         views = []
         try:
             floor = _http(f"{base}/healthz", key, args.requests, args.concurrency)

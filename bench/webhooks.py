@@ -38,6 +38,12 @@ from introserv_app.tools import seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "whsec_bench_" + "0" * 20
+#: The routes' payment settings: Stripe on (its webhook secret; the API is never called), the demo provider too.
+PROVIDER_ENV = {
+    "INTROSERV_PAYMENT_PROVIDERS": "stripe,demo",
+    "INTROSERV_STRIPE_SECRET_KEY": "sk_bench_unused",
+    "INTROSERV_STRIPE_WEBHOOK_SECRET": SECRET,
+}
 #: The payments belong to this many customers (deliveries for one customer queue on its account lock).
 CUSTOMERS = 200
 
@@ -108,22 +114,19 @@ def _payments(url: str, n: int) -> list[tuple[int, str]]:
     return [(int(r[0]), str(r[1])) for r in found]
 
 
-def _serve(url: str, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+def serve_routes(url: str, log_path: Path, **env: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The panel's HTTP routes (`web.routes.build_api`) served by Granian in a process of their own, one worker, on
+    the database `url` with `env` added; (the process, its base URL) once /healthz answers."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "INTROSERV_DB_URL": url,
-        "INTROSERV_BASE_URL": base,
-        "INTROSERV_SECRET_KEY": uuid.uuid4().hex * 2,
-        "INTROSERV_PAYMENT_PROVIDERS": "stripe,demo",
-        "INTROSERV_STRIPE_SECRET_KEY": "sk_bench_unused",
-        "INTROSERV_STRIPE_WEBHOOK_SECRET": SECRET,
-    }
+    full = {**os.environ, "INTROSERV_DB_URL": url, "INTROSERV_BASE_URL": base,
+            "INTROSERV_SECRET_KEY": uuid.uuid4().hex * 2, **env}  # fmt: skip
+    full.pop("INTROSERV_REDIS_URL", None)
     cmd = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--host", "127.0.0.1",
            "--port", str(port), "--workers", "1", "introserv_app.web.routes:build_api"]  # fmt: skip
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -173,7 +176,11 @@ def scenario_webhooks(args: argparse.Namespace) -> dict[str, object]:
         bodies = [_event(pid, ref) for pid, ref in payments]
         bodies += [rng.choice(bodies) for _ in range(duplicates)]  # the same events resent
         rng.shuffle(bodies)
-        proc, base = _serve(url, ROOT / "test-artifacts" / "bench-webhooks.log")
+        proc, base = serve_routes(
+            url,
+            ROOT / "test-artifacts" / "bench-webhooks.log",
+            **PROVIDER_ENV,
+        )
         try:
             floor = _run(f"{base}/webhooks/bench-off", bodies, args.concurrency)
             ours = _run(f"{base}/webhooks/stripe", bodies, args.concurrency)

@@ -23,6 +23,7 @@ from introserv_app.i18n import SUPPORTED_LANGUAGES, gettext, translate_error
 from introserv_app.services.apikeys import ApiCaller, ApiRefused, authenticate, require_scope, touch_key
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
+from introserv_app.web.api._limits import Limiter
 from introserv_app.web.security import peer_ip
 
 log = logging.getLogger("introserv")
@@ -144,6 +145,18 @@ class Context:
 _bearer = HTTPBearer(auto_error=False, description="An API key from Settings → API keys: `Bearer isk_…`.")
 
 
+def _limit(limiter: Limiter, name: str, limit: int, message: str) -> None:
+    """Count one request against `name`'s limit; over it: 429 with Retry-After."""
+    verdict = limiter.hit(name, limit)
+    if not verdict.allowed:
+        raise ApiProblem(
+            429,
+            message,
+            values={"limit": limit, "seconds": verdict.retry_after},
+            headers={"Retry-After": str(verdict.retry_after)},
+        )
+
+
 def caller(scope: str, also: str | None = None) -> Callable[..., Context]:
     """The dependency of an operation that needs `scope` (or `also`)."""
 
@@ -153,14 +166,7 @@ def caller(scope: str, also: str | None = None) -> Callable[..., Context]:
         settings = get_settings()
         ip, lang = peer_ip(request), language(request)
         limiter = request.app.state.limiter
-        verdict = limiter.hit(f"ip:{ip}", settings.api_per_ip_per_minute)
-        if not verdict.allowed:
-            raise ApiProblem(
-                429,
-                MSG_RATE_IP,
-                values={"limit": settings.api_per_ip_per_minute, "seconds": verdict.retry_after},
-                headers={"Retry-After": str(verdict.retry_after)},
-            )
+        _limit(limiter, f"ip:{ip}", settings.api_per_ip_per_minute, MSG_RATE_IP)
         key = credentials.credentials if credentials is not None else None
         open_scope: Scope = request.app.state.scope
         try:
@@ -173,14 +179,7 @@ def caller(scope: str, also: str | None = None) -> Callable[..., Context]:
         if who.touch:
             with open_scope() as session:
                 touch_key(session=session, caller=who, ip=ip)
-        verdict = limiter.hit(f"key:{who.key_id}", settings.api_per_key_per_minute)
-        if not verdict.allowed:
-            raise ApiProblem(
-                429,
-                MSG_RATE_KEY,
-                values={"limit": settings.api_per_key_per_minute, "seconds": verdict.retry_after},
-                headers={"Retry-After": str(verdict.retry_after)},
-            )
+        _limit(limiter, f"key:{who.key_id}", settings.api_per_key_per_minute, MSG_RATE_KEY)
         return Context(caller=who, ip=ip, lang=lang, scope=open_scope)
 
     return dependency
