@@ -73,6 +73,7 @@ class ApiKeysState(rx.State):
                     scopes=scopes,
                     ip_list=data.get("ip_list", ""),
                     expires=data.get("expires", ""),
+                    password=data.get("password"),
                     ip=ctx.ip,
                 )
         except apikeys.KeyFormInvalid as exc:
@@ -125,7 +126,7 @@ class CustomerApiKeysState(rx.State):
         listed = {r["id"] for r in self.rows}
         if kid is None or str(kid) not in listed or uid == 0:
             return None
-        done = ctx.run(lambda s, v: apikeys.revoke_key(session=s, viewer=v, key_id=kid, ip=ctx.ip))
+        done = ctx.run(lambda s, v: apikeys.revoke_key(session=s, viewer=v, key_id=kid, owner_id=uid, ip=ctx.ip))
         await self.load()
         if isinstance(done, Refused):
             return rx.toast.error(done.message) if done.message else None

@@ -13,7 +13,9 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 def peer_ip(request: Request) -> str:
     """The client's address (`domain.addresses.client_address`: X-Forwarded-For only through trusted proxies)."""
     peer = request.client.host if request.client else ""
-    return client_address(peer, request.headers.get("x-forwarded-for", ""), get_settings().trusted_proxy_hops)
+    # Every X-Forwarded-For line, in order: a proxy that adds a line of its own must not leave the client's first.
+    forwarded = ", ".join(request.headers.getlist("x-forwarded-for"))
+    return client_address(peer, forwarded, get_settings().trusted_proxy_hops)
 
 
 def cross_site(request: Request) -> bool:

@@ -35,6 +35,9 @@ def test_a_customer_creates_a_key_a_script_lists_orders_with_it_and_revoking_sto
     expect(page.locator("#api-key-error-scopes")).to_have_text("Choose at least one scope.")
     page.locator("#api-key-scope-read").check()
     page.locator("#api-key-create").click()
+    expect(page.locator("#api-key-error-password")).to_be_visible()  # a key outlives the session: password first
+    page.locator("#api-key-password").fill(CUSTOMER.password)
+    page.locator("#api-key-create").click()
     secret = page.locator("#api-key-secret")
     expect(secret).to_contain_text("isk_")
     key = secret.inner_text().strip()

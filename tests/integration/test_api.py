@@ -28,7 +28,7 @@ from introserv_app.tools.bmc_sim import SimulatedServer, free_port
 from introserv_app.web.api import api_mount, build_rest_api
 from introserv_app.web.api._limits import Limiter, MemoryLimiter, RedisLimiter
 from tests.support.billing import fund, who
-from tests.support.builders import make_user, viewer
+from tests.support.builders import PASSWORD, make_user, viewer
 from tests.support.concurrency import run_concurrently
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -234,6 +234,17 @@ def test_rate_limits_per_key_and_per_address(
         assert codes == [200] * 5 + [429]
         r = client.get("/api/v1/balance", headers=bearer(key, **{"Accept-Language": "ru"}))
         assert 1 <= int(r.headers["retry-after"]) <= 60 and "Слишком много" in r.json()["detail"]
+        # Refusals count against the key too (a read key renewing: 403, 403, ..., then 429).
+        reader = new_key(engine, "fin", "read")
+        shared = MemoryLimiter()
+        renew = {"items": [{"order_id": shop["active"], "months": 1}]}
+        codes = [
+            api(engine, shared, ip=f"192.0.2.{n}")
+            .post("/api/v1/orders/renew", headers=bearer(reader, **{"Idempotency-Key": "r"}), json=renew)
+            .status_code
+            for n in range(7)
+        ]
+        assert codes == [403] * 5 + [429] * 2
         # Another key from the same address: the address's limit (8) is reached with its 2nd request.
         assert client.get("/api/v1/balance", headers=bearer(second)).status_code == 200
         assert client.get("/api/v1/balance", headers=bearer(second)).status_code == 429
@@ -275,6 +286,7 @@ def test_rate_limits_per_key_and_per_address(
         ("GET", "/api/v1/orders/99999999999999999999", b"", {}),
         ("GET", "/api/v1/orders?page=-1&size=abc", b"", {}),
         ("GET", "/api/v1/orders?q=" + "a" * 5000, b"", {}),
+        ("GET", "/api/v1/invoices?issued_to=9999-12-31", b"", {}),
         ("POST", "/api/v1/orders/renew", b"[]", {"Idempotency-Key": "x" * 500}),
     ],
 )
@@ -381,6 +393,7 @@ def test_keys_create_list_revoke_staff_view_and_cli(
             scopes=["read", "billing"],
             ip_list="10.0.0.0/8\n192.0.2.1",
             expires=str(date.today() + timedelta(days=30)),
+            password=PASSWORD,
         )
     assert made.secret.startswith(made.prefix + "_") and len(made.secret) > 50
     with session_scope(engine) as session:
@@ -388,12 +401,25 @@ def test_keys_create_list_revoke_staff_view_and_cli(
         assert row is not None and made.secret not in (row.secret_hash, row.prefix) and row.scopes == "read billing"
         lines = apikeys.api_keys(session=session, viewer=fin)
     assert [(k.prefix, k.scopes) for k in lines] == [(made.prefix, ("read", "billing"))]
-    # Bad forms: every field says what is wrong; nothing saved.
+    # Bad forms: every field says what is wrong (the password too); nothing saved. A list is no IP list.
     with session_scope(engine) as session, pytest.raises(apikeys.KeyFormInvalid) as bad:
         apikeys.create_key(
-            session=session, viewer=fin, name="", scopes=["admin"], ip_list="10.0.0.300", expires="2020-01-01"
+            session=session,
+            viewer=fin,
+            name="",
+            scopes=["admin"],
+            ip_list="10.0.0.300",
+            expires="2020-01-01",
+            password="wrong",
         )
-    assert set(bad.value.fields) == {"name", "scopes", "ip_list", "expires"}
+    assert set(bad.value.fields) == {"name", "scopes", "ip_list", "expires", "password"}
+    for odd in (["198.51.100.0/24"], 5, {"a": 1}):
+        with session_scope(engine) as session, pytest.raises(apikeys.KeyFormInvalid) as bad:
+            apikeys.create_key(session=session, viewer=fin, name="x", scopes=["read"], ip_list=odd, password=PASSWORD)
+        assert set(bad.value.fields) == {"ip_list"}
+    with session_scope(engine) as session, pytest.raises(apikeys.KeyFormInvalid) as bad:
+        apikeys.create_key(session=session, viewer=fin, name="x", scopes=["read"])
+    assert set(bad.value.fields) == {"password"}
     # Staff see a customer's keys and revoke them; staff cannot own keys; another customer cannot revoke.
     make_user(engine, "helpdesk", role=Role.SUPPORT)
     staff, other = viewer(engine, "helpdesk"), viewer(engine, "other")
@@ -407,8 +433,10 @@ def test_keys_create_list_revoke_staff_view_and_cli(
         apikeys.create_key(session=session, viewer=staff, name="x", scopes=["read"])
     with session_scope(engine) as session, pytest.raises(Exception, match="not found"):
         apikeys.revoke_key(session=session, viewer=other, key_id=made.id)
+    with session_scope(engine) as session, pytest.raises(Exception, match="not found"):  # staff: on the owner's page
+        apikeys.revoke_key(session=session, viewer=staff, key_id=made.id, owner_id=shop["other"])
     with session_scope(engine) as session:
-        assert apikeys.revoke_key(session=session, viewer=staff, key_id=made.id) == made.prefix
+        assert apikeys.revoke_key(session=session, viewer=staff, key_id=made.id, owner_id=shop["user"]) == made.prefix
     events = audit_actions(engine, "api_key.create") + audit_actions(engine, "api_key.revoke")
     assert [e["prefix"] for e in events] == [made.prefix, made.prefix]
     assert all(made.secret not in json.dumps(e) for e in events)

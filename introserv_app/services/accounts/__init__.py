@@ -73,7 +73,7 @@ from ._writers.recovery import (
     reset_username,
     send_reset_link,
 )
-from ._writers.secrets import change_password, secret_matches, set_call_password, set_code_word
+from ._writers.secrets import change_password, confirm_password, secret_matches, set_call_password, set_code_word
 from ._writers.session_control import end_other_sessions, end_session, new_device_mail_on, set_new_device_mail
 from ._writers.settings import save_settings
 from ._writers.sign_in import (
@@ -169,6 +169,7 @@ __all__ = [
     "close_account",
     "complete_login",
     "confirm_email",
+    "confirm_password",
     "cookie_from_header",
     "create_user",
     "dashboard_summary",

@@ -16,6 +16,7 @@ from ._rules import (
     MSG_KEY_NOT_FOUND,
     MSG_KEY_SCOPE,
     SCOPES,
+    prefix_of,
 )
 
 # Writers: commands that change data.
@@ -38,6 +39,7 @@ __all__ = [
     "authenticate",
     "create_key",
     "create_key_for",
+    "prefix_of",
     "require_scope",
     "revoke_by_prefix",
     "revoke_key",

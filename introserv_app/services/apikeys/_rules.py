@@ -32,6 +32,7 @@ MSG_KEY_TOO_MANY = N_("You have 20 API keys already: revoke one you no longer us
 MSG_KEY_NOT_FOUND = N_("API key not found.")
 MSG_KEY_CUSTOMERS = N_("API keys are for customer accounts; staff accounts cannot have them.")
 MSG_KEY_INVALID = N_("The API key is missing, unknown, revoked or expired.")
+MSG_KEY_IP_LIST = N_("Write one address, range or CIDR per line.")
 MSG_KEY_IP = N_("This API key may not be used from your address.")
 MSG_ACCOUNT_IP = N_("Your account's IP restrictions do not allow your address.")
 MSG_KEY_SCOPE = N_("This API key does not have the scope this request needs: {scope}.")
@@ -48,7 +49,7 @@ def key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
 
 
-def prefix_of(key: str) -> str | None:
+def prefix_of(key: object) -> str | None:
     """The prefix of a well-formed key, else None."""
     if not isinstance(key, str) or len(key) > 120 or not key.startswith(KEY_PREFIX):
         return None
@@ -75,7 +76,9 @@ def clean_scopes(raw: object) -> tuple[str, ...]:
 
 def clean_ip_list(raw: object) -> str:
     """The normal form of an IP list (the IP restrictions' parser; its messages name the bad line)."""
-    normal, _ = parse_ip_rules(raw if isinstance(raw, str) else "")
+    if raw is not None and not isinstance(raw, str):
+        raise FieldError(MSG_KEY_IP_LIST)
+    normal, _ = parse_ip_rules(raw or "")
     return normal
 
 

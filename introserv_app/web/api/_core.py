@@ -20,7 +20,7 @@ from sqlmodel import Session
 from introserv_app.config import get_settings
 from introserv_app.domain.text import N_
 from introserv_app.i18n import SUPPORTED_LANGUAGES, gettext, translate_error
-from introserv_app.services.apikeys import ApiCaller, ApiRefused, authenticate, require_scope, touch_key
+from introserv_app.services.apikeys import ApiCaller, ApiRefused, authenticate, prefix_of, require_scope, touch_key
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.web.api._limits import Limiter
@@ -168,6 +168,10 @@ def caller(scope: str, also: str | None = None) -> Callable[..., Context]:
         limiter = request.app.state.limiter
         _limit(limiter, f"ip:{ip}", settings.api_per_ip_per_minute, MSG_RATE_IP)
         key = credentials.credentials if credentials is not None else None
+        # Counted before the key is looked up, refusals included: guessing at one key is limited like using it.
+        prefix = prefix_of(key)
+        if prefix is not None:
+            _limit(limiter, f"key:{prefix}", settings.api_per_key_per_minute, MSG_RATE_KEY)
         open_scope: Scope = request.app.state.scope
         try:
             with open_scope() as session:
@@ -179,7 +183,6 @@ def caller(scope: str, also: str | None = None) -> Callable[..., Context]:
         if who.touch:
             with open_scope() as session:
                 touch_key(session=session, caller=who, ip=ip)
-        _limit(limiter, f"key:{who.key_id}", settings.api_per_key_per_minute, MSG_RATE_KEY)
         return Context(caller=who, ip=ip, lang=lang, scope=open_scope)
 
     return dependency

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
-from introserv_app.domain.validation import ID_MAX
+from introserv_app.domain.validation import DATE_MAX, ID_MAX
 from introserv_app.services import billing
 
 from ._core import Context, caller, idempotency_key, page_links
@@ -40,8 +40,8 @@ async def list_invoices(
     status: Literal["unpaid", "paid", "cancelled"] | None = None,
     order_id: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
     number: Annotated[str, Query(max_length=11, description="A number or its beginning, e.g. 2026-0001.")] = "",
-    issued_from: date | None = None,
-    issued_to: date | None = None,
+    issued_from: Annotated[date | None, Query(le=DATE_MAX)] = None,
+    issued_to: Annotated[date | None, Query(le=DATE_MAX)] = None,
     page: Page = 1,
 ) -> InvoiceList:
     result = await ctx.run(

@@ -41,6 +41,11 @@ def _check_password(session: Session, viewer: Viewer, password: object) -> User:
     return user
 
 
+def confirm_password(*, session: Session, viewer: Viewer, password: object) -> None:
+    """The viewer's current password, for an action that needs it (SettingsInvalid on `current_password`)."""
+    _check_password(session, viewer, password)
+
+
 def change_password(
     *,
     session: Session,

@@ -13,6 +13,7 @@ from introserv_app.db.types import utcnow
 from introserv_app.domain.roles import Role
 from introserv_app.domain.settings_rules import FieldError
 from introserv_app.domain.validation import is_row_id
+from introserv_app.services import accounts
 from introserv_app.services.common import access, audit
 from introserv_app.services.common.errors import PermissionDenied, ServiceError
 from introserv_app.services.common.viewer import Viewer
@@ -56,13 +57,20 @@ def create_key(
     scopes: object,
     ip_list: object = "",
     expires: object = None,
+    password: object = None,
     ip: str = "",
     now: datetime | None = None,
 ) -> NewKey:
-    """A new key for the viewer's own (customer) account."""
+    """A new key for the viewer's own (customer) account; the current password confirms it (a key outlives the
+    session that made it)."""
     if viewer.role is not Role.CUSTOMER:
         access.record_denied(session=session, viewer=viewer, target="api_key.create", ip=ip)
         raise PermissionDenied(MSG_KEY_CUSTOMERS)
+    refused: dict[str, list[FieldError]] = {}
+    try:
+        accounts.confirm_password(session=session, viewer=viewer, password=password)
+    except accounts.SettingsInvalid as exc:
+        refused["password"] = exc.errors["current_password"].items
     return _create(
         session=session,
         user_id=viewer.user_id,
@@ -70,6 +78,7 @@ def create_key(
         form=(name, scopes, ip_list, expires),
         ip=ip,
         now=now,
+        refused=refused,
     )
 
 
@@ -93,11 +102,18 @@ def create_key_for(
 
 
 def _create(
-    *, session: Session, user_id: int, actor_id: int | None, form: tuple[object, ...], ip: str, now: datetime | None
+    *,
+    session: Session,
+    user_id: int,
+    actor_id: int | None,
+    form: tuple[object, ...],
+    ip: str,
+    now: datetime | None,
+    refused: dict[str, list[FieldError]] | None = None,
 ) -> NewKey:
     now = now or utcnow()
     name, scopes, ip_list, expires = form
-    fields: dict[str, list[FieldError]] = {}
+    fields: dict[str, list[FieldError]] = dict(refused or {})
     values: dict[str, object] = {}
     for field, clean, raw in (
         ("name", clean_name, name),
@@ -159,11 +175,21 @@ def _create(
     return NewKey(id=row.id, prefix=prefix, secret=secret)
 
 
-def revoke_key(*, session: Session, viewer: Viewer, key_id: object, ip: str = "", now: datetime | None = None) -> str:
-    """Revoke one of the viewer's keys (staff: any customer's key); returns its prefix. Revoking twice is a no-op."""
+def revoke_key(
+    *,
+    session: Session,
+    viewer: Viewer,
+    key_id: object,
+    owner_id: int | None = None,
+    ip: str = "",
+    now: datetime | None = None,
+) -> str:
+    """Revoke one of the viewer's keys (staff: a key of customer `owner_id`); returns its prefix. Revoking twice is
+    a no-op."""
     now = now or utcnow()
     row = session.get(ApiKey, key_id) if is_row_id(key_id) else None
-    if row is None or (row.user_id != viewer.user_id and not viewer.is_staff):
+    owner = viewer.user_id if owner_id is None or not viewer.is_staff else owner_id
+    if row is None or row.user_id != owner:
         if row is not None:
             access.record_denied(
                 session=session, viewer=viewer, target="api_key.revoke", ip=ip, details={"key": key_id}

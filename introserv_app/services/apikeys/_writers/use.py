@@ -85,7 +85,8 @@ def _refuse(
     audit.record_apart(
         session=session,
         action="api_key.refused",
-        actor_id=key.user_id,
+        # A wrong secret is someone else trying the owner's key: no actor.
+        actor_id=None if reason == "wrong secret" else key.user_id,
         subject_user_id=key.user_id,
         subject_key=f"api_key:{key.id}",
         success=False,
