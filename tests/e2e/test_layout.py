@@ -1,7 +1,10 @@
 """Every page fits the window at common widths, in English and Russian: a 1280 px laptop and a 390 px phone.
 
 The whole page never scrolls sideways; a wide table scrolls inside its own frame with the service name and the
-actions column in view; the top bar stays usable. The customer's grid shows every optional column."""
+actions column in view; the top bar stays usable. The customer's grid shows every optional column.
+
+On the embedded default only: both modes serve the same production build of the pages, and a layout does not
+depend on where the backend keeps its state (the two runs cost three minutes of `make test`)."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from tests.support.browser import ADMIN, CUSTOMER, OWN, log_in, sql
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.parametrize("e2e_mode", ["embedded"], indirect=True)]
 
 WIDTHS = (1280, 390)
 OPTIONAL = ("comment", "batch", "id", "created_at")
