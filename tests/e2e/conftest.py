@@ -182,3 +182,23 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+#: The browser tests that also run against the production mode (PostgreSQL + Redis + two workers): what depends on
+#: where the state lives and which worker answers — the scale-out faults and cross-worker tests, sessions and tab
+#: security, the console's websocket, the API's Redis limits. Every other browser test runs on the embedded
+#: default only (the same build of the pages and the same services); running all of them twice took make test
+#: past 30 minutes on this 2-core machine. The integration tests run every service on PostgreSQL too.
+SCALEOUT_MODULES = frozenset({"test_scaleout", "test_security", "test_servers", "test_api_keys", "test_settings"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        mode = callspec.params.get("e2e_mode") if callspec is not None else None
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module is not None else ""
+        (dropped if mode == "scaleout" and module not in SCALEOUT_MODULES else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -40,7 +40,7 @@ CHECKS = [
 ]
 READ_CHECKS = [c for c in CHECKS if c is not negative_data_rejection]
 #: Generated requests per operation.
-EXAMPLES = 30
+EXAMPLES = 20
 
 
 @pytest.fixture
