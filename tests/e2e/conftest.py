@@ -185,11 +185,11 @@ def page(context: BrowserContext) -> Page:
 
 
 #: The browser tests that also run against the production mode (PostgreSQL + Redis + two workers): what depends on
-#: where the state lives and which worker answers — the scale-out faults and cross-worker tests, sessions and tab
-#: security, the console's websocket, the API's Redis limits. Every other browser test runs on the embedded
+#: where the state lives and which worker answers — the scale-out faults and cross-worker tests (PostgreSQL and
+#: Redis restarts, origin checks), sessions and tab security. Every other browser test runs on the embedded
 #: default only (the same build of the pages and the same services); running all of them twice took make test
 #: past 30 minutes on this 2-core machine. The integration tests run every service on PostgreSQL too.
-SCALEOUT_MODULES = frozenset({"test_scaleout", "test_security", "test_servers", "test_api_keys", "test_settings"})
+SCALEOUT_MODULES = frozenset({"test_scaleout", "test_security"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
