@@ -187,6 +187,8 @@ class Settings:
     #: API requests per minute per key and per client address (429 with Retry-After beyond).
     api_per_key_per_minute: int = 120
     api_per_ip_per_minute: int = 300
+    #: Password checks (argon2id) at once per worker process, each on a thread of its own.
+    password_checks: int = 1
 
     @property
     def cookie_secure(self) -> bool:
@@ -257,4 +259,5 @@ def get_settings() -> Settings:
         bmc_action_window=_int("INTROSERV_BMC_ACTION_WINDOW", 600, 1),
         api_per_key_per_minute=_int("INTROSERV_API_PER_KEY_PER_MINUTE", 120, 1),
         api_per_ip_per_minute=_int("INTROSERV_API_PER_IP_PER_MINUTE", 300, 1),
+        password_checks=_int("INTROSERV_PASSWORD_CHECKS", 1, 1),
     )

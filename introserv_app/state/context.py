@@ -16,6 +16,7 @@ pyproject.toml keeps it so).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -30,6 +31,7 @@ from sqlmodel import Session
 from introserv_app.config import get_settings
 from introserv_app.db.session import page_load_session, session_scope
 from introserv_app.domain.addresses import client_address
+from introserv_app.domain.text import N_
 from introserv_app.i18n import SUPPORTED_LANGUAGES, normalize_language, translate_error, translate_message
 from introserv_app.services.accounts import resolve_session, sessions_generation, set_language, token_from_cookie_header
 from introserv_app.services.common.errors import ServiceError
@@ -107,6 +109,21 @@ async def adopt_language(state: BaseState, language: str) -> str:
     return locale.lang
 
 
+#: How long a sign-in waits for its turn at the password check before it is told the panel is busy.
+PASSWORD_WAIT = 5.0
+MSG_BUSY = N_("Many people are signing in right now. Please try again in a few seconds.")
+_gates: dict[int, asyncio.Semaphore] = {}
+
+
+def _password_gate() -> asyncio.Semaphore:
+    """The running event loop's limit on password checks at once (`Settings.password_checks`)."""
+    loop = id(asyncio.get_running_loop())
+    gate = _gates.get(loop)
+    if gate is None:
+        gate = _gates[loop] = asyncio.Semaphore(get_settings().password_checks)
+    return gate
+
+
 @dataclass(frozen=True)
 class Refused:
     """A service's refusal, translated for the tab ("" when there was nobody signed in to act for)."""
@@ -158,6 +175,20 @@ class Ctx:
                 return action(session)
         except ServiceError as exc:
             return Refused(self.refusal(exc))
+
+    async def password_work(self, action: Callable[[Session], T]) -> T | Refused:
+        """`action(session)` (a sign-in: it checks a password) on a worker thread, one unit of work: the event loop
+        serves every other tab of the worker meanwhile. At most `password_checks` run at once per process; one
+        that cannot start within PASSWORD_WAIT seconds is refused with MSG_BUSY rather than queue without end."""
+        gate = _password_gate()
+        try:
+            await asyncio.wait_for(gate.acquire(), PASSWORD_WAIT)
+        except TimeoutError:
+            return Refused(self.text(MSG_BUSY))
+        try:
+            return await asyncio.to_thread(self.attempt, action)
+        finally:
+            gate.release()
 
     def refusal(self, exc: ServiceError) -> str:
         """A service's refusal in the tab's language (amounts formatted, reasons translated)."""

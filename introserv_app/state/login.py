@@ -21,7 +21,7 @@ from introserv_app.services.accounts import (
     second_step,
     second_step_passkey_options,
 )
-from introserv_app.state.context import Ctx
+from introserv_app.state.context import Ctx, Refused
 from introserv_app.state.fields import Field, event, field
 from introserv_app.state.passkeys import passkey_script
 from introserv_app.state.url import page_url
@@ -66,15 +66,20 @@ class LoginState(rx.State):
         password = form_data.get("password", "")
         ctx = await Ctx.of(self)
         self.busy = True
-        with ctx.session() as session:
-            outcome = authenticate(
+        ip, user_agent, device = ctx.ip, self.router.headers.user_agent or "", self._device_cookie()
+        outcome = await ctx.password_work(
+            lambda session: authenticate(
                 session=session,
                 username=username if isinstance(username, str) else "",
                 password=password if isinstance(password, str) else "",
-                ip=ctx.ip,
-                user_agent=self.router.headers.user_agent or "",
-                device_cookie=self._device_cookie(),
+                ip=ip,
+                user_agent=user_agent,
+                device_cookie=device,
             )
+        )
+        if isinstance(outcome, Refused):  # too many sign-ins at once: nothing was checked
+            self.busy, self.error = False, outcome.message
+            return None
         if outcome.challenge:  # the password was right; now the second factor
             self._challenge, self.step, self.busy, self.error = outcome.challenge, "code", False, ""
             return rx.set_focus("code")

@@ -25,17 +25,15 @@ from introserv_app.domain.grid import (
     grid_query_string,
     parse_grid_query,
 )
-from introserv_app.domain.order_rules import renewal_refusal
-from introserv_app.domain.statuses import STATUS_INFO, OrderStatus
+from introserv_app.domain.statuses import OrderStatus
 from introserv_app.domain.text import N_
 from introserv_app.domain.validation import clean_search, form_fields, parse_id, parse_number, parse_page
-from introserv_app.i18n import format_amount, format_date, format_money, gettext, translate_message
+from introserv_app.i18n import format_amount, gettext, translate_message
 from introserv_app.services.billing import invoice_counts
 from introserv_app.services.common.viewer import Viewer
 from introserv_app.services.orders import (
     MATCHING_LIMIT,
     MSG_SEARCH_SHORT,
-    OrderRow,
     OrdersPage,
     grid_columns,
     matching_order_ids,
@@ -46,6 +44,7 @@ from introserv_app.services.orders import (
 from introserv_app.state.context import Ctx, Refused, page_load
 from introserv_app.state.fields import Field, event, field
 from introserv_app.state.notifications import NotificationsState
+from introserv_app.state.order_rows import grid_row, total_text
 from introserv_app.state.session import SessionState
 from introserv_app.state.url import page_url
 
@@ -68,6 +67,9 @@ class OrdersGridState(rx.State):
     rows: Field[list[dict[str, str]]] = field([])
     total: Field[int] = field(0)
     total_text: Field[str] = field("0")
+    # False while the grid shows "more than 10,000"; "Count" asks for the exact total of these filters
+    total_exact: Field[bool] = field(True)
+    _exact_filters: str = ""
     select_all_text: Field[str] = field("")
     selection_limit_text: Field[str] = field("")
     page: Field[int] = field(1)
@@ -115,30 +117,6 @@ class OrdersGridState(rx.State):
         qs = grid_query_string(query)
         return rx.redirect(self.base_path + (f"?{qs}" if qs else ""), replace=replace_entry)
 
-    def _row(self, r: OrderRow, lang: str, selected: set[int]) -> dict[str, str]:
-        info = STATUS_INFO[r.status]
-        return {
-            "id": str(r.id),
-            "service_name": r.service_name,
-            "tariff": r.tariff,
-            "main_ip": r.main_ip,
-            "paid_until": format_date(r.paid_until, lang),
-            "days_left": "" if r.days_left is None else format_amount(r.days_left, lang),
-            "overdue": "1" if r.days_left is not None and r.days_left < 0 and r.status != OrderStatus.CANCELLED else "",
-            "status": r.status.value,
-            "status_label": gettext(lang, info.label),
-            "status_hint": gettext(lang, info.label) + " – " + gettext(lang, info.explanation),
-            "price": format_money(r.price, lang),
-            "comment": r.comment,
-            "created": format_date(r.created_at.date(), lang),
-            "customer": r.customer,
-            "selected": "1" if r.id in selected else "",
-            "cancel_pending": "1" if r.cancel_pending else "",
-            "can_pay": "1" if r.status == OrderStatus.NOT_PROCESSED else "",  # a new order waits for its invoice
-            "can_renew": "" if renewal_refusal(r.status, r.cancel_pending) else "1",
-            "can_cancel": "" if r.status == OrderStatus.CANCELLED or r.cancel_pending else "1",
-        }
-
     def _refresh_selection_flags(self) -> None:
         selected = set(self._selected)
         self.rows = [{**row, "selected": "1" if int(row["id"]) in selected else ""} for row in self.rows]
@@ -177,7 +155,8 @@ class OrdersGridState(rx.State):
         self.base_path = base
         query, problems = self._query()
         with ctx.session() as session:
-            page = orders_page(session=session, viewer=viewer, query=query)
+            exact = self._exact_filters == f"{base}|{_filters_key(query)}"
+            page = orders_page(session=session, viewer=viewer, query=query, exact=exact)
             self.columns = list(grid_columns(session=session, user_id=viewer.user_id))
             counts = invoice_counts(session=session, viewer=viewer, order_ids=[r.id for r in page.rows])
         self._show(query, page, lang, viewer)
@@ -194,8 +173,9 @@ class OrdersGridState(rx.State):
         f = query.filters
         self.scope_all = page.scope_all
         self.query_string = grid_query_string(query)
-        self.rows = [self._row(r, lang, set(self._selected)) for r in page.rows]
-        self.total, self.total_text = page.total, format_amount(page.total, lang)
+        self.rows = [grid_row(r, lang, set(self._selected)) for r in page.rows]
+        self.total, self.total_exact = page.total, page.total_exact
+        self.total_text = total_text(page, lang)
         limit = {"total": self.total_text, "limit": format_amount(MATCHING_LIMIT, lang)}
         self.select_all_text = translate_message(
             lang, MSG_SELECT_FIRST if page.total > MATCHING_LIMIT else MSG_SELECT_ALL, limit
@@ -288,7 +268,23 @@ class OrdersGridState(rx.State):
     def go_page(self, page: int):
         if not isinstance(page, int) or isinstance(page, bool):
             return None
-        return self._go(self._current().with_page(min(max(1, page), max(1, self.pages))))
+        # past the last page of an uncounted result, the grid shows the last page (and counts to find it)
+        last = self.pages if self.total_exact else page
+        return self._go(self._current().with_page(min(max(1, page), max(1, last))))
+
+    @event
+    async def count_exactly(self):
+        """ "Count": the exact total of these filters, kept while they stay the same."""
+        self._exact_filters = f"{self.base_path}|{_filters_key(self._current())}"
+        return await self.load()
+
+    @event
+    async def go_last(self):
+        if not self.total_exact:
+            refused = await self.count_exactly()
+            if refused is not None:
+                return refused
+        return self.go_page(self.pages)
 
     @event
     async def jump_to_page(self, form: dict):

@@ -30,10 +30,11 @@ def data(engine: Engine) -> Engine:
     return engine
 
 
-def page(engine: Engine, who: Viewer, **kw: object):
+def page(engine: Engine, who: Viewer, *, exact: bool = False, **kw: object):
     filters = kw.pop("filters", OrderFilters())
+    query = GridQuery(filters=filters, **kw)  # type: ignore[arg-type]
     with session_scope(engine) as session:
-        return orders_page(session=session, viewer=who, query=GridQuery(filters=filters, **kw), today=TODAY)  # type: ignore[arg-type]
+        return orders_page(session=session, viewer=who, query=query, today=TODAY, exact=exact)
 
 
 NO_FILTERS = OrderFilters()
@@ -217,6 +218,41 @@ def test_pages_past_the_end_and_page_sizes(data: Engine) -> None:
         shown = page(data, demo, page=n, page_size=size)
         assert (shown.total, shown.pages) == (60, -(-60 // size))
         assert len(shown.rows) == min(size, 60 - (n - 1) * size)
+
+
+def test_a_large_result_says_more_than_the_bound_and_counts_on_request(
+    data: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from introserv_app.services.orders._readers import grid
+
+    monkeypatch.setattr(grid, "COUNT_EXACT_UPTO", 100)  # 460 orders in all, 60 of them the demo customer's
+    support, demo = viewer(data, "support"), viewer(data, "demo")
+    first = page(data, support, page_size=25)
+    assert (first.total, first.total_exact, first.page, first.pages, len(first.rows)) == (100, False, 1, 2, 25)
+    deep = page(data, support, page_size=25, page=10)  # rows 226-250: still more than the bound, a next page
+    assert (deep.total_exact, deep.page, deep.pages, len(deep.rows)) == (False, 10, 11, 25)
+    exact = page(data, support, page_size=25, page=10, exact=True)
+    assert (exact.total, exact.total_exact, exact.pages) == (460, True, 19)
+    assert [r.id for r in exact.rows] == [r.id for r in deep.rows]
+    # past the end of a large result: the last page, counted exactly
+    past = page(data, support, page_size=25, page=999)
+    assert (past.total, past.total_exact, past.page, past.pages, len(past.rows)) == (460, True, 19, 19, 10)
+    # the last page by itself tells the total; results within the bound are counted exactly
+    last = page(data, support, page_size=25, page=19)
+    assert (last.total, last.total_exact, len(last.rows)) == (460, True, 10)
+    assert (page(data, demo, page_size=25).total, page(data, demo, page_size=25).total_exact) == (60, True)
+    suspended = db_ids(data, "status = 'suspended_nonpayment'")
+    few = page(data, support, filters=OrderFilters(statuses=(OrderStatus.SUSPENDED_NONPAYMENT,)), page_size=25)
+    assert few.total_exact == (len(suspended) <= 100) and (not few.total_exact or few.total == len(suspended))
+    # paging through an uncounted result reaches every order once
+    seen, n = [], 1
+    while True:
+        shown = page(data, support, page_size=100, page=n)
+        seen += [r.id for r in shown.rows]
+        if shown.page >= shown.pages:
+            break
+        n += 1
+    assert sorted(seen) == sorted(db_ids(data, "1 = 1"))
 
 
 def test_days_left_is_negative_when_overdue(data: Engine) -> None:

@@ -44,7 +44,19 @@ def pager() -> rx.Component:
                         aria_label=t("Page"),
                         input_mode="numeric",
                     ),
-                    rx.text(t("of"), " ", rx.text.span(S.pages, id="page-count"), size="2"),
+                    rx.cond(
+                        S.total_exact,
+                        rx.text(t("of"), " ", rx.text.span(S.pages, id="page-count"), size="2"),
+                        # more than 10,000 match: counting them all is asked for, not done on every view
+                        rx.button(
+                            t("Count all"),
+                            type="button",
+                            on_click=S.count_exactly,
+                            variant="ghost",
+                            size="2",
+                            id="count-exactly",
+                        ),
+                    ),
                     spacing="2",
                     align="center",
                 ),
@@ -61,7 +73,7 @@ def pager() -> rx.Component:
             ),
             rx.icon_button(
                 rx.icon("chevrons-right", size=16),
-                on_click=S.go_page(S.pages),
+                on_click=S.go_last,
                 disabled=S.page >= S.pages,
                 variant="soft",
                 size="2",

@@ -10,6 +10,7 @@ from ._readers.counts import status_counts
 from ._readers.detail import order_detail
 from ._readers.export import PARALLEL_MIN_ROWS, export_count, iter_orders_csv, operator_viewer
 from ._readers.grid import (
+    COUNT_EXACT_UPTO,
     MATCHING_LIMIT,
     MSG_SEARCH_SHORT,
     OrderRow,
@@ -28,6 +29,7 @@ from ._writers.comments import set_comment, set_grid_columns
 from ._writers.status import change_status, change_status_in_bulk, record_status_change
 
 __all__ = [
+    "COUNT_EXACT_UPTO",
     "MATCHING_LIMIT",
     "MSG_SEARCH_SHORT",
     "PARALLEL_MIN_ROWS",

@@ -73,7 +73,7 @@ async def list_orders(
     warning. `Link` headers name the first, previous, next and last pages."""
     params = {k: v for k, v in request.query_params.items() if k != "customer"}
     query, warnings = parse_grid_query(params)
-    result = await ctx.run(lambda s: orders.orders_page(session=s, viewer=ctx.viewer, query=query))
+    result = await ctx.run(lambda s: orders.orders_page(session=s, viewer=ctx.viewer, query=query, exact=True))
     response.headers.update(page_links(request, result.page, result.pages))
     response.headers["X-Total-Count"] = str(result.total)
     return OrderList(

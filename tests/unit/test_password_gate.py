@@ -1,0 +1,51 @@
+"""A sign-in's password check runs on a worker thread, a bounded number at once: the worker's event loop keeps
+serving other tabs meanwhile, and a sign-in that cannot get its turn is told the panel is busy."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from introserv_app.state import context
+from introserv_app.state.context import MSG_BUSY, Ctx, Refused
+
+
+def test_password_checks_leave_the_event_loop_free_and_refuse_when_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(context, "PASSWORD_WAIT", 0.3)
+    monkeypatch.setattr(Ctx, "attempt", lambda self, action: action(None))  # no database: the gate is tested
+    ctx = Ctx(state=None, lang="en")  # type: ignore[arg-type]
+
+    def slow_check(_session: object) -> str:
+        time.sleep(0.8)  # an argon2 verification holds its thread, not the loop
+        return "signed in"
+
+    async def scenario() -> tuple[object, object, object, int, float]:
+        ticks = 0
+
+        async def other_tabs() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        served = asyncio.create_task(other_tabs())
+        first = asyncio.create_task(ctx.password_work(slow_check))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        second = await ctx.password_work(lambda _s: "must not run")  # the one check at a time is taken
+        waited = time.monotonic() - started
+        result = await first
+        third = await ctx.password_work(lambda _s: "next one")
+        served.cancel()
+        return result, second, third, ticks, waited
+
+    result, second, third, ticks, waited = asyncio.run(scenario())
+    assert result == "signed in" and third == "next one"
+    assert second == Refused(ctx.text(MSG_BUSY)) and 0.25 < waited < 0.7
+    assert ticks > 30  # the loop kept answering every 10 ms while the check ran (0.8 s)
+
+
+def test_russian_busy_message() -> None:
+    assert Ctx(state=None, lang="ru").text(MSG_BUSY) != MSG_BUSY  # type: ignore[arg-type]
