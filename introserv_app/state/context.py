@@ -176,17 +176,17 @@ class Ctx:
         except ServiceError as exc:
             return Refused(self.refusal(exc))
 
-    async def password_work(self, action: Callable[[Session], T]) -> T | Refused:
-        """`action(session)` (a sign-in: it checks a password) on a worker thread, one unit of work: the event loop
-        serves every other tab of the worker meanwhile. At most `password_checks` run at once per process; one
-        that cannot start within PASSWORD_WAIT seconds is refused with MSG_BUSY rather than queue without end."""
+    async def password_work(self, work: Callable[[], T]) -> T | Refused:
+        """`work()` (an argon2 verification: CPU only, no database) on a worker thread, so the event loop serves
+        every other tab of the worker meanwhile. At most `password_checks` run at once per process; one that cannot
+        start within PASSWORD_WAIT seconds is refused with MSG_BUSY rather than queue without end."""
         gate = _password_gate()
         try:
             await asyncio.wait_for(gate.acquire(), PASSWORD_WAIT)
         except TimeoutError:
             return Refused(self.text(MSG_BUSY))
         try:
-            return await asyncio.to_thread(self.attempt, action)
+            return await asyncio.to_thread(work)
         finally:
             gate.release()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import reflex as rx
 
@@ -18,8 +19,11 @@ from introserv_app.services.accounts import (
     cookie_from_header,
     passkey_options,
     passkey_sign_in,
+    password_check,
+    run_check,
     second_step,
     second_step_passkey_options,
+    verdict,
 )
 from introserv_app.state.context import Ctx, Refused
 from introserv_app.state.fields import Field, event, field
@@ -66,20 +70,25 @@ class LoginState(rx.State):
         password = form_data.get("password", "")
         ctx = await Ctx.of(self)
         self.busy = True
-        ip, user_agent, device = ctx.ip, self.router.headers.user_agent or "", self._device_cookie()
-        outcome = await ctx.password_work(
-            lambda session: authenticate(
+        ip, device = ctx.ip, self._device_cookie()
+        username = username if isinstance(username, str) else ""
+        password = password if isinstance(password, str) else ""
+        # The argon2 verification (~0.1 s of CPU) on a worker thread; the checks around it stay on the loop.
+        with ctx.session() as session:
+            check = password_check(session=session, username=username, password=password, ip=ip, device_cookie=device)
+        ok = None if check is None else await ctx.password_work(partial(run_check, check))
+        if isinstance(ok, Refused):  # too many sign-ins at once: nothing was checked
+            self.busy, self.error = False, ok.message
+            return None
+        with ctx.session() as session, verdict(check, ok):
+            outcome = authenticate(
                 session=session,
-                username=username if isinstance(username, str) else "",
-                password=password if isinstance(password, str) else "",
+                username=username,
+                password=password,
                 ip=ip,
-                user_agent=user_agent,
+                user_agent=self.router.headers.user_agent or "",
                 device_cookie=device,
             )
-        )
-        if isinstance(outcome, Refused):  # too many sign-ins at once: nothing was checked
-            self.busy, self.error = False, outcome.message
-            return None
         if outcome.challenge:  # the password was right; now the second factor
             self._challenge, self.step, self.busy, self.error = outcome.challenge, "code", False, ""
             return rx.set_focus("code")

@@ -16,10 +16,15 @@ from introserv_app.domain.roles import Role
 from introserv_app.services.accounts import (
     MSG_EMPTY,
     MSG_INVALID,
+    MSG_THROTTLED,
+    authenticate,
     complete_login,
     logout,
+    password_check,
     resolve_session,
+    run_check,
     token_hash,
+    verdict,
 )
 from tests.support.builders import PASSWORD, T0, exchange, login, make_user
 
@@ -87,6 +92,32 @@ def test_a_ticket_expires_after_a_minute(engine: Engine) -> None:
     outcome = login(engine, "alice", PASSWORD)
     with session_scope(engine) as session:
         assert exchange(session, outcome, ip="", now=T0 + timedelta(seconds=61)) is None
+
+
+def test_the_login_forms_way_verifies_the_password_apart_and_decides_the_same(engine: Engine) -> None:
+    """The form checks the password on a worker thread first (`password_check`, `run_check`), then signs in with
+    that verdict: the same outcomes as one `authenticate`, and nothing is verified for an attempt it refuses."""
+    make_user(engine)
+
+    def form(username: str, password: str, now: datetime = T0):  # type: ignore[no-untyped-def]
+        with session_scope(engine) as session:
+            check = password_check(session=session, username=username, password=password, ip="198.51.100.7", now=now)
+        ok = None if check is None else run_check(check)
+        with session_scope(engine) as session, verdict(check, ok):
+            outcome = authenticate(session=session, username=username, password=password, ip="198.51.100.7", now=now)
+        return check, outcome
+
+    check, right = form("alice", PASSWORD)
+    assert check is not None and right.ok and right.ticket
+    _, wrong = form("alice", "not-the-password")
+    unknown_check, unknown = form("nobody", "not-the-password")
+    assert unknown_check is not None and unknown_check.password_hash != check.password_hash  # the stand-in hash
+    assert not wrong.ok and wrong.error == unknown.error == MSG_INVALID
+    assert form("alice", "")[0] is None and form("alice", "")[1].error == MSG_EMPTY
+    for _ in range(6):  # enough failures from this address for the throttle
+        form("alice", "guess")
+    throttled_check, throttled = form("alice", PASSWORD)
+    assert throttled_check is None and throttled.error == MSG_THROTTLED  # no argon2 work for a throttled attempt
 
 
 def test_unknown_user_and_wrong_password_get_the_same_message(engine: Engine) -> None:

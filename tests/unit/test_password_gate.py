@@ -14,10 +14,9 @@ from introserv_app.state.context import MSG_BUSY, Ctx, Refused
 
 def test_password_checks_leave_the_event_loop_free_and_refuse_when_busy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(context, "PASSWORD_WAIT", 0.3)
-    monkeypatch.setattr(Ctx, "attempt", lambda self, action: action(None))  # no database: the gate is tested
     ctx = Ctx(state=None, lang="en")  # type: ignore[arg-type]
 
-    def slow_check(_session: object) -> str:
+    def slow_check() -> str:
         time.sleep(0.8)  # an argon2 verification holds its thread, not the loop
         return "signed in"
 
@@ -34,10 +33,10 @@ def test_password_checks_leave_the_event_loop_free_and_refuse_when_busy(monkeypa
         first = asyncio.create_task(ctx.password_work(slow_check))
         await asyncio.sleep(0.05)
         started = time.monotonic()
-        second = await ctx.password_work(lambda _s: "must not run")  # the one check at a time is taken
+        second = await ctx.password_work(lambda: "must not run")  # the one check at a time is taken
         waited = time.monotonic() - started
         result = await first
-        third = await ctx.password_work(lambda _s: "next one")
+        third = await ctx.password_work(lambda: "next one")
         served.cancel()
         return result, second, third, ticks, waited
 
@@ -49,3 +48,17 @@ def test_password_checks_leave_the_event_loop_free_and_refuse_when_busy(monkeypa
 
 def test_russian_busy_message() -> None:
     assert Ctx(state=None, lang="ru").text(MSG_BUSY) != MSG_BUSY  # type: ignore[arg-type]
+
+
+def test_a_verdict_applies_to_exactly_the_checked_hash_and_password() -> None:
+    from introserv_app.services.accounts import PasswordCheck, hash_password, run_check, verdict
+    from introserv_app.services.accounts._passwords import verify_password
+
+    stored = hash_password("right one")
+    check = PasswordCheck(stored, "right one")
+    assert run_check(check) and not run_check(PasswordCheck(stored, "wrong"))
+    with verdict(check, False):  # the verdict given is what the sign-in uses for this pair...
+        assert verify_password(stored, "right one") is False
+        # ...and nothing else: another password, or another hash, is verified for real
+        assert verify_password(stored, "wrong") is False and verify_password(hash_password("x"), "x") is True
+    assert verify_password(stored, "right one") is True  # outside the block, verified again

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ._passkeys import Ceremony
 
 # Vocabulary: values, limits and messages.
-from ._passwords import hash_password
+from ._passwords import PasswordCheck, hash_password, run_check, verdict
 from ._phone import MSG_TICKET_NOT_YET, MSG_TOO_MANY_SENDS, MSG_WAIT, SENDS_PER_HOUR, resend_wait
 
 # Readers: view data for screens and routes.
@@ -88,6 +88,7 @@ from ._writers.sign_in import (
     authenticate,
     complete_login,
     logout,
+    password_check,
     second_step,
 )
 from ._writers.signup import (
@@ -152,6 +153,7 @@ __all__ = [
     "Ceremony",
     "LoginOutcome",
     "PasskeyLine",
+    "PasswordCheck",
     "PhoneAttempt",
     "PhoneStatus",
     "SecurityView",
@@ -189,6 +191,7 @@ __all__ = [
     "open_phone_ticket",
     "passkey_options",
     "passkey_sign_in",
+    "password_check",
     "phone_attempts",
     "phone_status",
     "regenerate_recovery_codes",
@@ -202,6 +205,7 @@ __all__ = [
     "reset_password",
     "reset_username",
     "resolve_session",
+    "run_check",
     "save_settings",
     "second_step",
     "second_step_passkey_options",
@@ -224,4 +228,5 @@ __all__ = [
     "start_totp",
     "token_from_cookie_header",
     "token_hash",
+    "verdict",
 ]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -15,7 +19,41 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A password to verify against a hash, and (once `run_check` did it, e.g. on a worker thread) the verdict."""
+
+    password_hash: str
+    password: str
+
+
+_verdict: ContextVar[tuple[PasswordCheck, bool] | None] = ContextVar("password_verdict", default=None)
+
+
+def run_check(check: PasswordCheck) -> bool:
+    """The argon2 verification of `check`: CPU only (no database, no shared state), so it can run on a thread."""
+    return _verify(check.password_hash, check.password)
+
+
+@contextmanager
+def verdict(check: PasswordCheck | None, ok: bool | None) -> Iterator[None]:
+    """Within the block, `verify_password` of exactly `check` answers `ok` instead of verifying again."""
+    token = _verdict.set((check, ok) if check is not None and ok is not None else None)
+    try:
+        yield
+    finally:
+        _verdict.reset(token)
+
+
 def verify_password(password_hash: str, password: str) -> bool:
+    """True when `password` matches (or as verified already, see `verdict`)."""
+    known = _verdict.get()
+    if known is not None and known[0] == PasswordCheck(password_hash, password):
+        return known[1]
+    return _verify(password_hash, password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
     """True when `password` matches; never raises for a wrong password, a malformed hash or text that is not
     valid Unicode (a lone surrogate from a crafted event: encoded as such, it matches no hash, at the same cost)."""
     try:

@@ -27,7 +27,7 @@ from introserv_app.i18n import translate_message
 from introserv_app.services import messaging
 from introserv_app.services.accounts import _passkeys as webauthn
 from introserv_app.services.accounts import _second_factor as factors
-from introserv_app.services.accounts._passwords import dummy_hash, upgraded_hash, verify_password
+from introserv_app.services.accounts._passwords import PasswordCheck, dummy_hash, upgraded_hash, verify_password
 from introserv_app.services.accounts._sessions import sessions_changed, token_hash
 from introserv_app.services.accounts._throttle import device_cookie_value, device_id, wait_before_attempt
 from introserv_app.services.accounts._writers.session_control import new_device_mail_on
@@ -102,10 +102,7 @@ def authenticate(
     now = now or utcnow()
     username = username if isinstance(username, str) else ""
     password = password if isinstance(password, str) else ""
-    key = clip_for_log(normalize_username(username[: USERNAME_MAX * 4]), USERNAME_MAX)
-    user = None
-    if key and password and len(username) <= USERNAME_MAX * 4 and len(password) <= PASSWORD_MAX:
-        user = session.exec(select(User).where(User.username == key)).first()
+    key, user = _account(session, username, password)
     device = device_id(device_cookie, user_id=user.id or 0, now=now, settings=settings) if user else None
 
     def fail(reason: str, message: str) -> LoginOutcome:
@@ -149,6 +146,43 @@ def authenticate(
         session=session, action="login", success=True, subject_key=key, subject_user_id=user.id, ip=ip, now=now
     )
     return issue_ticket(row)
+
+
+def _account(session: Session, username: str, password: str) -> tuple[str, User | None]:
+    """The attempt's normalised username and its account (None when unknown, or when the input is unusable)."""
+    key = clip_for_log(normalize_username(username[: USERNAME_MAX * 4]), USERNAME_MAX)
+    user = None
+    if key and password and len(username) <= USERNAME_MAX * 4 and len(password) <= PASSWORD_MAX:
+        user = session.exec(select(User).where(User.username == key)).first()
+    return key, user
+
+
+def password_check(
+    *,
+    session: Session,
+    username: object,
+    password: object,
+    ip: str,
+    device_cookie: str | None = None,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> PasswordCheck | None:
+    """The argon2 verification `authenticate` will make for this attempt (the account's hash, or the stand-in for
+    an unknown or inactive one), or None when it refuses before any (empty, throttled). Reads only. The caller may
+    `run_check` it on a worker thread and pass the verdict (`verdict`) to `authenticate`, which then neither waits
+    for argon2 nor holds its thread meanwhile."""
+    settings = settings or get_settings()
+    now = now or utcnow()
+    username = username if isinstance(username, str) else ""
+    password = password if isinstance(password, str) else ""
+    key, user = _account(session, username, password)
+    if not key or not password:
+        return None
+    device = device_id(device_cookie, user_id=user.id or 0, now=now, settings=settings) if user else None
+    if wait_before_attempt(session=session, key=key, ip=ip, device=device, now=now, settings=settings) is not None:
+        return None
+    known = user is not None and user.is_active
+    return PasswordCheck(user.password_hash if user is not None and known else dummy_hash(), password[:PASSWORD_MAX])
 
 
 def second_step(
