@@ -83,37 +83,53 @@ def _like_any_case(text: str) -> str:
     return "%" + text.lower().replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
 
 
-def _conditions(*, session: Session, viewer: Viewer, filters: OrderFilters) -> tuple[list[Any], dict[str, Any], bool]:
-    """The viewer's scope and the filters as WHERE conditions with named bind parameters (their values set), the
-    values by name, and whether the conditions' SQL depends only on which parameters there are (no text search):
-    then statements built once per shape can be run again with other values (`_shape`)."""
+def _values(viewer: Viewer, filters: OrderFilters) -> dict[str, Any]:
+    """The values of the scope and the filters, by the name of their bind parameter (`_conditions`). Which names
+    there are says which conditions there are: with the sort, it is the shape of a view's statements."""
+    values: dict[str, Any] = {}
+    if not viewer.is_staff:
+        values["g_user"] = viewer.user_id
+    elif filters.customer:
+        values["g_customer"] = _like_any_case(filters.customer)
+    values.update({f"g_status_{i}": s.value for i, s in enumerate(filters.statuses)})
+    values.update({f"g_id_{i}": oid for i, oid in enumerate(filters.ids)})
+    if filters.created_from:
+        values["g_created_from"] = _day_start(filters.created_from)
+    if filters.created_to:
+        values["g_created_to"] = _day_start(filters.created_to + timedelta(days=1))
+    if filters.paid_from:
+        values["g_paid_from"] = filters.paid_from
+    if filters.paid_to:
+        values["g_paid_to"] = filters.paid_to
+    return values
+
+
+def _conditions(*, session: Session, viewer: Viewer, filters: OrderFilters, values: dict[str, Any]) -> list[Any]:
+    """The viewer's scope and the filters as WHERE conditions: bind parameters named as in `values` (their values
+    set), and the text searches, which depend on the text (a statement with them is not reused)."""
     dialect = session.get_bind().dialect.name
     conds: list[Any] = []
-    values: dict[str, Any] = {}
 
-    def bind(name: str, value: Any, *, expanding: bool = False) -> Any:
-        values[name] = value
-        return sa.bindparam(name, value, expanding=expanding)
+    def bind(name: str) -> Any:
+        return sa.bindparam(name, values[name])
 
-    if not viewer.is_staff:
-        conds.append(col(Order.user_id) == bind("g_user", viewer.user_id))
-    elif filters.customer:
-        pattern = bind("g_customer", _like_any_case(filters.customer))
-        users = select(col(User.id)).where(sa.func.lower(col(User.username)).like(pattern, escape="/"))
+    if "g_user" in values:
+        conds.append(col(Order.user_id) == bind("g_user"))
+    elif "g_customer" in values:
+        users = select(col(User.id)).where(sa.func.lower(col(User.username)).like(bind("g_customer"), escape="/"))
         conds.append(col(Order.user_id).in_(users))
     if filters.statuses:
-        conds.append(col(Order.status).in_(bind("g_statuses", [s.value for s in filters.statuses], expanding=True)))
+        conds.append(col(Order.status).in_([bind(f"g_status_{i}") for i in range(len(filters.statuses))]))
     if filters.ids:
-        conds.append(col(Order.id).in_(bind("g_ids", list(filters.ids), expanding=True)))
-    if filters.created_from:
-        conds.append(col(Order.created_at) >= bind("g_created_from", _day_start(filters.created_from)))
-    if filters.created_to:
-        conds.append(col(Order.created_at) < bind("g_created_to", _day_start(filters.created_to + timedelta(days=1))))
-    if filters.paid_from:
-        conds.append(col(Order.paid_until) >= bind("g_paid_from", filters.paid_from))
-    if filters.paid_to:
-        conds.append(col(Order.paid_until) <= bind("g_paid_to", filters.paid_to))
-    reusable = not (filters.name or filters.comment or filters.q)
+        conds.append(col(Order.id).in_([bind(f"g_id_{i}") for i in range(len(filters.ids))]))
+    if "g_created_from" in values:
+        conds.append(col(Order.created_at) >= bind("g_created_from"))
+    if "g_created_to" in values:
+        conds.append(col(Order.created_at) < bind("g_created_to"))
+    if "g_paid_from" in values:
+        conds.append(col(Order.paid_until) >= bind("g_paid_from"))
+    if "g_paid_to" in values:
+        conds.append(col(Order.paid_until) <= bind("g_paid_to"))
     if filters.name:
         conds.append(search.text_condition(dialect, filters.name, "service_name"))
     if filters.comment:
@@ -141,12 +157,13 @@ def _conditions(*, session: Session, viewer: Viewer, filters: OrderFilters) -> t
         if tariff_ids:
             matches.append(col(Order.tariff_id).in_(tariff_ids))
         conds.append(sa.or_(*matches) if matches else sa.false())
-    return conds, values, reusable
+    return conds
 
 
 def filtered(stmt: Any, *, session: Session, viewer: Viewer, filters: OrderFilters) -> Any:
     """Apply the viewer's scope and the filters to a statement over `orders`."""
-    return stmt.where(*_conditions(session=session, viewer=viewer, filters=filters)[0])
+    values = _values(viewer, filters)
+    return stmt.where(*_conditions(session=session, viewer=viewer, filters=filters, values=values))
 
 
 #: Up to this many matching orders the grid counts exactly on every view; beyond it, it says "more than 10,000" and
@@ -220,10 +237,13 @@ _SHAPES: dict[tuple[Any, ...], _Statements] = {}
 
 
 def _statements(*, session: Session, viewer: Viewer, query: GridQuery) -> tuple[_Statements, dict[str, Any]]:
-    conds, values, reusable = _conditions(session=session, viewer=viewer, filters=query.filters)
-    key = (session.get_bind().dialect.name, viewer.is_staff, query.sort, query.direction, *sorted(values))
+    filters = query.filters
+    values = _values(viewer, filters)
+    reusable = not (filters.name or filters.comment or filters.q)  # a text search's SQL depends on the text
+    key = (session.get_bind().dialect.name, viewer.is_staff, query.sort, query.direction, *values)
     if reusable and (built := _SHAPES.get(key)) is not None:
         return built, values
+    conds = _conditions(session=session, viewer=viewer, filters=filters, values=values)
     ids = sa.select(col(Order.id))
     if query.sort == "tariff":
         ids = ids.join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
