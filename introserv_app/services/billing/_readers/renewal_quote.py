@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import Order, Profile, TariffPlan
@@ -98,14 +100,26 @@ def _items(raw: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _load(
     session: Session, viewer: Viewer, items: list[tuple[int, int]], *, partial: bool = False
-) -> tuple[list[tuple[Order, TariffPlan, int]], list[RefusedItem]]:
+) -> tuple[list[tuple[Row[Any], int]], list[RefusedItem]]:
+    """The orders with their tariffs, as rows of the columns a quote needs (no objects: a batch is up to
+    `BATCH_LIMIT` orders, and the quote is read twice by a renewal), each with its months."""
     ids = [oid for oid, _ in items]
-    rows = session.exec(
-        select(Order, TariffPlan)
+    rows = session.execute(
+        select(  # type: ignore[call-overload]
+            col(Order.id),
+            col(Order.service_name),
+            col(Order.status),
+            col(Order.cancel_mode),
+            col(Order.cancelled_at),
+            col(Order.paid_until),
+            col(TariffPlan.name).label("tariff"),
+            col(TariffPlan.prices_minor),
+            col(TariffPlan.currency).label("tariff_currency"),
+        )
         .join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
         .where(col(Order.id).in_(ids), col(Order.user_id) == viewer.user_id)
     ).all()
-    found = {order.id: (order, tariff) for order, tariff in rows}
+    found = {order.id: order for order in rows}
     missing = [oid for oid in ids if oid not in found]
     if missing:
         access.record_denied(
@@ -114,13 +128,13 @@ def _load(
         raise ServiceError(MSG_ORDER_NOT_FOUND)
     out, refused = [], []
     for oid, months in items:
-        order, tariff = found[oid]
+        order = found[oid]
         pending = cancellation_pending_of(order)
         refusal = renewal_refusal(OrderStatus(order.status), pending)
-        if refusal is None and period_price(tariff.prices_minor, months) is None:
+        if refusal is None and period_price(order.prices_minor, months) is None:
             refusal = MSG_BAD_PERIOD
         if refusal is None:
-            out.append((order, tariff, months))
+            out.append((order, months))
         elif partial:
             refused.append(RefusedItem(order_id=oid, service_name=order.service_name, reason=refusal))
         else:
@@ -147,15 +161,15 @@ def quote_renewal(
     rates = current_rates(session=session)
     quote_items = [
         QuoteItem(
-            order_id=order.id or 0,
+            order_id=order.id,
             service_name=order.service_name,
-            tariff=tariff.name,
+            tariff=order.tariff,
             months=months,
-            net=convert(Money(period_price(tariff.prices_minor, months) or 0, tariff.currency), currency, rates),
+            net=convert(Money(period_price(order.prices_minor, months) or 0, order.tariff_currency), currency, rates),
             paid_until=order.paid_until,
             new_paid_until=renewed_until(order.paid_until, months, now.date()),
         )
-        for order, tariff, months in loaded
+        for order, months in loaded
     ]
     if any(item.net.currency != currency for item in quote_items):
         raise ValueError("orders are priced in the account currency")

@@ -7,10 +7,14 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import Row
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from introserv_app.db.tables import Invoice, InvoiceLine, Order, Profile, TariffPlan, User
+from introserv_app.db.tables import Invoice, InvoiceLine, Order, OrderStatusChange, Profile, TariffPlan, User
 from introserv_app.db.types import utcnow
 from introserv_app.domain.lifecycle import Cause
 from introserv_app.domain.money import Money
@@ -37,7 +41,7 @@ from introserv_app.services.common import access, audit
 from introserv_app.services.common.access import require_confirmed_email
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.orders import change_status, record_status_change
+from introserv_app.services.orders import change_status
 
 MSG_INVOICE_NOT_FOUND = N_("Invoice not found.")
 
@@ -136,8 +140,10 @@ def _result(invoice: Invoice) -> RenewalResult:
     )
 
 
-def _lines_and_orders(session: Session, invoice: Invoice) -> tuple[list[InvoiceLine], dict[int | None, Order]]:
-    lines = list(session.exec(select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id)).all())
+def _lines_and_orders(session: Session, invoice: Invoice) -> tuple[list[Row[Any]], dict[int | None, Order]]:
+    """The invoice's lines (order id, months: no objects) and their orders."""
+    columns = select(col(InvoiceLine.order_id), col(InvoiceLine.period_months))
+    lines = list(session.execute(columns.where(col(InvoiceLine.invoice_id) == invoice.id)).all())
     order_ids = [line.order_id for line in lines if line.order_id is not None]
     orders = {o.id: o for o in session.exec(select(Order).where(col(Order.id).in_(order_ids))).all()}
     return lines, orders
@@ -149,7 +155,7 @@ def check_payable(*, session: Session, invoice: Invoice) -> None:
     _check_lines(*_lines_and_orders(session, invoice))
 
 
-def _check_lines(lines: list[InvoiceLine], orders: dict[int | None, Order]) -> None:
+def _check_lines(lines: list[Row[Any]], orders: dict[int | None, Order]) -> None:
     for line in lines:
         order = orders.get(line.order_id)
         if order is not None and line.period_months:
@@ -176,6 +182,14 @@ def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_i
         now=now,
     )
     invoice.status, invoice.paid_at = InvoiceStatus.PAID, now
+    if orders:  # the paid orders need no attention now: one statement for all of them
+        paid = select(col(InvoiceLine.order_id)).where(col(InvoiceLine.invoice_id) == invoice.id)
+        messaging.resolve(session=session, order_ids=paid, now=now)
+    # Set-based writes, not one flush per order: the new paid-until dates all at the end (`_extend`; the
+    # session's orders hold them as loaded values), the timeline entries of orders whose status stays in one
+    # executemany (in line order: those pending go in before a status change writes its own).
+    paid_until: dict[int, date] = {}
+    timeline: list[dict[str, Any]] = []
     for line in lines:
         order = orders.get(line.order_id)
         if order is None:
@@ -184,32 +198,54 @@ def settle_invoice(*, session: Session, invoice: Invoice, now: datetime, actor_i
         first = old == OrderStatus.NOT_PROCESSED  # the order's first payment: its period starts today
         if line.period_months:
             start = None if first else order.paid_until
-            order.paid_until = renewed_until(start, line.period_months, now.date())
+            until = renewed_until(start, line.period_months, now.date())
+            set_committed_value(order, "paid_until", until)  # not a change to flush: written below, for all
+            paid_until[order.id or 0] = until
         new = status_after_payment(old)
         event = "paid" if first or not line.period_months else "renewed"
-        messaging.resolve(session=session, order_ids=order.id or 0, now=now)
-        if new != old:
-            change_status(
-                session=session,
-                order=order,
-                new=new,
-                cause=Cause.PAYMENT,
-                event=event,
-                actor_id=actor_id,
-                note=invoice.number,
-                now=now,
-            )
+        if new == old:
+            timeline.append(
+                {"order_id": order.id, "old_status": old.value, "new_status": new.value, "event": event,
+                 "actor_id": actor_id, "note": invoice.number, "created_at": now}
+            )  # fmt: skip
             continue
-        record_status_change(
+        _insert_timeline(session, timeline)
+        change_status(
             session=session,
-            order_id=order.id or 0,
-            old=old.value,
-            new=new.value,
+            order=order,
+            new=new,
+            cause=Cause.PAYMENT,
             event=event,
             actor_id=actor_id,
             note=invoice.number,
             now=now,
         )
+    _insert_timeline(session, timeline)
+    if paid_until:
+        _extend(session, paid_until)
+
+
+#: The new paid-until dates in one UPDATE on PostgreSQL, where an executemany is a statement per order (for
+#: 1,000 orders about 1.5 times as long).
+_EXTEND_PG = sa.text(
+    "UPDATE orders SET paid_until = v.until"
+    " FROM unnest(CAST(:ids AS integer[]), CAST(:untils AS date[])) AS v (id, until) WHERE orders.id = v.id"
+)
+
+
+def _extend(session: Session, paid_until: dict[int, date]) -> None:
+    """Write the orders' new paid-until dates (the session's orders already hold them)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_EXTEND_PG, {"ids": list(paid_until), "untils": list(paid_until.values())})
+    else:  # SQLite runs an executemany in-process
+        session.execute(sa.update(Order), [{"id": oid, "paid_until": until} for oid, until in paid_until.items()])
+
+
+def _insert_timeline(session: Session, rows: list[dict[str, Any]]) -> None:
+    """The timeline entries (as `record_status_change` writes them) in one executemany; `rows` is emptied."""
+    if rows:
+        session.execute(sa.insert(OrderStatusChange), rows)
+        rows.clear()
 
 
 def pay_invoice(
