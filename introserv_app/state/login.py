@@ -71,8 +71,6 @@ class LoginState(rx.State):
         ctx = await Ctx.of(self)
         self.busy = True
         ip, device = ctx.ip, self._device_cookie()
-        username = username if isinstance(username, str) else ""
-        password = password if isinstance(password, str) else ""
         # The argon2 verification (~0.1 s of CPU) on a worker thread; the checks around it stay on the loop.
         with ctx.session() as session:
             check = password_check(session=session, username=username, password=password, ip=ip, device_cookie=device)

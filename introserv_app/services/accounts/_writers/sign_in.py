@@ -85,8 +85,8 @@ class LoginOutcome:
 def authenticate(
     *,
     session: Session,
-    username: str,
-    password: str,
+    username: object,
+    password: object,
     ip: str,
     user_agent: str = "",
     device_cookie: str | None = None,
@@ -100,10 +100,7 @@ def authenticate(
     account before is throttled by its own failures only."""
     settings = settings or get_settings()
     now = now or utcnow()
-    username = username if isinstance(username, str) else ""
-    password = password if isinstance(password, str) else ""
-    key, user = _account(session, username, password)
-    device = device_id(device_cookie, user_id=user.id or 0, now=now, settings=settings) if user else None
+    username, password, key, user, device = _attempt(session, username, password, device_cookie, now, settings)
 
     def fail(reason: str, message: str) -> LoginOutcome:
         record_failure(
@@ -148,13 +145,19 @@ def authenticate(
     return issue_ticket(row)
 
 
-def _account(session: Session, username: str, password: str) -> tuple[str, User | None]:
-    """The attempt's normalised username and its account (None when unknown, or when the input is unusable)."""
+def _attempt(
+    session: Session, username: object, password: object, device_cookie: str | None, now: datetime, settings: Settings
+) -> tuple[str, str, str, User | None, str | None]:
+    """The attempt as text (anything else: empty), its normalised username, its account (None when unknown or the
+    input is unusable) and the browser's device id for that account."""
+    username = username if isinstance(username, str) else ""
+    password = password if isinstance(password, str) else ""
     key = clip_for_log(normalize_username(username[: USERNAME_MAX * 4]), USERNAME_MAX)
     user = None
     if key and password and len(username) <= USERNAME_MAX * 4 and len(password) <= PASSWORD_MAX:
         user = session.exec(select(User).where(User.username == key)).first()
-    return key, user
+    device = device_id(device_cookie, user_id=user.id or 0, now=now, settings=settings) if user else None
+    return username, password, key, user, device
 
 
 def password_check(
@@ -173,16 +176,13 @@ def password_check(
     for argon2 nor holds its thread meanwhile."""
     settings = settings or get_settings()
     now = now or utcnow()
-    username = username if isinstance(username, str) else ""
-    password = password if isinstance(password, str) else ""
-    key, user = _account(session, username, password)
+    _, password, key, user, device = _attempt(session, username, password, device_cookie, now, settings)
     if not key or not password:
         return None
-    device = device_id(device_cookie, user_id=user.id or 0, now=now, settings=settings) if user else None
     if wait_before_attempt(session=session, key=key, ip=ip, device=device, now=now, settings=settings) is not None:
         return None
-    known = user is not None and user.is_active
-    return PasswordCheck(user.password_hash if user is not None and known else dummy_hash(), password[:PASSWORD_MAX])
+    stored = user.password_hash if user is not None and user.is_active else dummy_hash()
+    return PasswordCheck(stored, password[:PASSWORD_MAX])
 
 
 def second_step(

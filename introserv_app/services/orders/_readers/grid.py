@@ -172,12 +172,11 @@ def filtered(stmt: Any, *, session: Session, viewer: Viewer, filters: OrderFilte
 COUNT_EXACT_UPTO = 10_000
 
 
-def count_orders(*, session: Session, viewer: Viewer, filters: OrderFilters, upto: int | None = None) -> int:
-    """How many orders the filters select for `viewer`; with `upto`, at most `upto + 1` (then: more than `upto`)."""
+def count_orders(*, session: Session, viewer: Viewer, filters: OrderFilters) -> int:
+    """How many orders the filters select for `viewer`, exactly."""
     built, values = _statements(session=session, viewer=viewer, query=GridQuery(filters=filters))
-    stmt, params = (built.count, values) if upto is None else (built.bounded, {**values, "g_bound": upto + 1})
     # Core execution on the session's connection: the ORM layer adds nothing to a column query but time
-    return int(session.connection().execute(stmt, params).scalar_one())
+    return int(session.connection().execute(built.count, values).scalar_one())
 
 
 def order_by(query: GridQuery, viewer: Viewer) -> list[Any]:
