@@ -315,7 +315,6 @@ with open(out, "w", newline="", encoding="utf-8") as fh:
 #: rusage's maxrss, which also counts the benchmark's memory copied by fork).
 WITH_PEAK = """
 import os, runpy, sys
-os.environ["INTROSERV_REPORT_PEAK"] = "1"  # the export's worker processes report theirs too
 sys.argv = ["introserv_app", *sys.argv[1:]]
 try:
     runpy.run_module("introserv_app", run_name="__main__")

@@ -5,7 +5,8 @@ N simulated customers drive the production mode (`python -m introserv_app serve-
 client, the frames the browser sends). Each one signs in through the login form and the /auth/complete
 route like a browser, then, with think time, filters, searches, pages and opens its orders, and now and
 then answers its own ticket (a write). The no-op round trip (`SessionState.echo`: no database, no service)
-is measured in the same run as the floor.
+is measured in the same run as the floor. After the runs, --cpu-seconds of a closed loop of only no-ops, then of
+only grid actions, give the machine's CPU time per action of each (`cpu` in the last JSON line).
 
 Setup (once per run): a new database on --db-url's server, migrated, demo data, --orders orders for
 --customers customers (the seed service), a known password and one ticket for each load user, Redis
@@ -479,6 +480,56 @@ async def drive(base: str, users: list[tuple[str, int]], clients: int, seconds: 
     return stats, fault_times
 
 
+def _cpu_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy since boot (every core, every process: the panel's workers,
+    PostgreSQL, Redis and this load generator)."""
+    with open("/proc/stat", encoding="ascii") as fh:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fh.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+async def cpu_per_action(base: str, users: list[tuple[str, int]], tabs: int, seconds: float) -> dict[str, Any]:
+    """Machine CPU per action, closed loop: `tabs` signed-in customers send only no-ops for `seconds`, then only
+    grid actions (the load's mix of them) for as long; the machine's busy CPU time over each phase divided by the
+    actions answered in it. Errors are counted and their actions left out."""
+    stats = Stats()
+    rng = random.Random(17)
+    clients = [Client(base, u, tid, stats, random.Random(rng.random())) for u, tid in users[:tabs]]
+    for client in clients:
+        await client.login()
+    weights = dict(MIX)
+    phases: dict[str, tuple[str, ...]] = {"noop": ("noop",), "grid": GRID_ACTIONS}
+    result: dict[str, Any] = {"tabs": len(clients), "seconds": seconds}
+    for phase, actions in phases.items():
+        done = failed = 0
+
+        async def loop(client: Client, actions: tuple[str, ...] = actions) -> None:
+            nonlocal done, failed
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                try:
+                    await client.act(client.rng.choices(actions, [weights[a] for a in actions])[0])
+                    done += 1
+                except Exception:  # noqa: BLE001 - counted
+                    failed += 1
+                    await client._retry_connection()
+
+        busy = _cpu_busy_s()
+        await asyncio.gather(*(loop(c) for c in clients))
+        busy = _cpu_busy_s() - busy
+        result[phase] = {
+            "actions": done,
+            "errors": failed,
+            "per_s": round(done / seconds, 1),
+            "cpu_ms_per_action": round(busy * 1000 / max(done, 1), 2),
+        }
+    result["grid_over_noop"] = round(result["grid"]["cpu_ms_per_action"] / result["noop"]["cpu_ms_per_action"], 1)
+    for client in clients:
+        if client.sio is not None:
+            await client.sio.disconnect()
+    return result
+
+
 def summarize(stats: Stats, clients: int, seconds: float, times: dict[str, float]) -> dict[str, Any]:
     since, window = times["measure_from"], times["window"]
     actions = []
@@ -567,6 +618,9 @@ def scenario_load(args: argparse.Namespace) -> dict[str, object]:
                 if n != counts[-1]:
                     print(json.dumps(result))
                 print(_table(result), file=sys.stderr)
+            if args.cpu_seconds > 0:
+                result["cpu"] = asyncio.run(cpu_per_action(base, users, args.cpu_tabs, args.cpu_seconds))
+                print(f"machine CPU per action: {json.dumps(result['cpu'])}", file=sys.stderr)
         finally:
             stop_panel(proc)
     return result
@@ -601,4 +655,12 @@ def add_parser(sub: Any) -> None:
         "--db-url", default="postgresql://postgres@127.0.0.1:5432/test", help="PostgreSQL server (a new database)"
     )
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
+    p.add_argument(
+        "--cpu-seconds",
+        type=float,
+        default=20.0,
+        help="after the runs: seconds of only no-ops, then of only grid actions, to report machine CPU per action "
+        "(0: skip)",
+    )
+    p.add_argument("--cpu-tabs", type=int, default=16, help="signed-in customers in that closed loop")
     p.add_argument("--keep-db", metavar="NAME", help="use (and keep) this database on --db-url's server: seed once")

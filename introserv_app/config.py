@@ -131,7 +131,6 @@ class Settings:
     #: Failed sign-ins to one account from all addresses before browsers it never signed in from must wait.
     login_max_failures_per_account_any_ip: int
     trusted_proxy_hops: int
-    export_workers: int
     seller_country: str
     seller_vat_number: str
     seller_name: str
@@ -218,7 +217,6 @@ def get_settings() -> Settings:
         login_window_seconds=_int("INTROSERV_LOGIN_WINDOW_SECONDS", 900, 1),
         login_max_failures_per_account_any_ip=_int("INTROSERV_LOGIN_MAX_FAILURES_ACCOUNT_ANY_IP", 50, 1),
         trusted_proxy_hops=_int("INTROSERV_TRUSTED_PROXY_HOPS", 0, 0),
-        export_workers=_int("INTROSERV_EXPORT_WORKERS", 2, 0),
         seller_country=(os.environ.get("INTROSERV_SELLER_COUNTRY", "").strip() or "NL").upper(),
         seller_vat_number=os.environ.get("INTROSERV_SELLER_VAT_NUMBER", "").strip().upper(),
         seller_name=os.environ.get("INTROSERV_SELLER_NAME", "").strip() or "INTROSERV",

@@ -6,10 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from introserv_app.db.session import session_scope
-from introserv_app.i18n import translate_error
-from introserv_app.services import apikeys
-from introserv_app.services.common.errors import ServiceError
+from introserv_app.domain.api_scopes import SCOPES
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -17,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     keys = p.add_subparsers(dest="key_command", required=True)
     c = keys.add_parser("create", help="a new key for a customer; prints it once")
     c.add_argument("--user", required=True, help="the customer's username")
-    c.add_argument("--scope", action="append", required=True, choices=tuple(apikeys.SCOPES), help="repeatable")
+    c.add_argument("--scope", action="append", required=True, choices=tuple(SCOPES), help="repeatable")
     c.add_argument("--ip", action="append", default=[], help="an address or CIDR the key may be used from")
     c.add_argument("--expires", default="", help="YYYY-MM-DD (the key works through that day, UTC)")
     c.add_argument("--name", default="command line")
@@ -26,6 +23,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: every command of `python -m introserv_app` builds this parser, few of them need the services
+    from introserv_app.db.session import session_scope
+    from introserv_app.i18n import translate_error
+    from introserv_app.services import apikeys
+    from introserv_app.services.common.errors import ServiceError
+
     try:
         with session_scope() as session:
             if args.key_command == "create":

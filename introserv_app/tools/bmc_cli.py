@@ -14,7 +14,6 @@ import sys
 from introserv_app.domain.roles import Role
 from introserv_app.domain.servers import ServerAction
 from introserv_app.i18n import translate_error
-from introserv_app.services import servers
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
 
@@ -52,6 +51,8 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from introserv_app.services import servers  # here: every command of `python -m introserv_app` builds the parser
+
     try:
         if args.bmc_command == "assign":
             password = os.environ.get("INTROSERV_BMC_PASSWORD") or (

@@ -2,31 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
-from introserv_app.domain.csvcells import amounts as _amounts
-from introserv_app.domain.csvcells import iso_dates as _iso_dates
-from introserv_app.domain.csvcells import iso_timestamps as _iso_timestamps
 from introserv_app.domain.csvcells import neutralize_formulas
-from introserv_app.domain.money import CURRENCY_EXPONENT
-
-
-def test_amounts_are_exact_decimal_text_with_a_point() -> None:
-    assert _amounts([0, 5, 99, 100, 1999, -1, -250, 123456], ["EUR"] * 8) == [
-        "0.00", "0.05", "0.99", "1.00", "19.99", "-0.01", "-2.50", "1234.56"
-    ]  # fmt: skip
-    CURRENCY_EXPONENT["XTS0"] = 0  # a currency without minor units
-    try:
-        assert _amounts([1999, -7], ["EUR", "XTS0"]) == ["19.99", "-7"]
-    finally:
-        del CURRENCY_EXPONENT["XTS0"]
-
-
-def test_dates_are_iso_from_either_backend() -> None:
-    assert _iso_timestamps(["2026-03-01 07:05:09.000000"]) == ["2026-03-01T07:05:09Z"]
-    assert _iso_timestamps([datetime(2026, 3, 1, 7, 5, 9, tzinfo=UTC)]) == ["2026-03-01T07:05:09Z"]
-    assert _iso_dates(["2026-03-01", None]) == ["2026-03-01", ""]
-    assert _iso_dates([None, date(2026, 3, 1)]) == ["", "2026-03-01"]
+from introserv_app.services.orders._readers.export import crlf_lines
 
 
 def test_only_cells_a_spreadsheet_would_evaluate_are_prefixed() -> None:
@@ -35,3 +12,15 @@ def test_only_cells_a_spreadsheet_would_evaluate_are_prefixed() -> None:
         "'=1+1", "'+1", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "plain", "a=b", "", "", "5-3", "x\n=y"
     ]  # fmt: skip
     assert neutralize_formulas(["safe", "also safe"]) == ["safe", "also safe"]
+
+
+def test_copy_line_ends_become_crlf_outside_quoted_cells_only() -> None:
+    data = b'1,plain\n2,"a ""q""\nb"\n3,"x,y"\n'
+    assert crlf_lines(data, False) == (3, '1,plain\r\n2,"a ""q""\nb"\r\n3,"x,y"\r\n', False)
+    assert crlf_lines(b"1,a\n2,b\n", False) == (2, "1,a\r\n2,b\r\n", False)
+    # a block that ends (or starts) inside a quoted cell carries that over
+    first, second = b'1,"multi\n', b'line"\n2,z\n'
+    rows, text, quoted = crlf_lines(first, False)
+    assert (rows, text, quoted) == (0, '1,"multi\n', True)
+    assert crlf_lines(second, quoted) == (2, 'line"\r\n2,z\r\n', False)
+    assert crlf_lines('é,"ü\n"\n'.encode(), False) == (1, 'é,"ü\n"\r\n', False)

@@ -6,17 +6,10 @@ import hashlib
 import secrets
 from datetime import date
 
+from introserv_app.domain.api_scopes import SCOPES
 from introserv_app.domain.settings_rules import FieldError, parse_ip_rules, text
 from introserv_app.domain.text import N_
 
-#: Scope -> its label msgid. `read`: every GET; `billing`: renew, pay, order, cancel, comments; `tickets`:
-#: open, reply, close (and read) tickets; `servers`: power and sensors of managed servers.
-SCOPES: dict[str, str] = {
-    "read": N_("Read: orders, invoices, balance, tickets"),
-    "billing": N_("Billing: renew, pay, order, cancel"),
-    "tickets": N_("Tickets: open, reply, close"),
-    "servers": N_("Servers: power and sensors"),
-}
 KEY_PREFIX = "isk_"
 NAME_MAX = 60
 KEYS_PER_USER = 20

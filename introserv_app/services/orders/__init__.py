@@ -8,7 +8,7 @@ from __future__ import annotations
 # Readers: view data for screens and routes.
 from ._readers.counts import status_counts
 from ._readers.detail import order_detail
-from ._readers.export import PARALLEL_MIN_ROWS, export_count, iter_orders_csv, operator_viewer
+from ._readers.export import export_count, iter_orders_csv, operator_viewer
 from ._readers.grid import (
     COUNT_EXACT_UPTO,
     MATCHING_LIMIT,
@@ -32,7 +32,6 @@ __all__ = [
     "COUNT_EXACT_UPTO",
     "MATCHING_LIMIT",
     "MSG_SEARCH_SHORT",
-    "PARALLEL_MIN_ROWS",
     "OrderRow",
     "OrdersPage",
     "cancel_order",

@@ -1,41 +1,33 @@
 """CSV export of exactly what a grid query selects (every page), streamed in chunks.
 
-The rows come from the same scoped, filtered and sorted statement as the grid (`services.orders`) and
-are formatted a chunk at a time (`domain.csvcells`), so memory stays flat whatever the size. A large
-export is spread over worker processes (`tools.export_worker`): this process selects and orders the
-ids (the scope and filters are applied here, once), the workers fetch and format slices of them in
-parallel, and the chunks are written back in order. Columns are stable machine-readable names; dates
-are ISO 8601 (timestamps in UTC with `Z`), amounts use a decimal point with the ISO currency code in
-its own column, the text is UTF-8. A cell a spreadsheet would run as a formula gets an apostrophe.
+The rows come from the same scoped, filtered and sorted statement as the grid (`services.orders`), and the
+database formats them itself (`export_cells`): PostgreSQL writes the CSV with `COPY ... TO STDOUT`, SQLite makes
+each line in the statement. No Python object is made per cell, and memory stays flat whatever the size. Columns are
+stable machine-readable names; dates are ISO 8601 (timestamps in UTC with `Z`), amounts use a decimal point with the
+ISO currency code in its own column, the text is UTF-8, lines end with CRLF. A cell a spreadsheet would run as a
+formula gets an apostrophe.
 """
 
 from __future__ import annotations
 
-import os
-import struct
-import subprocess
-import sys
-import tempfile
-from array import array
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from introserv_app.config import get_settings
 from introserv_app.db.tables import Order, TariffPlan, User
-from introserv_app.domain.csvcells import orders_csv
 from introserv_app.domain.grid import GridQuery
 from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
-from introserv_app.services.orders._readers.grid import count_orders, filtered, order_by, ordered_ids
+from introserv_app.services.orders._readers.export_cells import csv_columns, tariff_cells_sql
+from introserv_app.services.orders._readers.grid import count_orders, filtered, order_by
 
+#: Rows per chunk handed to the caller (SQLite), and the bytes that make about as many rows (PostgreSQL).
 CHUNK_ROWS = 50_000
-#: Slices for the worker processes: smaller, so that two workers and the parent stay within ~250 MB.
-WORKER_CHUNK_ROWS = 20_000
+CHUNK_BYTES = 8_000_000
 CUSTOMER_COLUMNS: tuple[str, ...] = (
     "id",
     "created_at",
@@ -49,8 +41,6 @@ CUSTOMER_COLUMNS: tuple[str, ...] = (
     "comment",
 )
 STAFF_COLUMNS: tuple[str, ...] = (*CUSTOMER_COLUMNS, "customer")
-#: Below this many rows one process is quicker than starting workers.
-PARALLEL_MIN_ROWS = 100_000
 
 
 MSG_NO_SUCH_CUSTOMER = N_("No customer named {username}.")
@@ -70,32 +60,10 @@ def export_columns(viewer: Viewer) -> tuple[str, ...]:
     return STAFF_COLUMNS if viewer.is_staff else CUSTOMER_COLUMNS
 
 
-def _statement(session: Session, viewer: Viewer, query: GridQuery) -> Any:
-    # type_coerce: the raw stored value, without a per-row Python conversion (formatted per chunk instead)
-    if session.get_bind().dialect.name == "postgresql":
-        # the server formats its own timestamps and dates (one C call per value instead of Python objects)
-        created: Any = sa.func.to_char(
-            sa.func.timezone("UTC", col(Order.created_at)), 'YYYY-MM-DD"T"HH24:MI:SS"Z"'
-        ).label("created_at")
-        paid: Any = sa.func.to_char(col(Order.paid_until), "YYYY-MM-DD").label("paid_until")
-    else:
-        created = sa.type_coerce(col(Order.created_at), sa.String).label("created_at")
-        paid = sa.type_coerce(col(Order.paid_until), sa.String).label("paid_until")
-    columns = [
-        col(Order.id),
-        created,
-        col(Order.service_name),
-        col(TariffPlan.name).label("tariff"),
-        col(Order.main_ip),
-        paid,
-        col(Order.status),
-        col(Order.price_minor),
-        col(Order.currency),
-        col(Order.comment),
-    ]
-    if viewer.is_staff:
-        columns.append(col(User.username).label("customer"))
-    stmt = sa.select(*columns).join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
+def _statement(session: Session, viewer: Viewer, query: GridQuery, tariffs: list[tuple[int, str]]) -> Any:
+    dialect = session.get_bind().dialect.name
+    stmt = sa.select(*csv_columns(dialect, viewer.is_staff, tariffs)).select_from(Order)
+    stmt = stmt.join(TariffPlan, col(TariffPlan.id) == col(Order.tariff_id))
     if viewer.is_staff or query.sort == "customer" or query.filters.customer:
         stmt = stmt.join(User, col(User.id) == col(Order.user_id))
     stmt = filtered(stmt, session=session, viewer=viewer, filters=query.filters)
@@ -107,25 +75,13 @@ def iter_orders_csv(
     session: Session,
     viewer: Viewer,
     query: GridQuery,
-    chunk_rows: int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[int], None] | None = None,
-    workers: int | None = None,
-    expected_rows: int | None = None,
 ) -> Iterator[str]:
-    """The CSV text of every order `query` selects for `viewer`, header first, one chunk at a time.
-
-    `workers` (default INTROSERV_EXPORT_WORKERS) processes share an export of at least
-    PARALLEL_MIN_ROWS `expected_rows`; otherwise, or with 0 workers, this process does it all.
-    """
+    """The CSV text of every order `query` selects for `viewer`, header first, about `chunk_rows` rows at a time."""
     yield ",".join(export_columns(viewer)) + "\r\n"
-    workers = get_settings().export_workers if workers is None else workers
-    url = session.get_bind().engine.url
-    parallel = workers > 0 and (expected_rows or 0) >= PARALLEL_MIN_ROWS and url.database not in (None, "", ":memory:")
-    chunks = (
-        _parallel(session, viewer, query, chunk_rows or WORKER_CHUNK_ROWS, workers)
-        if parallel
-        else _serial(session, viewer, query, chunk_rows or CHUNK_ROWS)
-    )
+    export = _copy if session.get_bind().dialect.name == "postgresql" else _lines
+    chunks = export(session, viewer, query, chunk_rows)
     done = 0
     for rows, text in chunks:
         done += rows
@@ -134,74 +90,56 @@ def iter_orders_csv(
         yield text
 
 
-def _serial(session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int) -> Iterator[tuple[int, str]]:
-    result = (
-        session.connection()
-        .execution_options(stream_results=True, yield_per=chunk_rows)
-        .execute(_statement(session, viewer, query))
-    )
-    for rows in result.partitions(chunk_rows):
-        yield len(rows), orders_csv(rows, viewer.is_staff)
-
-
-def _ordered_ids(session: Session, viewer: Viewer, query: GridQuery) -> array[int]:
-    """Every selected id in export order (the scope and filters are applied here)."""
-    stmt = ordered_ids(session=session, viewer=viewer, query=query)
-    ids = array("q")
-    result = session.connection().execution_options(stream_results=True, yield_per=200_000).execute(stmt)
-    for part in result.scalars().partitions(200_000):
-        ids.extend(part)
-    return ids
-
-
-def _parallel(
-    session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int, workers: int
-) -> Iterator[tuple[int, str]]:
-    ids = _ordered_ids(session, viewer, query)
-    slices = [(a, min(a + chunk_rows, len(ids))) for a in range(0, len(ids), chunk_rows)]
-    fd, ids_path = tempfile.mkstemp(prefix="introserv-export-", suffix=".ids")
-    procs: list[subprocess.Popen[bytes]] = []
+def _lines(session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int) -> Iterator[tuple[int, str]]:
+    """SQLite: the statement makes each CSV line; the driver's cursor hands them over without a row object."""
+    connection = session.connection()
+    tariffs = [(int(i), str(c)) for i, c in connection.exec_driver_sql(tariff_cells_sql())]
+    cursor = connection.execute(_statement(session, viewer, query, tariffs)).cursor
     try:
-        with os.fdopen(fd, "wb") as fh:
-            ids.tofile(fh)
-        del ids
-        env = {**os.environ, "INTROSERV_EXPORT_DB_URL": session.get_bind().engine.url.render_as_string(False)}
-        cmd = [sys.executable, "-m", "introserv_app.tools.export_worker", ids_path, "1" if viewer.is_staff else "0"]
-        procs = [
-            subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # noqa: S603 - our module
-            for _ in range(min(workers, len(slices)))
-        ]
-
-        def send(k: int) -> None:
-            pipe = procs[k % len(procs)].stdin
-            assert pipe is not None
-            pipe.write(f"{slices[k][0]} {slices[k][1]}\n".encode())
-            pipe.flush()
-
-        ahead = 2 * len(procs)  # each worker has its next slice queued while one is being read
-        for k in range(min(ahead, len(slices))):
-            send(k)
-        for k in range(len(slices)):
-            out = procs[k % len(procs)].stdout
-            assert out is not None
-            header = out.read(16)
-            if len(header) != 16:
-                raise RuntimeError("an export worker stopped unexpectedly")
-            rows, size = struct.unpack("<QQ", header)
-            text = out.read(size).decode("utf-8")
-            if k + ahead < len(slices):
-                send(k + ahead)
-            yield rows, text
+        while lines := cursor.fetchmany(chunk_rows):
+            yield len(lines), "\r\n".join([line for (line,) in lines]) + "\r\n"
     finally:
-        for proc in procs:
-            if proc.stdin:
-                proc.stdin.close()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        os.unlink(ids_path)
+        cursor.close()
+
+
+def _copy(session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int) -> Iterator[tuple[int, str]]:
+    """PostgreSQL: `COPY (statement) TO STDOUT (FORMAT csv)` on the session's connection, in its transaction."""
+    connection = session.connection()
+    connection.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")  # the cells' text of dates (export_cells)
+    compiled = _statement(session, viewer, query, []).compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    block = CHUNK_BYTES * chunk_rows // CHUNK_ROWS
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY ({compiled.string}) TO STDOUT (FORMAT csv)", compiled.params) as copy,
+    ):
+        buffer = bytearray()
+        quoted = False  # inside a quoted cell at the end of the buffer (never, as COPY hands over whole rows)
+        while data := copy.read():
+            buffer += data
+            if len(buffer) >= block:
+                rows, text, quoted = crlf_lines(bytes(buffer), quoted)
+                buffer.clear()
+                yield rows, text
+        if buffer:
+            rows, text, quoted = crlf_lines(bytes(buffer), quoted)
+            yield rows, text
+
+
+def crlf_lines(data: bytes, quoted: bool) -> tuple[int, str, bool]:
+    """COPY ends rows with LF, the export (like csv.writer) with CRLF: every LF outside a quoted cell becomes CRLF;
+    LFs inside quoted cells stay. Returns (rows, text, whether the data ends inside a quoted cell)."""
+    if not quoted and b'"' not in data:
+        return data.count(b"\n"), data.replace(b"\n", b"\r\n").decode("utf-8"), False
+    parts = data.split(b'"')  # between two quotes: alternately outside and inside a quoted cell ("" too)
+    rows = 0
+    for i in range(1 if quoted else 0, len(parts), 2):
+        rows += parts[i].count(b"\n")
+        parts[i] = parts[i].replace(b"\n", b"\r\n")
+    return rows, b'"'.join(parts).decode("utf-8"), (len(parts) - 1 + quoted) % 2 == 1
 
 
 def export_count(*, session: Session, viewer: Viewer, query: GridQuery) -> int:
