@@ -315,6 +315,7 @@ with open(out, "w", newline="", encoding="utf-8") as fh:
 #: rusage's maxrss, which also counts the benchmark's memory copied by fork).
 WITH_PEAK = """
 import os, runpy, sys
+os.environ["INTROSERV_REPORT_PEAK"] = "1"  # the process of SQLite's second half reports its own too
 sys.argv = ["introserv_app", *sys.argv[1:]]
 try:
     runpy.run_module("introserv_app", run_name="__main__")

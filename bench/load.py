@@ -514,14 +514,16 @@ async def cpu_per_action(base: str, users: list[tuple[str, int]], tabs: int, sec
                     failed += 1
                     await client._retry_connection()
 
-        busy = _cpu_busy_s()
+        busy, own = _cpu_busy_s(), time.process_time()
         await asyncio.gather(*(loop(c) for c in clients))
-        busy = _cpu_busy_s() - busy
+        busy, own = _cpu_busy_s() - busy, time.process_time() - own
         result[phase] = {
             "actions": done,
             "errors": failed,
             "per_s": round(done / seconds, 1),
             "cpu_ms_per_action": round(busy * 1000 / max(done, 1), 2),
+            # of which this load generator (the simulated browsers: socket frames, JSON of the deltas)
+            "generator_cpu_ms_per_action": round(own * 1000 / max(done, 1), 2),
         }
     result["grid_over_noop"] = round(result["grid"]["cpu_ms_per_action"] / result["noop"]["cpu_ms_per_action"], 1)
     for client in clients:

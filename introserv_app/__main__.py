@@ -196,7 +196,9 @@ def cmd_export_orders(args: argparse.Namespace) -> int:
                 if args.out != "-":
                     print(f"\r{done:,} / {total:,} rows", end="", file=sys.stderr, flush=True)
 
-            for chunk in iter_orders_csv(session=session, viewer=viewer, query=query, progress=progress):
+            for chunk in iter_orders_csv(
+                session=session, viewer=viewer, query=query, progress=progress, expected_rows=total
+            ):
                 out.write(chunk)
     finally:
         if out is not sys.stdout:

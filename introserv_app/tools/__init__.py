@@ -1,2 +1,3 @@
 """Tooling, not use cases: demo and volume data (`seed`), migrations under a lock (`migrations`), the BMC simulator
-(`bmc_sim`). Tools may call the features; no feature imports a tool."""
+(`bmc_sim`), the second half of a large SQLite export (`export_half`). Tools may call the features; no feature
+imports a tool."""

@@ -129,10 +129,10 @@ def _console_closed(session: Session, viewer: Viewer) -> Response | None:
     return PlainTextResponse(gettext(lang, MSG_STAFF_2FA_FIRST), status_code=403, headers=NO_STORE)
 
 
-def _stream_export(viewer: Viewer, query: GridQuery) -> Iterator[bytes]:
+def _stream_export(viewer: Viewer, query: GridQuery, total: int) -> Iterator[bytes]:
     """Runs in Starlette's thread pool; one database session for the whole download."""
     with session_scope() as session:
-        for chunk in iter_orders_csv(session=session, viewer=viewer, query=query):
+        for chunk in iter_orders_csv(session=session, viewer=viewer, query=query, expected_rows=total):
             yield chunk.encode("utf-8")
 
 
@@ -166,7 +166,9 @@ def export_orders(request: Request) -> Response:
         "X-Total-Rows": str(total),
         "X-Content-Type-Options": "nosniff",
     }
-    return StreamingResponse(_stream_export(viewer, query), media_type="text/csv; charset=utf-8", headers=headers)
+    return StreamingResponse(
+        _stream_export(viewer, query, total), media_type="text/csv; charset=utf-8", headers=headers
+    )
 
 
 def _stream_my_data(viewer: Viewer) -> Iterator[bytes]:

@@ -22,7 +22,8 @@ from introserv_app.domain.csvcells import neutralize_formulas
 from introserv_app.domain.grid import GridQuery, OrderFilters, parse_grid_query
 from introserv_app.domain.statuses import OrderStatus
 from introserv_app.services.accounts import SESSION_COOKIE, authenticate
-from introserv_app.services.orders import iter_orders_csv, orders_page, set_comment
+from introserv_app.services.orders import export_count, iter_orders_csv, orders_page, set_comment
+from introserv_app.services.orders._readers import export as export_module
 from introserv_app.services.orders._readers.export import CUSTOMER_COLUMNS, STAFF_COLUMNS
 from introserv_app.tools import seed
 from tests.support.builders import exchange, viewer
@@ -197,6 +198,39 @@ def test_the_database_writes_byte_for_byte_what_the_python_rules_write(
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert len(rows) - 1 == done[-1] and done == sorted(done) and len(done) > 1
     assert any("\n" in cell for row in rows for cell in row) or username == "demo"
+
+
+@pytest.mark.parametrize(
+    ("username", "params"),
+    [
+        ("support", {}),
+        ("support", {"sort": "main_ip", "dir": "asc"}),
+        ("support", {"sort": "paid_until", "dir": "desc", "status": "processed,cancelled,suspended_nonpayment"}),
+        ("support", {"sort": "customer", "dir": "desc"}),
+        ("support", {"sort": "status"}),
+        ("demo", {"sort": "tariff", "dir": "asc"}),
+    ],
+)
+def test_two_halves_at_once_write_exactly_what_one_statement_writes(
+    data: Engine, username: str, params: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _make_nasty(data)
+    who = viewer(data, username)
+    query = parse_grid_query(params)[0]
+    with session_scope(data) as session:
+        whole = "".join(iter_orders_csv(session=session, viewer=who, query=query, chunk_rows=11))
+        count = export_count(session=session, viewer=who, query=query)
+    monkeypatch.setattr(export_module, "SPLIT_MIN_ROWS", 1)
+    # the middle row anywhere: early, halfway, among the last rows (where a nullable column's NULLs are), past the end
+    for expected in (4, count, 2 * count - 6, 3 * count):
+        done: list[int] = []
+        with session_scope(data) as session:
+            chunks = iter_orders_csv(
+                session=session, viewer=who, query=query, chunk_rows=11, progress=done.append, expected_rows=expected
+            )
+            text = "".join(chunks)
+        assert text == whole, (expected, count)
+        assert done[-1] == count and done == sorted(done)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from __future__ import annotations
 # Readers: view data for screens and routes.
 from ._readers.counts import status_counts
 from ._readers.detail import order_detail
-from ._readers.export import export_count, iter_orders_csv, operator_viewer
+from ._readers.export import export_count, export_second_half, iter_orders_csv, operator_viewer
 from ._readers.grid import (
     COUNT_EXACT_UPTO,
     MATCHING_LIMIT,
@@ -39,6 +39,7 @@ __all__ = [
     "change_status",
     "change_status_in_bulk",
     "export_count",
+    "export_second_half",
     "grid_columns",
     "iter_orders_csv",
     "matching_order_ids",

@@ -11,23 +11,26 @@ formula gets an apostrophe.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from introserv_app.db.tables import Order, TariffPlan, User
-from introserv_app.domain.grid import GridQuery
+from introserv_app.domain.grid import GridQuery, grid_query_string
 from introserv_app.domain.roles import Role
 from introserv_app.domain.text import N_
 from introserv_app.services.common.errors import ServiceError
 from introserv_app.services.common.viewer import Viewer
+from introserv_app.services.orders._readers import export_sqlite
 from introserv_app.services.orders._readers.export_cells import csv_columns, tariff_cells_sql
-from introserv_app.services.orders._readers.grid import count_orders, filtered, order_by
+from introserv_app.services.orders._readers.grid import count_orders, filtered, order_by, ordered_ids, sort_of
 
 #: Rows per chunk handed to the caller (SQLite), and the bytes that make about as many rows (PostgreSQL).
 CHUNK_ROWS = 50_000
 CHUNK_BYTES = 8_000_000
+#: From this many rows on, a SQLite export is made by two connections at once (`export_sqlite.two_halves`).
+SPLIT_MIN_ROWS = 100_000
 CUSTOMER_COLUMNS: tuple[str, ...] = (
     "id",
     "created_at",
@@ -77,11 +80,15 @@ def iter_orders_csv(
     query: GridQuery,
     chunk_rows: int = CHUNK_ROWS,
     progress: Callable[[int], None] | None = None,
+    expected_rows: int = 0,
 ) -> Iterator[str]:
-    """The CSV text of every order `query` selects for `viewer`, header first, about `chunk_rows` rows at a time."""
+    """The CSV text of every order `query` selects for `viewer`, header first, about `chunk_rows` rows at a time.
+    `expected_rows` (`export_count`): from `SPLIT_MIN_ROWS` on, SQLite makes the two halves at once."""
     yield ",".join(export_columns(viewer)) + "\r\n"
-    export = _copy if session.get_bind().dialect.name == "postgresql" else _lines
-    chunks = export(session, viewer, query, chunk_rows)
+    if session.get_bind().dialect.name == "postgresql":
+        chunks = _copy(session, viewer, query, chunk_rows)
+    else:
+        chunks = _lines(session, viewer, query, chunk_rows, expected_rows)
     done = 0
     for rows, text in chunks:
         done += rows
@@ -90,16 +97,48 @@ def iter_orders_csv(
         yield text
 
 
-def _lines(session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int) -> Iterator[tuple[int, str]]:
-    """SQLite: the statement makes each CSV line; the driver's cursor hands them over without a row object."""
+def _lines(
+    session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int, expected_rows: int
+) -> Iterator[tuple[int, str]]:
+    """SQLite: the statement makes each CSV line (`export_sqlite`)."""
     connection = session.connection()
     tariffs = [(int(i), str(c)) for i, c in connection.exec_driver_sql(tariff_cells_sql())]
-    cursor = connection.execute(_statement(session, viewer, query, tariffs)).cursor
-    try:
-        while lines := cursor.fetchmany(chunk_rows):
-            yield len(lines), "\r\n".join([line for (line,) in lines]) + "\r\n"
-    finally:
-        cursor.close()
+    stmt = _statement(session, viewer, query, tariffs)
+    engine = session.get_bind().engine
+    if expected_rows < SPLIT_MIN_ROWS or engine.url.database in (None, "", ":memory:"):
+        yield from export_sqlite.lines(connection, stmt, chunk_rows)
+        return
+    sort = sort_of(query, viewer)
+    middle = ordered_ids(session=session, viewer=viewer, query=query).add_columns(sort[1])
+    found = connection.execute(middle.offset(expected_rows // 2 - 1).limit(1)).first()
+    if found is None:  # fewer rows by now than were counted
+        yield from export_sqlite.lines(connection, stmt, chunk_rows)
+        return
+    last_id, value = found
+    first, _ = export_sqlite.halves(sort, value, last_id)
+    request = {
+        "user_id": viewer.user_id,
+        "username": viewer.username,
+        "role": viewer.role.value,
+        "query": grid_query_string(query),
+        "value": export_sqlite.boundary_json(sort[0], value),
+        "last_id": last_id,
+    }
+    db_url = engine.url.render_as_string(hide_password=False)
+    yield from export_sqlite.two_halves(connection, stmt.where(first), chunk_rows, db_url, request)
+
+
+def export_second_half(
+    *, session: Session, viewer: Viewer, query: GridQuery, request: dict[str, Any], out: IO[str]
+) -> Any:
+    """For `tools/export_half.py`: the rows after the middle one that `request` names, written to `out`; the
+    (rows, characters) of each chunk."""
+    connection = session.connection()
+    tariffs = [(int(i), str(c)) for i, c in connection.exec_driver_sql(tariff_cells_sql())]
+    sort = sort_of(query, viewer)
+    value = export_sqlite.boundary_value(sort[0], request["value"])
+    stmt = _statement(session, viewer, query, tariffs)
+    return export_sqlite.second_half_chunks(connection, stmt, sort, value, int(request["last_id"]), out)
 
 
 def _copy(session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int) -> Iterator[tuple[int, str]]:

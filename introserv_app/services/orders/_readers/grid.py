@@ -179,11 +179,15 @@ def count_orders(*, session: Session, viewer: Viewer, filters: OrderFilters) -> 
     return int(session.connection().execute(built.count, values).scalar_one())
 
 
+def sort_of(query: GridQuery, viewer: Viewer) -> tuple[str, Any, bool]:
+    """The sort a viewer gets for `query`: its key, the column (or expression) and whether it is descending."""
+    sort_key = query.sort if (query.sort != "customer" or viewer.is_staff) else "created_at"
+    return sort_key, SORT_COLUMNS[sort_key], query.direction == "desc"
+
+
 def order_by(query: GridQuery, viewer: Viewer) -> list[Any]:
     """ORDER BY of the grid and the export: the chosen column (nulls last), then the id as tie-breaker."""
-    sort_key = query.sort if (query.sort != "customer" or viewer.is_staff) else "created_at"
-    sort_col = SORT_COLUMNS[sort_key]
-    desc = query.direction == "desc"
+    sort_key, sort_col, desc = sort_of(query, viewer)
     ordered = sort_col.desc() if desc else sort_col.asc()
     # NULLS LAST only where a NULL can occur: on SQLite it keeps the planner from walking an index
     return [
