@@ -29,7 +29,8 @@ from introserv_app.services.orders._readers.grid import count_orders, filtered, 
 #: Rows per chunk handed to the caller (SQLite), and the bytes that make about as many rows (PostgreSQL).
 CHUNK_ROWS = 50_000
 CHUNK_BYTES = 8_000_000
-#: From this many rows on, a SQLite export is made by two connections at once (`export_sqlite.two_halves`).
+#: From this many rows on, a SQLite export is made in two halves at once, the second by a process of its own
+#: (`export_sqlite.two_halves`).
 SPLIT_MIN_ROWS = 100_000
 CUSTOMER_COLUMNS: tuple[str, ...] = (
     "id",
@@ -97,21 +98,25 @@ def iter_orders_csv(
         yield text
 
 
+def _sqlite_statement(session: Session, viewer: Viewer, query: GridQuery) -> Any:
+    """SQLite's statement of CSV lines, with the tariffs' cells read first (`export_cells.csv_columns`)."""
+    tariffs = [(int(i), str(c)) for i, c in session.connection().exec_driver_sql(tariff_cells_sql())]
+    return _statement(session, viewer, query, tariffs)
+
+
 def _lines(
     session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int, expected_rows: int
 ) -> Iterator[tuple[int, str]]:
-    """SQLite: the statement makes each CSV line (`export_sqlite`)."""
+    """SQLite: the statement makes each CSV line; from `SPLIT_MIN_ROWS` on, in two halves at once (`export_sqlite`)."""
     connection = session.connection()
-    tariffs = [(int(i), str(c)) for i, c in connection.exec_driver_sql(tariff_cells_sql())]
-    stmt = _statement(session, viewer, query, tariffs)
+    stmt = _sqlite_statement(session, viewer, query)
     engine = session.get_bind().engine
-    if expected_rows < SPLIT_MIN_ROWS or engine.url.database in (None, "", ":memory:"):
-        yield from export_sqlite.lines(connection, stmt, chunk_rows)
-        return
     sort = sort_of(query, viewer)
-    middle = ordered_ids(session=session, viewer=viewer, query=query).add_columns(sort[1])
-    found = connection.execute(middle.offset(expected_rows // 2 - 1).limit(1)).first()
-    if found is None:  # fewer rows by now than were counted
+    found = None
+    if expected_rows >= SPLIT_MIN_ROWS and engine.url.database not in (None, "", ":memory:"):
+        middle = ordered_ids(session=session, viewer=viewer, query=query).add_columns(sort[1])
+        found = connection.execute(middle.offset(expected_rows // 2 - 1).limit(1)).first()
+    if found is None:  # a small export, or fewer rows by now than were counted
         yield from export_sqlite.lines(connection, stmt, chunk_rows)
         return
     last_id, value = found
@@ -121,8 +126,9 @@ def _lines(
         "username": viewer.username,
         "role": viewer.role.value,
         "query": grid_query_string(query),
-        "value": export_sqlite.boundary_json(sort[0], value),
+        "value": export_sqlite.boundary_json(value),
         "last_id": last_id,
+        "chunk_rows": chunk_rows,
     }
     db_url = engine.url.render_as_string(hide_password=False)
     yield from export_sqlite.two_halves(connection, stmt.where(first), chunk_rows, db_url, request)
@@ -130,15 +136,18 @@ def _lines(
 
 def export_second_half(
     *, session: Session, viewer: Viewer, query: GridQuery, request: dict[str, Any], out: IO[str]
-) -> Any:
+) -> list[tuple[int, int]]:
     """For `tools/export_half.py`: the rows after the middle one that `request` names, written to `out`; the
     (rows, characters) of each chunk."""
-    connection = session.connection()
-    tariffs = [(int(i), str(c)) for i, c in connection.exec_driver_sql(tariff_cells_sql())]
     sort = sort_of(query, viewer)
     value = export_sqlite.boundary_value(sort[0], request["value"])
-    stmt = _statement(session, viewer, query, tariffs)
-    return export_sqlite.second_half_chunks(connection, stmt, sort, value, int(request["last_id"]), out)
+    stmt = _sqlite_statement(session, viewer, query)
+    _, second = export_sqlite.halves(sort, value, int(request["last_id"]))
+    spooled: list[tuple[int, int]] = []
+    for rows, text in export_sqlite.lines(session.connection(), stmt.where(second), int(request["chunk_rows"])):
+        out.write(text)
+        spooled.append((rows, len(text)))
+    return spooled
 
 
 def _copy(session: Session, viewer: Viewer, query: GridQuery, chunk_rows: int) -> Iterator[tuple[int, str]]:

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import IO, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -27,8 +27,6 @@ from sqlmodel import col
 
 from introserv_app.db.tables import Order
 from introserv_app.services.orders._readers.grid import NULLABLE_SORT_KEYS
-
-HALF_CHUNK_ROWS = 50_000
 
 
 def lines(connection: Connection, stmt: Any, chunk_rows: int) -> Iterator[tuple[int, str]]:
@@ -59,7 +57,7 @@ def halves(sort: tuple[str, Any, bool], value: Any, last_id: int) -> tuple[Any, 
     return first, (sa.or_(second, column.is_(None)) if key in NULLABLE_SORT_KEYS else second)
 
 
-def boundary_json(sort_key: str, value: Any) -> Any:
+def boundary_json(value: Any) -> Any:
     """The middle row's sort value as JSON (dates and timestamps as ISO text), for the process of the second half."""
     return value.isoformat() if isinstance(value, date) else value  # datetime is a date too
 
@@ -73,19 +71,6 @@ def boundary_value(sort_key: str, value: Any) -> Any:
     if sort_key in ("paid_until", "days_left"):
         return date.fromisoformat(value)
     return value
-
-
-def second_half_chunks(
-    connection: Connection, stmt: Any, sort: tuple[str, Any, bool], value: Any, last_id: int, out: IO[str]
-) -> list[tuple[int, int]]:
-    """The process of the second half (`tools/export_half.py`): every row after the middle one, written to `out`;
-    returns the (rows, characters) of each chunk."""
-    _, second = halves(sort, value, last_id)
-    spooled: list[tuple[int, int]] = []
-    for rows, text in lines(connection, stmt.where(second), HALF_CHUNK_ROWS):
-        out.write(text)
-        spooled.append((rows, len(text)))
-    return spooled
 
 
 def two_halves(
